@@ -1,0 +1,37 @@
+/**
+ * The operations shared by `portcullis apply/export`, PORTCULLIS_CONFIG at boot,
+ * and the console's import/export.
+ */
+import type { ConfigRepo, ApplySummary } from "../db/config-repo";
+import { validateChanges } from "./changes";
+import { validationError } from "./paths";
+import { configFileToChanges, exportYaml, parseConfigFileDetailed } from "./yaml";
+
+/**
+ * Validates the whole file (each entry, then every cross-reference against the
+ * database) and applies it in one transaction; any error → nothing applied, and
+ * every error is reported by path.
+ */
+export async function applyConfigText(repo: ConfigRepo, text: string, opts: { prune?: boolean; actor: string; dryRun?: boolean }): Promise<ApplySummary> {
+  const { file, errors, invalidProviderNames } = parseConfigFileDetailed(text);
+  const state = await repo.stateIndex();
+  const changes = configFileToChanges(file, {
+    prune: opts.prune,
+    existing: { providers: state.providers, servers: state.servers.keys() },
+  });
+  // Invalid provider entries were reported already; don't also call references to them unknown.
+  const providers = new Set([...state.providers, ...invalidProviderNames]);
+  const all = [...errors, ...validateChanges(changes, { ...state, providers })];
+  if (all.length) throw validationError(sortByPath(all));
+  return repo.applyChanges(changes, opts.actor, opts.prune ? "config.apply.prune" : "config.apply", { dryRun: opts.dryRun });
+}
+
+const sortByPath = <T extends { path: string }>(xs: T[]) =>
+  xs.map((x, i) => ({ x, i, k: x.path.replace(/\[(\d+)\]/g, (_, n) => `[${n.padStart(6, "0")}]`) }))
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.i - b.i))
+    .map((e) => e.x);
+
+export async function exportConfigText(repo: ConfigRepo): Promise<string> {
+  const [providers, servers] = await Promise.all([repo.listProviders(), repo.listServers()]);
+  return exportYaml(providers, servers);
+}

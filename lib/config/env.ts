@@ -1,0 +1,43 @@
+/**
+ * Environment variables (DESIGN.md § Environment), parsed once at start with a
+ * clear message for each bad value.
+ */
+import { z } from "zod";
+import { validationError, zodFieldErrors } from "./paths";
+import { baseUrlSchema } from "./schema";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+export const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  DATABASE_URL: z.string().optional(),
+  PUBLIC_URL: baseUrlSchema.optional().or(z.literal("").transform(() => undefined)),
+  /** Comma-separated IPs/CIDRs (or the word `loopback`) whose forwarding headers are honoured. */
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean)),
+  PORTCULLIS_CONFIG: z.string().optional(),
+  ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional().or(z.literal("").transform(() => undefined)),
+  ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional().or(z.literal("").transform(() => undefined)),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  PORTCULLIS_BLOCK_PRIVATE_NETWORK: bool,
+  /** 32 random bytes, base64url: encrypts secrets at rest. Default: data/secret.key. */
+  PORTCULLIS_SECRET_KEY: z.string().optional(),
+  /** Serve only the gateway (no Next.js console): used by tests and headless deployments. */
+  PORTCULLIS_NO_CONSOLE: bool,
+  /** How often replicas check the database for config changes. */
+  PORTCULLIS_CONFIG_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  NODE_ENV: z.string().default("production"),
+});
+export type Env = z.output<typeof envSchema>;
+
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const r = envSchema.safeParse(source);
+  if (!r.success) throw validationError(zodFieldErrors(r.error), "environment");
+  return r.data;
+}

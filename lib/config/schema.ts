@@ -1,0 +1,216 @@
+/**
+ * The one zod schema per shape. The YAML loader, the admin API and the console
+ * forms all parse with these; DESIGN.md's YAML format is the contract.
+ * Secrets (`clientSecret`, `upstreamAuth.value`) are write-only: omitted means
+ * "keep what is stored", `null` means "clear it".
+ */
+import { z } from "zod";
+
+export const SLUG_RE = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+export const slugSchema = z
+  .string()
+  .regex(SLUG_RE, "must be a slug: lowercase letters, digits and '-', 1–63 characters, not starting or ending with '-'");
+
+/** Paths the gateway itself owns; a virtual server may not live under them. */
+export const RESERVED_PREFIXES = ["/api", "/oauth", "/.well-known", "/_next", "/healthz", "/readyz", "/login", "/logout"];
+
+function checkHttpUrl(value: string, ctx: z.RefinementCtx, opts: { base?: boolean } = {}) {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    ctx.addIssue({ code: "custom", message: `not a valid URL: "${value}"` });
+    return;
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") {
+    ctx.addIssue({ code: "custom", message: `must be an http(s) URL, got "${u.protocol}"` });
+  }
+  if (u.username || u.password) ctx.addIssue({ code: "custom", message: "must not contain credentials" });
+  if (u.hash) ctx.addIssue({ code: "custom", message: "must not contain a #fragment" });
+  if (opts.base && u.search) ctx.addIssue({ code: "custom", message: "a base URL must not contain a ?query" });
+}
+
+export const httpUrlSchema = z.string().trim().min(1, "is required").max(2048).superRefine((v, ctx) => checkHttpUrl(v, ctx));
+
+/** A public base URL such as `https://mcp.example.com` or `https://gw.example.com/prefix`. */
+export const baseUrlSchema = z
+  .string()
+  .trim()
+  .max(2048)
+  .superRefine((v, ctx) => checkHttpUrl(v, ctx, { base: true }))
+  .transform((v) => v.replace(/\/+$/, ""));
+
+export const scopeTokenSchema = z
+  .string()
+  .regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, "must be a scope token (printable ASCII, no spaces, quotes or backslashes)");
+
+export const mcpPathSchema = z
+  .string()
+  .max(512)
+  .regex(/^\/[A-Za-z0-9._~\-/]*$/, "must be an absolute path of URL-safe characters, without query or fragment")
+  .refine((p) => !p.endsWith("/") || p === "/", "must not end with '/'")
+  .refine((p) => !p.split("/").some((s) => s === "." || s === ".."), "must not contain '.' or '..' segments")
+  .refine((p) => !p.includes("//"), "must not contain empty segments")
+  .refine(
+    (p) => !RESERVED_PREFIXES.some((r) => p === r || p.startsWith(r + "/")),
+    `must not be under a reserved prefix (${RESERVED_PREFIXES.join(", ")})`,
+  )
+  .refine((p) => p !== "/", "must not be '/' (the console lives there)");
+
+export const defaultServerPath = (name: string) => `/servers/${name}/mcp`;
+
+export const providerKinds = ["generic", "keycloak", "auth0", "authentik", "entra", "okta"] as const;
+export type ProviderKind = (typeof providerKinds)[number];
+
+/** Asymmetric JWS algorithms only: HMAC with a public key and `none` are never accepted. */
+export const jwsAlgorithms = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "Ed25519"] as const;
+export type JwsAlgorithm = (typeof jwsAlgorithms)[number];
+
+/**
+ * Per-provider overrides of the kind's built-in profile (lib/providers). With
+ * kind `generic` these describe a new IdP entirely from config.
+ */
+export const profileOverridesSchema = z.strictObject({
+  /** Where the IdP's discovery document lives, if not at the standard places. */
+  discoveryUrl: httpUrlSchema.optional(),
+  /** Does the IdP honour RFC 8707 `resource` (and put it into `aud`)? */
+  resourceIndicators: z.boolean().optional(),
+  /** Does the IdP put its client id into `aud` (Authentik-style)? */
+  audienceIsClientId: z.boolean().optional(),
+  /** Does the IdP support RFC 7591 dynamic registration? */
+  dynamicRegistration: z.boolean().optional(),
+  /** Drop `resource` from authorize/token requests (IdPs that reject it). */
+  dropResource: z.boolean().optional(),
+  /** Send the resource URL in this parameter instead (Auth0: `audience`). */
+  audienceParam: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be a parameter name").optional(),
+  /** Rewrite client scopes to IdP scopes (Entra: `read` → `api://…/read`). */
+  scopeMap: z.record(scopeTokenSchema, z.string().max(512)).optional(),
+  /** Extra fixed parameters added to the upstream authorize request. */
+  extraAuthorizeParams: z.record(z.string().max(64), z.string().max(1024)).optional(),
+});
+export type ProfileOverrides = z.infer<typeof profileOverridesSchema>;
+
+const secretInput = z.string().min(1, "must not be empty").max(4096).nullable().optional();
+
+export const providerSchema = z.strictObject({
+  name: slugSchema,
+  kind: z.enum(providerKinds).default("generic"),
+  issuer: httpUrlSchema,
+  jwksUrl: httpUrlSchema.optional(),
+  clientId: z.string().trim().min(1).max(512).optional(),
+  clientSecret: secretInput,
+  scopes: z.array(scopeTokenSchema).max(50).default([]),
+  /** Accepted signing algorithms (defaults: every asymmetric one). */
+  algorithms: z.array(z.enum(jwsAlgorithms)).min(1).optional(),
+  /** Allowed clock skew for exp/nbf/iat, in seconds. */
+  clockSkewSeconds: z.number().int().min(0).max(300).default(60),
+  overrides: profileOverridesSchema.optional(),
+});
+export type ProviderInput = z.input<typeof providerSchema>;
+export type ProviderConfig = z.output<typeof providerSchema>;
+
+/** RFC 8252 §7.3: loopback redirect URIs may use any port; others must match exactly. */
+export const redirectUriSchema = z
+  .string()
+  .max(2048)
+  .superRefine((v, ctx) => {
+    let u: URL;
+    try {
+      u = new URL(v);
+    } catch {
+      ctx.addIssue({ code: "custom", message: `not a valid URI: "${v}"` });
+      return;
+    }
+    if (["javascript:", "data:", "file:", "vbscript:"].includes(u.protocol)) {
+      ctx.addIssue({ code: "custom", message: `scheme ${u.protocol} is not allowed` });
+    }
+    if (u.hash) ctx.addIssue({ code: "custom", message: "must not contain a #fragment" });
+    if (v.includes("*")) ctx.addIssue({ code: "custom", message: "wildcards are not allowed" });
+  });
+
+export const enforcementModes = ["strict", "optional", "permissive"] as const;
+
+export const serverOAuthSchema = z.strictObject({
+  provider: slugSchema,
+  mode: z.enum(["proxy", "direct"]).default("proxy"),
+  enforcement: z.enum(enforcementModes).default("strict"),
+  audiences: z.array(z.string().trim().min(1).max(2048)).max(50).default([]),
+  includeClientIdInAudience: z.boolean().default(false),
+  requiredScopes: z.array(scopeTokenSchema).max(50).default([]),
+  allowedRedirectUris: z.array(redirectUriSchema).max(100).default([]),
+});
+export type ServerOAuthConfig = z.output<typeof serverOAuthSchema>;
+
+const json: z.ZodType<unknown> = z.json();
+/** Fields the gateway computes; `extra` may not override them. */
+const COMPUTED_PRM_FIELDS = ["resource", "authorization_servers"];
+
+export const resourceMetadataSchema = z.strictObject({
+  resourceName: z.string().trim().min(1).max(200).optional(),
+  scopesSupported: z.array(scopeTokenSchema).max(100).optional(),
+  bearerMethodsSupported: z.array(z.enum(["header", "body"])).optional(),
+  resourceDocumentation: httpUrlSchema.optional(),
+  resourcePolicyUri: httpUrlSchema.optional(),
+  resourceTosUri: httpUrlSchema.optional(),
+  extra: z
+    .record(z.string().min(1).max(100), json)
+    .default({})
+    .superRefine((extra, ctx) => {
+      for (const k of Object.keys(extra)) {
+        if (COMPUTED_PRM_FIELDS.includes(k)) {
+          ctx.addIssue({ code: "custom", path: [k], message: `"${k}" is computed by the gateway and cannot be set here` });
+        }
+      }
+    }),
+});
+export type ResourceMetadataConfig = z.output<typeof resourceMetadataSchema>;
+
+/** A static credential the gateway adds to upstream requests (never the client's token). */
+export const upstreamAuthSchema = z.strictObject({
+  header: z
+    .string()
+    .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "must be an HTTP header name")
+    .refine((h) => !/^(host|connection|content-length|transfer-encoding|cookie)$/i.test(h), "this header cannot be set"),
+  value: secretInput,
+});
+
+export const serverAuthModes = ["oauth", "passthrough", "none"] as const;
+
+export const serverSchema = z
+  .strictObject({
+    name: slugSchema,
+    path: mcpPathSchema.optional(),
+    upstream: httpUrlSchema,
+    auth: z.enum(serverAuthModes).default("oauth"),
+    oauth: serverOAuthSchema.optional(),
+    publicUrls: z.array(baseUrlSchema).max(20).default([]),
+    resourceMetadata: resourceMetadataSchema.default({ extra: {} }),
+    upstreamAuth: upstreamAuthSchema.optional(),
+    /** Add X-Portcullis-Subject/-Client/-Scopes to upstream requests. */
+    identityHeaders: z.boolean().default(true),
+    /** Request bodies larger than this are refused with 413. */
+    maxBodyBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(4 * 1024 * 1024),
+    /** Extra allowed browser Origins (the public URLs are always allowed). */
+    allowedOrigins: z.array(baseUrlSchema).max(50).default([]),
+  })
+  .superRefine((s, ctx) => {
+    if (s.auth === "oauth" && !s.oauth) {
+      ctx.addIssue({ code: "custom", path: ["oauth"], message: 'is required when auth is "oauth"' });
+    }
+    const seen = new Set<string>();
+    s.publicUrls.forEach((u, i) => {
+      if (seen.has(u)) ctx.addIssue({ code: "custom", path: ["publicUrls", i], message: `duplicate public URL "${u}"` });
+      seen.add(u);
+    });
+  });
+export type ServerInput = z.input<typeof serverSchema>;
+export type ServerConfig = z.output<typeof serverSchema>;
+
+export const serverPath = (s: Pick<ServerConfig, "name" | "path">) => s.path ?? defaultServerPath(s.name);
+
+export const configFileSchema = z.strictObject({
+  providers: z.array(providerSchema).default([]),
+  servers: z.array(serverSchema).default([]),
+});
+export type ConfigFileInput = z.input<typeof configFileSchema>;
+export type ConfigFile = z.output<typeof configFileSchema>;

@@ -1,0 +1,226 @@
+/**
+ * Prisma-backed store of providers and servers. Every write goes through
+ * `applyChanges`: one transaction that re-reads the state, validates all
+ * cross-references, writes, bumps the config version and records an audit event.
+ */
+import { randomUUID } from "node:crypto";
+import { AppError } from "../errors";
+import { validateChanges, type Change, type StateIndex } from "../config/changes";
+import { validationError } from "../config/paths";
+import {
+  providerSpec,
+  serverSpec,
+  effectivePath,
+  type ConfigSnapshot,
+  type ProviderSpec,
+  type ProviderView,
+  type RuntimeProvider,
+  type RuntimeServer,
+  type ServerSpec,
+  type ServerView,
+} from "../config/model";
+import type { SecretBox } from "../secrets/secret-box";
+import type { Db } from "./client";
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+export type ApplySummary = {
+  version: number;
+  created: string[];
+  updated: string[];
+  deleted: string[];
+  unchanged: string[];
+};
+
+/** Secret updates: undefined keeps what is stored, null clears, a string replaces. */
+type SecretUpdate = { set: string } | { clear: true } | undefined;
+
+const secretUpdate = (v: string | null | undefined): SecretUpdate => (v === undefined ? undefined : v === null ? { clear: true } : { set: v });
+const CONFIG_STATE_ID = 1;
+
+export type ConfigRepo = ReturnType<typeof createConfigRepo>;
+
+class DryRunRollback extends Error {
+  constructor(readonly summary: ApplySummary) {
+    super("dry run");
+  }
+}
+
+export function createConfigRepo(db: Db, box: SecretBox) {
+  async function stateIndex(tx: Tx | Db): Promise<StateIndex> {
+    const [providers, servers] = await Promise.all([
+      tx.provider.findMany({ select: { name: true } }),
+      tx.server.findMany({ select: { name: true, path: true, providerName: true } }),
+    ]);
+    return {
+      providers: new Set(providers.map((p) => p.name)),
+      servers: new Map(servers.map((s) => [s.name, { path: s.path, provider: s.providerName ?? undefined }])),
+    };
+  }
+
+  async function bumpVersion(tx: Tx): Promise<number> {
+    const row = await tx.configState.upsert({
+      where: { id: CONFIG_STATE_ID },
+      create: { id: CONFIG_STATE_ID, version: 1 },
+      update: { version: { increment: 1 } },
+    });
+    return row.version;
+  }
+
+  async function version(): Promise<number> {
+    const row = await db.configState.findUnique({ where: { id: CONFIG_STATE_ID } });
+    return row?.version ?? 0;
+  }
+
+  const toProviderView = (r: { spec: unknown; clientSecretEnc: string | null; updatedAt: Date }): ProviderView => ({
+    ...(r.spec as ProviderSpec),
+    clientSecretSet: r.clientSecretEnc !== null,
+    updatedAt: r.updatedAt.toISOString(),
+  });
+  const toServerView = (r: { spec: unknown; upstreamSecretEnc: string | null; updatedAt: Date }): ServerView => {
+    const spec = r.spec as ServerSpec;
+    return { ...spec, effectivePath: effectivePath(spec), upstreamAuthValueSet: r.upstreamSecretEnc !== null, updatedAt: r.updatedAt.toISOString() };
+  };
+
+  return {
+    version,
+    stateIndex: () => stateIndex(db),
+
+    async listProviders(): Promise<ProviderView[]> {
+      return (await db.provider.findMany({ orderBy: { name: "asc" } })).map(toProviderView);
+    },
+    async getProvider(name: string): Promise<ProviderView | null> {
+      const r = await db.provider.findUnique({ where: { name } });
+      return r ? toProviderView(r) : null;
+    },
+    async listServers(): Promise<ServerView[]> {
+      return (await db.server.findMany({ orderBy: { name: "asc" } })).map(toServerView);
+    },
+    async getServer(name: string): Promise<ServerView | null> {
+      const r = await db.server.findUnique({ where: { name } });
+      return r ? toServerView(r) : null;
+    },
+
+    /** Everything the hot path needs, secrets decrypted, at one version. */
+    async loadSnapshot(): Promise<ConfigSnapshot> {
+      const [v, providers, servers] = await db.$transaction([
+        db.configState.findUnique({ where: { id: CONFIG_STATE_ID } }),
+        db.provider.findMany(),
+        db.server.findMany(),
+      ]);
+      const pmap = new Map<string, RuntimeProvider>();
+      for (const p of providers) {
+        const spec = p.spec as ProviderSpec;
+        pmap.set(p.name, { ...spec, ...(p.clientSecretEnc ? { clientSecret: await box.decrypt(p.clientSecretEnc) } : {}) });
+      }
+      const smap = new Map<string, RuntimeServer>();
+      for (const s of servers) {
+        const spec = s.spec as ServerSpec;
+        const value = s.upstreamSecretEnc ? await box.decrypt(s.upstreamSecretEnc) : undefined;
+        smap.set(s.name, {
+          ...spec,
+          effectivePath: s.path,
+          ...(spec.upstreamAuth ? { upstreamAuth: { header: spec.upstreamAuth.header, value } } : {}),
+        });
+      }
+      return { version: v?.version ?? 0, loadedAt: Date.now(), providers: pmap, servers: smap };
+    },
+
+    /**
+     * Validates and applies `changes` atomically. Throws a validation AppError
+     * (every offending field by path) and writes nothing when any change is invalid.
+     */
+    async applyChanges(changes: Change[], actor: string, action = "config.apply", opts: { dryRun?: boolean } = {}): Promise<ApplySummary> {
+      // Encrypt outside the transaction: keep it short.
+      const sealed = new Map<Change, SecretUpdate>();
+      for (const c of changes) {
+        const raw = c.op === "upsert-provider" ? c.value.clientSecret : c.op === "upsert-server" ? c.value.upstreamAuth?.value : undefined;
+        const upd = secretUpdate(raw);
+        sealed.set(c, upd && "set" in upd ? { set: await box.encrypt(upd.set) } : upd);
+      }
+      return db.$transaction(async (tx) => {
+        const errors = validateChanges(changes, await stateIndex(tx));
+        if (errors.length) throw validationError(errors);
+        const summary: ApplySummary = { version: 0, created: [], updated: [], deleted: [], unchanged: [] };
+
+        // Providers first (servers reference them), server deletions before provider deletions.
+        const order = (c: Change) => ({ "upsert-provider": 0, "upsert-server": 1, "delete-server": 2, "delete-provider": 3 })[c.op];
+        for (const c of [...changes].sort((a, b) => order(a) - order(b))) {
+          if (c.op === "upsert-provider") {
+            const spec = providerSpec(c.value);
+            const secret = sealed.get(c);
+            const existing = await tx.provider.findUnique({ where: { name: spec.name } });
+            const label = `provider/${spec.name}`;
+            if (!existing) {
+              await tx.provider.create({
+                data: { id: randomUUID(), name: spec.name, kind: spec.kind, spec, clientSecretEnc: secret && "set" in secret ? secret.set : null },
+              });
+              summary.created.push(label);
+            } else if (JSON.stringify(existing.spec) === JSON.stringify(spec) && secret === undefined) {
+              summary.unchanged.push(label);
+            } else {
+              await tx.provider.update({
+                where: { name: spec.name },
+                data: { kind: spec.kind, spec, ...(secret ? { clientSecretEnc: "set" in secret ? secret.set : null } : {}) },
+              });
+              summary.updated.push(label);
+            }
+          } else if (c.op === "upsert-server") {
+            const spec = serverSpec(c.value);
+            const path = effectivePath(spec);
+            const providerName = spec.auth === "oauth" ? (spec.oauth?.provider ?? null) : null;
+            // Without upstreamAuth there is no credential to keep.
+            const secret: SecretUpdate = spec.upstreamAuth ? sealed.get(c) : { clear: true };
+            const existing = await tx.server.findUnique({ where: { name: spec.name } });
+            const label = `server/${spec.name}`;
+            if (!existing) {
+              await tx.server.create({
+                data: { id: randomUUID(), name: spec.name, path, providerName, spec, upstreamSecretEnc: secret && "set" in secret ? secret.set : null },
+              });
+              summary.created.push(label);
+            } else if (
+              JSON.stringify(existing.spec) === JSON.stringify(spec) &&
+              (secret === undefined || ("clear" in secret && existing.upstreamSecretEnc === null))
+            ) {
+              summary.unchanged.push(label);
+            } else {
+              await tx.server.update({
+                where: { name: spec.name },
+                data: { path, providerName, spec, ...(secret ? { upstreamSecretEnc: "set" in secret ? secret.set : null } : {}) },
+              });
+              summary.updated.push(label);
+            }
+          } else if (c.op === "delete-server") {
+            const r = await tx.server.deleteMany({ where: { name: c.name } });
+            if (r.count === 0) throw new AppError("not_found", `server "${c.name}" does not exist`);
+            summary.deleted.push(`server/${c.name}`);
+          } else {
+            const r = await tx.provider.deleteMany({ where: { name: c.name } });
+            if (r.count === 0) throw new AppError("not_found", `provider "${c.name}" does not exist`);
+            summary.deleted.push(`provider/${c.name}`);
+          }
+        }
+
+        const changed = summary.created.length + summary.updated.length + summary.deleted.length;
+        // A dry run does all the work (so the database's own constraints are checked) and rolls back.
+        if (opts.dryRun) throw new DryRunRollback(summary);
+        summary.version = changed ? await bumpVersion(tx) : ((await tx.configState.findUnique({ where: { id: CONFIG_STATE_ID } }))?.version ?? 0);
+        if (changed) {
+          await tx.auditEvent.create({
+            data: {
+              id: randomUUID(),
+              actor,
+              action,
+              target: [...summary.created, ...summary.updated, ...summary.deleted].slice(0, 20).join(", "),
+              detail: { created: summary.created, updated: summary.updated, deleted: summary.deleted, version: summary.version },
+            },
+          });
+        }
+        return summary;
+      }).catch((e: unknown) => {
+        if (e instanceof DryRunRollback) return e.summary;
+        throw e;
+      });
+    },
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * Typed application errors. Every error a user can see has a stable `code`
+ * (for scripts and the console), a human `message`, and optionally the
+ * offending fields by path. One table maps codes to HTTP statuses.
+ */
+export type FieldError = { path: string; message: string };
+
+export const errorStatus = {
+  validation_failed: 400,
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  bad_origin: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  rate_limited: 429,
+  internal: 500,
+  upstream_unavailable: 502,
+  not_ready: 503,
+} as const;
+
+export type AppErrorCode = keyof typeof errorStatus;
+
+export class AppError extends Error {
+  readonly code: AppErrorCode;
+  readonly fields?: FieldError[];
+  constructor(code: AppErrorCode, message: string, options?: { fields?: FieldError[]; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "AppError";
+    this.code = code;
+    this.fields = options?.fields;
+  }
+  get status(): number {
+    return errorStatus[this.code];
+  }
+  toJSON() {
+    return { error: { code: this.code, message: this.message, ...(this.fields ? { fields: this.fields } : {}) } };
+  }
+}
+
+export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
+
+/** Turns any thrown value into the API's error body; unknown errors never leak internals. */
+export function toErrorBody(e: unknown): { status: number; body: ReturnType<AppError["toJSON"]> } {
+  if (isAppError(e)) return { status: e.status, body: e.toJSON() };
+  return { status: 500, body: { error: { code: "internal", message: "Internal error" } } };
+}

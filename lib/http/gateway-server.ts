@@ -1,0 +1,88 @@
+/**
+ * The gateway's request pipeline, in order: health → MCP proxy and its
+ * well-known documents → OAuth facade → admin auth routes → console gate →
+ * Next.js. MCP traffic never reaches Next. One JSON access-log line per request.
+ */
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Runtime } from "../runtime/types";
+import { createResourceServerHandler } from "../proxy/handler";
+import { createOAuthFacadeHandler } from "../oauth/handler";
+import { createLoginRoutes } from "../admin/login-routes";
+import { guardConsole } from "../admin/guard";
+import { factsFromNodeRequest, resolvePublicBase } from "../urls/public-base";
+import { sendError, sendJson } from "./respond";
+import { AppError } from "../errors";
+import type { GatewayHandler, RequestContext } from "./types";
+import { readiness } from "./health";
+
+export type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: NextHandler) {
+  const { env, logger } = runtime;
+
+  /** Origins a console request may legitimately come from (CSRF check). */
+  const expectedOrigins = (req: IncomingMessage): string[] => {
+    const facts = factsFromNodeRequest(req);
+    const pub = resolvePublicBase(facts, { publicUrl: env.PUBLIC_URL, trustedProxies: runtime.trustedProxies }).base.origin;
+    const own = `${facts.encrypted ? "https" : "http"}://${(facts.host ?? "").toLowerCase()}`;
+    return [...new Set([pub, own])];
+  };
+  const secureCookies = (req: IncomingMessage) =>
+    resolvePublicBase(factsFromNodeRequest(req), { publicUrl: env.PUBLIC_URL, trustedProxies: runtime.trustedProxies }).base.protocol === "https:";
+
+  const loginRoutes = createLoginRoutes({ admin: runtime.repos.admin, adminToken: env.ADMIN_TOKEN, expectedOrigins, secureCookies });
+  const handlers: GatewayHandler[] = [createResourceServerHandler(runtime), createOAuthFacadeHandler(runtime)];
+  const guardDeps = { admin: runtime.repos.admin, adminToken: env.ADMIN_TOKEN, expectedOrigins };
+
+  return async function handle(req: IncomingMessage, res: ServerResponse) {
+    const ctx: RequestContext = { id: randomUUID(), startedAt: process.hrtime.bigint(), url: new URL(req.url ?? "/", "http://gateway.invalid") };
+    res.once("close", () => {
+      const durationMs = Number(process.hrtime.bigint() - ctx.startedAt) / 1e6;
+      const quiet = ctx.url.pathname.startsWith("/_next/") || ctx.url.pathname === "/healthz";
+      logger[quiet ? "debug" : "info"](
+        {
+          reqId: ctx.id,
+          method: req.method,
+          path: ctx.url.pathname,
+          status: res.statusCode,
+          durationMs: Math.round(durationMs * 100) / 100,
+          ...(ctx.serverName ? { server: ctx.serverName } : {}),
+          ...(ctx.outcome ? { outcome: ctx.outcome } : {}),
+          ...(res.writableFinished ? {} : { aborted: true }),
+        },
+        "request",
+      );
+    });
+
+    try {
+      const path = ctx.url.pathname;
+      if (path === "/healthz") return sendJson(res, 200, { status: "ok" });
+      if (path === "/readyz") {
+        const r = await readiness(runtime);
+        return sendJson(res, r.ready ? 200 : 503, r);
+      }
+      for (const h of handlers) if (await h(req, res, ctx)) return;
+      if (await loginRoutes(req, res, path)) return;
+
+      if (!nextHandler) {
+        if (path.startsWith("/api/") && !(await guardConsole(req, res, path, guardDeps))) {
+          throw new AppError("not_found", "the admin API is served by the console, which is disabled (PORTCULLIS_NO_CONSOLE)");
+        }
+        if (!res.headersSent) throw new AppError("not_found", `no route for ${path}`);
+        return;
+      }
+      if (await guardConsole(req, res, path, guardDeps)) return;
+      // The console must never be framed (clickjacking on one-click fixes).
+      res.setHeader("x-frame-options", "DENY");
+      res.setHeader("content-security-policy", "frame-ancestors 'none'");
+      res.setHeader("referrer-policy", "same-origin");
+      res.setHeader("x-content-type-options", "nosniff");
+      await nextHandler(req, res);
+    } catch (e) {
+      if (!res.headersSent) sendError(res, e);
+      else res.destroy();
+      if (!(e instanceof AppError)) logger.error({ err: e, reqId: ctx.id }, "unhandled error");
+    }
+  };
+}

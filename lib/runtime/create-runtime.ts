@@ -1,0 +1,80 @@
+/**
+ * Builds the runtime: database (migrated), secret key, repositories, the
+ * declarative config from PORTCULLIS_CONFIG, the bootstrap admin and the
+ * in-memory config cache. Used by server.ts; the CLI uses `openDatabase`.
+ */
+import { readFileSync } from "node:fs";
+import type { Env } from "../config/env";
+import { applyConfigText } from "../config/apply";
+import { createLogger, type Logger } from "../log";
+import { parseDatabaseUrl, redactDatabaseUrl, type DatabaseTarget } from "../db/url";
+import { migrate } from "../db/migrate";
+import { createPrisma, type Db } from "../db/client";
+import { createConfigRepo, type ConfigRepo } from "../db/config-repo";
+import { createAdminRepo, type AdminRepo } from "../db/admin-repo";
+import { createSecretBox, loadSecretKey, type SecretBox } from "../secrets/secret-box";
+import { bootstrapAdmin } from "../admin/bootstrap";
+import { parseTrustedProxies } from "../urls/trusted-proxies";
+import { createConfigCache } from "./config-cache";
+import { createRequestLog } from "./request-log";
+import type { Runtime } from "./types";
+
+export type OpenDatabase = { target: DatabaseTarget; db: Db; secrets: SecretBox; config: ConfigRepo; admin: AdminRepo; keySource: string };
+
+/** Migrates (idempotent, safe with concurrent starters) and opens the database. */
+export async function openDatabase(env: Pick<Env, "DATABASE_URL" | "PORTCULLIS_SECRET_KEY">, logger?: Logger): Promise<OpenDatabase> {
+  const target = parseDatabaseUrl(env.DATABASE_URL);
+  const result = await migrate(target);
+  if (result.applied.length) logger?.info({ applied: result.applied, database: redactDatabaseUrl(target.url) }, "database migrated");
+  const key = loadSecretKey(env.PORTCULLIS_SECRET_KEY, target.dataDir);
+  if (key.source === "generated") {
+    logger?.warn({ file: key.file }, "generated a new secret key for encrypting secrets at rest; back it up (or set PORTCULLIS_SECRET_KEY)");
+  }
+  if (target.kind === "postgres" && key.source !== "env") {
+    logger?.warn("with PostgreSQL, set PORTCULLIS_SECRET_KEY to the same value on every replica");
+  }
+  const db = await createPrisma(target);
+  const secrets = createSecretBox(key.key);
+  return { target, db, secrets, config: createConfigRepo(db, secrets), admin: createAdminRepo(db), keySource: key.source };
+}
+
+export async function createRuntime(env: Env, opts: { logger?: Logger; announce?: (msg: string) => void } = {}): Promise<Runtime> {
+  const logger = opts.logger ?? createLogger(env.LOG_LEVEL);
+  const store = await openDatabase(env, logger);
+
+  if (env.PORTCULLIS_CONFIG) {
+    const text = readFileSync(env.PORTCULLIS_CONFIG, "utf8");
+    const summary = await applyConfigText(store.config, text, { actor: `config-file:${env.PORTCULLIS_CONFIG}` });
+    logger.info({ file: env.PORTCULLIS_CONFIG, ...summary }, "applied declarative config");
+  }
+
+  const { oneTimePassword } = await bootstrapAdmin(store.admin, env.ADMIN_PASSWORD);
+  if (oneTimePassword) {
+    (opts.announce ?? console.log)(
+      `\n  Portcullis console sign-in (shown once): user "admin", password "${oneTimePassword}"\n  Set ADMIN_PASSWORD to choose your own.\n`,
+    );
+  }
+
+  const config = await createConfigCache(store.config, { pollMs: env.PORTCULLIS_CONFIG_POLL_MS, logger });
+  const sweeper = setInterval(() => store.admin.deleteExpiredSessions().catch(() => {}), 3600_000);
+  sweeper.unref();
+
+  return {
+    env,
+    logger,
+    target: store.target,
+    db: store.db,
+    secrets: store.secrets,
+    repos: { config: store.config, admin: store.admin },
+    config,
+    trustedProxies: parseTrustedProxies(env.TRUSTED_PROXIES),
+    requestLog: createRequestLog(),
+    startedAt: Date.now(),
+    services: new Map(),
+    async close() {
+      clearInterval(sweeper);
+      config.stop();
+      await store.db.$disconnect();
+    },
+  };
+}

@@ -13,7 +13,7 @@ import { configFileToChanges, exportYaml, parseConfigFileDetailed } from "./yaml
  * every error is reported by path.
  */
 export async function applyConfigText(repo: ConfigRepo, text: string, opts: { prune?: boolean; actor: string; dryRun?: boolean }): Promise<ApplySummary> {
-  const { file, errors, invalidProviderNames } = parseConfigFileDetailed(text);
+  const { file, errors, invalidProviderNames, invalidServerRefs } = parseConfigFileDetailed(text);
   const state = await repo.stateIndex();
   const changes = configFileToChanges(file, {
     prune: opts.prune,
@@ -21,7 +21,11 @@ export async function applyConfigText(repo: ConfigRepo, text: string, opts: { pr
   });
   // Invalid provider entries were reported already; don't also call references to them unknown.
   const providers = new Set([...state.providers, ...invalidProviderNames]);
-  const all = [...errors, ...validateChanges(changes, { ...state, providers })];
+  for (const p of file.providers) providers.add(p.name);
+  const refErrors = invalidServerRefs
+    .filter((r) => !providers.has(r.provider))
+    .map((r) => ({ path: `servers[${r.index}].oauth.provider`, message: `unknown provider "${r.provider}"` }));
+  const all = [...errors, ...refErrors, ...validateChanges(changes, { ...state, providers })];
   if (all.length) throw validationError(sortByPath(all));
   return repo.applyChanges(changes, opts.actor, opts.prune ? "config.apply.prune" : "config.apply", { dryRun: opts.dryRun });
 }

@@ -13,12 +13,12 @@ import { validationError, zodFieldErrors } from "./paths";
 import type { Change } from "./changes";
 
 export function parseYaml(text: string): unknown {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true, strict: true });
   if (doc.errors.length) {
     throw validationError(
       doc.errors.map((e) => ({
         path: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : "(yaml)",
-        message: e.message.split("\n")[0],
+        message: e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, ""),
       })),
       "YAML",
     );
@@ -36,6 +36,8 @@ export type ParsedConfigFile = {
   errors: FieldError[];
   /** Names of entries that failed validation: cross-references to them are not reported twice. */
   invalidProviderNames: string[];
+  /** Provider references of server entries that failed validation, still checked for existence. */
+  invalidServerRefs: { index: number; provider: string }[];
 };
 
 /**
@@ -48,6 +50,7 @@ export function parseConfigFileDetailed(text: string): ParsedConfigFile {
   const errors: FieldError[] = [];
   const file: ConfigFile = { providers: [], servers: [] };
   const invalidProviderNames: string[] = [];
+  const invalidServerRefs: { index: number; provider: string }[] = [];
   top.data.providers.forEach((raw, i) => {
     const r = providerSchema.safeParse(raw);
     if (r.success) file.providers.push(r.data);
@@ -60,9 +63,13 @@ export function parseConfigFileDetailed(text: string): ParsedConfigFile {
   top.data.servers.forEach((raw, i) => {
     const r = serverSchema.safeParse(raw);
     if (r.success) file.servers.push(Object.assign(r.data, { [ENTRY_INDEX]: i }));
-    else errors.push(...zodFieldErrors(r.error, ["servers", i]));
+    else {
+      errors.push(...zodFieldErrors(r.error, ["servers", i]));
+      const provider = (raw as { oauth?: { provider?: unknown } })?.oauth?.provider;
+      if (typeof provider === "string") invalidServerRefs.push({ index: i, provider });
+    }
   });
-  return { file, errors, invalidProviderNames };
+  return { file, errors, invalidProviderNames, invalidServerRefs };
 }
 
 /** Parses and validates a whole config file (no cross-references); throws with every field error by path. */

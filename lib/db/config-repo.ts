@@ -33,10 +33,20 @@ export type ApplySummary = {
 };
 
 /** Secret updates: undefined keeps what is stored, null clears, a string replaces. */
-type SecretUpdate = { set: string } | { clear: true } | undefined;
+type SecretUpdate = { set: string; plain: string } | { clear: true } | undefined;
 
-const secretUpdate = (v: string | null | undefined): SecretUpdate => (v === undefined ? undefined : v === null ? { clear: true } : { set: v });
+function secretUpdate(v: string | null | undefined): { clear: true } | { set: string } | undefined {
+  return v === undefined ? undefined : v === null ? { clear: true } : { set: v };
+}
 const CONFIG_STATE_ID = 1;
+
+/** JSON with keys sorted: PostgreSQL's JSONB does not keep key order, so compare canonically. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, val) =>
+    val && typeof val === "object" && !Array.isArray(val) ? Object.fromEntries(Object.entries(val).sort(([a], [b]) => (a < b ? -1 : 1))) : val,
+  );
+}
+const sameSpec = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 
 export type ConfigRepo = ReturnType<typeof createConfigRepo>;
 
@@ -81,6 +91,14 @@ export function createConfigRepo(db: Db, box: SecretBox) {
     const spec = r.spec as ServerSpec;
     return { ...spec, effectivePath: effectivePath(spec), upstreamAuthValueSet: r.upstreamSecretEnc !== null, updatedAt: r.updatedAt.toISOString() };
   };
+
+  /** Drops secret updates that would not change what is stored (same value, or clearing nothing). */
+  async function effectiveSecretUpdate(upd: SecretUpdate, storedEnc: string | null): Promise<SecretUpdate> {
+    if (!upd) return undefined;
+    if ("clear" in upd) return storedEnc === null ? undefined : upd;
+    if (storedEnc !== null && (await box.decrypt(storedEnc).catch(() => null)) === upd.plain) return undefined;
+    return upd;
+  }
 
   return {
     version,
@@ -136,7 +154,7 @@ export function createConfigRepo(db: Db, box: SecretBox) {
       for (const c of changes) {
         const raw = c.op === "upsert-provider" ? c.value.clientSecret : c.op === "upsert-server" ? c.value.upstreamAuth?.value : undefined;
         const upd = secretUpdate(raw);
-        sealed.set(c, upd && "set" in upd ? { set: await box.encrypt(upd.set) } : upd);
+        sealed.set(c, upd && "set" in upd ? { set: await box.encrypt(upd.set), plain: upd.set } : upd);
       }
       return db.$transaction(async (tx) => {
         const errors = validateChanges(changes, await stateIndex(tx));
@@ -148,15 +166,15 @@ export function createConfigRepo(db: Db, box: SecretBox) {
         for (const c of [...changes].sort((a, b) => order(a) - order(b))) {
           if (c.op === "upsert-provider") {
             const spec = providerSpec(c.value);
-            const secret = sealed.get(c);
             const existing = await tx.provider.findUnique({ where: { name: spec.name } });
+            const secret = await effectiveSecretUpdate(sealed.get(c), existing?.clientSecretEnc ?? null);
             const label = `provider/${spec.name}`;
             if (!existing) {
               await tx.provider.create({
                 data: { id: randomUUID(), name: spec.name, kind: spec.kind, spec, clientSecretEnc: secret && "set" in secret ? secret.set : null },
               });
               summary.created.push(label);
-            } else if (JSON.stringify(existing.spec) === JSON.stringify(spec) && secret === undefined) {
+            } else if (sameSpec(existing.spec, spec) && secret === undefined) {
               summary.unchanged.push(label);
             } else {
               await tx.provider.update({
@@ -170,23 +188,20 @@ export function createConfigRepo(db: Db, box: SecretBox) {
             const path = effectivePath(spec);
             const providerName = spec.auth === "oauth" ? (spec.oauth?.provider ?? null) : null;
             // Without upstreamAuth there is no credential to keep.
-            const secret: SecretUpdate = spec.upstreamAuth ? sealed.get(c) : { clear: true };
             const existing = await tx.server.findUnique({ where: { name: spec.name } });
+            const secret = await effectiveSecretUpdate(spec.upstreamAuth ? sealed.get(c) : { clear: true }, existing?.upstreamSecretEnc ?? null);
             const label = `server/${spec.name}`;
             if (!existing) {
               await tx.server.create({
-                data: { id: randomUUID(), name: spec.name, path, providerName, spec, upstreamSecretEnc: secret && "set" in secret ? secret.set : null },
+                data: { id: randomUUID(), name: spec.name, path, providerName, spec: spec as object, upstreamSecretEnc: secret && "set" in secret ? secret.set : null },
               });
               summary.created.push(label);
-            } else if (
-              JSON.stringify(existing.spec) === JSON.stringify(spec) &&
-              (secret === undefined || ("clear" in secret && existing.upstreamSecretEnc === null))
-            ) {
+            } else if (sameSpec(existing.spec, spec) && secret === undefined) {
               summary.unchanged.push(label);
             } else {
               await tx.server.update({
                 where: { name: spec.name },
-                data: { path, providerName, spec, ...(secret ? { upstreamSecretEnc: "set" in secret ? secret.set : null } : {}) },
+                data: { path, providerName, spec: spec as object, ...(secret ? { upstreamSecretEnc: "set" in secret ? secret.set : null } : {}) },
               });
               summary.updated.push(label);
             }

@@ -38,7 +38,14 @@ export async function openDatabase(env: Pick<Env, "DATABASE_URL" | "PORTCULLIS_S
   return { target, db, secrets, config: createConfigRepo(db, secrets), admin: createAdminRepo(db), keySource: key.source };
 }
 
-export async function createRuntime(env: Env, opts: { logger?: Logger; announce?: (msg: string) => void } = {}): Promise<Runtime> {
+export type RuntimeOptions = {
+  logger?: Logger;
+  announce?: (msg: string) => void;
+  /** Diagnostic commands (CLI) skip admin bootstrap: they must not print or reset passwords. */
+  bootstrapAdmin?: boolean;
+};
+
+export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promise<Runtime> {
   const logger = opts.logger ?? createLogger(env.LOG_LEVEL);
   const store = await openDatabase(env, logger);
 
@@ -48,7 +55,7 @@ export async function createRuntime(env: Env, opts: { logger?: Logger; announce?
     logger.info({ file: env.PORTCULLIS_CONFIG, ...summary }, "applied declarative config");
   }
 
-  const { oneTimePassword } = await bootstrapAdmin(store.admin, env.ADMIN_PASSWORD);
+  const { oneTimePassword } = opts.bootstrapAdmin === false ? {} : await bootstrapAdmin(store.admin, env.ADMIN_PASSWORD);
   if (oneTimePassword) {
     (opts.announce ?? console.log)(
       `\n  Portcullis console sign-in (shown once): user "admin", password "${oneTimePassword}"\n  Set ADMIN_PASSWORD to choose your own.\n`,

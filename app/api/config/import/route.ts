@@ -1,0 +1,20 @@
+import { z } from "zod";
+import { applyConfigText } from "@/lib/config/apply";
+import { actorOf, apiHandler, getRuntime, readJson } from "../../_lib/handler";
+
+export const dynamic = "force-dynamic";
+
+const importSchema = z.strictObject({
+  yaml: z.string().max(2 * 1024 * 1024, "the file is larger than 2 MiB"),
+  prune: z.boolean().default(false),
+  dryRun: z.boolean().default(false),
+});
+
+/** Same validation as `portcullis apply`: every error by path, nothing applied on error. */
+export const POST = apiHandler(async (req) => {
+  const body = await readJson(req, importSchema, "import", 3 * 1024 * 1024);
+  const rt = getRuntime();
+  const summary = await applyConfigText(rt.repos.config, body.yaml, { prune: body.prune, dryRun: body.dryRun, actor: actorOf(req) });
+  if (!body.dryRun) await rt.config.refresh();
+  return { ...summary, dryRun: body.dryRun };
+});

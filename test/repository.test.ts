@@ -1,0 +1,178 @@
+/**
+ * The same repository suite against the embedded SQLite database and a real
+ * PostgreSQL started by the harness: migrations (idempotent, concurrent
+ * starters), atomic apply, export round trip, secrets encrypted at rest, admin
+ * sessions.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { parseDatabaseUrl, type DatabaseTarget } from "../lib/db/url";
+import { migrate } from "../lib/db/migrate";
+import { createPrisma, type Db } from "../lib/db/client";
+import { createConfigRepo, type ConfigRepo } from "../lib/db/config-repo";
+import { createAdminRepo } from "../lib/db/admin-repo";
+import { createSecretBox } from "../lib/secrets/secret-box";
+import { applyConfigText, exportConfigText } from "../lib/config/apply";
+import { isAppError } from "../lib/errors";
+import { REPO_ROOT, skipWithoutPostgres, startPostgres, type TestPostgres } from "./support";
+
+const execFileP = promisify(execFile);
+
+const GOOD = `
+providers:
+  - name: kc
+    kind: keycloak
+    issuer: http://127.0.0.1:7080/realms/mcp
+    clientId: mcp-gateway
+    clientSecret: super-secret-value
+    scopes: [openid, profile]
+servers:
+  - name: fetcher
+    upstream: http://127.0.0.1:9001/mcp
+    oauth: { provider: kc, requiredScopes: [read], audiences: [api://fetcher] }
+    publicUrls: [https://mcp.example.com, https://internal-gw.example.com]
+    upstreamAuth: { header: X-Api-Key, value: upstream-secret-value }
+    resourceMetadata:
+      resourceName: Web fetcher
+      scopesSupported: [read]
+      extra: { x-owner: team-a }
+  - name: open
+    upstream: http://127.0.0.1:9002/mcp
+    auth: none
+`;
+
+/** Two valid entries and three bad ones: nothing may be applied. */
+const BAD = `
+providers:
+  - name: kc
+    issuer: http://127.0.0.1:7080/realms/changed
+servers:
+  - name: fetcher
+    upstream: http://127.0.0.1:9999/mcp
+    oauth: { provider: kc2 }
+  - name: Bad_Name
+    upstream: http://127.0.0.1:9003/mcp
+    auth: none
+  - name: other
+    upstream: ftp://127.0.0.1/mcp
+    auth: none
+    unknownKey: 1
+`;
+
+type Ctx = { target: DatabaseTarget; db: Db; repo: ConfigRepo };
+
+function suite(name: string, makeUrl: () => Promise<string>) {
+  describe(name, () => {
+    const ctx = {} as Ctx;
+    beforeAll(async () => {
+      ctx.target = parseDatabaseUrl(await makeUrl());
+      await migrate(ctx.target);
+      ctx.db = await createPrisma(ctx.target);
+      ctx.repo = createConfigRepo(ctx.db, createSecretBox(randomBytes(32)));
+    });
+    afterAll(async () => {
+      await ctx.db?.$disconnect();
+    });
+
+    it("migrations are idempotent and safe when several processes start at once", async () => {
+      const script = "import { parseDatabaseUrl } from './lib/db/url'; import { migrate } from './lib/db/migrate'; console.log(JSON.stringify(await migrate(parseDatabaseUrl(process.env.DATABASE_URL))));";
+      const fresh = ctx.target.kind === "sqlite" ? `file:${join(mkdtempSync(join(tmpdir(), "pc-mig-")), "p.db")}` : ctx.target.url;
+      const runs = await Promise.all(
+        [1, 2, 3].map(() =>
+          execFileP(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: fresh } }),
+        ),
+      );
+      const results = runs.map((r) => JSON.parse(r.stdout.trim()) as { applied: string[]; alreadyApplied: string[] });
+      // Postgres was migrated in beforeAll already; SQLite starts empty: exactly one process applies.
+      const appliedBy = results.filter((r) => r.applied.length > 0).length;
+      expect(appliedBy).toBe(ctx.target.kind === "sqlite" ? 1 : 0);
+      for (const r of results) expect([...r.applied, ...r.alreadyApplied]).toContain("0001_init");
+      expect((await migrate(ctx.target)).applied).toEqual([]);
+    });
+
+    it("applies a valid file, then a file with several errors changes nothing and names every error", async () => {
+      const first = await applyConfigText(ctx.repo, GOOD, { actor: "test" });
+      expect(first.created.sort()).toEqual(["provider/kc", "server/fetcher", "server/open"]);
+      const before = await exportConfigText(ctx.repo);
+      const versionBefore = await ctx.repo.version();
+
+      const err = await applyConfigText(ctx.repo, BAD, { actor: "test" }).catch((e) => e);
+      expect(isAppError(err)).toBe(true);
+      expect(err.fields.map((f: { path: string }) => f.path)).toEqual([
+        "servers[0].oauth.provider",
+        "servers[1].name",
+        "servers[2].unknownKey",
+        "servers[2].upstream",
+      ]);
+      expect(err.fields[0].message).toBe('unknown provider "kc2"');
+      expect(await ctx.repo.version()).toBe(versionBefore);
+      expect(stripDate(await exportConfigText(ctx.repo))).toBe(stripDate(before));
+    });
+
+    it("export → apply round-trips unchanged and keeps the secrets", async () => {
+      const yaml = await exportConfigText(ctx.repo);
+      expect(yaml).not.toContain("super-secret-value");
+      expect(yaml).not.toContain("upstream-secret-value");
+      const v = await ctx.repo.version();
+      const again = await applyConfigText(ctx.repo, yaml, { actor: "test" });
+      expect(again).toMatchObject({ created: [], updated: [], deleted: [], version: v });
+      const snap = await ctx.repo.loadSnapshot();
+      expect(snap.providers.get("kc")?.clientSecret).toBe("super-secret-value");
+      expect(snap.servers.get("fetcher")?.upstreamAuth).toEqual({ header: "X-Api-Key", value: "upstream-secret-value" });
+    });
+
+    it("stores secrets encrypted, never in clear", async () => {
+      const p = await ctx.db.provider.findUniqueOrThrow({ where: { name: "kc" } });
+      const s = await ctx.db.server.findUniqueOrThrow({ where: { name: "fetcher" } });
+      expect(p.clientSecretEnc).toMatch(/^ey[\w-]+\.\.[\w-]+\.[\w-]+\.[\w-]+$/); // compact JWE, dir
+      expect(JSON.stringify([p, s])).not.toMatch(/super-secret-value|upstream-secret-value/);
+    });
+
+    it("prune deletes what the file leaves out; a provider in use cannot be removed", async () => {
+      const onlyKc = GOOD.replace(/  - name: open[\s\S]*$/, "");
+      const r = await applyConfigText(ctx.repo, onlyKc, { actor: "test", prune: true });
+      expect(r.deleted).toEqual(["server/open"]);
+      const err = await ctx.repo.applyChanges([{ op: "delete-provider", name: "kc", at: [] }], "test").catch((e) => e);
+      expect(err.fields[0].message).toBe('provider "kc" is still used by server "fetcher"');
+      expect((await ctx.repo.listProviders()).map((p) => p.name)).toEqual(["kc"]);
+    });
+
+    it("dry run validates against the database and writes nothing", async () => {
+      const v = await ctx.repo.version();
+      const r = await applyConfigText(ctx.repo, GOOD.replace("Web fetcher", "Renamed"), { actor: "test", dryRun: true });
+      expect(r.updated).toEqual(["server/fetcher"]);
+      expect(await ctx.repo.version()).toBe(v);
+      expect((await ctx.repo.getServer("fetcher"))?.resourceMetadata.resourceName).toBe("Web fetcher");
+    });
+
+    it("keeps admin sessions by hash, expiring them", async () => {
+      const admin = createAdminRepo(ctx.db);
+      await admin.upsertUser("admin", "scrypt$x");
+      const user = await admin.findUser("admin");
+      await admin.createSession("session-id-1", user!.id, 60_000);
+      await admin.createSession("session-id-2", user!.id, -1);
+      expect(await admin.touchSession("session-id-1", 60_000)).toEqual({ username: "admin" });
+      expect(await admin.touchSession("session-id-2", 60_000)).toBeNull();
+      expect(await ctx.db.adminSession.count({ where: { idHash: "session-id-1" } })).toBe(0);
+      expect(await admin.createUserIfAbsent("admin", "scrypt$y")).toBe(false);
+    });
+  });
+}
+
+const stripDate = (s: string) => s.replace(/exported \S+/, "");
+
+suite("SQLite repository", async () => `file:${join(mkdtempSync(join(tmpdir(), "pc-repo-")), "portcullis.db")}`);
+
+describe.skipIf(skipWithoutPostgres())("PostgreSQL", () => {
+  let pg: TestPostgres;
+  afterAll(async () => pg?.stop());
+  suite("PostgreSQL repository", async () => {
+    pg = await startPostgres();
+    return pg.url;
+  });
+});

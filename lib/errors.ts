@@ -39,7 +39,15 @@ export class AppError extends Error {
   }
 }
 
-export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
+/**
+ * Matched by shape, not only `instanceof`: Next bundles its own copy of this
+ * module, so an AppError thrown by the runtime (loaded by server.ts) is another class there.
+ */
+export function isAppError(e: unknown): e is AppError {
+  if (e instanceof AppError) return true;
+  const o = e as { name?: unknown; code?: unknown; message?: unknown } | null;
+  return !!o && typeof o === "object" && o.name === "AppError" && typeof o.code === "string" && o.code in errorStatus && typeof o.message === "string";
+}
 
 /** Turns any thrown value into the API's error body; unknown errors never leak internals. */
 export function toErrorBody(e: unknown): { status: number; body: ReturnType<AppError["toJSON"]> } {

@@ -5,7 +5,7 @@
  * `applyChanges`, and refreshes this process's config cache immediately.
  */
 import { z } from "zod";
-import { AppError } from "../errors";
+import { AppError, isAppError } from "../errors";
 import type { ApplySummary, ConfigRepo } from "../db/config-repo";
 import { parseOrThrow } from "./paths";
 import { providerSchema, serverSchema } from "./schema";
@@ -56,7 +56,7 @@ export async function deleteEntity(deps: ConfigDeps, entity: Entity, name: strin
     return await write(deps, () => deps.repos.config.applyChanges([{ op, name, at: [] }], actor, `${entity}.delete`));
   } catch (e) {
     // "Still used by server x" is a conflict with other resources, not a bad request.
-    if (e instanceof AppError && e.code === "validation_failed") throw new AppError("conflict", e.fields?.[0]?.message ?? e.message, { fields: e.fields });
+    if (isAppError(e) && e.code === "validation_failed") throw new AppError("conflict", e.fields?.[0]?.message ?? e.message, { fields: e.fields });
     throw e;
   }
 }

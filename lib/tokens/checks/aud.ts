@@ -1,0 +1,102 @@
+/**
+ * Step 6 — one `aud` value must equal one expected audience exactly. The
+ * diagnosis lists every expected value with its source. Fixes are offered
+ * only for clearly-ours values: the provider's client id (Authentik-style
+ * IdPs) and near misses of our own resource URLs (same host: trailing slash,
+ * scheme, port, or the bare origin). A truly foreign audience gets a hint and
+ * no fix: accepting tokens minted for another API is a confused deputy.
+ */
+import { tokenAudiences } from "../claims";
+import type { Check, ExpectedAudience, JsonValue } from "../types";
+import { fail, pass, type CheckContext } from "./context";
+
+export function checkAud(ctx: CheckContext): Check {
+  const { server, provider, expectedAudiences } = ctx.target;
+  // Shared, not copied: cached diagnoses of many tokens point at the target's one list.
+  const expected = expectedAudiences as unknown as JsonValue[];
+  const auds = ctx.claims ? tokenAudiences(ctx.claims) : undefined;
+  if (!auds) {
+    return fail("aud", "aud_missing", "the token has no aud claim", {
+      expected,
+      actual: ctx.claims?.aud ?? null,
+      hint: "Access tokens for this server must name it in aud. Ask the IdP for an audience (RFC 8707 resource parameter, Auth0 audience, Keycloak audience mapper).",
+    });
+  }
+  const actual = auds.length === 1 ? auds[0] : auds;
+  const match = expectedAudiences.find((e) => auds.includes(e.value));
+  if (match) return pass("aud", `aud ${match.value} is the ${match.detail}`, { expected, actual });
+
+  if (expectedAudiences.length === 0) {
+    return fail("aud", "aud_mismatch", `server ${server.name} has no accepted audiences`, { expected, actual, hint: "Give the server a public URL or configure oauth.audiences." });
+  }
+
+  if (provider.clientId && auds.includes(provider.clientId) && !server.includeClientIdInAudience) {
+    return fail("aud", "aud_is_client_id", `aud is the client id ${provider.clientId} of provider ${provider.name}, not this server`, {
+      expected,
+      actual,
+      hint: `Some IdPs (Authentik, plain OIDC setups) put the client id in aud. Turn on "include client id in audience" for server ${server.name} if that IdP cannot issue resource-specific audiences.`,
+      fix: {
+        label: `Turn on include client id in audience for server ${server.name}`,
+        patch: { entity: "server", name: server.name, set: { "oauth.includeClientIdInAudience": true } },
+      },
+    });
+  }
+
+  for (const aud of auds) {
+    const near = nearMiss(aud, expectedAudiences);
+    if (!near) continue;
+    return fail("aud", "aud_mismatch", `aud ${aud} is not accepted by server ${server.name}; closest expected value: ${near.expected.value}`, {
+      expected,
+      actual,
+      hint: NEAR_MISS_HINTS[near.kind](aud, near.expected),
+      fix: {
+        label: `Accept audience ${aud} on server ${server.name}`,
+        patch: { entity: "server", name: server.name, append: { "oauth.audiences": aud } },
+      },
+    });
+  }
+  return fail("aud", "aud_mismatch", `aud ${auds.join(", ")} is not accepted by server ${server.name}`, {
+    expected,
+    actual,
+    hint: "The token was issued for another API. Make the client request a token for this server's resource URL, or, if this server really is that API, add the value to oauth.audiences.",
+  });
+}
+
+type NearKind = "trailing_slash" | "scheme" | "port_or_case" | "origin_only" | "other_path";
+
+const NEAR_MISS_HINTS: Record<NearKind, (aud: string, e: ExpectedAudience) => string> = {
+  trailing_slash: (aud, e) => `aud ${aud} differs from ${e.value} only by a trailing slash; audiences are compared exactly. Check the URL the client was given.`,
+  scheme: (aud, e) =>
+    `aud ${aud} differs from ${e.value} only by http/https: the client saw a different scheme than the gateway advertises. Behind a TLS proxy set PUBLIC_URL (or TRUSTED_PROXIES), or accept this value.`,
+  port_or_case: (aud, e) => `aud ${aud} names the same host as ${e.value} but with a different port or letter case; audiences are compared exactly.`,
+  origin_only: (aud, e) => `aud ${aud} is the gateway's origin, not this server's resource URL ${e.value}. The client requested a token for the whole host.`,
+  other_path: (aud, e) => `aud ${aud} is on the same host as ${e.value} but names another path (another server?).`,
+};
+
+function nearMiss(aud: string, expected: readonly ExpectedAudience[]): { kind: NearKind; expected: ExpectedAudience } | null {
+  const a = parse(aud);
+  if (!a) return null;
+  for (const e of expected) {
+    const x = parse(e.value);
+    if (!x || a.hostname.toLowerCase() !== x.hostname.toLowerCase()) continue;
+    const strip = (p: string) => p.replace(/\/+$/, "");
+    const samePath = strip(a.pathname) === strip(x.pathname);
+    let kind: NearKind;
+    if (aud.replace(/\/+$/, "") === e.value.replace(/\/+$/, "")) kind = "trailing_slash";
+    else if (a.protocol !== x.protocol && samePath) kind = "scheme";
+    else if (samePath) kind = "port_or_case";
+    else if (strip(a.pathname) === "") kind = "origin_only";
+    else kind = "other_path";
+    return { kind, expected: e };
+  }
+  return null;
+}
+
+function parse(s: string): URL | null {
+  try {
+    const u = new URL(s);
+    return u.protocol === "http:" || u.protocol === "https:" ? u : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The proxy's cached front for verifyAccessToken (the inspector and CLI call
+ * the uncached function so they always see fresh checks).
+ *
+ * Only accepted verdicts are cached, for min(ttlMs, time left until `exp`):
+ * a cached verdict can never outlive the token. Rejections are not cached, so
+ * a token rejected for an unknown kid passes as soon as the JWKS has the key.
+ * Keys are sha256(token) + a hash of the target's content, so any config change
+ * (audiences, issuer, scopes, JWKS URL…) misses the cache. Concurrent
+ * verifications of the same token and target share one run.
+ * Trade-off: a key removed from the JWKS keeps verdicts valid up to ttlMs.
+ */
+import { createHash } from "node:crypto";
+import { tokenHash } from "./fingerprint";
+import { ExpiringLru } from "./lru";
+import type { Diagnosis, VerifyTarget } from "./types";
+import { runPipeline } from "./verify";
+
+export type VerifierOptions = {
+  /** Maximum cached verdicts. Default 10,000. */
+  cacheSize?: number;
+  /** Maximum lifetime of a cached verdict. Default and upper bound 60 s. */
+  ttlMs?: number;
+};
+
+export type CachedDiagnosis = Diagnosis & { cached: boolean };
+
+export type Verifier = {
+  verify(token: string, target: VerifyTarget): Promise<CachedDiagnosis>;
+  stats(): { size: number; hits: number; misses: number };
+  clear(): void;
+};
+
+export const MAX_VERDICT_TTL_MS = 60_000;
+
+export function createVerifier(opts: VerifierOptions = {}): Verifier {
+  const ttlMs = Math.min(opts.ttlMs ?? MAX_VERDICT_TTL_MS, MAX_VERDICT_TTL_MS);
+  const cache = new ExpiringLru<Diagnosis>(opts.cacheSize ?? 10_000);
+  const inflight = new Map<string, Promise<Diagnosis>>();
+  let hits = 0;
+  let misses = 0;
+
+  async function verify(token: string, target: VerifyTarget): Promise<CachedDiagnosis> {
+    const now = (target.now ?? Date.now)();
+    const hash = tokenHash(token);
+    const key = `${hash}:${targetKey(target)}`;
+    const hit = cache.get(key, now);
+    if (hit) {
+      hits++;
+      return { ...hit, cached: true };
+    }
+    misses++;
+    let run = inflight.get(key);
+    if (!run) {
+      run = runPipeline(token, target, hash).finally(() => inflight.delete(key));
+      inflight.set(key, run);
+      const d = await run;
+      if (d.verdict === "accept" && d.expiresAt !== undefined) {
+        const until = Math.min(now + ttlMs, d.expiresAt * 1000);
+        if (until > now) cache.set(key, d, until);
+      }
+      return { ...d, cached: false };
+    }
+    return { ...(await run), cached: false };
+  }
+
+  return {
+    verify,
+    stats: () => ({ size: cache.size, hits, misses }),
+    clear: () => cache.clear(),
+  };
+}
+
+const targetKeys = new WeakMap<VerifyTarget, string>();
+
+/**
+ * Content hash of everything in a target that affects the verdict. Memoized
+ * per target object: the proxy compiles targets once per config version, so
+ * treat targets as immutable.
+ */
+function targetKey(t: VerifyTarget): string {
+  let k = targetKeys.get(t);
+  if (!k) {
+    const content = JSON.stringify([t.server, t.provider, t.expectedAudiences.map((e) => e.value), t.keys.status().url]);
+    k = createHash("sha256").update(content).digest("base64url").slice(0, 22);
+    targetKeys.set(t, k);
+  }
+  return k;
+}

@@ -1,0 +1,417 @@
+import { describe, expect, it, beforeAll } from "vitest";
+import { applyFixPatch } from "./fix";
+import { baseClaims, b64, CLIENT_ID, craft, fixture, ISSUER, makeKey, NOW_S, RESOURCE, sign, type TestKey } from "./test-kit";
+import { checkIds, type Diagnosis } from "./types";
+import { verifyAccessToken } from "./verify";
+
+let rs: TestKey, es: TestKey, ed: TestKey, ps: TestKey, other: TestKey;
+
+beforeAll(async () => {
+  [rs, es, ed, ps, other] = await Promise.all([
+    makeKey("RS256", "rs-1"),
+    makeKey("ES256", "es-1"),
+    makeKey("EdDSA", "ed-1"),
+    makeKey("PS256", "ps-1"),
+    makeKey("RS256", "rs-1"), // same kid, different key material
+  ]);
+});
+
+const check = (d: Diagnosis, id: string) => d.checks.find((c) => c.id === id)!;
+
+describe("verifyAccessToken: accepted tokens", () => {
+  it.each(["RS256", "ES256", "EdDSA", "PS256"])("accepts a valid %s access token and reports identity facts", async (alg) => {
+    const key = { RS256: rs, ES256: es, EdDSA: ed, PS256: ps }[alg]!;
+    const f = fixture([rs, es, ed, ps]);
+    const token = await sign(key);
+    const d = await verifyAccessToken(token, f.target);
+    expect(d.failed).toBeUndefined();
+    expect(d.verdict).toBe("accept");
+    expect(d.httpStatus).toBe(200);
+    expect(d.signatureVerified).toBe(true);
+    expect(d.subject).toBe("user-1");
+    expect(d.clientId).toBe("client-a");
+    expect(d.scopes).toEqual(["read", "write"]);
+    expect(d.expiresAt).toBe(NOW_S + 300);
+    expect(d.fingerprint).toMatch(/^[0-9a-f]{12}$/);
+    expect(JSON.stringify(d)).not.toContain(token);
+    expect(d.checks.map((c) => c.id)).toEqual([...checkIds]);
+    expect(d.checks.every((c) => c.status === "pass")).toBe(true);
+  });
+
+  it("shows where the matched audience came from", async () => {
+    const f = fixture([rs]);
+    const d = await verifyAccessToken(await sign(rs), f.target);
+    expect(check(d, "aud").message).toBe(`aud ${RESOURCE} is the public URL ${RESOURCE} of server fetcher`);
+    expect(check(d, "aud").expected).toEqual([{ value: RESOURCE, source: "public_url", detail: `public URL ${RESOURCE} of server fetcher` }]);
+  });
+
+  it("accepts typ JWT, application/at+jwt and no typ", async () => {
+    const f = fixture([rs]);
+    for (const typ of ["JWT", "application/at+jwt", undefined]) {
+      const d = await verifyAccessToken(await sign(rs, baseClaims(), { typ }), f.target);
+      expect(d.verdict, String(typ)).toBe("accept");
+    }
+  });
+
+  it("reads scopes from scp arrays and strings", async () => {
+    const f = fixture([rs], { server: { requiredScopes: ["files.read"] } });
+    const arr = await verifyAccessToken(await sign(rs, baseClaims({ scope: undefined, scp: ["files.read", "x"] })), f.target);
+    expect(arr.verdict).toBe("accept");
+    const str = await verifyAccessToken(await sign(rs, baseClaims({ scope: undefined, scp: "files.read y" })), f.target);
+    expect(str.scopes).toEqual(["files.read", "y"]);
+  });
+
+  it("tolerates exp within the clock skew", async () => {
+    const f = fixture([rs]);
+    const d = await verifyAccessToken(await sign(rs, baseClaims({ exp: NOW_S - 30 })), f.target);
+    expect(d.verdict).toBe("accept");
+  });
+
+  it("warns but accepts a token without kid when the JWKS has several keys", async () => {
+    const f = fixture([es, rs]);
+    const d = await verifyAccessToken(await sign(rs, baseClaims(), { kid: undefined }), f.target);
+    expect(d.verdict).toBe("accept");
+    expect(check(d, "kid")).toMatchObject({ status: "warn", code: "kid_missing" });
+  });
+});
+
+describe("verifyAccessToken: header attacks are rejected without any key fetch", () => {
+  it("rejects alg none", async () => {
+    const f = fixture([rs]);
+    const d = await verifyAccessToken(craft({ alg: "none", typ: "JWT" }, baseClaims()), f.target);
+    expect(d.failed).toMatchObject({ id: "alg", code: "alg_none" });
+    expect(d.httpStatus).toBe(401);
+    expect(d.oauthError).toBe("invalid_token");
+    expect(f.fetches()).toBe(0);
+    expect(check(d, "key").status).toBe("skip");
+    expect(check(d, "signature").status).toBe("skip");
+  });
+
+  it("rejects HS256 signed with the provider's public key material", async () => {
+    const f = fixture([rs]);
+    const token = craft({ alg: "HS256", kid: rs.kid }, baseClaims(), JSON.stringify(rs.jwk));
+    const d = await verifyAccessToken(token, f.target);
+    expect(d.failed).toMatchObject({ code: "alg_hmac" });
+    expect(f.fetches()).toBe(0);
+  });
+
+  it("rejects an embedded jwk header", async () => {
+    const f = fixture([rs]);
+    const attacker = await makeKey("RS256", "evil");
+    const d = await verifyAccessToken(await sign(attacker, baseClaims(), { jwk: attacker.jwk }), f.target);
+    expect(d.failed).toMatchObject({ id: "header_keys", code: "header_jwk_embedded" });
+    expect(f.fetches()).toBe(0);
+  });
+
+  it("rejects an x5c header as embedded key material", async () => {
+    const f = fixture([rs]);
+    const d = await verifyAccessToken(await sign(rs, baseClaims(), { x5c: ["MIIB"] }), f.target);
+    expect(d.failed?.code).toBe("header_jwk_embedded");
+  });
+
+  it("rejects a jku header and never fetches it", async () => {
+    let fetched = false;
+    const orig = globalThis.fetch;
+    globalThis.fetch = (async () => ((fetched = true), new Response("{}"))) as typeof fetch;
+    try {
+      const f = fixture([rs]);
+      const d = await verifyAccessToken(await sign(rs, baseClaims(), { jku: "https://attacker.example/jwks.json" }), f.target);
+      expect(d.failed).toMatchObject({ code: "header_jku_x5u", actual: ["https://attacker.example/jwks.json"] });
+      expect(f.fetches()).toBe(0);
+      expect(fetched).toBe(false);
+    } finally {
+      globalThis.fetch = orig;
+    }
+  });
+
+  it("rejects an asymmetric alg outside the provider's allowlist and offers to allow it", async () => {
+    const f = fixture([rs, es], { provider: { algorithms: ["RS256"] } });
+    const d = await verifyAccessToken(await sign(es), f.target);
+    expect(d.failed).toMatchObject({ code: "alg_not_allowed", expected: ["RS256"], actual: "ES256" });
+    expect(d.failed?.fix?.patch).toEqual({ entity: "provider", name: "kc", append: { algorithms: "ES256" } });
+  });
+
+  it("still shows the claim checks, marked unverified", async () => {
+    const f = fixture([rs]);
+    const d = await verifyAccessToken(craft({ alg: "none" }, baseClaims({ aud: "other" })), f.target);
+    expect(check(d, "aud")).toMatchObject({ status: "fail", code: "aud_mismatch", unverified: true });
+    expect(check(d, "iss")).toMatchObject({ status: "pass", unverified: true });
+    expect(d.failed?.code).toBe("alg_none");
+  });
+});
+
+describe("verifyAccessToken: keys and signatures", () => {
+  it("rejects an unknown kid after exactly one refetch", async () => {
+    const f = fixture([rs]);
+    await verifyAccessToken(await sign(rs), f.target); // warm
+    expect(f.fetches()).toBe(1);
+    f.setNow(NOW_S + 31); // past the cooldown
+    const stranger = await makeKey("RS256", "unknown-kid");
+    const d = await verifyAccessToken(await sign(stranger), f.target);
+    expect(d.failed).toMatchObject({ id: "key", code: "key_not_found", expected: "unknown-kid", actual: ["rs-1"] });
+    expect(d.failed?.message).toContain("even after refetching");
+    expect(f.fetches()).toBe(2);
+    const again = await verifyAccessToken(await sign(stranger), f.target);
+    expect(again.failed?.code).toBe("key_not_found");
+    expect(f.fetches()).toBe(2); // within the cooldown: no further fetch
+  });
+
+  it("accepts a token signed by a rotated-in key after the refetch", async () => {
+    const f = fixture([rs]);
+    await verifyAccessToken(await sign(rs), f.target);
+    f.setNow(NOW_S + 40);
+    f.setJwks([rs.jwk, es.jwk]);
+    const d = await verifyAccessToken(await sign(es, baseClaims({ exp: NOW_S + 600 })), f.target);
+    expect(d.verdict).toBe("accept");
+  });
+
+  it("rejects a wrong signature (another key under the same kid)", async () => {
+    const f = fixture([rs]);
+    const d = await verifyAccessToken(await sign(other), f.target);
+    expect(d.failed).toMatchObject({ id: "signature", code: "signature_invalid" });
+    expect(d.signatureVerified).toBe(false);
+    expect(check(d, "aud").unverified).toBe(true);
+  });
+
+  it("rejects a tampered payload", async () => {
+    const f = fixture([rs]);
+    const [h, , s] = (await sign(rs)).split(".");
+    const d = await verifyAccessToken(`${h}.${b64(baseClaims({ sub: "admin" }))}.${s}`, f.target);
+    expect(d.failed?.code).toBe("signature_invalid");
+  });
+
+  it("reports a kid whose key type cannot verify the alg", async () => {
+    const f = fixture([es]);
+    const d = await verifyAccessToken(await sign(rs, baseClaims(), { kid: "es-1" }), f.target);
+    expect(d.failed?.code).toBe("key_not_found");
+    expect(d.failed?.message).toContain("cannot verify RS256");
+  });
+
+  it("fails closed when the JWKS cannot be fetched", async () => {
+    const f = fixture([rs], {
+      cache: {
+        fetcher: async () => {
+          throw new Error("connect ECONNREFUSED");
+        },
+      },
+    });
+    const d = await verifyAccessToken(await sign(rs), f.target);
+    expect(d.failed).toMatchObject({ id: "key", code: "jwks_unavailable" });
+    expect(d.failed?.message).toContain("ECONNREFUSED");
+    expect(d.keySource.lastError?.message).toContain("ECONNREFUSED");
+    expect(check(d, "signature").status).toBe("skip");
+    expect(check(d, "exp")).toMatchObject({ status: "pass", unverified: true });
+  });
+});
+
+describe("verifyAccessToken: cold start", () => {
+  it("a cold burst of distinct tokens causes exactly one JWKS fetch", async () => {
+    const f = fixture([rs, es]);
+    const tokens = await Promise.all(Array.from({ length: 100 }, (_, i) => sign(i % 2 ? rs : es, baseClaims({ sub: `u${i}` }))));
+    const ds = await Promise.all(tokens.map((t) => verifyAccessToken(t, f.target)));
+    expect(ds.every((d) => d.verdict === "accept")).toBe(true);
+    expect(f.fetches()).toBe(1);
+  });
+});
+
+describe("verifyAccessToken: issuer", () => {
+  it("rejects a wrong iss with a trailing-slash hint and a fix", async () => {
+    const f = fixture([rs]);
+    const d = await verifyAccessToken(await sign(rs, baseClaims({ iss: ISSUER + "/" })), f.target);
+    expect(d.failed).toMatchObject({ id: "iss", code: "iss_mismatch", expected: ISSUER, actual: ISSUER + "/" });
+    expect(d.failed?.hint).toContain("trailing slash");
+    expect(d.failed?.fix?.patch).toEqual({ entity: "provider", name: "kc", set: { issuer: ISSUER + "/" } });
+  });
+
+  it("hints at a scheme difference", async () => {
+    const f = fixture([rs]);
+    const d = await verifyAccessToken(await sign(rs, baseClaims({ iss: ISSUER.replace("https:", "http:") })), f.target);
+    expect(d.failed?.hint).toContain("http/https");
+    expect(d.failed?.fix).toBeDefined();
+  });
+
+  it("hints at a host difference without offering a fix", async () => {
+    const f = fixture([rs]);
+    const d = await verifyAccessToken(await sign(rs, baseClaims({ iss: "http://localhost:8080/realms/mcp" })), f.target);
+    expect(d.failed?.code).toBe("iss_mismatch");
+    expect(d.failed?.hint).toContain("different host");
+    expect(d.failed?.fix).toBeUndefined();
+  });
+
+  it("rejects a token from another issuer", async () => {
+    const f = fixture([rs]);
+    const d = await verifyAccessToken(await sign(rs, baseClaims({ iss: "https://evil.example/" })), f.target);
+    expect(d.failed).toMatchObject({ code: "iss_mismatch" });
+    expect(d.failed?.fix).toBeUndefined();
+  });
+});
+
+describe("verifyAccessToken: audience", () => {
+  it("rejects a token whose aud is the client id unless includeClientIdInAudience is on", async () => {
+    const off = fixture([rs]);
+    const token = await sign(rs, baseClaims({ aud: CLIENT_ID }));
+    const d = await verifyAccessToken(token, off.target);
+    expect(d.failed).toMatchObject({ id: "aud", code: "aud_is_client_id", actual: CLIENT_ID });
+    expect(d.failed?.fix).toEqual({
+      label: "Turn on include client id in audience for server fetcher",
+      patch: { entity: "server", name: "fetcher", set: { "oauth.includeClientIdInAudience": true } },
+    });
+    const on = fixture([rs], { server: { includeClientIdInAudience: true } });
+    const ok = await verifyAccessToken(token, on.target);
+    expect(ok.verdict).toBe("accept");
+    expect(ok.checks.find((c) => c.id === "aud")?.message).toContain("client id of provider kc");
+  });
+
+  it("applies the client-id fix to a server config", async () => {
+    const f = fixture([rs]);
+    const d = await verifyAccessToken(await sign(rs, baseClaims({ aud: CLIENT_ID })), f.target);
+    const server = { name: "fetcher", upstream: "http://x", oauth: { provider: "kc", includeClientIdInAudience: false } };
+    const patched = applyFixPatch(server, d.failed!.fix!.patch);
+    expect(patched.oauth.includeClientIdInAudience).toBe(true);
+    expect(server.oauth.includeClientIdInAudience).toBe(false);
+  });
+
+  it("offers to accept a trailing-slash variant of the resource URL", async () => {
+    const f = fixture([rs]);
+    const d = await verifyAccessToken(await sign(rs, baseClaims({ aud: RESOURCE + "/" })), f.target);
+    expect(d.failed).toMatchObject({ code: "aud_mismatch" });
+    expect(d.failed?.hint).toContain("trailing slash");
+    expect(d.failed?.fix?.patch).toEqual({ entity: "server", name: "fetcher", append: { "oauth.audiences": RESOURCE + "/" } });
+    const patched = applyFixPatch({ oauth: { audiences: ["a"] } }, d.failed!.fix!.patch);
+    expect(patched.oauth.audiences).toEqual(["a", RESOURCE + "/"]);
+  });
+
+  it("hints at an http/https difference and at the bare origin", async () => {
+    const f = fixture([rs]);
+    const http = await verifyAccessToken(await sign(rs, baseClaims({ aud: RESOURCE.replace("https:", "http:") })), f.target);
+    expect(http.failed?.hint).toContain("PUBLIC_URL");
+    const origin = await verifyAccessToken(await sign(rs, baseClaims({ aud: "https://mcp.example.com" })), f.target);
+    expect(origin.failed?.hint).toContain("gateway's origin");
+  });
+
+  it("rejects a foreign audience with a hint and no fix", async () => {
+    const f = fixture([rs]);
+    const d = await verifyAccessToken(await sign(rs, baseClaims({ aud: ["https://api.other.example", "account"] })), f.target);
+    expect(d.failed).toMatchObject({ code: "aud_mismatch", actual: ["https://api.other.example", "account"] });
+    expect(d.failed?.fix).toBeUndefined();
+  });
+
+  it("accepts when one of several aud values matches, including configured audiences", async () => {
+    const f = fixture([rs], { server: { audiences: ["api://fetcher"] } });
+    const d = await verifyAccessToken(await sign(rs, baseClaims({ aud: ["account", "api://fetcher"] })), f.target);
+    expect(d.verdict).toBe("accept");
+    expect(d.checks.find((c) => c.id === "aud")?.message).toContain("audience configured for server fetcher");
+  });
+
+  it("rejects a token without aud", async () => {
+    const f = fixture([rs]);
+    const d = await verifyAccessToken(await sign(rs, baseClaims({ aud: undefined })), f.target);
+    expect(d.failed?.code).toBe("aud_missing");
+  });
+});
+
+describe("verifyAccessToken: time claims", () => {
+  it("rejects a token without exp", async () => {
+    const f = fixture([rs]);
+    const d = await verifyAccessToken(await sign(rs, baseClaims({ exp: undefined })), f.target);
+    expect(d.failed).toMatchObject({ id: "exp", code: "exp_missing" });
+  });
+
+  it("rejects an expired token beyond the skew", async () => {
+    const f = fixture([rs]);
+    const d = await verifyAccessToken(await sign(rs, baseClaims({ exp: NOW_S - 61 })), f.target);
+    expect(d.failed).toMatchObject({ code: "expired" });
+    expect(d.errorDescription).toBe("The access token expired");
+  });
+
+  it("rejects a token whose nbf is in the future", async () => {
+    const f = fixture([rs]);
+    const d = await verifyAccessToken(await sign(rs, baseClaims({ nbf: NOW_S + 120 })), f.target);
+    expect(d.failed).toMatchObject({ id: "nbf", code: "not_yet_valid" });
+  });
+
+  it("rejects a token issued in the future", async () => {
+    const f = fixture([rs]);
+    const d = await verifyAccessToken(await sign(rs, baseClaims({ iat: NOW_S + 3600 })), f.target);
+    expect(d.failed).toMatchObject({ id: "iat", code: "iat_in_future" });
+  });
+});
+
+describe("verifyAccessToken: token type", () => {
+  it("rejects an ID token (nonce / at_hash)", async () => {
+    const f = fixture([rs]);
+    for (const extra of [{ nonce: "n-1" }, { at_hash: "abc" }]) {
+      const d = await verifyAccessToken(await sign(rs, baseClaims(extra), { typ: "JWT" }), f.target);
+      expect(d.failed).toMatchObject({ id: "token_kind", code: "id_token", message: "this is an ID token, not an access token" });
+      expect(d.httpStatus).toBe(401);
+    }
+  });
+
+  it("accepts a Keycloak access token that carries a nonce (typ claim Bearer)", async () => {
+    const f = fixture([rs]);
+    const d = await verifyAccessToken(await sign(rs, baseClaims({ nonce: "n", typ: "Bearer" }), { typ: "JWT" }), f.target);
+    expect(d.verdict).toBe("accept");
+  });
+
+  it("only warns when a token merely looks like an ID token (aud = client id, auth_time, no scope)", async () => {
+    const f = fixture([rs], { server: { includeClientIdInAudience: true } });
+    const d = await verifyAccessToken(await sign(rs, baseClaims({ aud: CLIENT_ID, auth_time: NOW_S - 5, scope: undefined }), { typ: "JWT" }), f.target);
+    expect(d.verdict).toBe("accept");
+    expect(check(d, "token_kind")).toMatchObject({ status: "warn", code: "id_token_suspected" });
+  });
+
+  it("rejects a JWT of another type (typ logout+jwt)", async () => {
+    const f = fixture([rs]);
+    const d = await verifyAccessToken(await sign(rs, baseClaims(), { typ: "logout+jwt" }), f.target);
+    expect(d.failed).toMatchObject({ id: "typ", code: "typ_invalid" });
+  });
+});
+
+describe("verifyAccessToken: scopes", () => {
+  it("answers missing scopes with 403 insufficient_scope", async () => {
+    const f = fixture([rs], { server: { requiredScopes: ["read", "admin"] } });
+    const d = await verifyAccessToken(await sign(rs), f.target);
+    expect(d).toMatchObject({ verdict: "reject", httpStatus: 403, oauthError: "insufficient_scope" });
+    expect(d.failed).toMatchObject({ id: "scope", code: "scope_missing", expected: ["read", "admin"], actual: ["read", "write"] });
+    expect(d.failed?.message).toBe("missing required scope: admin");
+  });
+
+  it("answers 401, not 403, when another check fails too", async () => {
+    const f = fixture([rs], { server: { requiredScopes: ["admin"] } });
+    const d = await verifyAccessToken(await sign(rs, baseClaims({ aud: "x" })), f.target);
+    expect(d.httpStatus).toBe(401);
+  });
+});
+
+describe("verifyAccessToken: malformed input", () => {
+  it.each([
+    ["garbage", "not-a-jwt", "token_malformed"],
+    ["two parts", "abc.def", "token_malformed"],
+    ["non-JSON header", `${b64("nope")}.${b64({})}.sig`, "token_malformed"],
+    ["bad base64url", "a$b.c.d", "token_malformed"],
+    ["empty", "", "token_malformed"],
+    ["JWE", `${b64({ alg: "RSA-OAEP", enc: "A256GCM" })}.a.b.c.d`, "token_encrypted"],
+  ])("rejects %s", async (_name, token, code) => {
+    const f = fixture([rs]);
+    const d = await verifyAccessToken(token, f.target);
+    expect(d.failed).toMatchObject({ id: "format", code });
+    expect(d.checks.slice(1).every((c) => c.status === "skip")).toBe(true);
+    expect(d.httpStatus).toBe(401);
+    expect(f.fetches()).toBe(0);
+  });
+
+  it("names JWE clearly", async () => {
+    const f = fixture([rs]);
+    const d = await verifyAccessToken(`${b64({ alg: "dir", enc: "A256GCM" })}.a.b.c.d`, f.target);
+    expect(d.failed?.message).toContain("encrypted token (JWE)");
+  });
+
+  it("keeps every error_description header-safe", async () => {
+    const f = fixture([rs], { server: { requiredScopes: ["x"] } });
+    const tokens = ["x", craft({ alg: "none" }, baseClaims()), await sign(other), await sign(rs, baseClaims({ aud: 'a"b\\' })), await sign(rs)];
+    for (const t of tokens) {
+      const d = await verifyAccessToken(t, f.target);
+      expect(d.errorDescription).toMatch(/^[\x20\x21\x23-\x5B\x5D-\x7E]+$/);
+    }
+  });
+});

@@ -1,0 +1,97 @@
+// An in-memory OAuthClientProvider for the official MCP SDK client, plus a helper that runs the
+// SDK's whole authorization flow (discovery, DCR, PKCE, code exchange) with the scripted browser.
+import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
+import { auth } from "@modelcontextprotocol/sdk/client/auth.js";
+import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
+import { completeLogin, type CompleteLoginOptions, type LoginResult } from "./idp";
+
+export class TestOAuthClient implements OAuthClientProvider {
+  clientInfo: OAuthClientInformationMixed | undefined;
+  savedTokens: OAuthTokens | undefined;
+  verifier: string | undefined;
+  /** Every authorization URL the SDK asked the "browser" to open. */
+  authorizationUrls: URL[] = [];
+  private readonly stateValue = `state-${Math.random().toString(36).slice(2)}`;
+
+  constructor(
+    readonly redirect: string = "http://127.0.0.1:8976/callback",
+    readonly metadata: Partial<OAuthClientMetadata> = {},
+    /** Pre-registered client (skips DCR). */
+    preregistered?: OAuthClientInformationMixed,
+  ) {
+    this.clientInfo = preregistered;
+  }
+
+  get redirectUrl(): string {
+    return this.redirect;
+  }
+  get clientMetadata(): OAuthClientMetadata {
+    return {
+      client_name: "portcullis-test-client",
+      redirect_uris: [this.redirect],
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+      token_endpoint_auth_method: "none",
+      ...this.metadata,
+    } as OAuthClientMetadata;
+  }
+  state(): string {
+    return this.stateValue;
+  }
+  clientInformation() {
+    return this.clientInfo;
+  }
+  saveClientInformation(info: OAuthClientInformationMixed) {
+    this.clientInfo = info;
+  }
+  tokens() {
+    return this.savedTokens;
+  }
+  saveTokens(tokens: OAuthTokens) {
+    this.savedTokens = tokens;
+  }
+  redirectToAuthorization(url: URL) {
+    this.authorizationUrls.push(url);
+  }
+  saveCodeVerifier(v: string) {
+    this.verifier = v;
+  }
+  codeVerifier() {
+    if (!this.verifier) throw new Error("no code verifier saved");
+    return this.verifier;
+  }
+  /** The most recent authorization URL. */
+  get lastAuthorizationUrl(): URL | undefined {
+    return this.authorizationUrls.at(-1);
+  }
+}
+
+/**
+ * Run the SDK's `auth()` from scratch against `serverUrl` (an MCP endpoint that answers 401 with
+ * resource_metadata, or an authorization server URL), play the browser with completeLogin, then
+ * exchange the code through the SDK. Returns the tokens and the login result (for assertions).
+ */
+export async function runSdkAuthFlow(p: {
+  serverUrl: string;
+  client?: TestOAuthClient;
+  scope?: string;
+  resourceMetadataUrl?: URL;
+  login?: CompleteLoginOptions;
+}): Promise<{ tokens: OAuthTokens; login: LoginResult; client: TestOAuthClient }> {
+  const client = p.client ?? new TestOAuthClient();
+  const first = await auth(client, { serverUrl: p.serverUrl, scope: p.scope, resourceMetadataUrl: p.resourceMetadataUrl });
+  if (first === "AUTHORIZED") return { tokens: client.savedTokens!, login: { callbackUrl: "", visited: [] }, client };
+  const url = client.lastAuthorizationUrl;
+  if (!url) throw new Error("SDK did not request a redirect to the authorization endpoint");
+  const login = await completeLogin(url.href, { redirectUri: client.redirectUrl, ...p.login });
+  if (login.error) throw new Error(`authorization failed: ${login.error} ${login.errorDescription ?? ""}`);
+  if (login.state !== client.state()) throw new Error(`state mismatch: ${login.state}`);
+  const second = await auth(client, {
+    serverUrl: p.serverUrl,
+    authorizationCode: login.code,
+    scope: p.scope,
+    resourceMetadataUrl: p.resourceMetadataUrl,
+  });
+  if (second !== "AUTHORIZED" || !client.savedTokens) throw new Error(`SDK auth did not complete: ${second}`);
+  return { tokens: client.savedTokens, login, client };
+}

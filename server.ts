@@ -45,7 +45,8 @@ async function main() {
   const url = `http://${env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST}:${port}`;
   logger.info({ url, database: runtime.target.kind, console: Boolean(nextHandler) }, "portcullis listening");
   if (process.stdout.isTTY || env.NODE_ENV !== "test") {
-    console.log(`\n  Portcullis is running: ${env.PUBLIC_URL ?? url}${nextHandler ? "  (console: sign in at /login)" : ""}\n`);
+    const base = env.PUBLIC_URL ?? url;
+    console.log(`\n  Portcullis is running at ${base}\n${nextHandler ? `  Console: ${base}/  (sign in as "admin")\n` : ""}`);
   }
 
   let closing = false;

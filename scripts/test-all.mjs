@@ -44,6 +44,12 @@ function countPlaywright(file) {
   totals.skipped += s.skipped ?? 0;
 }
 
+// Fresh machine: PostgreSQL and Chromium come from Debian (installed when root; otherwise a clear message).
+if (want("integration") || want("e2e")) {
+  const r = spawnSync("bash", [join(root, "scripts/install-system-deps.sh")], { stdio: "inherit" });
+  if (r.status !== 0) results.push({ phase: "system packages", ok: false, seconds: 0 });
+}
+
 run("typecheck", [bin("typescript", "bin/tsc"), "--noEmit", "-p", "."]);
 
 const vitest = (project) => {

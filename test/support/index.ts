@@ -8,3 +8,4 @@ export { startPostgres, hasPostgres, skipWithoutPostgres, findPgBin, POSTGRES_IN
 export type { TestPostgres } from "./postgres";
 export { startGateway, runCli, REPO_ROOT } from "./gateway";
 export type { Gateway, StartGatewayOptions, CliResult } from "./gateway";
+export { TestOAuthClient, runSdkAuthFlow } from "./oauth-client";

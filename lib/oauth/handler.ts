@@ -1,7 +1,117 @@
+/**
+ * Authorization-server facade routes (DESIGN.md scenario 1, `oauth.mode: proxy`):
+ *   /.well-known/oauth-authorization-server/oauth/<p>
+ *   /.well-known/openid-configuration/oauth/<p>
+ *   /oauth/<p>/.well-known/openid-configuration (and …/oauth-authorization-server)
+ *   /oauth/<p>/authorize (GET; POST = consent form), /token, /register, /callback
+ * A provider has a facade only while some server uses it in proxy mode.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GatewayHandler } from "../http/types";
 import type { Runtime } from "../runtime/types";
+import { createRateLimiter } from "../admin/rate-limit";
+import { createOAuthRepo } from "../db/oauth-repo";
+import { sendJson } from "../http/respond";
+import { buildContext, DEFAULT_LIMITS, type FacadeDeps } from "./context";
+import { handleAuthorize, handleConsent } from "./authorize";
+import { handleCallback } from "./callback";
+import { isOAuthError, ServerError } from "./errors";
+import { buildFacadeMetadata } from "./metadata";
+import { handleRegister } from "./register";
+import { handleToken } from "./token";
+import { CORS_HEADERS, sendPreflight } from "./http";
+import { providerMetadata } from "./upstream";
 
-/** Authorization-server facade routes (filled in by the facade work). */
-export function createOAuthFacadeHandler(_runtime: Runtime): GatewayHandler {
-  return () => false;
+const WELL_KNOWN_RE = /^\/\.well-known\/(?:oauth-authorization-server|openid-configuration)\/oauth\/([a-z0-9-]{1,63})$/;
+const FACADE_RE = /^\/oauth\/([a-z0-9-]{1,63})\/(authorize|token|register|callback|\.well-known\/openid-configuration|\.well-known\/oauth-authorization-server)$/;
+
+type Route = { provider: string; endpoint: "metadata" | "authorize" | "token" | "register" | "callback" };
+
+export function matchFacadeRoute(path: string): Route | undefined {
+  let m = WELL_KNOWN_RE.exec(path);
+  if (m) return { provider: m[1], endpoint: "metadata" };
+  m = FACADE_RE.exec(path);
+  if (!m) return undefined;
+  return { provider: m[1], endpoint: m[2].startsWith(".well-known") ? "metadata" : (m[2] as Route["endpoint"]) };
+}
+
+const ALLOWED: Record<Route["endpoint"], string[]> = {
+  metadata: ["GET", "HEAD", "OPTIONS"],
+  authorize: ["GET", "POST"],
+  token: ["POST", "OPTIONS"],
+  register: ["POST", "OPTIONS"],
+  callback: ["GET"],
+};
+
+export function createFacadeHandler(deps: FacadeDeps): GatewayHandler {
+  const registrations = createRateLimiter({ capacity: 30, refillPerSecond: 0.5 });
+  return async (req: IncomingMessage, res: ServerResponse, rctx) => {
+    const route = matchFacadeRoute(rctx.url.pathname);
+    if (!route) return false;
+    const ctx = buildContext(req, deps, route.provider);
+    if (!ctx) return false; // unknown provider or no proxy-mode server: not served (direct mode has no facade)
+    const method = req.method ?? "GET";
+    const cors = route.endpoint === "metadata" || route.endpoint === "token" || route.endpoint === "register";
+    if (!ALLOWED[route.endpoint].includes(method)) {
+      sendJson(res, 405, { error: "invalid_request", error_description: `${method} is not allowed here` }, { allow: ALLOWED[route.endpoint].join(", "), ...(cors ? CORS_HEADERS : {}) });
+      return true;
+    }
+    if (method === "OPTIONS") {
+      sendPreflight(res);
+      return true;
+    }
+    rctx.outcome = `oauth:${route.endpoint}`;
+    try {
+      switch (route.endpoint) {
+        case "metadata": {
+          const meta = await providerMetadata(ctx.provider, deps);
+          sendJson(res, 200, buildFacadeMetadata(ctx, meta), { ...CORS_HEADERS, "cache-control": "public, max-age=300" });
+          break;
+        }
+        case "authorize":
+          await (method === "POST" ? handleConsent(req, res, ctx, deps) : handleAuthorize(req, res, rctx.url, ctx, deps));
+          break;
+        case "callback":
+          await handleCallback(req, res, rctx.url, ctx, deps);
+          break;
+        case "token":
+          await handleToken(req, res, ctx, deps);
+          break;
+        case "register":
+          await handleRegister(req, res, ctx, deps, registrations);
+          break;
+      }
+    } catch (e) {
+      if (res.headersSent) {
+        res.destroy();
+        return true;
+      }
+      const err = isOAuthError(e) ? e : new ServerError("internal error");
+      if (!isOAuthError(e)) deps.logger.error({ err: e, provider: route.provider, endpoint: route.endpoint }, "oauth facade error");
+      rctx.outcome = `oauth:${route.endpoint}:${err.error}`;
+      err.render(res, cors ? CORS_HEADERS : {});
+    }
+    return true;
+  };
+}
+
+/** Authorization-server facade routes, wired into the gateway pipeline. */
+export function createOAuthFacadeHandler(runtime: Runtime): GatewayHandler {
+  const store = createOAuthRepo(runtime.db);
+  const deps: FacadeDeps = {
+    store,
+    config: () => runtime.config.current(),
+    secrets: runtime.secrets,
+    providerDeps: { env: runtime.env },
+    publicUrl: runtime.env.PUBLIC_URL,
+    trustedProxies: runtime.trustedProxies,
+    logger: runtime.logger,
+    limits: DEFAULT_LIMITS,
+    now: Date.now,
+  };
+  runtime.services.set("oauth.store", store);
+  // Expired pending authorizations are deleted hourly (any replica may do it; it is idempotent).
+  const sweeper = setInterval(() => store.sweep(new Date(Date.now() - 60_000)).catch(() => {}), 3600_000);
+  sweeper.unref();
+  return createFacadeHandler(deps);
 }

@@ -1,0 +1,126 @@
+/**
+ * OAuth errors that render themselves (RFC 6749 §5.2 / RFC 7591 §3.2.2): each
+ * class knows its `error` code and HTTP status. The facade throws them from any
+ * step; the handler renders JSON for the token and registration endpoints, and
+ * the authorize/callback steps decide between an error page and a redirect.
+ */
+import type { ServerResponse } from "node:http";
+
+export type OAuthErrorCode =
+  | "invalid_request"
+  | "invalid_client"
+  | "invalid_grant"
+  | "unauthorized_client"
+  | "unsupported_grant_type"
+  | "unsupported_response_type"
+  | "invalid_scope"
+  | "invalid_target"
+  | "access_denied"
+  | "server_error"
+  | "temporarily_unavailable"
+  | "invalid_redirect_uri"
+  | "invalid_client_metadata"
+  | "slow_down";
+
+export class OAuthError extends Error {
+  constructor(
+    readonly error: OAuthErrorCode,
+    readonly description: string,
+    readonly status = 400,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(description);
+    this.name = "OAuthError";
+  }
+  toBody(): { error: string; error_description: string } {
+    return { error: this.error, error_description: this.description };
+  }
+  /** Writes the RFC 6749 JSON error response. */
+  render(res: ServerResponse, extraHeaders: Record<string, string> = {}) {
+    const body = JSON.stringify(this.toBody());
+    res.writeHead(this.status, {
+      "content-type": "application/json; charset=utf-8",
+      "content-length": Buffer.byteLength(body),
+      "cache-control": "no-store",
+      pragma: "no-cache",
+      ...this.headers,
+      ...extraHeaders,
+    });
+    res.end(body);
+  }
+}
+
+export class InvalidRequest extends OAuthError {
+  constructor(d: string) {
+    super("invalid_request", d, 400);
+  }
+}
+/** 401 with a Basic challenge when the client tried HTTP Basic (RFC 6749 §5.2). */
+export class InvalidClient extends OAuthError {
+  constructor(d: string, basic = false) {
+    super("invalid_client", d, 401, basic ? { "www-authenticate": 'Basic realm="portcullis"' } : {});
+  }
+}
+export class InvalidGrant extends OAuthError {
+  constructor(d: string) {
+    super("invalid_grant", d, 400);
+  }
+}
+export class UnauthorizedClient extends OAuthError {
+  constructor(d: string) {
+    super("unauthorized_client", d, 400);
+  }
+}
+export class UnsupportedGrantType extends OAuthError {
+  constructor(d: string) {
+    super("unsupported_grant_type", d, 400);
+  }
+}
+export class UnsupportedResponseType extends OAuthError {
+  constructor(d: string) {
+    super("unsupported_response_type", d, 400);
+  }
+}
+export class InvalidScope extends OAuthError {
+  constructor(d: string) {
+    super("invalid_scope", d, 400);
+  }
+}
+export class InvalidTarget extends OAuthError {
+  constructor(d: string) {
+    super("invalid_target", d, 400);
+  }
+}
+export class AccessDenied extends OAuthError {
+  constructor(d: string) {
+    super("access_denied", d, 403);
+  }
+}
+export class ServerError extends OAuthError {
+  constructor(d: string, status = 500) {
+    super("server_error", d, status);
+  }
+}
+export class TemporarilyUnavailable extends OAuthError {
+  constructor(d: string, retryAfterSeconds?: number) {
+    super("temporarily_unavailable", d, 503, retryAfterSeconds ? { "retry-after": String(retryAfterSeconds) } : {});
+  }
+}
+/** Rate limits: RFC 6749 has no code for them; `slow_down` with 429 is what clients understand best. */
+export class SlowDown extends OAuthError {
+  constructor(d: string, retryAfterSeconds = 60) {
+    super("slow_down", d, 429, { "retry-after": String(retryAfterSeconds) });
+  }
+}
+export class InvalidRedirectUri extends OAuthError {
+  constructor(d: string) {
+    super("invalid_redirect_uri", d, 400);
+  }
+}
+export class InvalidClientMetadata extends OAuthError {
+  constructor(d: string) {
+    super("invalid_client_metadata", d, 400);
+  }
+}
+
+export const isOAuthError = (e: unknown): e is OAuthError => e instanceof OAuthError;

@@ -1,0 +1,59 @@
+/**
+ * POST /oauth/<p>/register (RFC 7591): rate-limited per peer, JSON body capped,
+ * metadata validated (registration.ts), stored; answers 201. Without a
+ * pre-registered upstream client the gateway registers one at the IdP too.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { readBody } from "../http/respond";
+import type { FacadeContext, FacadeDeps } from "./context";
+import { redirectAllowlist } from "./context";
+import { InvalidClientMetadata, InvalidRequest, SlowDown, TemporarilyUnavailable } from "./errors";
+import { CORS_HEADERS } from "./http";
+import { buildRegistration } from "./registration";
+import { providerMetadata, registerUpstreamClient, usesUpstreamDcr } from "./upstream";
+
+export const MAX_REGISTRATION_BYTES = 16 * 1024;
+
+export async function handleRegister(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: FacadeContext,
+  deps: FacadeDeps,
+  limiter: { take(key: string): boolean },
+): Promise<void> {
+  if (!limiter.take(req.socket.remoteAddress ?? "unknown")) throw new SlowDown("too many registrations from this address; try again later");
+  const type = String(req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+  if (type !== "application/json") throw new InvalidRequest("the body must be application/json");
+  const raw = await readBody(req, MAX_REGISTRATION_BYTES).catch(() => {
+    throw new InvalidClientMetadata(`the registration request exceeds ${MAX_REGISTRATION_BYTES} bytes`);
+  });
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString("utf8"));
+  } catch {
+    throw new InvalidClientMetadata("the body is not valid JSON");
+  }
+  const reg = buildRegistration(body, { providerName: ctx.provider.name, allowlist: redirectAllowlist(ctx), now: new Date(deps.now()) });
+  if ((await deps.store.countClients(ctx.provider.name)) >= deps.limits.maxClientsPerProvider) {
+    throw new TemporarilyUnavailable("the gateway holds too many registered clients for this provider");
+  }
+
+  const meta = await providerMetadata(ctx.provider, deps);
+  if (usesUpstreamDcr(ctx.provider, meta)) {
+    const up = await registerUpstreamClient(ctx.provider, meta, { callback: ctx.endpoint("callback"), clientName: reg.record.clientName }, deps);
+    reg.record.upstreamClientId = up.clientId;
+    if (up.clientSecret) reg.record.upstreamClientSecretEnc = await deps.secrets.encrypt(up.clientSecret);
+    if (up.authMethod) reg.record.metadata = { ...reg.record.metadata, upstream_token_endpoint_auth_method: up.authMethod };
+  }
+  await deps.store.createClient(reg.record);
+  deps.logger.info({ provider: ctx.provider.name, clientId: reg.record.clientId, clientName: reg.record.clientName, upstreamDcr: Boolean(reg.record.upstreamClientId) }, "oauth client registered");
+  const payload = JSON.stringify(reg.response);
+  res.writeHead(201, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(payload),
+    "cache-control": "no-store",
+    pragma: "no-cache",
+    ...CORS_HEADERS,
+  });
+  res.end(payload);
+}

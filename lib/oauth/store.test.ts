@@ -1,0 +1,89 @@
+// State-store semantics, run against the in-memory store and the Prisma repository (SQLite).
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { createMemoryOAuthStore, type OAuthStore } from "./store";
+import { createOAuthRepo } from "../db/oauth-repo";
+import { migrate } from "../db/migrate";
+import { createPrisma, type Db } from "../db/client";
+import { parseDatabaseUrl } from "../db/url";
+
+const dir = mkdtempSync(join(tmpdir(), "portcullis-oauth-store-"));
+let db: Db | undefined;
+afterAll(async () => {
+  await db?.$disconnect();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function prismaStore(): Promise<OAuthStore> {
+  const target = parseDatabaseUrl(`file:${join(dir, "t.db")}`);
+  await migrate(target);
+  db = await createPrisma(target);
+  // OAuthClient rows reference a provider.
+  await db.provider.upsert({ where: { name: "p" }, create: { id: "p1", name: "p", kind: "generic", spec: {} }, update: {} });
+  return createOAuthRepo(db);
+}
+
+const stores: [string, () => Promise<OAuthStore>][] = [
+  ["memory", async () => createMemoryOAuthStore()],
+  ["prisma (sqlite)", prismaStore],
+];
+
+const now = new Date("2030-01-01T00:00:00Z");
+const pending = (stateHash: string, over: Record<string, unknown> = {}) => ({
+  stateHash,
+  kind: "upstream" as const,
+  providerName: "p",
+  clientId: "c",
+  redirectUri: "http://127.0.0.1/cb",
+  clientState: "s",
+  codeChallenge: "x".repeat(43),
+  codeChallengeMethod: "S256",
+  facadeIssuer: "http://gw/oauth/p",
+  expiresAt: new Date(now.getTime() + 600_000),
+  ...over,
+});
+
+describe.each(stores)("OAuth state store: %s", (_name, make) => {
+  it("consumes a pending authorization exactly once, even concurrently", async () => {
+    const s = await make();
+    await s.createPending(pending("h1"));
+    const results = await Promise.all(Array.from({ length: 5 }, () => s.consumePending("h1", "upstream", "p", now, "code-h1")));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await s.consumePending("h1", "upstream", "p", now)).toBeNull();
+    expect((await s.findByCodeHash("code-h1"))?.clientId).toBe("c");
+  });
+
+  it("refuses expired, unknown, wrong-kind and wrong-provider records", async () => {
+    const s = await make();
+    await s.createPending(pending("h2", { expiresAt: new Date(now.getTime() - 1) }));
+    expect(await s.consumePending("h2", "upstream", "p", now)).toBeNull();
+    expect(await s.consumePending("nope", "upstream", "p", now)).toBeNull();
+    await s.createPending(pending("h3", { kind: "consent", browserIdHash: "b" }));
+    expect(await s.consumePending("h3", "upstream", "p", now)).toBeNull();
+    expect(await s.consumePending("h3", "consent", "other", now)).toBeNull();
+    expect((await s.consumePending("h3", "consent", "p", now))?.browserIdHash).toBe("b");
+  });
+
+  it("counts flows in flight and sweeps expired ones", async () => {
+    const s = await make();
+    const base = await s.countActivePending("p", now);
+    await s.createPending(pending("h4"));
+    expect(await s.countActivePending("p", now)).toBe(base + 1);
+    await s.createPending(pending("h5", { expiresAt: new Date(now.getTime() - 10_000) }));
+    expect(await s.sweep(now)).toBeGreaterThanOrEqual(1);
+    expect(await s.consumePending("h5", "upstream", "p", new Date(0))).toBeNull();
+  });
+
+  it("stores clients and remembers consent per browser and client", async () => {
+    const s = await make();
+    await s.createClient({ clientId: "c1", providerName: "p", redirectUris: ["https://a/cb"], metadata: { a: 1 }, tokenEndpointAuthMethod: "none", createdAt: now });
+    expect((await s.getClient("c1"))?.redirectUris).toEqual(["https://a/cb"]);
+    expect(await s.getClient("c2")).toBeNull();
+    expect(await s.getConsent("b1", "c1")).toBeNull();
+    await s.saveConsent({ browserIdHash: "b1", clientId: "c1", providerName: "p", scope: "mcp:read" });
+    expect((await s.getConsent("b1", "c1"))?.scope).toBe("mcp:read");
+    expect(await s.getConsent("b2", "c1")).toBeNull();
+  });
+});

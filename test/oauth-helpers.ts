@@ -1,0 +1,131 @@
+// Helpers for the facade integration tests: an in-memory OAuthClientProvider for the official
+// MCP SDK client, the "browser" that approves the gateway's consent page, and config builders.
+import type { OAuthClientProvider, OAuthDiscoveryState } from "@modelcontextprotocol/sdk/client/auth.js";
+import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
+import type { CookieJar } from "./support/idp";
+
+/** An MCP client's OAuth state, kept in memory; `redirectToAuthorization` only records the URL. */
+export class MemoryOAuthProvider implements OAuthClientProvider {
+  client?: OAuthClientInformationMixed;
+  saved?: OAuthTokens;
+  verifier?: string;
+  discovery?: OAuthDiscoveryState;
+  authorizationUrl?: URL;
+  constructor(
+    readonly redirectUrl: string,
+    readonly metadataOverrides: Partial<OAuthClientMetadata> = {},
+    readonly clientState = "client-state-" + Math.random().toString(36).slice(2),
+  ) {}
+  get clientMetadata(): OAuthClientMetadata {
+    return {
+      client_name: "Portcullis SDK test client",
+      redirect_uris: [this.redirectUrl],
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+      token_endpoint_auth_method: "none",
+      ...this.metadataOverrides,
+    };
+  }
+  state() {
+    return this.clientState;
+  }
+  clientInformation() {
+    return this.client;
+  }
+  saveClientInformation(info: OAuthClientInformationMixed) {
+    this.client = info;
+  }
+  tokens() {
+    return this.saved;
+  }
+  saveTokens(t: OAuthTokens) {
+    this.saved = t;
+  }
+  redirectToAuthorization(url: URL) {
+    this.authorizationUrl = url;
+  }
+  saveCodeVerifier(v: string) {
+    this.verifier = v;
+  }
+  codeVerifier() {
+    if (!this.verifier) throw new Error("no code verifier saved");
+    return this.verifier;
+  }
+  saveDiscoveryState(s: OAuthDiscoveryState) {
+    this.discovery = s;
+  }
+  discoveryState() {
+    return this.discovery;
+  }
+}
+
+/** Extracts the consent form (action + hidden fields) from the gateway's consent page. */
+export function parseConsentForm(html: string): { action: string; fields: Record<string, string> } | undefined {
+  const form = /<form method="post" action="([^"]+)">([\s\S]*?)<\/form>/.exec(html);
+  if (!form) return undefined;
+  const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&#96;/g, "`").replace(/&amp;/g, "&");
+  const fields: Record<string, string> = {};
+  for (const m of form[2].matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields[m[1]] = unescape(m[2]);
+  return { action: unescape(form[1]), fields };
+}
+
+/** A completeLogin `onPage` hook that approves (or denies) the gateway's consent page. */
+export function consentHook(decision: "approve" | "deny" = "approve", seen?: { pages: string[] }) {
+  return async (page: { url: string; status: number; headers: Headers; body: string; jar: CookieJar }) => {
+    const form = page.status === 200 ? parseConsentForm(page.body) : undefined;
+    if (!form) return undefined;
+    seen?.pages.push(page.body);
+    const body = new URLSearchParams({ ...form.fields, decision });
+    return {
+      url: new URL(form.action, page.url).href,
+      init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: new URL(page.url).origin }, body: body.toString() },
+    };
+  };
+}
+
+/** Decodes a JWT's payload without verifying it (assertions only). */
+export function jwtClaims(token: string): Record<string, any> {
+  return JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8"));
+}
+
+export type ProviderYaml = {
+  name: string;
+  kind: string;
+  issuer: string;
+  clientId?: string;
+  clientSecret?: string;
+  scopes?: string[];
+  overrides?: Record<string, unknown>;
+};
+
+/** Declarative config for one provider and one proxy-mode server in front of `upstream`. */
+export function facadeConfig(p: ProviderYaml, server: { upstream: string; audiences?: string[]; includeClientIdInAudience?: boolean; allowedRedirectUris?: string[]; name?: string }): string {
+  return JSON.stringify({
+    providers: [
+      {
+        name: p.name,
+        kind: p.kind,
+        issuer: p.issuer,
+        ...(p.clientId ? { clientId: p.clientId } : {}),
+        ...(p.clientSecret ? { clientSecret: p.clientSecret } : {}),
+        scopes: p.scopes ?? ["openid"],
+        ...(p.overrides ? { overrides: p.overrides } : {}),
+      },
+    ],
+    servers: [
+      {
+        name: server.name ?? "tools",
+        upstream: server.upstream,
+        auth: "oauth",
+        oauth: {
+          provider: p.name,
+          mode: "proxy",
+          audiences: server.audiences ?? [],
+          includeClientIdInAudience: server.includeClientIdInAudience ?? false,
+          allowedRedirectUris: server.allowedRedirectUris ?? [],
+        },
+        resourceMetadata: { resourceName: "Test tools", scopesSupported: ["mcp:read"] },
+      },
+    ],
+  });
+}

@@ -1,0 +1,94 @@
+/**
+ * Load generators for bench/run.ts.
+ * - `cannon`: autocannon for throughput (req/s, errors); its latency histogram
+ *   has 1 ms resolution, too coarse for sub-millisecond overheads, so
+ * - `latency`: a paced closed set of keep-alive connections recording every
+ *   request's duration with hrtime (µs precision) at a fixed offered rate, so
+ *   the percentiles measure per-request cost rather than queueing.
+ */
+import http from "node:http";
+import autocannon from "autocannon";
+
+export type CannonResult = { rps: number; errors: number; non2xx: number; requests: number; p50: number; p99: number };
+
+export async function cannon(o: {
+  url: string;
+  connections: number;
+  durationS: number;
+  body: string;
+  headers: Record<string, string>;
+  tokens?: string[];
+}): Promise<CannonResult> {
+  let i = 0;
+  const tokens = o.tokens;
+  const r = await autocannon({
+    url: o.url,
+    method: "POST",
+    connections: o.connections,
+    duration: o.durationS,
+    headers: o.headers,
+    body: o.body,
+    ...(tokens
+      ? {
+          requests: [
+            {
+              setupRequest: (req: { headers: Record<string, string> }) => {
+                req.headers = { ...req.headers, authorization: `Bearer ${tokens[i++ % tokens.length]}` };
+                return req;
+              },
+            },
+          ],
+        }
+      : {}),
+  } as autocannon.Options);
+  return { rps: r.requests.average, errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total, p50: r.latency.p50, p99: r.latency.p99 };
+}
+
+export type LatencyResult = { p50: number; p90: number; p99: number; n: number; errors: number };
+
+/** `connections` keep-alive connections sharing `rate` requests/s for `durationMs`. Durations in ms. */
+export async function latency(o: { url: string; connections: number; rate: number; durationMs: number; body: string; headers: Record<string, string> }): Promise<LatencyResult> {
+  const u = new URL(o.url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections });
+  const samples: number[] = [];
+  let errors = 0;
+  const interval = (o.connections * 1000) / o.rate; // per connection
+  const end = performance.now() + o.durationMs;
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const t0 = process.hrtime.bigint();
+      const req = http.request(
+        { host: u.hostname, port: u.port, path: u.pathname, method: "POST", agent, headers: { ...o.headers, "content-length": Buffer.byteLength(o.body) } },
+        (res) => {
+          res.resume();
+          res.on("end", () => {
+            if (res.statusCode === 200) samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+            else errors++;
+            resolve();
+          });
+        },
+      );
+      req.on("error", () => {
+        errors++;
+        resolve();
+      });
+      req.end(o.body);
+    });
+  await Promise.all(
+    Array.from({ length: o.connections }, async (_, c) => {
+      await sleep((interval * c) / o.connections);
+      while (performance.now() < end) {
+        const started = performance.now();
+        await one();
+        const wait = interval - (performance.now() - started);
+        if (wait > 0) await sleep(wait);
+      }
+    }),
+  );
+  agent.destroy();
+  samples.sort((a, b) => a - b);
+  const q = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))] ?? NaN;
+  return { p50: q(0.5), p90: q(0.9), p99: q(0.99), n: samples.length, errors };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

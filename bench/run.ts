@@ -1,0 +1,272 @@
+/**
+ * `npm run bench`: the proxy's own cost, measured (issue 3 § Benchmark).
+ *
+ * Every peer runs in its own process (the load generator runs here):
+ *   (a) direct → minimal JSON-RPC upstream
+ *   (b) bare http-proxy with a keep-alive agent, no auth
+ *   (c) Portcullis, one valid RS256 JWT
+ *   (d) Portcullis, a pool of 10,000 distinct valid RS256 JWTs (rotated per request)
+ * in alternating rounds (a b c d, a b c d, …) so drift hits every row alike; then the SDK's real
+ * MCP server direct and through Portcullis; SSE first-event and per-event added delay; the JWKS
+ * fetch count of a cold burst; the gateway's peak RSS under load.
+ * Prints a table, writes bench/results/<timestamp>.json and bench/results/latest.json.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import http from "node:http";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { startGateway, type Gateway } from "../test/support/gateway";
+import { freePort } from "../test/support/cleanup";
+import { cannon, latency, sleep, type CannonResult, type LatencyResult } from "./load";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUND_S = Number(process.env.BENCH_ROUND_S ?? 5);
+const CONNECTIONS = 32;
+const POOL = 10_000;
+const ISSUER = "https://issuer.bench.portcullis.test";
+const BODY = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "echo", arguments: { text: "hello" } } });
+const MCP_HEADERS = { "content-type": "application/json", accept: "application/json, text/event-stream" };
+
+const children: ChildProcess[] = [];
+function child(kind: string, arg?: string): Promise<{ port: number; pid: number }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench/servers.ts"), kind, ...(arg ? [arg] : [])], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+    children.push(p);
+    let out = "";
+    p.stdout!.on("data", (c: Buffer) => {
+      out += c;
+      const m = /READY (\d+)/.exec(out);
+      if (m) resolve({ port: Number(m[1]), pid: p.pid! });
+    });
+    p.once("exit", (code) => reject(new Error(`${kind} exited with ${code}`)));
+  });
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** Samples a process's RSS while `fn` runs; returns fn's result and the peak. */
+async function withRss<T>(pid: number, fn: () => Promise<T>): Promise<{ value: T; peakMb: number }> {
+  let peak = rssMb(pid);
+  const t = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 200);
+  try {
+    return { value: await fn(), peakMb: peak };
+  } finally {
+    clearInterval(t);
+  }
+}
+
+/** Opens SSE streams one after another; returns median time to first event and median per-event lag (ms). */
+async function sse(url: string, headers: Record<string, string>, streams: number) {
+  const first: number[] = [];
+  const lag: number[] = [];
+  const agent = new http.Agent({ keepAlive: true });
+  for (let s = 0; s < streams; s++) {
+    await new Promise<void>((resolve, reject) => {
+      const u = new URL(url);
+      const t0 = performance.timeOrigin + performance.now();
+      const req = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method: "GET", agent, headers: { accept: "text/event-stream", ...headers } }, (res) => {
+        if (res.statusCode !== 200) return reject(new Error(`SSE ${url}: HTTP ${res.statusCode}`));
+        let buf = "";
+        let n = 0;
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => {
+          const now = performance.timeOrigin + performance.now();
+          buf += c;
+          let i: number;
+          while ((i = buf.indexOf("\n\n")) >= 0) {
+            const ev = buf.slice(0, i);
+            buf = buf.slice(i + 2);
+            const data = /data: (.*)/.exec(ev)?.[1];
+            if (!data) continue;
+            const { t } = JSON.parse(data) as { t: number };
+            if (n++ === 0) first.push(now - t0);
+            else lag.push(now - t);
+          }
+        });
+        res.on("end", resolve);
+      });
+      req.on("error", reject);
+      req.end();
+    });
+  }
+  agent.destroy();
+  return { firstEventMs: median(first), perEventLagMs: median(lag) };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)] : NaN;
+};
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : "n/a");
+
+async function main() {
+  const started = Date.now();
+  // Keys and peers.
+  const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
+  const jwk = { ...(await exportJWK(publicKey)), kid: "bench", alg: "RS256", use: "sig" };
+  const [upstream, sseUp, sdk, jwks] = await Promise.all([child("upstream"), child("sse"), child("mcp-sdk"), child("jwks", JSON.stringify({ keys: [jwk] }))]);
+  const upstreamUrl = `http://127.0.0.1:${upstream.port}/mcp`;
+  const bare = await child("bare-proxy", upstreamUrl);
+  const port = await freePort();
+  const gw: Gateway = await startGateway({
+    port,
+    env: { LOG_LEVEL: "warn" },
+    config: `
+providers:
+  - name: bench
+    issuer: ${ISSUER}
+    jwksUrl: http://127.0.0.1:${jwks.port}/jwks
+servers:
+  - name: bench
+    upstream: ${upstreamUrl}
+    oauth: { provider: bench, mode: direct }
+  - name: sse
+    upstream: http://127.0.0.1:${sseUp.port}/sse
+    oauth: { provider: bench, mode: direct }
+  - name: sdk
+    upstream: http://127.0.0.1:${sdk.port}/mcp
+    oauth: { provider: bench, mode: direct }
+`,
+  });
+  const aud = ["bench", "sse", "sdk"].map((n) => `${gw.url}/servers/${n}/mcp`);
+  const now = Math.floor(Date.now() / 1000);
+  const sign = (sub: string) =>
+    new SignJWT({ iss: ISSUER, aud, sub, client_id: "bench-client", scope: "mcp:read", iat: now, exp: now + 3600 })
+      .setProtectedHeader({ alg: "RS256", kid: "bench", typ: "at+jwt" })
+      .sign(privateKey);
+  const token = await sign("bench-user");
+  const auth = { ...MCP_HEADERS, authorization: `Bearer ${token}` };
+
+  // Cold burst: 200 concurrent first requests with distinct tokens → exactly one JWKS fetch.
+  const burstTokens = await Promise.all(Array.from({ length: 200 }, (_, i) => sign(`burst-${i}`)));
+  const burst = await Promise.all(
+    burstTokens.map((t) => fetch(`${gw.url}/servers/bench/mcp`, { method: "POST", headers: { ...MCP_HEADERS, authorization: `Bearer ${t}` }, body: BODY }).then(async (r) => (await r.arrayBuffer(), r.status))),
+  );
+  const jwksFetches = Number(await (await fetch(`http://127.0.0.1:${jwks.port}/count`)).text());
+  const burstOk = burst.filter((s) => s === 200).length;
+  console.log(`cold burst: ${burstOk}/200 accepted, JWKS fetches: ${jwksFetches}`);
+
+  process.stdout.write(`signing ${POOL} tokens… `);
+  const pool: string[] = [];
+  for (let i = 0; i < POOL; i++) pool.push(await sign(`user-${i}`));
+  console.log("done");
+
+  const rows = {
+    a: { label: "(a) direct upstream", url: upstreamUrl, headers: MCP_HEADERS as Record<string, string>, tokens: undefined as string[] | undefined },
+    b: { label: "(b) bare http-proxy (keep-alive)", url: `http://127.0.0.1:${bare.port}/mcp`, headers: MCP_HEADERS, tokens: undefined },
+    c: { label: "(c) Portcullis, one RS256 JWT", url: `${gw.url}/servers/bench/mcp`, headers: auth, tokens: undefined },
+    d: { label: "(d) Portcullis, 10k distinct JWTs", url: `${gw.url}/servers/bench/mcp`, headers: MCP_HEADERS, tokens: pool },
+  };
+  type Key = keyof typeof rows;
+  const results: Record<Key, CannonResult[]> = { a: [], b: [], c: [], d: [] };
+  let peakRss = 0;
+  // Warm-up (JIT, sockets), not recorded.
+  for (const k of Object.keys(rows) as Key[]) await cannon({ ...rows[k], connections: CONNECTIONS, durationS: 1, body: BODY });
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const k of Object.keys(rows) as Key[]) {
+      const run = () => cannon({ ...rows[k], connections: CONNECTIONS, durationS: ROUND_S, body: BODY });
+      if (k === "c" || k === "d") {
+        const { value, peakMb } = await withRss(gw.pid, run);
+        peakRss = Math.max(peakRss, peakMb);
+        results[k].push(value);
+      } else results[k].push(await run());
+      console.log(`round ${round + 1} ${rows[k].label}: ${fmt(results[k].at(-1)!.rps)} req/s`);
+    }
+  }
+
+  // Latency at 32 connections, fixed offered rate (no queueing): per-request cost.
+  const LAT_RATE = Number(process.env.BENCH_LAT_RATE ?? 2000);
+  const lat: Partial<Record<Key, LatencyResult>> = {};
+  for (const k of ["a", "b", "c"] as Key[]) lat[k] = await latency({ url: rows[k].url, headers: rows[k].headers, body: BODY, connections: CONNECTIONS, rate: LAT_RATE, durationMs: 4000 });
+
+  // The SDK's real MCP server: initialize a session directly, then tools/call direct and through Portcullis.
+  const init = await fetch(`http://127.0.0.1:${sdk.port}/mcp`, {
+    method: "POST",
+    headers: MCP_HEADERS,
+    body: JSON.stringify({ jsonrpc: "2.0", id: 0, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "bench", version: "1" } } }),
+  });
+  const sid = init.headers.get("mcp-session-id")!;
+  await init.arrayBuffer();
+  const sdkHeaders = { ...MCP_HEADERS, "mcp-session-id": sid, "mcp-protocol-version": "2025-06-18" };
+  const sdkDirect = await cannon({ url: `http://127.0.0.1:${sdk.port}/mcp`, headers: sdkHeaders, body: BODY, connections: CONNECTIONS, durationS: ROUND_S });
+  const sdkGw = await cannon({ url: `${gw.url}/servers/sdk/mcp`, headers: { ...sdkHeaders, authorization: `Bearer ${token}` }, body: BODY, connections: CONNECTIONS, durationS: ROUND_S });
+
+  // SSE: 30 streams of 20 events 10 ms apart, direct and through Portcullis.
+  const sseDirect = await sse(`http://127.0.0.1:${sseUp.port}/sse`, {}, 30);
+  const sseGw = await sse(`${gw.url}/servers/sse/mcp`, { authorization: `Bearer ${token}` }, 30);
+  const rssAfter = rssMb(gw.pid);
+
+  // Summary.
+  const avg = (k: Key) => mean(results[k].map((r) => r.rps));
+  const errs = (k: Key) => results[k].reduce((s, r) => s + r.errors + r.non2xx, 0);
+  const A = avg("a"), B = avg("b"), C = avg("c"), D = avg("d");
+  const added = { p50VsBare: lat.c!.p50 - lat.b!.p50, p99VsBare: lat.c!.p99 - lat.b!.p99, p50VsDirect: lat.c!.p50 - lat.a!.p50, p99VsDirect: lat.c!.p99 - lat.a!.p99 };
+  const sseAdded = { firstEventMs: sseGw.firstEventMs - sseDirect.firstEventMs, perEventMs: sseGw.perEventLagMs - sseDirect.perEventLagMs };
+  const totalErrors = (["a", "b", "c", "d"] as Key[]).reduce((s, k) => s + errs(k), 0) + sdkDirect.errors + sdkDirect.non2xx + sdkGw.errors + sdkGw.non2xx;
+  const targets = [
+    { what: "(c) ≥ 0.9 × (b) req/s", value: `${fmt(C / B, 3)} ×`, pass: C >= 0.9 * B },
+    { what: "(d) ≥ 3000 req/s", value: `${fmt(D)} req/s`, pass: D >= 3000 },
+    { what: "added p50 ≤ 0.5 ms (c vs b, 32 conns)", value: `${fmt(added.p50VsBare, 3)} ms`, pass: added.p50VsBare <= 0.5 },
+    { what: "added p99 ≤ 5 ms (c vs b, 32 conns)", value: `${fmt(added.p99VsBare, 3)} ms`, pass: added.p99VsBare <= 5 },
+    { what: "SSE added first-event ≤ 2 ms", value: `${fmt(sseAdded.firstEventMs, 3)} ms`, pass: sseAdded.firstEventMs <= 2 },
+    { what: "zero errors", value: String(totalErrors), pass: totalErrors === 0 },
+    { what: "one JWKS fetch for a cold burst", value: String(jwksFetches), pass: jwksFetches === 1 && burstOk === 200 },
+    { what: "gateway RSS under load ≤ 200 MB", value: `${fmt(peakRss, 1)} MB`, pass: peakRss <= 200 },
+  ];
+
+  console.log(`\nThroughput: ${ROUNDS} alternating rounds × ${ROUND_S} s, ${CONNECTIONS} connections, POST tools/call`);
+  console.log(`${"row".padEnd(40)} ${"req/s".padStart(9)} ${"×(a)".padStart(6)} ${"×(b)".padStart(6)} ${"errors".padStart(7)}`);
+  for (const k of ["a", "b", "c", "d"] as Key[]) {
+    console.log(`${rows[k].label.padEnd(40)} ${fmt(avg(k)).padStart(9)} ${fmt(avg(k) / A, 2).padStart(6)} ${fmt(avg(k) / B, 2).padStart(6)} ${String(errs(k)).padStart(7)}`);
+  }
+  console.log(`${"SDK MCP server, direct".padEnd(40)} ${fmt(sdkDirect.rps).padStart(9)} ${"".padStart(6)} ${"".padStart(6)} ${String(sdkDirect.errors + sdkDirect.non2xx).padStart(7)}`);
+  console.log(`${"SDK MCP server, through Portcullis".padEnd(40)} ${fmt(sdkGw.rps).padStart(9)} ${fmt(sdkGw.rps / sdkDirect.rps, 2).padStart(6)} ${"".padStart(6)} ${String(sdkGw.errors + sdkGw.non2xx).padStart(7)}`);
+  console.log(`\nLatency at ${CONNECTIONS} connections, ${LAT_RATE} req/s offered (ms):`);
+  for (const k of ["a", "b", "c"] as Key[]) console.log(`${rows[k].label.padEnd(40)} p50 ${fmt(lat[k]!.p50, 3)}  p90 ${fmt(lat[k]!.p90, 3)}  p99 ${fmt(lat[k]!.p99, 3)}  (n=${lat[k]!.n}, errors ${lat[k]!.errors})`);
+  console.log(`added by Portcullis vs bare proxy: p50 ${fmt(added.p50VsBare, 3)} ms, p99 ${fmt(added.p99VsBare, 3)} ms; vs direct: p50 ${fmt(added.p50VsDirect, 3)} ms, p99 ${fmt(added.p99VsDirect, 3)} ms`);
+  console.log(`\nSSE (30 streams × 20 events): first event direct ${fmt(sseDirect.firstEventMs, 3)} ms, via Portcullis ${fmt(sseGw.firstEventMs, 3)} ms (added ${fmt(sseAdded.firstEventMs, 3)} ms); per-event lag direct ${fmt(sseDirect.perEventLagMs, 3)} ms, via Portcullis ${fmt(sseGw.perEventLagMs, 3)} ms (added ${fmt(sseAdded.perEventMs, 3)} ms)`);
+  console.log(`gateway RSS: peak under load ${fmt(peakRss, 1)} MB, after ${fmt(rssAfter, 1)} MB`);
+  console.log(`\nTargets:`);
+  for (const t of targets) console.log(`  ${t.pass ? "PASS" : "MISS"}  ${t.what.padEnd(42)} ${t.value}`);
+
+  const report = {
+    at: new Date().toISOString(),
+    node: process.version,
+    cpus: (await import("node:os")).cpus().length,
+    config: { rounds: ROUNDS, roundSeconds: ROUND_S, connections: CONNECTIONS, pool: POOL, latencyRate: LAT_RATE },
+    throughput: Object.fromEntries((["a", "b", "c", "d"] as Key[]).map((k) => [k, { label: rows[k].label, avgRps: avg(k), rounds: results[k], errors: errs(k) }])),
+    ratios: { cOverB: C / B, cOverA: C / A, dOverB: D / B, bOverA: B / A },
+    sdk: { direct: sdkDirect, portcullis: sdkGw, ratio: sdkGw.rps / sdkDirect.rps },
+    latency: { ...lat, added },
+    sse: { direct: sseDirect, portcullis: sseGw, added: sseAdded },
+    jwks: { coldBurstFetches: jwksFetches, coldBurstAccepted: burstOk },
+    rss: { peakMb: peakRss, afterMb: rssAfter },
+    targets,
+    durationS: (Date.now() - started) / 1000,
+  };
+  const dir = join(ROOT, "bench/results");
+  mkdirSync(dir, { recursive: true });
+  const json = JSON.stringify(report, null, 2);
+  writeFileSync(join(dir, `${report.at.replace(/[:.]/g, "-")}.json`), json);
+  writeFileSync(join(dir, "latest.json"), json);
+  console.log(`\nwrote bench/results/latest.json (${fmt(report.durationS)} s)`);
+  await gw.stop();
+}
+
+main()
+  .catch((e) => {
+    console.error(e);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    for (const c of children) c.kill("SIGTERM");
+    await sleep(100);
+    process.exit();
+  });

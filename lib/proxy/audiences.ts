@@ -1,0 +1,40 @@
+/**
+ * The one computation of a server's accepted audiences, shared by the proxy,
+ * the console inspector and `portcullis inspect`: every resource URL of the
+ * server (one per public URL, PUBLIC_URL's, and the current request's when
+ * given) ∪ the provider's client id when includeClientIdInAudience ∪
+ * `oauth.audiences`. Each value carries where it came from.
+ *
+ * Note: without PUBLIC_URL or publicUrls the request's resource URL comes from
+ * its Host header. That is the zero-config default; production deployments
+ * should pin PUBLIC_URL (or publicUrls) so a client cannot pick the audience.
+ */
+import type { RuntimeProvider, RuntimeServer } from "../config/model";
+import { buildExpectedAudiences, type ExpectedAudience } from "../tokens";
+import { resourceUrl } from "../urls/resource-urls";
+
+export type ResourceUrl = { url: string; source: "public_url" | "request_url" };
+
+export function resourceUrlsOf(server: Pick<RuntimeServer, "effectivePath" | "publicUrls">, publicUrl: string | URL | undefined, requestBase?: URL): ResourceUrl[] {
+  const out: ResourceUrl[] = [];
+  for (const u of server.publicUrls) out.push({ url: resourceUrl(new URL(u), server.effectivePath), source: "public_url" });
+  if (publicUrl) out.push({ url: resourceUrl(new URL(publicUrl), server.effectivePath), source: "public_url" });
+  if (requestBase) out.push({ url: resourceUrl(requestBase, server.effectivePath), source: "request_url" });
+  return out;
+}
+
+export function expectedAudiencesOf(
+  server: Pick<RuntimeServer, "name" | "effectivePath" | "publicUrls" | "oauth">,
+  provider: Pick<RuntimeProvider, "name" | "clientId">,
+  publicUrl: string | URL | undefined,
+  requestBase?: URL,
+): ExpectedAudience[] {
+  return buildExpectedAudiences({
+    serverName: server.name,
+    resourceUrls: resourceUrlsOf(server, publicUrl, requestBase),
+    providerName: provider.name,
+    clientId: provider.clientId,
+    includeClientIdInAudience: server.oauth?.includeClientIdInAudience ?? false,
+    audiences: server.oauth?.audiences ?? [],
+  });
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { connectionTokens, headerSafe, sanitizeResponseHeaders, upstreamRequestHeaders, withoutGatewayCookies, type UpstreamHeaderOptions } from "./headers";
+
+const fwd: UpstreamHeaderOptions["forwarded"] = { for: "10.0.0.9", proto: "https", host: "mcp.example.com" };
+const incoming = {
+  host: "gw.example.com",
+  authorization: "Bearer client-token",
+  cookie: "portcullis_session=s; __Host-portcullis_csrf=c; app=1",
+  connection: "keep-alive, X-Secret-Hop",
+  "x-secret-hop": "1",
+  "keep-alive": "timeout=5",
+  "transfer-encoding": "chunked",
+  te: "trailers",
+  upgrade: "websocket",
+  "proxy-authorization": "Basic x",
+  expect: "100-continue",
+  "x-portcullis-subject": "admin",
+  "x-portcullis-scopes": "everything",
+  "x-forwarded-host": "evil.example",
+  forwarded: "host=evil.example",
+  "accept-encoding": "gzip",
+  "mcp-session-id": "abc",
+  "content-type": "application/json",
+};
+
+describe("upstreamRequestHeaders", () => {
+  it("oauth: strips credentials, hop-by-hop, Connection-named and client identity headers; adds ours", () => {
+    const h = upstreamRequestHeaders(incoming, {
+      mode: "oauth",
+      upstreamAuth: { header: "X-Api-Key", value: "k" },
+      identity: { subject: "alice", client: "app", scopes: ["read", "write"] },
+      forwarded: fwd,
+    });
+    expect(h).toEqual({
+      "mcp-session-id": "abc",
+      "content-type": "application/json",
+      "accept-encoding": "identity",
+      "x-forwarded-for": "10.0.0.9",
+      "x-forwarded-proto": "https",
+      "x-forwarded-host": "mcp.example.com",
+      "x-api-key": "k",
+      "x-portcullis-subject": "alice",
+      "x-portcullis-client": "app",
+      "x-portcullis-scopes": "read write",
+    });
+  });
+
+  it("none: strips credentials, adds no identity", () => {
+    const h = upstreamRequestHeaders(incoming, { mode: "none", forwarded: fwd });
+    expect(h.authorization).toBeUndefined();
+    expect(h.cookie).toBeUndefined();
+    expect(h["x-portcullis-subject"]).toBeUndefined();
+  });
+
+  it("passthrough: keeps Authorization and the upstream's cookies, never the gateway's", () => {
+    const h = upstreamRequestHeaders(incoming, { mode: "passthrough", forwarded: fwd });
+    expect(h.authorization).toBe("Bearer client-token");
+    expect(h.cookie).toBe("app=1");
+    expect(h["x-portcullis-subject"]).toBeUndefined();
+    expect(h["x-secret-hop"]).toBeUndefined();
+  });
+
+  it("drops a client-sent value of the upstream credential header even when no value is stored", () => {
+    const h = upstreamRequestHeaders({ "x-api-key": "guess" }, { mode: "oauth", upstreamAuth: { header: "X-Api-Key" }, forwarded: fwd });
+    expect(h["x-api-key"]).toBeUndefined();
+  });
+
+  it("appends the peer to a trusted X-Forwarded-For chain and sets the prefix", () => {
+    const h = upstreamRequestHeaders({}, { mode: "none", forwarded: { ...fwd, priorFor: "1.2.3.4", prefix: "/gw" } });
+    expect(h["x-forwarded-for"]).toBe("1.2.3.4, 10.0.0.9");
+    expect(h["x-forwarded-prefix"]).toBe("/gw");
+  });
+
+  it("makes identity values header-safe", () => {
+    const h = upstreamRequestHeaders({}, { mode: "oauth", identity: { subject: "a\r\nSet-Cookie: x", scopes: [] }, forwarded: fwd });
+    expect(h["x-portcullis-subject"]).toBe("a%0D%0ASet-Cookie%3A%20x");
+    expect(headerSafe("ok value")).toBe("ok value");
+    expect(headerSafe("x".repeat(2000)).length).toBe(1024);
+  });
+});
+
+describe("response and cookie helpers", () => {
+  it("strips hop-by-hop and Connection-named response headers and disables proxy buffering", () => {
+    const h: Record<string, string> = { connection: "close, x-internal", "x-internal": "1", "keep-alive": "timeout=5", "transfer-encoding": "chunked", "content-type": "text/event-stream" };
+    sanitizeResponseHeaders(h);
+    expect(h).toEqual({ "content-type": "text/event-stream", "x-accel-buffering": "no" });
+  });
+
+  it("parses Connection tokens and drops only gateway cookies", () => {
+    expect(connectionTokens(["a, B", "c"])).toEqual(["a", "b", "c"]);
+    expect(withoutGatewayCookies("portcullis_session=1")).toBeUndefined();
+    expect(withoutGatewayCookies("a=1; Portcullis_x=2; b=2")).toBe("a=1; b=2");
+  });
+});

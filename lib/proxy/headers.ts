@@ -1,0 +1,117 @@
+/**
+ * Header hygiene between client, gateway and upstream.
+ *
+ * Upstream requests:
+ * - hop-by-hop headers (RFC 9110 §7.6.1) and every header named in `Connection` are dropped;
+ * - `X-Portcullis-*` from the client is always dropped (only the gateway asserts identity);
+ * - forwarding headers are rewritten from what the gateway resolved, never copied from the client;
+ * - `auth: oauth` and `auth: none`: the client's `Authorization` and `Cookie` never reach the
+ *   upstream (no token passthrough); `auth: passthrough` keeps them, minus the gateway's own
+ *   `portcullis*` cookies (the console session must never leak to an upstream);
+ * - `Accept-Encoding: identity`: a compressed event stream would be buffered by the compressor.
+ * Header values we add (identity) are made header-safe: claims are JSON strings and may hold CR/LF.
+ */
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
+
+export const HOP_BY_HOP: ReadonlySet<string> = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "transfer-encoding",
+  "te",
+  "trailer",
+  "upgrade",
+  "proxy-authorization",
+  "proxy-authenticate",
+]);
+
+export type AuthMode = "oauth" | "passthrough" | "none";
+
+export type Identity = { subject?: string; client?: string; scopes: readonly string[] };
+
+export type UpstreamHeaderOptions = {
+  mode: AuthMode;
+  upstreamAuth?: { header: string; value?: string };
+  /** Set when the token was verified and the server wants identity headers. */
+  identity?: Identity;
+  forwarded: { for?: string; priorFor?: string; proto: string; host: string; prefix?: string };
+};
+
+/** Names listed in `Connection: a, b` (lower case). */
+export function connectionTokens(value: string | string[] | undefined): string[] {
+  if (!value) return [];
+  const s = Array.isArray(value) ? value.join(",") : value;
+  return s.split(",").map((t) => t.trim().toLowerCase()).filter(Boolean);
+}
+
+/** Values we put in headers: printable ASCII kept, anything else percent-encoded; bounded. */
+export function headerSafe(v: string, max = 1024): string {
+  const s = /^[\x20-\x7e]*$/.test(v) ? v : encodeURIComponent(v);
+  return s.length > max ? s.slice(0, max) : s;
+}
+
+const GATEWAY_COOKIE = /^\s*(?:__host-|__secure-)?portcullis/i;
+
+/** Drops the gateway's own cookies from a Cookie header; undefined when nothing is left. */
+export function withoutGatewayCookies(cookie: string | undefined): string | undefined {
+  if (!cookie) return undefined;
+  const kept = cookie.split(";").filter((c) => c.trim() && !GATEWAY_COOKIE.test(c));
+  return kept.length ? kept.map((c) => c.trim()).join("; ") : undefined;
+}
+
+export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, o: UpstreamHeaderOptions): OutgoingHttpHeaders {
+  const named = incoming.connection ? connectionTokens(incoming.connection) : [];
+  const out: OutgoingHttpHeaders = {};
+  for (const key in incoming) {
+    const v = incoming[key];
+    if (v === undefined) continue;
+    if (HOP_BY_HOP.has(key) || named.includes(key)) continue;
+    switch (key) {
+      case "host": // set from the upstream URL (changeOrigin)
+      case "expect": // Node answers 100-continue itself; the body is streamed anyway
+      case "forwarded":
+      case "accept-encoding":
+        continue;
+      case "authorization":
+        if (o.mode !== "passthrough") continue;
+        break;
+      case "cookie": {
+        if (o.mode !== "passthrough") continue;
+        const kept = withoutGatewayCookies(Array.isArray(v) ? v.join("; ") : v);
+        if (kept) out.cookie = kept;
+        continue;
+      }
+    }
+    if (key.charCodeAt(0) === 120 /* x */ && (key.startsWith("x-portcullis-") || key.startsWith("x-forwarded-"))) continue;
+    out[key] = v;
+  }
+  out["accept-encoding"] = "identity";
+
+  const f = o.forwarded;
+  if (f.for) out["x-forwarded-for"] = f.priorFor ? `${f.priorFor}, ${f.for}` : f.for;
+  out["x-forwarded-proto"] = f.proto;
+  out["x-forwarded-host"] = f.host;
+  if (f.prefix) out["x-forwarded-prefix"] = f.prefix;
+
+  if (o.upstreamAuth) {
+    // The header is the gateway's credential: a client-sent value never passes, even when no value is stored.
+    const h = o.upstreamAuth.header.toLowerCase();
+    delete out[h];
+    if (o.upstreamAuth.value) out[h] = o.upstreamAuth.value;
+  }
+  if (o.identity) {
+    if (o.identity.subject) out["x-portcullis-subject"] = headerSafe(o.identity.subject);
+    if (o.identity.client) out["x-portcullis-client"] = headerSafe(o.identity.client);
+    out["x-portcullis-scopes"] = headerSafe(o.identity.scopes.join(" "), 4096);
+  }
+  return out;
+}
+
+/** Mutates an upstream response's headers before they are copied to the client. */
+export function sanitizeResponseHeaders(headers: IncomingHttpHeaders): void {
+  const named = headers.connection ? connectionTokens(headers.connection) : [];
+  for (const k of HOP_BY_HOP) if (k in headers) delete headers[k];
+  for (const k of named) delete headers[k];
+  // Tell nginx-style proxies in front of us not to buffer (SSE must flow event by event).
+  headers["x-accel-buffering"] = "no";
+}

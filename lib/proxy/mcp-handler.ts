@@ -1,0 +1,220 @@
+/**
+ * One request to a virtual server's MCP path, in order:
+ * origin check → method → token in query refused → token verification and
+ * enforcement (auth: oauth) → Content-Length precheck → stream to upstream.
+ * Every outcome is set on ctx (access log) and pushed to the live request log
+ * with the diagnosis (never the token).
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { RequestContext } from "../http/types";
+import type { RequestLog, RequestLogEntry } from "../runtime/request-log";
+import { decide, type Diagnosis } from "../tokens";
+import { factsFromNodeRequest, resolvePublicBase, type PublicBase } from "../urls/public-base";
+import type { TrustedProxies } from "../urls/trusted-proxies";
+import { metadataUrl } from "../urls/resource-urls";
+import { bearerFromHeader, hasQueryToken } from "./bearer";
+import { declaredTooLarge } from "./body-limit";
+import { buildWwwAuthenticate, rejectionBody } from "./challenge";
+import { corsFor, preflightHeaders } from "./cors";
+import { ProxyError, sendProxyError } from "./errors";
+import { upstreamRequestHeaders, type Identity } from "./headers";
+import { originAllowed, trustworthyRequestOrigin } from "./origin";
+import type { CompiledRoute, RouteTable } from "./route-table";
+import type { TokenService } from "./token-service";
+import type { Forwarder } from "./upstream";
+
+export type McpDeps = {
+  tokens: TokenService;
+  forwarder: Forwarder;
+  trustedProxies: TrustedProxies;
+  requestLog: RequestLog;
+};
+
+const MCP_METHODS = new Set(["POST", "GET", "DELETE"]);
+
+type LogDraft = Pick<RequestLogEntry, "outcome"> & Partial<RequestLogEntry>;
+
+export async function handleMcp(deps: McpDeps, table: RouteTable, route: CompiledRoute, req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> {
+  ctx.serverName = route.name;
+  const facts = factsFromNodeRequest(req);
+  const pb = resolvePublicBase(facts, { publicUrl: table.publicUrl, trustedProxies: deps.trustedProxies, serverPublicUrls: route.publicUrls });
+  const method = req.method ?? "GET";
+  const log: LogDraft = { outcome: "error" };
+  res.once("close", () => pushLog(deps.requestLog, ctx, route, req, res, log));
+
+  const origin = req.headers.origin;
+  if (origin !== undefined && !originAllowed(route.origins, origin, trustworthyRequestOrigin(pb))) {
+    return refuse(res, ctx, log, new ProxyError("forbidden_origin", "This Origin is not allowed to use this MCP server"));
+  }
+  const cors = origin !== undefined ? corsFor(origin) : undefined;
+
+  if (route.mode !== "passthrough") {
+    if (method === "OPTIONS") {
+      res.writeHead(204, preflightHeaders(origin, req.headers["access-control-request-headers"]));
+      res.end();
+      ctx.outcome = "preflight";
+      log.outcome = "accepted";
+      return;
+    }
+    if (!MCP_METHODS.has(method)) {
+      return refuse(res, ctx, log, new ProxyError("method_not_allowed", `${method} is not an MCP method; use POST, GET or DELETE`), { allow: "GET, POST, DELETE, OPTIONS", ...cors });
+    }
+    if (hasQueryToken(ctx.url.search)) {
+      const e = new ProxyError("invalid_request", "Access tokens in the query string are not accepted; send an Authorization: Bearer header");
+      const challenge: Record<string, string> = route.mode === "oauth" ? { "www-authenticate": buildWwwAuthenticate({ resourceMetadata: metadataUrl(pb.base, route.path), error: "invalid_request", errorDescription: e.message }) } : {};
+      return refuse(res, ctx, log, e, { ...challenge, ...cors });
+    }
+  }
+
+  let identity: Identity | undefined;
+  if (route.mode === "oauth") {
+    const verdict = await authorize(deps, route, pb, req, res, ctx, log, cors);
+    if (!verdict.allow) return;
+    identity = verdict.identity;
+  } else {
+    ctx.outcome = route.mode;
+    log.outcome = route.mode === "passthrough" ? "passthrough" : "unauthenticated";
+  }
+
+  if (declaredTooLarge(req.headers["content-length"], route.server.maxBodyBytes)) {
+    return refuse(res, ctx, log, new ProxyError("payload_too_large", `The request body exceeds ${route.server.maxBodyBytes} bytes`), { connection: "close", ...cors });
+  }
+
+  const headers = upstreamRequestHeaders(req.headers, {
+    mode: route.mode,
+    upstreamAuth: route.server.upstreamAuth,
+    identity: route.server.identityHeaders ? identity : undefined,
+    forwarded: forwardedFor(facts.peer, req.headers["x-forwarded-for"], deps.trustedProxies, pb),
+  });
+  const hasBody = req.headers["content-length"] === undefined && req.headers["transfer-encoding"] !== undefined;
+  deps.forwarder.forward(req, res, {
+    target: route.upstream.target,
+    path: route.upstream.path + joinQuery(route.upstream.path, ctx.url.search),
+    headers,
+    countBodyLimit: hasBody ? route.server.maxBodyBytes : undefined,
+    cors,
+    onError: (e) => {
+      ctx.outcome = `error:${e.code}`;
+      log.outcome = "error";
+      log.code = e.code;
+      log.reason = e.message;
+    },
+  });
+}
+
+type AuthResult = { allow: false } | { allow: true; identity?: Identity };
+
+async function authorize(
+  deps: McpDeps,
+  route: CompiledRoute,
+  pb: PublicBase,
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: RequestContext,
+  log: LogDraft,
+  cors: Record<string, string> | undefined,
+): Promise<AuthResult> {
+  const bearer = bearerFromHeader(req.headers.authorization);
+  const target = deps.tokens.targetFor(route, pb.base);
+  let diagnosis: Diagnosis | undefined;
+  if (bearer.kind === "bearer") {
+    if (!target) {
+      // auth: oauth naming a provider that does not exist: fail closed, say why in the log.
+      const e = { status: 401 as const, oauthError: "invalid_token" as const, errorDescription: "The server's authorization is misconfigured" };
+      log.code = "provider_not_found";
+      log.reason = `provider ${route.server.oauth?.provider} is not configured`;
+      sendChallenge(res, route, pb, e, cors);
+      ctx.outcome = "rejected:provider_not_found";
+      log.outcome = "rejected";
+      return { allow: false };
+    }
+    diagnosis = await deps.tokens.verify(bearer.token, target);
+    log.fingerprint = diagnosis.fingerprint;
+    log.subject = diagnosis.subject;
+    log.client = diagnosis.clientId;
+    log.diagnosis = diagnosis;
+  }
+  const d = decide(route.enforcement, diagnosis ?? "no_token");
+  if (!d.allow) {
+    sendChallenge(res, route, pb, d, cors);
+    const code = diagnosis?.failed?.code ?? "no_token";
+    ctx.outcome = `rejected:${code}`;
+    log.outcome = d.reason === "no_token" ? "unauthenticated" : "rejected";
+    log.code = code;
+    log.reason = diagnosis?.failed?.message ?? "no access token";
+    return { allow: false };
+  }
+  if (d.authenticated && diagnosis) {
+    ctx.outcome = "accepted";
+    log.outcome = "accepted";
+    return { allow: true, identity: { subject: diagnosis.subject, client: diagnosis.clientId, scopes: diagnosis.scopes } };
+  }
+  if (d.reason === "permissive" && diagnosis) {
+    const code = diagnosis.failed?.code ?? "invalid_token";
+    ctx.outcome = `permissive:${code}`;
+    log.outcome = "permissive";
+    log.code = code;
+    log.reason = diagnosis.failed?.message;
+  } else {
+    ctx.outcome = d.reason === "permissive" ? "permissive:no_token" : "unauthenticated";
+    log.outcome = d.reason === "permissive" ? "permissive" : "unauthenticated";
+  }
+  return { allow: true };
+}
+
+function sendChallenge(
+  res: ServerResponse,
+  route: CompiledRoute,
+  pb: PublicBase,
+  r: { status: 401 | 403; oauthError?: "invalid_token" | "insufficient_scope"; errorDescription?: string },
+  cors: Record<string, string> | undefined,
+) {
+  const requiredScopes = route.server.oauth?.requiredScopes;
+  const header = buildWwwAuthenticate({
+    resourceMetadata: metadataUrl(pb.base, route.path),
+    error: r.oauthError,
+    errorDescription: r.errorDescription,
+    // No token: tell the client which scopes to ask for. insufficient_scope: RFC 6750 §3.1 wants them too.
+    scope: !r.oauthError || r.oauthError === "insufficient_scope" ? requiredScopes : undefined,
+  });
+  const body = JSON.stringify(rejectionBody({ error: r.oauthError, errorDescription: r.errorDescription }));
+  res.writeHead(r.status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(body),
+    "cache-control": "no-store",
+    "www-authenticate": header,
+    ...cors,
+  });
+  res.end(body);
+}
+
+function refuse(res: ServerResponse, ctx: RequestContext, log: LogDraft, e: ProxyError, headers: Record<string, string> = {}) {
+  ctx.outcome = `refused:${e.code}`;
+  log.outcome = "rejected";
+  log.code = e.code;
+  log.reason = e.message;
+  sendProxyError(res, e, headers);
+}
+
+/** What the upstream learns about the client: the resolved public base, and the peer appended to a trusted chain. */
+function forwardedFor(peer: string | undefined, xff: string | string[] | undefined, trusted: TrustedProxies, pb: PublicBase) {
+  const prefix = pb.base.pathname === "/" ? undefined : pb.base.pathname.replace(/\/+$/, "");
+  const prior = xff !== undefined && trusted.matches(peer) ? (Array.isArray(xff) ? xff.join(", ") : xff) : undefined;
+  return { for: peer, priorFor: prior, proto: pb.base.protocol.slice(0, -1), host: pb.base.host, prefix };
+}
+
+/** Client query appended to the upstream's own (`?a=1` + `?b=2` → `&b=2`). */
+const joinQuery = (upstreamPath: string, search: string) => (!search || search === "?" ? "" : upstreamPath.includes("?") ? `&${search.slice(1)}` : search);
+
+function pushLog(log: RequestLog, ctx: RequestContext, route: CompiledRoute, req: IncomingMessage, res: ServerResponse, d: LogDraft) {
+  log.push({
+    id: ctx.id,
+    at: new Date().toISOString(),
+    server: route.name,
+    method: req.method ?? "GET",
+    path: route.path,
+    status: res.statusCode,
+    durationMs: Math.round(Number(process.hrtime.bigint() - ctx.startedAt) / 1e4) / 100,
+    ...d,
+  });
+}

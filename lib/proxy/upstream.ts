@@ -1,0 +1,156 @@
+/**
+ * Streams one exchange to an upstream MCP server with http-proxy and a
+ * keep-alive agent (http-proxy defaults to a new connection per request,
+ * about 10× slower). Never buffers: request and response bodies are piped.
+ *
+ * What http-proxy does not do for us, done here:
+ * - client abort → upstream request destroyed (http-proxy only listens for
+ *   `aborted`, which Node does not emit once a GET's empty body was read, so
+ *   an abandoned SSE stream would otherwise stay open upstream);
+ * - upstream abort mid-response → client response destroyed (else it hangs);
+ * - connect timeout → 504; any other upstream failure → 502 JSON;
+ * - chunked body over the limit → 413 and upstream request destroyed;
+ * - SSE: headers flushed at once, `X-Accel-Buffering: no`, no compression
+ *   (headers.ts asks the upstream for `identity`; we never compress).
+ */
+import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
+import https from "node:https";
+import type { Socket } from "node:net";
+import httpProxy from "http-proxy";
+import type { Logger } from "../log";
+import { BodyLimit, tooLarge } from "./body-limit";
+import { ProxyError, sendProxyError } from "./errors";
+import { sanitizeResponseHeaders } from "./headers";
+import type { UpstreamTarget } from "./route-table";
+
+export type ForwardOptions = {
+  target: UpstreamTarget;
+  /** Upstream path + query. */
+  path: string;
+  headers: OutgoingHttpHeaders;
+  /** Set for bodies without Content-Length: stream through a counting limit. */
+  countBodyLimit?: number;
+  /** Added to the response unless the upstream set its own CORS headers. */
+  cors?: Record<string, string>;
+  /** Called once with the failure, if the exchange failed (for the log). */
+  onError?: (e: ProxyError) => void;
+};
+
+export type Forwarder = {
+  forward(req: IncomingMessage, res: ServerResponse, o: ForwardOptions): void;
+  close(): void;
+};
+
+export const CONNECT_TIMEOUT_MS = 10_000;
+
+/** Per-exchange state, kept on the request (http-proxy events only give us req/res). */
+type Exchange = { o: ForwardOptions; proxyReq?: http.ClientRequest; failed: boolean };
+const EXCHANGE = Symbol("portcullis.exchange");
+type WithExchange = IncomingMessage & { [EXCHANGE]?: Exchange };
+const NODELAY = Symbol("portcullis.nodelay");
+
+const SSE_RE = /^text\/event-stream/i;
+
+export function createForwarder(opts: { logger?: Logger; maxSockets?: number } = {}): Forwarder {
+  // Sized for long-lived SSE streams: each holds a socket for its lifetime, and
+  // requests queued behind them would stall. Idle sockets are kept for reuse.
+  const agentOpts = { keepAlive: true, maxSockets: opts.maxSockets ?? 1024, maxFreeSockets: 256, scheduling: "lifo" as const };
+  const agents = { "http:": new http.Agent(agentOpts), "https:": new https.Agent(agentOpts) };
+  const proxy = httpProxy.createProxyServer({ changeOrigin: true, xfwd: false, prependPath: false, selfHandleResponse: false, ws: false });
+
+  function fail(req: WithExchange, res: ServerResponse, e: ProxyError) {
+    const ex = req[EXCHANGE];
+    if (ex) {
+      if (ex.failed) return;
+      ex.failed = true;
+      ex.proxyReq?.destroy();
+      ex.o.onError?.(e);
+    }
+    if (res.headersSent || res.destroyed) {
+      res.destroy();
+      return;
+    }
+    // Connection: close — the client may still be sending a body we will not read.
+    sendProxyError(res, e, { connection: "close", ...(ex?.o.cors ?? {}) });
+  }
+
+  proxy.on("proxyReq", (proxyReq, req: WithExchange, res: ServerResponse) => {
+    const ex = req[EXCHANGE];
+    if (!ex) return;
+    ex.proxyReq = proxyReq;
+    if (res.destroyed || ex.failed) {
+      proxyReq.destroy();
+      return;
+    }
+    const socket = proxyReq.socket as (Socket & { [NODELAY]?: boolean }) | null;
+    if (socket) {
+      if (!socket[NODELAY]) {
+        socket.setNoDelay(true);
+        socket[NODELAY] = true;
+      }
+      if (socket.connecting) {
+        const timer = setTimeout(
+          () => fail(req, res, new ProxyError("upstream_timeout", `The upstream MCP server did not accept a connection within ${CONNECT_TIMEOUT_MS / 1000} s`)),
+          CONNECT_TIMEOUT_MS,
+        );
+        socket.once("connect", () => clearTimeout(timer));
+        socket.once("close", () => clearTimeout(timer));
+      }
+    }
+  });
+
+  proxy.on("proxyRes", (proxyRes, req: WithExchange, res: ServerResponse) => {
+    const ex = req[EXCHANGE];
+    sanitizeResponseHeaders(proxyRes.headers);
+    if (ex?.o.cors && proxyRes.headers["access-control-allow-origin"] === undefined) {
+      for (const [k, v] of Object.entries(ex.o.cors)) proxyRes.headers[k] = v;
+    }
+    // The upstream died mid-body: end the client's response too instead of leaving it hanging.
+    proxyRes.once("close", () => {
+      if (!proxyRes.complete && !res.writableEnded) res.destroy();
+    });
+    if (SSE_RE.test(proxyRes.headers["content-type"] ?? "")) {
+      // Runs after http-proxy copied status and headers (synchronously, right after this event).
+      process.nextTick(() => {
+        if (!res.headersSent && !res.destroyed) res.flushHeaders();
+      });
+    }
+  });
+
+  return {
+    forward(req: WithExchange, res, o) {
+      const ex: Exchange = { o, failed: false };
+      req[EXCHANGE] = ex;
+      req.headers = o.headers as IncomingMessage["headers"]; // http-proxy copies req.headers to the upstream request
+      req.url = o.path; // with prependPath: false, the upstream path is req.url's path + query
+
+      // Client went away before the upstream finished: cancel the upstream request.
+      res.once("close", () => {
+        if (!res.writableFinished) ex.proxyReq?.destroy();
+      });
+
+      let buffer: BodyLimit | undefined;
+      if (o.countBodyLimit !== undefined) {
+        buffer = new BodyLimit(o.countBodyLimit);
+        buffer.once("error", () => {
+          req.unpipe(buffer);
+          req.resume(); // drain what is in flight; Connection: close ends the rest
+          fail(req, res, tooLarge(o.countBodyLimit!));
+        });
+        req.pipe(buffer);
+      }
+
+      proxy.web(req, res, { target: o.target as unknown as httpProxy.ProxyTargetUrl, agent: agents[o.target.protocol], buffer } as httpProxy.ServerOptions, (err) => {
+        if (ex.failed || res.destroyed) return; // we cancelled it, or the client left first
+        const code = (err as NodeJS.ErrnoException | undefined)?.code;
+        opts.logger?.warn({ err: (err as Error)?.message, code, upstream: `${o.target.protocol}//${o.target.host}` }, "upstream request failed");
+        fail(req, res, new ProxyError("upstream_unavailable", "The upstream MCP server is unavailable", { cause: err }));
+      });
+    },
+    close() {
+      agents["http:"].destroy();
+      agents["https:"].destroy();
+      proxy.close();
+    },
+  };
+}

@@ -219,18 +219,7 @@ export function getProviderMetadata(provider: RuntimeProvider, deps: ProviderDep
  * kind's convention. Cached with the metadata.
  */
 export async function resolveJwksUrl(provider: RuntimeProvider, deps: ProviderDeps = {}): Promise<string> {
-  if (provider.jwksUrl) return provider.jwksUrl;
-  try {
-    const m = await getProviderMetadata(provider, deps);
-    if (m.jwksUri) return m.jwksUri;
-  } catch (e) {
-    const conv = profileFor(provider).conventions.jwks;
-    if (conv) return conv;
-    throw e;
-  }
-  const conv = profileFor(provider).conventions.jwks;
-  if (conv) return conv;
-  throw new DiscoveryError(provider.name, ["no jwksUrl configured, no jwks_uri in the metadata and no convention for this kind"]);
+  return (await resolveJwksUrlWithSource(provider, deps)).url;
 }
 
 /** Like resolveJwksUrl, also saying where the URL came from. */

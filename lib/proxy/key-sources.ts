@@ -1,13 +1,15 @@
 /**
  * One KeySource per provider, backed by the shared JWKS caches of lib/tokens.
  * With `jwksUrl` configured it IS the JwksCache (no wrapper on the hot path).
- * Otherwise the URL comes from discovery (jwks-url.ts): resolved once,
+ * Otherwise the URL comes from lib/providers (discovery, then the kind's convention): resolved once,
  * single-flight, retried after a cooldown on failure; until it resolves the
  * source fails closed with `jwks_unavailable`.
  */
 import type { RuntimeProvider } from "../config/model";
 import type { JwksRegistry, KeyLookup, KeySource, KeySourceStatus } from "../tokens";
-import { discoveryUrlOf, resolveJwksUrl, type JwksUrlResolution } from "./jwks-url";
+import { resolveJwksUrlWithSource } from "../providers";
+
+export type JwksUrlResolution = { url: string; via: "configured" | "discovery" | "convention" };
 
 export const DISCOVERY_RETRY_MS = 30_000;
 
@@ -56,7 +58,7 @@ class DiscoveredKeySource implements KeySource {
   status(): KeySourceStatus {
     if (this.resolved) return this.registry.get(this.resolved.url).status();
     return {
-      url: `(discovery) ${discoveryUrlOf(this.provider)}`,
+      url: `(discovery) ${this.provider.overrides?.discoveryUrl ?? this.provider.issuer}`,
       fetchedAt: null,
       ageMs: null,
       kids: [],
@@ -73,7 +75,7 @@ export class ProviderKeySources {
   private readonly discovered = new Map<string, DiscoveredKeySource>();
   constructor(
     private readonly registry: JwksRegistry,
-    private readonly resolve: (p: RuntimeProvider) => Promise<JwksUrlResolution> = resolveJwksUrl,
+    private readonly resolve: (p: RuntimeProvider) => Promise<JwksUrlResolution> = (p) => resolveJwksUrlWithSource(p),
     private readonly now: () => number = Date.now,
   ) {}
 

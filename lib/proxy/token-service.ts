@@ -20,7 +20,8 @@ import {
 } from "../tokens";
 import { expectedAudiencesOf } from "./audiences";
 import { ServerLookupError } from "./errors";
-import type { JwksUrlResolution } from "./jwks-url";
+import type { JwksUrlResolution } from "./key-sources";
+import { resolveJwksUrlWithSource } from "../providers";
 import { ProviderKeySources } from "./key-sources";
 import type { CompiledRoute } from "./route-table";
 
@@ -140,7 +141,12 @@ const SERVICE_KEY = "portcullis.tokenService";
 export function getTokenService(runtime: Runtime): TokenService {
   let s = runtime.services.get(SERVICE_KEY) as TokenService | undefined;
   if (!s) {
-    s = createTokenService({ servers: () => runtime.config.current(), publicUrl: runtime.env.PUBLIC_URL, logger: runtime.logger });
+    s = createTokenService({
+      servers: () => runtime.config.current(),
+      publicUrl: runtime.env.PUBLIC_URL,
+      logger: runtime.logger,
+      resolveJwksUrl: (p) => resolveJwksUrlWithSource(p, { env: runtime.env }),
+    });
     runtime.services.set(SERVICE_KEY, s);
   }
   return s;

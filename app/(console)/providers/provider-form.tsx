@@ -1,0 +1,224 @@
+"use client";
+import { useState, type FormEvent } from "react";
+import { useRouter } from "next/navigation";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { jwsAlgorithms, providerKinds, providerSchema, type ProfileOverrides } from "@/lib/config/schema";
+import type { ProviderView } from "@/lib/config/model";
+import { api, errorMessage, fieldErrorMap, isApiError } from "@/lib/console/api";
+import { compact, errorsUnder, validate, type FieldErrors } from "@/lib/console/validate";
+import { Alert, Button, Card, Field, LinesInput } from "@/components/ui";
+import { SecretField, secretPayload, type SecretValue } from "@/components/secret-field";
+
+const KIND_LABELS: Record<(typeof providerKinds)[number], string> = {
+  generic: "Generic OpenID Connect / OAuth 2",
+  keycloak: "Keycloak",
+  auth0: "Auth0",
+  authentik: "Authentik",
+  entra: "Microsoft Entra ID",
+  okta: "Okta",
+};
+
+type Draft = {
+  name: string;
+  kind: (typeof providerKinds)[number];
+  issuer: string;
+  jwksUrl: string;
+  clientId: string;
+  scopes: string[];
+  algorithms: string[];
+  clockSkewSeconds: number;
+  overrides: ProfileOverrides;
+};
+
+function toDraft(p?: ProviderView): Draft {
+  return {
+    name: p?.name ?? "",
+    kind: p?.kind ?? "generic",
+    issuer: p?.issuer ?? "",
+    jwksUrl: p?.jwksUrl ?? "",
+    clientId: p?.clientId ?? "",
+    scopes: p?.scopes ?? [],
+    algorithms: p?.algorithms ?? [],
+    clockSkewSeconds: p?.clockSkewSeconds ?? 60,
+    overrides: p?.overrides ?? {},
+  };
+}
+
+type TriKey = "resourceIndicators" | "audienceIsClientId" | "dynamicRegistration" | "dropResource";
+const TRI: Array<{ key: TriKey; label: string; hint: string }> = [
+  { key: "resourceIndicators", label: "Honours resource indicators (RFC 8707)", hint: "The IdP puts the requested resource URL into the token's aud." },
+  { key: "audienceIsClientId", label: "Puts the client id into aud", hint: "Authentik-style IdPs issue tokens whose aud is the OAuth client id." },
+  { key: "dynamicRegistration", label: "Supports dynamic client registration", hint: "Otherwise the gateway registers clients itself with the client id above." },
+  { key: "dropResource", label: "Drop the resource parameter", hint: "For IdPs that reject an unknown resource parameter." },
+];
+
+export function ProviderForm({ provider }: { provider?: ProviderView }) {
+  const router = useRouter();
+  const qc = useQueryClient();
+  const editing = Boolean(provider);
+  const [draft, setDraft] = useState<Draft>(() => toDraft(provider));
+  const [secret, setSecret] = useState<SecretValue>(undefined);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string>();
+  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => ({ ...d, [k]: v }));
+
+  const payload = () => {
+    const overrides = compact(draft.overrides);
+    return {
+      ...compact({ name: draft.name.trim(), kind: draft.kind, issuer: draft.issuer.trim(), jwksUrl: draft.jwksUrl.trim(), clientId: draft.clientId.trim() }),
+      scopes: draft.scopes,
+      ...(draft.algorithms.length ? { algorithms: draft.algorithms } : {}),
+      clockSkewSeconds: draft.clockSkewSeconds,
+      ...(Object.keys(overrides).length ? { overrides } : {}),
+      ...(() => {
+        const s = secretPayload(secret);
+        return "value" in s ? { clientSecret: s.value } : {};
+      })(),
+    };
+  };
+
+  const save = useMutation({
+    mutationFn: (body: unknown) =>
+      editing ? api<ProviderView>(`/api/providers/${encodeURIComponent(provider!.name)}`, { method: "PUT", body }) : api<ProviderView>("/api/providers", { method: "POST", body }),
+    onSuccess: (p) => {
+      qc.invalidateQueries({ queryKey: ["providers"] });
+      qc.setQueryData(["provider", p.name], p);
+      router.push(`/providers/${p.name}?saved=1`);
+    },
+    onError: (e) => {
+      setErrors(fieldErrorMap(e));
+      setFormError(isApiError(e) && e.fields.length ? e.message : errorMessage(e));
+    },
+  });
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    setFormError(undefined);
+    const body = payload();
+    const v = validate(providerSchema, body);
+    setErrors(v.errors);
+    if (!v.ok) {
+      setFormError("Fix the highlighted fields.");
+      return;
+    }
+    save.mutate(body);
+  }
+
+  const triValue = (k: TriKey) => (draft.overrides[k] === undefined ? "" : String(draft.overrides[k]));
+
+  return (
+    <form onSubmit={submit} noValidate className="space-y-6">
+      {formError && <Alert title="Not saved">{formError}</Alert>}
+      <Card title="Identity provider" description="Where tokens come from. Issuer must match the iss claim of the tokens exactly.">
+        <div className="grid gap-5 sm:grid-cols-2">
+          <Field label="Name" htmlFor="p-name" error={errors.name} hint="A slug used in URLs: /oauth/<name>/…">
+            <input id="p-name" className="input" value={draft.name} disabled={editing} aria-invalid={!!errors.name || undefined} onChange={(e) => set("name", e.target.value)} placeholder="keycloak" />
+          </Field>
+          <Field label="Kind" htmlFor="p-kind" error={errors.kind} hint="Picks the profile of known quirks Portcullis applies.">
+            <select id="p-kind" className="input" value={draft.kind} onChange={(e) => set("kind", e.target.value as Draft["kind"])}>
+              {providerKinds.map((k) => (
+                <option key={k} value={k}>
+                  {KIND_LABELS[k]}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Issuer" htmlFor="p-issuer" error={errors.issuer} className="sm:col-span-2" hint="e.g. https://idp.example.com/realms/mcp">
+            <input id="p-issuer" className="input font-mono" value={draft.issuer} aria-invalid={!!errors.issuer || undefined} onChange={(e) => set("issuer", e.target.value)} placeholder="https://idp.example.com/realms/mcp" />
+          </Field>
+          <Field label="JWKS URL" htmlFor="p-jwks" error={errors.jwksUrl} className="sm:col-span-2" hint="Optional. Default: jwks_uri from discovery, or the kind's convention.">
+            <input id="p-jwks" className="input font-mono" value={draft.jwksUrl} aria-invalid={!!errors.jwksUrl || undefined} onChange={(e) => set("jwksUrl", e.target.value)} placeholder="(from discovery)" />
+          </Field>
+        </div>
+      </Card>
+
+      <Card title="Client registration" description="A pre-registered client, used when the IdP lacks dynamic registration.">
+        <div className="grid gap-5 sm:grid-cols-2">
+          <Field label="Client ID" htmlFor="p-client" error={errors.clientId} hint="Optional.">
+            <input id="p-client" className="input font-mono" value={draft.clientId} aria-invalid={!!errors.clientId || undefined} onChange={(e) => set("clientId", e.target.value)} />
+          </Field>
+          <Field label="Client secret" htmlFor="p-secret" error={errors.clientSecret} hint="Write-only: stored encrypted, never displayed or exported.">
+            <SecretField id="p-secret" isSet={provider?.clientSecretSet ?? false} value={secret} onChange={setSecret} invalid={!!errors.clientSecret} />
+          </Field>
+          <Field label="Extra upstream scopes" htmlFor="p-scopes" error={errorsUnder(errors, "scopes")} hint="One per line, e.g. openid, profile.">
+            <LinesInput id="p-scopes" value={draft.scopes} onChange={(v) => set("scopes", v)} placeholder={"openid\nprofile"} invalid={!!errorsUnder(errors, "scopes")} />
+          </Field>
+          <Field label="Clock skew (seconds)" htmlFor="p-skew" error={errors.clockSkewSeconds} hint="Tolerance for exp / nbf / iat, 0–300.">
+            <input
+              id="p-skew"
+              type="number"
+              min={0}
+              max={300}
+              className="input"
+              value={Number.isNaN(draft.clockSkewSeconds) ? "" : draft.clockSkewSeconds}
+              aria-invalid={!!errors.clockSkewSeconds || undefined}
+              onChange={(e) => set("clockSkewSeconds", e.target.valueAsNumber)}
+            />
+          </Field>
+        </div>
+      </Card>
+
+      <Card title="Token checks and quirks" description="Leave on the profile default unless Discover says otherwise.">
+        <div className="space-y-5">
+          <Field label="Accepted signing algorithms" htmlFor="p-alg-RS256" error={errorsUnder(errors, "algorithms")} hint="None ticked: every asymmetric algorithm. HMAC and none are never accepted.">
+            <div className="flex flex-wrap gap-x-4 gap-y-2">
+              {jwsAlgorithms.map((a) => (
+                <label key={a} className="flex items-center gap-1.5 text-sm text-slate-700">
+                  <input
+                    id={`p-alg-${a}`}
+                    type="checkbox"
+                    className="size-4 rounded border-slate-300 accent-indigo-600"
+                    checked={draft.algorithms.includes(a)}
+                    onChange={(e) => set("algorithms", e.target.checked ? [...draft.algorithms, a] : draft.algorithms.filter((x) => x !== a))}
+                  />
+                  <span className="font-mono text-xs">{a}</span>
+                </label>
+              ))}
+            </div>
+          </Field>
+          <div className="grid gap-5 sm:grid-cols-2">
+            {TRI.map((t) => (
+              <Field key={t.key} label={t.label} htmlFor={`p-ov-${t.key}`} hint={t.hint} error={errors[`overrides.${t.key}`]}>
+                <select
+                  id={`p-ov-${t.key}`}
+                  className="input"
+                  value={triValue(t.key)}
+                  onChange={(e) => set("overrides", { ...draft.overrides, [t.key]: e.target.value === "" ? undefined : e.target.value === "true" })}
+                >
+                  <option value="">Profile default</option>
+                  <option value="true">Yes</option>
+                  <option value="false">No</option>
+                </select>
+              </Field>
+            ))}
+            <Field label="Audience parameter" htmlFor="p-ov-aud" hint="Send the resource URL in this parameter instead (Auth0: audience)." error={errors["overrides.audienceParam"]}>
+              <input
+                id="p-ov-aud"
+                className="input font-mono"
+                value={draft.overrides.audienceParam ?? ""}
+                onChange={(e) => set("overrides", { ...draft.overrides, audienceParam: e.target.value || undefined })}
+                placeholder="(profile default)"
+              />
+            </Field>
+            <Field label="Discovery URL" htmlFor="p-ov-disc" hint="Only if the IdP's discovery document is not at a standard place." error={errors["overrides.discoveryUrl"]}>
+              <input
+                id="p-ov-disc"
+                className="input font-mono"
+                value={draft.overrides.discoveryUrl ?? ""}
+                onChange={(e) => set("overrides", { ...draft.overrides, discoveryUrl: e.target.value || undefined })}
+                placeholder="(standard locations)"
+              />
+            </Field>
+          </div>
+        </div>
+      </Card>
+
+      <div className="flex justify-end gap-2">
+        <Button onClick={() => router.back()}>Cancel</Button>
+        <Button type="submit" variant="primary" busy={save.isPending}>
+          {editing ? "Save changes" : "Create provider"}
+        </Button>
+      </div>
+    </form>
+  );
+}

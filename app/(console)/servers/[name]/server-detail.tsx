@@ -1,0 +1,61 @@
+"use client";
+import { useRouter, useSearchParams } from "next/navigation";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { ServerView } from "@/lib/config/model";
+import { api, errorMessage } from "@/lib/console/api";
+import { Alert, Button, ButtonLink, ConfirmDelete, ErrorState, Loading, PageHeader } from "@/components/ui";
+import { ServerForm } from "../server-form";
+import { AuthSummary } from "../servers-list";
+import { SelftestPanel, type SelftestResult } from "./selftest-panel";
+
+export function ServerDetail({ name }: { name: string }) {
+  const router = useRouter();
+  const qc = useQueryClient();
+  const saved = useSearchParams().get("saved") === "1";
+  const server = useQuery({ queryKey: ["server", name], queryFn: () => api<ServerView>(`/api/servers/${encodeURIComponent(name)}`) });
+  const selftest = useMutation({ mutationFn: (publicBase?: string) => api<SelftestResult>(`/api/servers/${encodeURIComponent(name)}/selftest`, { method: "POST", body: publicBase ? { publicBase } : {} }) });
+  const del = useMutation({
+    mutationFn: () => api(`/api/servers/${encodeURIComponent(name)}`, { method: "DELETE" }),
+    onSuccess: () => {
+      qc.invalidateQueries({ queryKey: ["servers"] });
+      router.push("/servers");
+    },
+  });
+
+  if (server.isPending) return <Loading />;
+  if (server.isError) return <ErrorState error={server.error} retry={() => server.refetch()} />;
+  const s = server.data;
+
+  return (
+    <>
+      <PageHeader
+        title={`Server ${name}`}
+        description={
+          <span className="flex flex-wrap items-center gap-3">
+            <code className="text-xs">{s.effectivePath}</code>
+            <span className="text-slate-300">→</span>
+            <code className="text-xs">{s.upstream}</code>
+            <AuthSummary server={s} />
+          </span>
+        }
+        actions={
+          <>
+            {s.auth === "oauth" && (
+              <Button variant="primary" busy={selftest.isPending} onClick={() => selftest.mutate(undefined)}>
+                Run self-test
+              </Button>
+            )}
+            <ButtonLink href={`/log?server=${name}`}>Live log</ButtonLink>
+            <ConfirmDelete what="server" name={name} busy={del.isPending} error={del.error ? errorMessage(del.error) : undefined} onConfirm={() => del.mutate()} />
+          </>
+        }
+      />
+      <div className="space-y-6">
+        {saved && <Alert tone="green">Saved. The gateway serves the new settings immediately.</Alert>}
+        {selftest.isError && <ErrorState error={selftest.error} retry={() => selftest.mutate(undefined)} />}
+        {selftest.data && <SelftestPanel result={selftest.data} busy={selftest.isPending} onRun={(b) => selftest.mutate(b)} />}
+        <ServerForm key={server.dataUpdatedAt} server={s} />
+      </div>
+    </>
+  );
+}

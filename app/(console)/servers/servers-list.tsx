@@ -1,0 +1,167 @@
+"use client";
+import Link from "next/link";
+import { useQuery } from "@tanstack/react-query";
+import type { ServerView } from "@/lib/config/model";
+import type { GatewayStatus, ServerActivity } from "@/lib/console/server/status";
+import type { ProbeResult } from "@/lib/console/server/probe";
+import { api } from "@/lib/console/api";
+import { relativeTime } from "@/lib/console/format";
+import { Badge, ButtonLink, Dot, EmptyState, ErrorState, Loading, PageHeader, Spinner } from "@/components/ui";
+
+export function ServersList() {
+  const servers = useQuery({ queryKey: ["servers"], queryFn: () => api<ServerView[]>("/api/servers") });
+  const status = useQuery({
+    queryKey: ["status"],
+    queryFn: () => api<GatewayStatus>("/api/status"),
+    refetchInterval: 10_000,
+    refetchOnMount: "always",
+  });
+
+  return (
+    <>
+      <PageHeader
+        title="Servers"
+        description="Virtual MCP servers published by this gateway: who may reach each upstream, and how clients discover where to get a token."
+        actions={
+          <ButtonLink href="/servers/new" variant="primary">
+            New server
+          </ButtonLink>
+        }
+      />
+      {servers.isPending ? (
+        <Loading label="Loading servers…" />
+      ) : servers.isError ? (
+        <ErrorState error={servers.error} retry={() => servers.refetch()} />
+      ) : servers.data.length === 0 ? (
+        <EmptyState
+          title="No servers yet"
+          action={
+            <ButtonLink href="/servers/new" variant="primary">
+              Create your first server
+            </ButtonLink>
+          }
+        >
+          A server publishes an upstream MCP endpoint at <code>/servers/&lt;name&gt;/mcp</code> and protects it with a provider&apos;s tokens. Set up a
+          provider first if the server will use OAuth.
+        </EmptyState>
+      ) : (
+        <div className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-xs">
+          <table className="table">
+            <thead>
+              <tr>
+                <th>Server</th>
+                <th>Auth</th>
+                <th>Upstream</th>
+                <th className="text-right">Last hour</th>
+                <th>Last rejection</th>
+              </tr>
+            </thead>
+            <tbody>
+              {servers.data.map((s) => (
+                <ServerRow key={s.name} server={s} activity={status.data?.servers[s.name]} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
+
+function ServerRow({ server: s, activity }: { server: ServerView; activity?: ServerActivity }) {
+  return (
+    <tr className="hover:bg-slate-50/60" data-testid={`server-row-${s.name}`}>
+      <td>
+        <Link href={`/servers/${s.name}`} className="font-medium text-indigo-700 hover:underline">
+          {s.name}
+        </Link>
+        <div className="mt-0.5 font-mono text-xs text-slate-500">{s.effectivePath}</div>
+      </td>
+      <td>
+        <AuthSummary server={s} />
+      </td>
+      <td>
+        <UpstreamStatus name={s.name} upstream={s.upstream} />
+      </td>
+      <td className="text-right whitespace-nowrap tabular-nums">
+        {activity ? (
+          <>
+            <div className="text-slate-900">{activity.requests} req</div>
+            <div className={activity.rejections ? "text-rose-600" : "text-slate-400"}>{activity.rejections} rejected</div>
+          </>
+        ) : (
+          <span className="text-slate-400">—</span>
+        )}
+      </td>
+      <td className="max-w-xs">
+        {activity?.lastRejection ? (
+          <Link href={`/inspector?request=${activity.lastRejection.id}`} className="group block" title="Open the diagnosis in the inspector">
+            <Badge tone="red">{activity.lastRejection.code ?? activity.lastRejection.status}</Badge>
+            <span className="ml-2 text-xs text-slate-400">{relativeTime(activity.lastRejection.at)}</span>
+            {activity.lastRejection.reason && <div className="mt-1 line-clamp-2 text-xs text-slate-600 group-hover:text-slate-900">{activity.lastRejection.reason}</div>}
+          </Link>
+        ) : (
+          <span className="text-xs text-slate-400">none</span>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+export function AuthSummary({ server: s }: { server: Pick<ServerView, "auth" | "oauth"> }) {
+  if (s.auth === "passthrough") return <Badge tone="sky" title="The upstream does its own auth; everything is forwarded unchanged">passthrough</Badge>;
+  if (s.auth === "none") return <Badge tone="amber" title="No authentication: anyone who can reach the gateway can use this server">no auth</Badge>;
+  return (
+    <div className="space-y-1">
+      <div className="flex flex-wrap gap-1">
+        <Badge tone="indigo" title={s.oauth?.mode === "direct" ? "Clients talk to the IdP directly" : "Clients talk to the gateway's authorization-server facade"}>
+          OAuth · {s.oauth?.mode ?? "proxy"}
+        </Badge>
+        {s.oauth?.enforcement && s.oauth.enforcement !== "strict" && <Badge tone="amber">{s.oauth.enforcement}</Badge>}
+      </div>
+      {s.oauth?.provider && (
+        <div className="text-xs text-slate-500">
+          via{" "}
+          <Link className="font-medium text-slate-700 hover:underline" href={`/providers/${s.oauth.provider}`}>
+            {s.oauth.provider}
+          </Link>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function UpstreamStatus({ name, upstream }: { name: string; upstream: string }) {
+  const probe = useQuery({
+    queryKey: ["probe", name, upstream],
+    queryFn: () => api<ProbeResult>(`/api/status/upstream/${encodeURIComponent(name)}`),
+    refetchInterval: 30_000,
+    staleTime: 20_000,
+  });
+  let host = upstream;
+  try {
+    const u = new URL(upstream);
+    host = u.host + u.pathname;
+  } catch {
+    /* keep as is */
+  }
+  return (
+    <div className="min-w-0">
+      <div className="flex items-center gap-2">
+        {probe.isPending ? <Spinner className="size-3 text-slate-400" /> : <Dot tone={probe.data?.reachable ? "green" : "red"} />}
+        <span className="truncate font-mono text-xs text-slate-700" title={upstream}>
+          {host}
+        </span>
+      </div>
+      <div className="mt-0.5 text-xs text-slate-500">
+        {probe.isPending
+          ? "probing…"
+          : probe.isError
+            ? "probe failed"
+            : probe.data.reachable
+              ? `reachable · HTTP ${probe.data.status} · ${probe.data.ms} ms`
+              : `unreachable · ${probe.data.error}`}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,100 @@
+import { expect, test } from "@playwright/test";
+import { baseUrl, env, shot, signIn } from "./helpers";
+
+test.describe.configure({ mode: "serial" });
+
+test.beforeEach(async ({ page }) => signIn(page));
+
+test("creates a provider and shows what Discover finds", async ({ page }) => {
+  await page.getByRole("link", { name: "Providers" }).click();
+  await expect(page.getByText("No providers yet")).toBeVisible();
+  await page.getByRole("link", { name: "New provider" }).click();
+
+  await page.getByLabel("Name", { exact: true }).fill("idp");
+  await page.getByLabel("Kind", { exact: true }).selectOption("authentik");
+  await page.getByLabel("Issuer", { exact: true }).fill("not a url");
+  await page.getByRole("button", { name: "Create provider" }).click();
+  await expect(page.getByText("Fix the highlighted fields.")).toBeVisible();
+  await expect(page.getByText('not a valid URL: "not a url"')).toBeVisible();
+
+  await page.getByLabel("Issuer", { exact: true }).fill(env("E2E_IDP_ISSUER"));
+  await page.getByLabel("Client ID", { exact: true }).fill(env("E2E_CLIENT_ID"));
+  await page.locator("#p-secret").fill("e2e-client-secret");
+  await page.getByRole("button", { name: "Create provider" }).click();
+  await expect(page).toHaveURL(/\/providers\/idp\?saved=1/);
+  await expect(page.getByText("Saved.")).toBeVisible();
+  // Write-only: the secret comes back as "set", never as its value.
+  await expect(page.getByText("Stored encrypted; never shown.")).toBeVisible();
+  await expect(page.locator("body")).not.toContainText("e2e-client-secret");
+
+  await page.getByRole("button", { name: "Discover" }).click();
+  const report = page.getByTestId("discovery-report");
+  await expect(report).toBeVisible();
+  await expect(report).toContainText("PKCE S256");
+  await expect(report).toContainText("JWKS reachable");
+  await shot(page, "04-provider-discover");
+
+  await page.getByRole("link", { name: "Providers" }).click();
+  await expect(page.getByTestId("provider-row-idp")).toContainText("secret set");
+  await shot(page, "03-providers");
+});
+
+test("creates a server with a live preview of its URLs and metadata, and self-tests it", async ({ page }) => {
+  await page.goto("/servers/new");
+  await page.getByLabel("Name", { exact: true }).fill("fetcher");
+  await page.getByLabel("Upstream MCP URL", { exact: true }).fill(env("E2E_UPSTREAM"));
+  await page.getByLabel("Provider", { exact: true }).selectOption("idp");
+  await page.getByLabel("Resource name", { exact: true }).fill("Web fetcher");
+
+  const mcpUrl = new URL("/servers/fetcher/mcp", baseUrl()).href.replace("127.0.0.1", "127.0.0.1");
+  const preview = page.getByTestId("live-preview");
+  await expect(preview).toContainText(mcpUrl);
+  await expect(page.getByTestId("prm-json")).toContainText(`"resource": "${mcpUrl}"`);
+  await expect(page.getByTestId("prm-json")).toContainText(`"resource_name": "Web fetcher"`);
+  await expect(page.getByText("Include client id in audience")).toBeVisible();
+  await shot(page, "05-server-new");
+
+  await page.getByRole("button", { name: "Create server" }).click();
+  await expect(page).toHaveURL(/\/servers\/fetcher\?saved=1/);
+
+  await page.getByRole("button", { name: "Run self-test" }).click();
+  const selftest = page.getByTestId("selftest");
+  await expect(selftest).toBeVisible();
+  await expect(selftest.locator("li").first()).toHaveAttribute("data-status", "pass");
+  await expect(page.getByText("all clear")).toBeVisible();
+  await shot(page, "06-server-detail-selftest");
+
+  await page.getByRole("link", { name: "Servers" }).click();
+  const row = page.getByTestId("server-row-fetcher");
+  await expect(row).toContainText("OAuth · proxy");
+  await expect(row).toContainText("reachable");
+  await shot(page, "07-servers");
+});
+
+test("diagnoses a token whose aud is the client id, applies the fix, and the token passes", async ({ page }) => {
+  await page.getByRole("link", { name: "Inspector" }).click();
+  await expect(page.getByText("Nothing inspected yet")).toBeVisible();
+  await page.getByLabel("Access token", { exact: true }).fill(env("E2E_TOKEN_AUD_CLIENT_ID"));
+  await page.getByRole("button", { name: "Inspect token" }).click();
+
+  await expect(page.getByTestId("verdict")).toContainText("Rejected");
+  await expect(page.getByTestId("check-aud")).toHaveAttribute("data-status", "fail");
+  await expect(page.getByTestId("check-aud")).toContainText("aud_is_client_id");
+  await expect(page.getByTestId("check-signature")).toHaveAttribute("data-status", "pass");
+  const fix = page.getByTestId("fix-aud");
+  await expect(fix).toContainText(/include client id in audience/i);
+  await expect(page.getByTestId("claim-time-exp")).toContainText(/expires in/);
+  await shot(page, "08-inspector-rejected");
+
+  await fix.getByRole("button", { name: "Apply fix and re-check" }).click();
+  await expect(page.getByTestId("verdict")).toContainText("Accepted");
+  await expect(page.getByTestId("check-aud")).toHaveAttribute("data-status", "pass");
+  const audiences = page.getByTestId("expected-audiences");
+  await expect(audiences).toContainText(env("E2E_CLIENT_ID"));
+  await expect(audiences).toContainText("client id");
+  await shot(page, "09-inspector-accepted");
+
+  // The fix really changed the server.
+  await page.goto("/servers/fetcher");
+  await expect(page.getByRole("switch", { name: "Include client id in audience" })).toHaveAttribute("aria-checked", "true");
+});

@@ -1,0 +1,97 @@
+/**
+ * The token inspector, shared by `POST /api/inspect` and `portcullis inspect`:
+ * pick the server (given, or guessed from the token's unverified `iss`/`aud`),
+ * run the proxy's own verification pipeline on it (uncached), and return the
+ * whole diagnosis. The token is never stored or logged: only its fingerprint
+ * travels in the diagnosis.
+ */
+import { AppError } from "../errors";
+import type { Runtime } from "../runtime/types";
+import type { RuntimeProvider, RuntimeServer } from "../config/model";
+import { getTokenService } from "../proxy/token-service";
+import { decodeJws } from "../tokens/decode";
+import { tokenAudiences } from "../tokens/claims";
+import type { Check, Diagnosis, ExpectedAudience } from "../tokens/types";
+
+export type ServerPick = {
+  /** How the server was chosen. */
+  by: "given" | "iss_and_aud" | "iss" | "only_server";
+  /** Other servers that also matched (the console offers them). */
+  alternatives: string[];
+};
+
+export type InspectResult = { server: string; pick: ServerPick; diagnosis: Diagnosis };
+
+export type InspectInput = { token: string; server?: string; requestBase?: URL };
+
+export async function inspectToken(runtime: Runtime, input: InspectInput): Promise<InspectResult> {
+  const token = input.token.trim().replace(/^Bearer\s+/i, "");
+  if (!token) throw new AppError("validation_failed", "paste a token", { fields: [{ path: "token", message: "is required" }] });
+  const tokens = getTokenService(runtime);
+  const pick = input.server ? { server: input.server, by: "given" as const, alternatives: [] } : pickServer(runtime, token, (name) => safeAudiences(() => tokens.expectedAudiences(name, input.requestBase)));
+  const diagnosis = await tokens.verifyForServer(pick.server, token, { requestBase: input.requestBase });
+  const { cached: _cached, ...rest } = diagnosis as Diagnosis & { cached?: boolean };
+  return { server: pick.server, pick: { by: pick.by, alternatives: pick.alternatives }, diagnosis: rest };
+}
+
+const safeAudiences = (f: () => ExpectedAudience[]) => {
+  try {
+    return f();
+  } catch {
+    return [];
+  }
+};
+
+const sameIssuer = (a: string, b: string) => a.replace(/\/+$/, "") === b.replace(/\/+$/, "");
+
+/**
+ * OAuth servers whose provider issued the token (`iss`, trailing slash
+ * tolerated), preferring one that accepts its `aud`. Unverified claims only
+ * choose where to run the checks; they decide nothing.
+ */
+export function pickServer(runtime: Runtime, token: string, audiencesOf: (server: string) => ExpectedAudience[]): { server: string; by: ServerPick["by"]; alternatives: string[] } {
+  const { servers, providers } = runtime.config.current();
+  const oauth = [...servers.values()].filter((s): s is RuntimeServer & { oauth: NonNullable<RuntimeServer["oauth"]> } => s.auth === "oauth" && !!s.oauth);
+  if (oauth.length === 0) throw new AppError("validation_failed", "no server uses OAuth: create one first", { fields: [{ path: "server", message: "no OAuth server to inspect against" }] });
+  const decoded = decodeJws(token);
+  const claims = decoded.ok ? decoded.decoded.claims : undefined;
+  const iss = typeof claims?.iss === "string" ? claims.iss : undefined;
+  const auds = claims ? (tokenAudiences(claims) ?? []) : [];
+  const byIss = iss ? oauth.filter((s) => {
+    const p: RuntimeProvider | undefined = providers.get(s.oauth.provider);
+    return p && sameIssuer(p.issuer, iss);
+  }) : [];
+  const byAud = byIss.filter((s) => audiencesOf(s.name).some((e) => auds.includes(e.value)));
+  const names = (xs: RuntimeServer[]) => xs.map((s) => s.name);
+  if (byAud.length) return { server: byAud[0].name, by: "iss_and_aud", alternatives: names(byIss).filter((n) => n !== byAud[0].name) };
+  if (byIss.length) return { server: byIss[0].name, by: "iss", alternatives: names(byIss.slice(1)) };
+  if (oauth.length === 1) return { server: oauth[0].name, by: "only_server", alternatives: [] };
+  throw new AppError("validation_failed", iss ? `no server accepts tokens from issuer ${iss}: pick a server` : "cannot tell which server this token is for: pick a server", {
+    fields: [{ path: "server", message: "pick a server" }],
+  });
+}
+
+/** Plain-text rendering for the CLI. */
+export function formatDiagnosis(r: InspectResult): string {
+  const d = r.diagnosis;
+  const lines: string[] = [];
+  lines.push(`server ${r.server} · provider ${d.provider} · token ${d.fingerprint}`);
+  lines.push(d.verdict === "accept" ? "ACCEPTED" : `REJECTED (${d.httpStatus}${d.oauthError ? ` ${d.oauthError}` : ""}): ${d.failed?.message ?? d.errorDescription ?? ""}`);
+  lines.push("");
+  const mark: Record<Check["status"], string> = { pass: "ok  ", fail: "FAIL", warn: "warn", skip: "skip" };
+  for (const c of d.checks) {
+    lines.push(`  ${mark[c.status]} ${c.id.padEnd(12)} ${c.message}${c.unverified ? " (unverified)" : ""}`);
+    if (c.status === "fail" || c.status === "warn") {
+      if (c.expected !== undefined && c.id !== "aud") lines.push(`         expected: ${JSON.stringify(c.expected)}`);
+      if (c.actual !== undefined) lines.push(`         actual:   ${JSON.stringify(c.actual)}`);
+      if (c.hint) lines.push(`         hint: ${c.hint}`);
+      if (c.fix) lines.push(`         fix: ${c.fix.label}`);
+    }
+  }
+  const aud = d.checks.find((c) => c.id === "aud");
+  if (Array.isArray(aud?.expected) && aud.expected.length) {
+    lines.push("", "expected audiences:");
+    for (const e of aud.expected as unknown as ExpectedAudience[]) lines.push(`  ${e.value}  (${e.detail})`);
+  }
+  return lines.join("\n");
+}

@@ -38,9 +38,11 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
   return async function handle(req: IncomingMessage, res: ServerResponse) {
     const ctx: RequestContext = { id: randomUUID(), startedAt: process.hrtime.bigint(), url: new URL(req.url ?? "/", "http://gateway.invalid") };
     res.once("close", () => {
-      const durationMs = Number(process.hrtime.bigint() - ctx.startedAt) / 1e6;
       const quiet = ctx.url.pathname.startsWith("/_next/") || ctx.url.pathname === "/healthz";
-      logger[quiet ? "debug" : "info"](
+      const level = quiet ? "debug" : "info";
+      if (!logger.isLevelEnabled(level)) return; // don't build a line nobody will write (hot path)
+      const durationMs = Number(process.hrtime.bigint() - ctx.startedAt) / 1e6;
+      logger[level](
         {
           reqId: ctx.id,
           method: req.method,

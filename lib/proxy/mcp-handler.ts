@@ -132,7 +132,6 @@ async function authorize(
     log.fingerprint = diagnosis.fingerprint;
     log.subject = diagnosis.subject;
     log.client = diagnosis.clientId;
-    log.diagnosis = diagnosis;
   }
   const d = decide(route.enforcement, diagnosis ?? "no_token");
   if (!d.allow) {
@@ -142,6 +141,8 @@ async function authorize(
     log.outcome = d.reason === "no_token" ? "unauthenticated" : "rejected";
     log.code = code;
     log.reason = diagnosis?.failed?.message ?? "no access token";
+    // Kept for "open in inspector"; rejections are never served from the verdict cache, so this is the full diagnosis.
+    log.diagnosis = diagnosis;
     return { allow: false };
   }
   if (d.authenticated && diagnosis) {
@@ -155,6 +156,7 @@ async function authorize(
     log.outcome = "permissive";
     log.code = code;
     log.reason = diagnosis.failed?.message;
+    log.diagnosis = diagnosis;
   } else {
     ctx.outcome = d.reason === "permissive" ? "permissive:no_token" : "unauthenticated";
     log.outcome = d.reason === "permissive" ? "permissive" : "unauthenticated";

@@ -31,14 +31,24 @@ export interface RequestLog {
 }
 
 export function createRequestLog(capacity = 2000): RequestLog {
-  const ring: RequestLogEntry[] = [];
+  // A fixed ring: `start` is the oldest entry once full. (Array#shift would move 2,000 slots per request.)
+  const slots: (RequestLogEntry | undefined)[] = new Array(capacity);
+  let start = 0;
+  let count = 0;
+  const at = (i: number) => slots[(start + i) % capacity]!; // i-th oldest
   const byId = new Map<string, RequestLogEntry>();
   const listeners = new Set<(e: RequestLogEntry) => void>();
   return {
     push(e) {
-      ring.push(e);
+      if (count === capacity) {
+        byId.delete(slots[start]!.id);
+        slots[start] = e;
+        start = (start + 1) % capacity;
+      } else {
+        slots[(start + count) % capacity] = e;
+        count++;
+      }
       byId.set(e.id, e);
-      if (ring.length > capacity) byId.delete(ring.shift()!.id);
       for (const fn of listeners) {
         try {
           fn(e);
@@ -49,8 +59,8 @@ export function createRequestLog(capacity = 2000): RequestLog {
     },
     list({ server, outcome, limit = 200 } = {}) {
       const out: RequestLogEntry[] = [];
-      for (let i = ring.length - 1; i >= 0 && out.length < limit; i--) {
-        const e = ring[i];
+      for (let i = count - 1; i >= 0 && out.length < limit; i--) {
+        const e = at(i);
         if ((server && e.server !== server) || (outcome && e.outcome !== outcome)) continue;
         out.push(e);
       }
@@ -66,8 +76,8 @@ export function createRequestLog(capacity = 2000): RequestLog {
       let requests = 0;
       let rejections = 0;
       let lastRejection: RequestLogEntry | undefined;
-      for (let i = ring.length - 1; i >= 0; i--) {
-        const e = ring[i];
+      for (let i = count - 1; i >= 0; i--) {
+        const e = at(i);
         if (Date.parse(e.at) < since) break;
         if (e.server !== server) continue;
         requests++;

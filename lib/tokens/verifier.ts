@@ -17,7 +17,7 @@ import type { Diagnosis, VerifyTarget } from "./types";
 import { runPipeline } from "./verify";
 
 export type VerifierOptions = {
-  /** Maximum cached verdicts. Default 10,000. */
+  /** Maximum cached verdicts. Default 20,000 (compact entries, a few MB). */
   cacheSize?: number;
   /** Maximum lifetime of a cached verdict. Default and upper bound 60 s. */
   ttlMs?: number;
@@ -35,7 +35,7 @@ export const MAX_VERDICT_TTL_MS = 60_000;
 
 export function createVerifier(opts: VerifierOptions = {}): Verifier {
   const ttlMs = Math.min(opts.ttlMs ?? MAX_VERDICT_TTL_MS, MAX_VERDICT_TTL_MS);
-  const cache = new ExpiringLru<Diagnosis>(opts.cacheSize ?? 10_000);
+  const cache = new ExpiringLru<Diagnosis>(opts.cacheSize ?? 20_000);
   const inflight = new Map<string, Promise<Diagnosis>>();
   let hits = 0;
   let misses = 0;
@@ -57,7 +57,7 @@ export function createVerifier(opts: VerifierOptions = {}): Verifier {
       const d = await run;
       if (d.verdict === "accept" && d.expiresAt !== undefined) {
         const until = Math.min(now + ttlMs, d.expiresAt * 1000);
-        if (until > now) cache.set(key, d, until);
+        if (until > now) cache.set(key, compact(d), until);
       }
       return { ...d, cached: false };
     }
@@ -68,6 +68,29 @@ export function createVerifier(opts: VerifierOptions = {}): Verifier {
     verify,
     stats: () => ({ size: cache.size, hits, misses }),
     clear: () => cache.clear(),
+  };
+}
+
+/**
+ * What a cached verdict keeps: the verdict and identity the proxy needs, not the
+ * per-check detail (about 2.4 KB per token). Tens of thousands of cached tokens
+ * then cost a few MB; the inspector always re-runs the full pipeline.
+ */
+function compact(d: Diagnosis): Diagnosis {
+  return {
+    verdict: d.verdict,
+    httpStatus: d.httpStatus,
+    checks: [],
+    signatureVerified: d.signatureVerified,
+    subject: d.subject,
+    clientId: d.clientId,
+    scopes: d.scopes,
+    expiresAt: d.expiresAt,
+    fingerprint: d.fingerprint,
+    server: d.server,
+    provider: d.provider,
+    keySource: d.keySource,
+    checkedAt: d.checkedAt,
   };
 }
 

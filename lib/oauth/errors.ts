@@ -5,6 +5,7 @@
  * the authorize/callback steps decide between an error page and a redirect.
  */
 import type { ServerResponse } from "node:http";
+import { sendJson } from "../http/respond";
 
 export type OAuthErrorCode =
   | "invalid_request"
@@ -37,16 +38,7 @@ export class OAuthError extends Error {
   }
   /** Writes the RFC 6749 JSON error response. */
   render(res: ServerResponse, extraHeaders: Record<string, string> = {}) {
-    const body = JSON.stringify(this.toBody());
-    res.writeHead(this.status, {
-      "content-type": "application/json; charset=utf-8",
-      "content-length": Buffer.byteLength(body),
-      "cache-control": "no-store",
-      pragma: "no-cache",
-      ...this.headers,
-      ...extraHeaders,
-    });
-    res.end(body);
+    sendJson(res, this.status, this.toBody(), { pragma: "no-cache", ...this.headers, ...extraHeaders });
   }
 }
 

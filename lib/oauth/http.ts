@@ -1,6 +1,6 @@
 /** Small node:http helpers for the facade: forms, cookies, redirects, CORS. */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { readBody } from "../http/respond";
+import { readBody, sendJson } from "../http/respond";
 import { InvalidRequest } from "./errors";
 
 export const BROWSER_COOKIE = "portcullis_oauth_browser";
@@ -11,6 +11,11 @@ export const CORS_HEADERS = {
   "access-control-allow-headers": "authorization, content-type, mcp-protocol-version",
   "access-control-max-age": "600",
 };
+
+/** An OAuth JSON response (RFC 6749 §5.1: no-store, no-cache), callable from browsers. */
+export function sendOAuthJson(res: ServerResponse, status: number, body: unknown) {
+  sendJson(res, status, body, { pragma: "no-cache", ...CORS_HEADERS });
+}
 
 export function sendPreflight(res: ServerResponse) {
   res.writeHead(204, CORS_HEADERS);

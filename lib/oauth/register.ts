@@ -8,7 +8,7 @@ import { readBody } from "../http/respond";
 import type { FacadeContext, FacadeDeps } from "./context";
 import { redirectAllowlist } from "./context";
 import { InvalidClientMetadata, InvalidRequest, SlowDown, TemporarilyUnavailable } from "./errors";
-import { CORS_HEADERS } from "./http";
+import { sendOAuthJson } from "./http";
 import { buildRegistration } from "./registration";
 import { providerMetadata, registerUpstreamClient, usesUpstreamDcr } from "./upstream";
 
@@ -47,13 +47,5 @@ export async function handleRegister(
   }
   await deps.store.createClient(reg.record);
   deps.logger.info({ provider: ctx.provider.name, clientId: reg.record.clientId, clientName: reg.record.clientName, upstreamDcr: Boolean(reg.record.upstreamClientId) }, "oauth client registered");
-  const payload = JSON.stringify(reg.response);
-  res.writeHead(201, {
-    "content-type": "application/json; charset=utf-8",
-    "content-length": Buffer.byteLength(payload),
-    "cache-control": "no-store",
-    pragma: "no-cache",
-    ...CORS_HEADERS,
-  });
-  res.end(payload);
+  sendOAuthJson(res, 201, reg.response);
 }

@@ -15,7 +15,7 @@ import { safeEqual, sha256 } from "../admin/tokens";
 import { profileFor, rewriteTokenParams } from "../providers";
 import type { FacadeContext, FacadeDeps } from "./context";
 import { InvalidClient, InvalidGrant, InvalidRequest, ServerError, UnsupportedGrantType } from "./errors";
-import { CORS_HEADERS, readForm } from "./http";
+import { readForm, sendOAuthJson } from "./http";
 import type { OAuthClientRecord } from "./store";
 import { postUpstreamToken, providerMetadata, upstreamClientFor } from "./upstream";
 
@@ -111,13 +111,5 @@ export async function handleToken(req: IncomingMessage, res: ServerResponse, ctx
     throw new ServerError("the identity provider rejected the gateway's own client credentials (check the provider's clientId/clientSecret)", 502);
   }
   deps.logger.info({ provider: ctx.provider.name, clientId: client.clientId, grant, status: r.status, ...(json.error ? { error: json.error } : {}) }, "token exchange relayed");
-  const payload = JSON.stringify(json);
-  res.writeHead(r.status, {
-    "content-type": "application/json; charset=utf-8",
-    "content-length": Buffer.byteLength(payload),
-    "cache-control": "no-store",
-    pragma: "no-cache",
-    ...CORS_HEADERS,
-  });
-  res.end(payload);
+  sendOAuthJson(res, r.status, json);
 }

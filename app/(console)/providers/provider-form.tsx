@@ -1,10 +1,9 @@
 "use client";
 import { useState, type FormEvent } from "react";
 import { useRouter } from "next/navigation";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { jwsAlgorithms, providerKinds, providerSchema, type ProfileOverrides } from "@/lib/config/schema";
 import type { ProviderView } from "@/lib/config/model";
-import { api, errorMessage, fieldErrorMap, isApiError } from "@/lib/console/api";
+import { useSaveEntity } from "@/lib/console/use-save-entity";
 import { compact, errorsUnder, validate, type FieldErrors } from "@/lib/console/validate";
 import { Alert, Button, Card, Field, LinesInput } from "@/components/ui";
 import { SecretField, secretPayload, type SecretValue } from "@/components/secret-field";
@@ -54,7 +53,6 @@ const TRI: Array<{ key: TriKey; label: string; hint: string }> = [
 
 export function ProviderForm({ provider }: { provider?: ProviderView }) {
   const router = useRouter();
-  const qc = useQueryClient();
   const editing = Boolean(provider);
   const [draft, setDraft] = useState<Draft>(() => toDraft(provider));
   const [secret, setSecret] = useState<SecretValue>(undefined);
@@ -77,19 +75,7 @@ export function ProviderForm({ provider }: { provider?: ProviderView }) {
     };
   };
 
-  const save = useMutation({
-    mutationFn: (body: unknown) =>
-      editing ? api<ProviderView>(`/api/providers/${encodeURIComponent(provider!.name)}`, { method: "PUT", body }) : api<ProviderView>("/api/providers", { method: "POST", body }),
-    onSuccess: (p) => {
-      qc.invalidateQueries({ queryKey: ["providers"] });
-      qc.setQueryData(["provider", p.name], p);
-      router.push(`/providers/${p.name}?saved=1`);
-    },
-    onError: (e) => {
-      setErrors(fieldErrorMap(e));
-      setFormError(isApiError(e) && e.fields.length ? e.message : errorMessage(e));
-    },
-  });
+  const save = useSaveEntity<ProviderView>("providers", editing ? provider!.name : undefined, { setErrors, setFormError });
 
   function submit(e: FormEvent) {
     e.preventDefault();

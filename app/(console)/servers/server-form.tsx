@@ -2,11 +2,12 @@
 import { useMemo, useState, type FormEvent } from "react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { defaultServerPath, enforcementModes, serverSchema, type ResourceMetadataConfig } from "@/lib/config/schema";
 import type { ProviderView, ServerView } from "@/lib/config/model";
 import type { GatewayStatus } from "@/lib/console/server/status";
-import { api, errorMessage, fieldErrorMap, isApiError } from "@/lib/console/api";
+import { api } from "@/lib/console/api";
+import { useSaveEntity } from "@/lib/console/use-save-entity";
 import { compact, errorsUnder, validate, type FieldErrors } from "@/lib/console/validate";
 import { previewServer, sourceLabel } from "@/lib/console/preview";
 import { Alert, Button, Card, CopyButton, CopyField, Field, LinesInput, Switch, Tabs, cx } from "@/components/ui";
@@ -114,7 +115,6 @@ function toPayload(d: Draft, secret: SecretValue) {
 
 export function ServerForm({ server }: { server?: ServerView }) {
   const router = useRouter();
-  const qc = useQueryClient();
   const editing = Boolean(server);
   const [draft, setDraft] = useState<Draft>(() => toDraft(server));
   const [secret, setSecret] = useState<SecretValue>(undefined);
@@ -131,19 +131,7 @@ export function ServerForm({ server }: { server?: ServerView }) {
   const provider = providers.data?.find((p) => p.name === draft.oauth.provider);
   const extra = parseExtra(draft.extraText);
 
-  const save = useMutation({
-    mutationFn: (body: unknown) =>
-      editing ? api<ServerView>(`/api/servers/${encodeURIComponent(server!.name)}`, { method: "PUT", body }) : api<ServerView>("/api/servers", { method: "POST", body }),
-    onSuccess: (s) => {
-      qc.invalidateQueries({ queryKey: ["servers"] });
-      qc.setQueryData(["server", s.name], s);
-      router.push(`/servers/${s.name}?saved=1`);
-    },
-    onError: (e) => {
-      setErrors(fieldErrorMap(e));
-      setFormError(isApiError(e) && e.fields.length ? e.message : errorMessage(e));
-    },
-  });
+  const save = useSaveEntity<ServerView>("servers", editing ? server!.name : undefined, { setErrors, setFormError });
 
   function submit(e: FormEvent) {
     e.preventDefault();

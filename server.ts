@@ -4,14 +4,13 @@
  * Next.js (the admin console). Thin on purpose: logic lives in lib/.
  */
 import { createServer } from "node:http";
-import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseEnv } from "./lib/config/env";
 import { createLogger } from "./lib/log";
 import { createRuntime } from "./lib/runtime/create-runtime";
 import { setRuntime } from "./lib/runtime/global";
 import { createGatewayRequestHandler, type NextHandler } from "./lib/http/gateway-server";
 import { isAppError } from "./lib/errors";
+import { projectRoot } from "./lib/paths";
 
 async function main() {
   const env = parseEnv();
@@ -24,7 +23,7 @@ async function main() {
   if (!env.PORTCULLIS_NO_CONSOLE) {
     const { default: next } = await import("next");
     const dev = env.NODE_ENV === "development";
-    const app = next({ dev, dir: dirname(fileURLToPath(import.meta.url)), hostname: env.HOST, port: env.PORT });
+    const app = next({ dev, dir: projectRoot(), hostname: env.HOST, port: env.PORT });
     await app.prepare();
     nextHandler = app.getRequestHandler();
     closeNext = () => app.close();

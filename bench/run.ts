@@ -20,6 +20,8 @@ import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { startGateway, type Gateway } from "../test/support/gateway";
 import { freePort } from "../test/support/cleanup";
 import { cannon, latency, sleep, type CannonResult, type LatencyResult } from "./load";
+// @ts-expect-error: a plain .mjs build script without type declarations
+import { buildServer } from "../scripts/build-server.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -115,7 +117,10 @@ async function main() {
   const upstreamUrl = `http://127.0.0.1:${upstream.port}/mcp`;
   const bare = await child("bare-proxy", upstreamUrl);
   const port = await freePort();
+  // Measure what `npm start` runs: the production bundle on plain Node.
+  await buildServer();
   const gw: Gateway = await startGateway({
+    built: true,
     port,
     env: { LOG_LEVEL: "warn" },
     config: `

@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildServer } from "./build-server.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SOURCES = ["app", "components", "lib", "public", "next.config.mjs", "postcss.config.mjs", "package-lock.json"];
@@ -21,6 +22,12 @@ function newest(path) {
   return max;
 }
 
+/** The production server bundle (dist/server.mjs): rebuilt every time, it takes a fraction of a second. */
+export async function buildAll(opts = {}) {
+  await buildServer();
+  return buildIfStale(opts);
+}
+
 export function buildIfStale({ force = false } = {}) {
   const marker = join(root, ".next", "BUILD_ID");
   const built = existsSync(marker) ? statSync(marker).mtimeMs : 0;
@@ -36,4 +43,4 @@ export function buildIfStale({ force = false } = {}) {
   return true;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) buildIfStale({ force: process.argv.includes("--force") });
+if (import.meta.url === `file://${process.argv[1]}`) await buildAll({ force: process.argv.includes("--force") });

@@ -1,14 +1,17 @@
-// `npm start`: build the console if needed, then run the gateway (server.ts) in
-// production mode. Signals are forwarded so Ctrl-C shuts down cleanly.
+// `npm start`: build the console if needed and the server bundle, then run the
+// gateway (dist/server.mjs, plain Node) in production mode. Signals are
+// forwarded so Ctrl-C shuts down cleanly.
 import { spawn } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildIfStale } from "./build-if-stale.mjs";
+import { buildServer } from "./build-server.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-if (!process.env.PORTCULLIS_NO_CONSOLE || process.env.PORTCULLIS_NO_CONSOLE === "false") buildIfStale();
+await buildServer();
+if (!["1", "true", "yes"].includes(process.env.PORTCULLIS_NO_CONSOLE ?? "")) buildIfStale();
 
-const child = spawn(process.execPath, ["--import", "tsx", join(root, "server.ts")], {
+const child = spawn(process.execPath, ["--enable-source-maps", join(root, "dist/server.mjs")], {
   cwd: root,
   stdio: "inherit",
   env: { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...process.env },

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildIfStale } from "./build-if-stale.mjs";
+import { buildAll } from "./build-if-stale.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const only = process.argv.slice(2); // e.g. `npm test -- unit integration`
@@ -63,7 +63,7 @@ if (want("integration") || want("e2e")) {
   const started = Date.now();
   let ok = true;
   try {
-    buildIfStale();
+    await buildAll();
   } catch (e) {
     console.error(e.message);
     ok = false;

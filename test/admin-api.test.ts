@@ -9,6 +9,8 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT, startGateway, type Gateway } from "./support";
+// @ts-expect-error: a plain .mjs build script without type declarations
+import { buildServer } from "../scripts/build-server.mjs";
 
 const PASSWORD = "correct-horse-battery";
 const provider = { name: "kc", kind: "keycloak", issuer: "http://127.0.0.1:7080/realms/mcp", clientId: "mcp-gw", clientSecret: "very-secret" };
@@ -121,9 +123,11 @@ describe("admin API", () => {
     expect(await login.text()).toMatch(/<html/i);
   });
 
-  it("keeps everything across a restart", async () => {
+  it("keeps everything across a restart, coming back up on the production bundle (what npm start runs)", async () => {
     await gw.stop();
-    gw = await startGateway({ dataDir, env: { PORTCULLIS_NO_CONSOLE: "0", ADMIN_PASSWORD: PASSWORD } });
+    await buildServer();
+    gw = await startGateway({ dataDir, built: true, env: { PORTCULLIS_NO_CONSOLE: "0", ADMIN_PASSWORD: PASSWORD } });
+    expect((await gw.fetch("/login")).status).toBe(200);
     const names = (await (await gw.api("/api/servers")).json()).map((s: { name: string }) => s.name);
     expect(names).toEqual(["fetcher", "two"]);
     expect((await (await gw.api("/api/providers/kc")).json()).clientSecretSet).toBe(true);

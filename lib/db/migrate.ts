@@ -7,15 +7,14 @@
  * (Prisma's own `migrate deploy` cannot run on these machines; see ENVIRONMENT.md.)
  */
 import { readdirSync, readFileSync, existsSync, mkdirSync } from "node:fs";
-import { join, resolve, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, dirname } from "node:path";
+import { projectRoot } from "../paths";
 import type { DatabaseTarget } from "./url";
 
 export type Migration = { name: string; sql: string };
 export type MigrationResult = { applied: string[]; alreadyApplied: string[] };
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const migrationsRoot = resolve(here, "../../prisma/migrations");
+export const migrationsRoot = join(projectRoot(), "prisma/migrations");
 
 export function loadMigrations(kind: DatabaseTarget["kind"], root = migrationsRoot): Migration[] {
   const dir = join(root, kind);

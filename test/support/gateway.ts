@@ -25,6 +25,8 @@ export interface StartGatewayOptions {
   dataDir?: string;
   /** Entry file relative to the repo root (default server.ts). */
   entry?: string;
+  /** Run the production bundle (`node dist/server.mjs`, built by scripts/build-server.mjs) instead of the sources through tsx. */
+  built?: boolean;
   /** Readiness timeout (default 60 s). */
   readyTimeoutMs?: number;
   /** Port to use (default: a free one). */
@@ -107,7 +109,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Gate
     configPath = join(dataDir, `portcullis-config-${randomBytes(4).toString("hex")}.yaml`);
     writeFileSync(configPath, opts.config);
   }
-  const entry = opts.entry ?? "server.ts";
+  const entry = opts.built ? "dist/server.mjs" : (opts.entry ?? "server.ts");
   if (!existsSync(join(REPO_ROOT, entry))) {
     throw new Error(`startGateway: ${join(REPO_ROOT, entry)} does not exist`);
   }
@@ -146,7 +148,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Gate
 
   async function launch(port: number, baseEnv: Record<string, string>): Promise<Gateway> {
     const url = `http://127.0.0.1:${port}`;
-    const child = spawn(process.execPath, ["--import", "tsx", entry], {
+    const child = spawn(process.execPath, opts.built ? [entry] : ["--import", "tsx", entry], {
       cwd: REPO_ROOT,
       env: buildEnv(baseEnv),
       detached: true, // own process group: stop() kills everything it started

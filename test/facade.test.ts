@@ -8,8 +8,8 @@ import { auth } from "@modelcontextprotocol/sdk/client/auth.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { autoCleanup } from "./support/hooks";
-import { completeLogin, CookieJar, startGateway, startIdp, startMcpServer, type Gateway, type Idp, type IdpShape, type McpTestServer } from "./support";
-import { consentHook, facadeConfig, jwtClaims, MemoryOAuthProvider, type ProviderYaml } from "./oauth-helpers";
+import { completeLogin, CookieJar, startGateway, startIdp, startMcpServer, TestOAuthClient, type Gateway, type Idp, type IdpShape, type McpTestServer } from "./support";
+import { consentHook, facadeConfig, jwtClaims, type ProviderYaml } from "./oauth-helpers";
 
 autoCleanup();
 
@@ -128,9 +128,9 @@ describe("the MCP SDK client completes the flow through the facade", () => {
         const resourceMetadataUrl = new URL(/resource_metadata="([^"]+)"/.exec(challenge)![1]);
 
         // 2. The SDK discovers everything and registers; it stops at the authorization redirect.
-        const provider = new MemoryOAuthProvider(REDIRECT);
+        const provider = new TestOAuthClient(REDIRECT);
         expect(await auth(provider, { serverUrl, resourceMetadataUrl })).toBe("REDIRECT");
-        expect(provider.client?.client_id).toMatch(/^pc_/);
+        expect(provider.clientInfo?.client_id).toMatch(/^pc_/);
         if (c.shape === "standard" && !c.provider(idp).clientId) {
           // No pre-registered client: the gateway registered one of its own at the IdP.
           expect(idp.count(new URL(idp.registrationEndpoint!).pathname)).toBe(1);
@@ -145,7 +145,7 @@ describe("the MCP SDK client completes the flow through the facade", () => {
         const jar = new CookieJar();
         const login = await completeLogin(authUrl.href, { redirectUri: REDIRECT, jar, onPage: consentHook("approve", seen) });
         expect(seen.pages).toHaveLength(1);
-        expect(seen.pages[0]).toContain("Portcullis SDK test client");
+        expect(seen.pages[0]).toContain(provider.clientMetadata.client_name!);
         expect(seen.pages[0]).toContain(REDIRECT);
         expect(login.error).toBeUndefined();
         expect(login.state).toBe(provider.clientState);
@@ -159,7 +159,7 @@ describe("the MCP SDK client completes the flow through the facade", () => {
         const idpTokenCalls = idp.count(new URL(idp.tokenEndpoint).pathname);
         expect(await auth(provider, { serverUrl, resourceMetadataUrl, authorizationCode: login.code! })).toBe("AUTHORIZED");
         expect(idp.count(new URL(idp.tokenEndpoint).pathname)).toBe(idpTokenCalls + 1);
-        const token = provider.saved!.access_token;
+        const token = provider.savedTokens!.access_token;
         const claims = jwtClaims(token);
         expect(claims.iss).toBe(idp.issuer);
         const aud = c.expectAud(serverUrl, idp, undefined);
@@ -174,8 +174,8 @@ describe("the MCP SDK client completes the flow through the facade", () => {
         await client.close();
 
         // 6. Consent is remembered for this browser and client: no page the second time.
-        const again = new MemoryOAuthProvider(REDIRECT);
-        again.client = provider.client;
+        const again = new TestOAuthClient(REDIRECT);
+        again.clientInfo = provider.clientInfo;
         again.discovery = provider.discovery;
         expect(await auth(again, { serverUrl, resourceMetadataUrl })).toBe("REDIRECT");
         const seen2 = { pages: [] as string[] };

@@ -1,64 +1,8 @@
 // Helpers for the facade integration tests: an in-memory OAuthClientProvider for the official
 // MCP SDK client, the "browser" that approves the gateway's consent page, and config builders.
-import type { OAuthClientProvider, OAuthDiscoveryState } from "@modelcontextprotocol/sdk/client/auth.js";
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
 import type { CookieJar } from "./support/idp";
 
 /** An MCP client's OAuth state, kept in memory; `redirectToAuthorization` only records the URL. */
-export class MemoryOAuthProvider implements OAuthClientProvider {
-  client?: OAuthClientInformationMixed;
-  saved?: OAuthTokens;
-  verifier?: string;
-  discovery?: OAuthDiscoveryState;
-  authorizationUrl?: URL;
-  constructor(
-    readonly redirectUrl: string,
-    readonly metadataOverrides: Partial<OAuthClientMetadata> = {},
-    readonly clientState = "client-state-" + Math.random().toString(36).slice(2),
-  ) {}
-  get clientMetadata(): OAuthClientMetadata {
-    return {
-      client_name: "Portcullis SDK test client",
-      redirect_uris: [this.redirectUrl],
-      grant_types: ["authorization_code", "refresh_token"],
-      response_types: ["code"],
-      token_endpoint_auth_method: "none",
-      ...this.metadataOverrides,
-    };
-  }
-  state() {
-    return this.clientState;
-  }
-  clientInformation() {
-    return this.client;
-  }
-  saveClientInformation(info: OAuthClientInformationMixed) {
-    this.client = info;
-  }
-  tokens() {
-    return this.saved;
-  }
-  saveTokens(t: OAuthTokens) {
-    this.saved = t;
-  }
-  redirectToAuthorization(url: URL) {
-    this.authorizationUrl = url;
-  }
-  saveCodeVerifier(v: string) {
-    this.verifier = v;
-  }
-  codeVerifier() {
-    if (!this.verifier) throw new Error("no code verifier saved");
-    return this.verifier;
-  }
-  saveDiscoveryState(s: OAuthDiscoveryState) {
-    this.discovery = s;
-  }
-  discoveryState() {
-    return this.discovery;
-  }
-}
-
 /** Extracts the consent form (action + hidden fields) from the gateway's consent page. */
 export function parseConsentForm(html: string): { action: string; fields: Record<string, string> } | undefined {
   const form = /<form method="post" action="([^"]+)">([\s\S]*?)<\/form>/.exec(html);

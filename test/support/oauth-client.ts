@@ -1,6 +1,6 @@
 // An in-memory OAuthClientProvider for the official MCP SDK client, plus a helper that runs the
 // SDK's whole authorization flow (discovery, DCR, PKCE, code exchange) with the scripted browser.
-import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
+import type { OAuthClientProvider, OAuthDiscoveryState } from "@modelcontextprotocol/sdk/client/auth.js";
 import { auth } from "@modelcontextprotocol/sdk/client/auth.js";
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
 import { completeLogin, type CompleteLoginOptions, type LoginResult } from "./idp";
@@ -37,6 +37,21 @@ export class TestOAuthClient implements OAuthClientProvider {
   }
   state(): string {
     return this.stateValue;
+  }
+  /** The `state` this client sends (what the gateway must relay back unchanged). */
+  get clientState(): string {
+    return this.stateValue;
+  }
+  /** The last authorization URL the SDK asked the "browser" to open. */
+  get authorizationUrl(): URL | undefined {
+    return this.authorizationUrls.at(-1);
+  }
+  discovery: OAuthDiscoveryState | undefined;
+  saveDiscoveryState(s: OAuthDiscoveryState) {
+    this.discovery = s;
+  }
+  discoveryState() {
+    return this.discovery;
   }
   clientInformation() {
     return this.clientInfo;

@@ -42,50 +42,28 @@ export class OAuthError extends Error {
   }
 }
 
-export class InvalidRequest extends OAuthError {
-  constructor(d: string) {
-    super("invalid_request", d, 400);
-  }
+/** A subclass per plain error code, so call sites read `throw new InvalidGrant("…")`. */
+function codeError(code: OAuthErrorCode, status: number) {
+  return class extends OAuthError {
+    constructor(d: string) {
+      super(code, d, status);
+    }
+  };
 }
+
+export const InvalidRequest = codeError("invalid_request", 400);
+export const InvalidGrant = codeError("invalid_grant", 400);
+export const UnauthorizedClient = codeError("unauthorized_client", 400);
+export const UnsupportedGrantType = codeError("unsupported_grant_type", 400);
+export const UnsupportedResponseType = codeError("unsupported_response_type", 400);
+export const InvalidScope = codeError("invalid_scope", 400);
+export const InvalidTarget = codeError("invalid_target", 400);
+export const AccessDenied = codeError("access_denied", 403);
+
 /** 401 with a Basic challenge when the client tried HTTP Basic (RFC 6749 §5.2). */
 export class InvalidClient extends OAuthError {
   constructor(d: string, basic = false) {
     super("invalid_client", d, 401, basic ? { "www-authenticate": 'Basic realm="portcullis"' } : {});
-  }
-}
-export class InvalidGrant extends OAuthError {
-  constructor(d: string) {
-    super("invalid_grant", d, 400);
-  }
-}
-export class UnauthorizedClient extends OAuthError {
-  constructor(d: string) {
-    super("unauthorized_client", d, 400);
-  }
-}
-export class UnsupportedGrantType extends OAuthError {
-  constructor(d: string) {
-    super("unsupported_grant_type", d, 400);
-  }
-}
-export class UnsupportedResponseType extends OAuthError {
-  constructor(d: string) {
-    super("unsupported_response_type", d, 400);
-  }
-}
-export class InvalidScope extends OAuthError {
-  constructor(d: string) {
-    super("invalid_scope", d, 400);
-  }
-}
-export class InvalidTarget extends OAuthError {
-  constructor(d: string) {
-    super("invalid_target", d, 400);
-  }
-}
-export class AccessDenied extends OAuthError {
-  constructor(d: string) {
-    super("access_denied", d, 403);
   }
 }
 export class ServerError extends OAuthError {

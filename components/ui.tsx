@@ -4,6 +4,7 @@
  */
 import { useEffect, useState, type ButtonHTMLAttributes, type ReactNode } from "react";
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 
 const cx = (...c: Array<string | false | null | undefined>) => c.filter(Boolean).join(" ");
 export { cx };
@@ -344,5 +345,18 @@ export function LinesInput({ id, value, onChange, placeholder, rows = 3, invalid
         onChange(e.target.value.split(/\n/).map((s) => s.trim()).filter(Boolean));
       }}
     />
+  );
+}
+
+/** The foot of an editor form: Cancel (back to where the operator came from) and the submit button. */
+export function FormActions({ busy, submitLabel }: { busy: boolean; submitLabel: string }) {
+  const router = useRouter();
+  return (
+    <div className="flex justify-end gap-2">
+      <Button onClick={() => router.back()}>Cancel</Button>
+      <Button type="submit" variant="primary" busy={busy}>
+        {submitLabel}
+      </Button>
+    </div>
   );
 }

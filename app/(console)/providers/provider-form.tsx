@@ -1,11 +1,10 @@
 "use client";
 import { useState, type FormEvent } from "react";
-import { useRouter } from "next/navigation";
 import { jwsAlgorithms, providerKinds, providerSchema, type ProfileOverrides } from "@/lib/config/schema";
 import type { ProviderView } from "@/lib/config/model";
 import { useSaveEntity } from "@/lib/console/use-save-entity";
 import { compact, errorsUnder, validate, type FieldErrors } from "@/lib/console/validate";
-import { Alert, Button, Card, Field, LinesInput } from "@/components/ui";
+import { Alert, Card, Field, FormActions, LinesInput } from "@/components/ui";
 import { SecretField, secretPayload, type SecretValue } from "@/components/secret-field";
 
 const KIND_LABELS: Record<(typeof providerKinds)[number], string> = {
@@ -52,7 +51,6 @@ const TRI: Array<{ key: TriKey; label: string; hint: string }> = [
 ];
 
 export function ProviderForm({ provider }: { provider?: ProviderView }) {
-  const router = useRouter();
   const editing = Boolean(provider);
   const [draft, setDraft] = useState<Draft>(() => toDraft(provider));
   const [secret, setSecret] = useState<SecretValue>(undefined);
@@ -199,12 +197,7 @@ export function ProviderForm({ provider }: { provider?: ProviderView }) {
         </div>
       </Card>
 
-      <div className="flex justify-end gap-2">
-        <Button onClick={() => router.back()}>Cancel</Button>
-        <Button type="submit" variant="primary" busy={save.isPending}>
-          {editing ? "Save changes" : "Create provider"}
-        </Button>
-      </div>
+      <FormActions busy={save.isPending} submitLabel={editing ? "Save changes" : "Create provider"} />
     </form>
   );
 }

@@ -1,7 +1,6 @@
 "use client";
 import { useMemo, useState, type FormEvent } from "react";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import { useQuery } from "@tanstack/react-query";
 import { defaultServerPath, enforcementModes, serverSchema, type ResourceMetadataConfig } from "@/lib/config/schema";
 import type { ProviderView, ServerView } from "@/lib/config/model";
@@ -10,7 +9,7 @@ import { api } from "@/lib/console/api";
 import { useSaveEntity } from "@/lib/console/use-save-entity";
 import { compact, errorsUnder, validate, type FieldErrors } from "@/lib/console/validate";
 import { previewServer, sourceLabel } from "@/lib/console/preview";
-import { Alert, Button, Card, CopyButton, CopyField, Field, LinesInput, Switch, Tabs, cx } from "@/components/ui";
+import { Alert, Card, CopyButton, CopyField, Field, FormActions, LinesInput, Switch, Tabs, cx } from "@/components/ui";
 import { SecretField, secretPayload, type SecretValue } from "@/components/secret-field";
 
 type Auth = "oauth" | "passthrough" | "none";
@@ -114,7 +113,6 @@ function toPayload(d: Draft, secret: SecretValue) {
 }
 
 export function ServerForm({ server }: { server?: ServerView }) {
-  const router = useRouter();
   const editing = Boolean(server);
   const [draft, setDraft] = useState<Draft>(() => toDraft(server));
   const [secret, setSecret] = useState<SecretValue>(undefined);
@@ -322,12 +320,7 @@ export function ServerForm({ server }: { server?: ServerView }) {
           </div>
         </Card>
 
-        <div className="flex justify-end gap-2">
-          <Button onClick={() => router.back()}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={save.isPending}>
-            {editing ? "Save changes" : "Create server"}
-          </Button>
-        </div>
+        <FormActions busy={save.isPending} submitLabel={editing ? "Save changes" : "Create server"} />
       </div>
 
       <div className="lg:col-span-2">

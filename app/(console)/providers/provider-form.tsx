@@ -49,6 +49,11 @@ const TRI: Array<{ key: TriKey; label: string; hint: string }> = [
   { key: "dynamicRegistration", label: "Supports dynamic client registration", hint: "Otherwise the gateway registers clients itself with the client id above." },
   { key: "dropResource", label: "Drop the resource parameter", hint: "For IdPs that reject an unknown resource parameter." },
 ];
+type TextKey = "audienceParam" | "discoveryUrl";
+const TEXT: Array<{ key: TextKey; id: string; label: string; hint: string; placeholder: string }> = [
+  { key: "audienceParam", id: "p-ov-aud", label: "Audience parameter", hint: "Send the resource URL in this parameter instead (Auth0: audience).", placeholder: "(profile default)" },
+  { key: "discoveryUrl", id: "p-ov-disc", label: "Discovery URL", hint: "Only if the IdP's discovery document is not at a standard place.", placeholder: "(standard locations)" },
+];
 
 export function ProviderForm({ provider }: { provider?: ProviderView }) {
   const editing = Boolean(provider);
@@ -175,24 +180,17 @@ export function ProviderForm({ provider }: { provider?: ProviderView }) {
                 </select>
               </Field>
             ))}
-            <Field label="Audience parameter" htmlFor="p-ov-aud" hint="Send the resource URL in this parameter instead (Auth0: audience)." error={errors["overrides.audienceParam"]}>
-              <input
-                id="p-ov-aud"
-                className="input font-mono"
-                value={draft.overrides.audienceParam ?? ""}
-                onChange={(e) => set("overrides", { ...draft.overrides, audienceParam: e.target.value || undefined })}
-                placeholder="(profile default)"
-              />
-            </Field>
-            <Field label="Discovery URL" htmlFor="p-ov-disc" hint="Only if the IdP's discovery document is not at a standard place." error={errors["overrides.discoveryUrl"]}>
-              <input
-                id="p-ov-disc"
-                className="input font-mono"
-                value={draft.overrides.discoveryUrl ?? ""}
-                onChange={(e) => set("overrides", { ...draft.overrides, discoveryUrl: e.target.value || undefined })}
-                placeholder="(standard locations)"
-              />
-            </Field>
+            {TEXT.map((t) => (
+              <Field key={t.key} label={t.label} htmlFor={t.id} hint={t.hint} error={errors[`overrides.${t.key}`]}>
+                <input
+                  id={t.id}
+                  className="input font-mono"
+                  value={draft.overrides[t.key] ?? ""}
+                  onChange={(e) => set("overrides", { ...draft.overrides, [t.key]: e.target.value || undefined })}
+                  placeholder={t.placeholder}
+                />
+              </Field>
+            ))}
           </div>
         </div>
       </Card>

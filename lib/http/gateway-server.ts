@@ -3,7 +3,6 @@
  * well-known documents → OAuth facade → admin auth routes → console gate →
  * Next.js. MCP traffic never reaches Next. One JSON access-log line per request.
  */
-import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Runtime } from "../runtime/types";
 import { createResourceServerHandler } from "../proxy/handler";
@@ -15,6 +14,7 @@ import { sendError, sendJson } from "./respond";
 import { AppError } from "../errors";
 import type { GatewayHandler, RequestContext } from "./types";
 import { readiness } from "./health";
+import { formatRequestId, nextRequestSeq } from "./request-id";
 
 export type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -35,27 +35,29 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
   const handlers: GatewayHandler[] = [createResourceServerHandler(runtime), createOAuthFacadeHandler(runtime)];
   const guardDeps = { admin: runtime.repos.admin, adminToken: env.ADMIN_TOKEN, expectedOrigins };
 
+  function accessLog(req: IncomingMessage, res: ServerResponse, ctx: RequestContext) {
+    const quiet = ctx.url.pathname.startsWith("/_next/") || ctx.url.pathname === "/healthz";
+    const level = quiet ? "debug" : "info";
+    if (!logger.isLevelEnabled(level)) return;
+    logger[level](
+      {
+        reqId: formatRequestId(ctx.seq),
+        method: req.method,
+        path: ctx.url.pathname,
+        status: res.statusCode,
+        durationMs: Math.round((performance.now() - ctx.startedAt) * 100) / 100,
+        ...(ctx.serverName ? { server: ctx.serverName } : {}),
+        ...(ctx.outcome ? { outcome: ctx.outcome } : {}),
+        ...(res.writableFinished ? {} : { aborted: true }),
+      },
+      "request",
+    );
+  }
+
   return async function handle(req: IncomingMessage, res: ServerResponse) {
-    const ctx: RequestContext = { id: randomUUID(), startedAt: process.hrtime.bigint(), url: new URL(req.url ?? "/", "http://gateway.invalid") };
-    res.once("close", () => {
-      const quiet = ctx.url.pathname.startsWith("/_next/") || ctx.url.pathname === "/healthz";
-      const level = quiet ? "debug" : "info";
-      if (!logger.isLevelEnabled(level)) return; // don't build a line nobody will write (hot path)
-      const durationMs = Number(process.hrtime.bigint() - ctx.startedAt) / 1e6;
-      logger[level](
-        {
-          reqId: ctx.id,
-          method: req.method,
-          path: ctx.url.pathname,
-          status: res.statusCode,
-          durationMs: Math.round(durationMs * 100) / 100,
-          ...(ctx.serverName ? { server: ctx.serverName } : {}),
-          ...(ctx.outcome ? { outcome: ctx.outcome } : {}),
-          ...(res.writableFinished ? {} : { aborted: true }),
-        },
-        "request",
-      );
-    });
+    const ctx: RequestContext = { seq: nextRequestSeq(), startedAt: performance.now(), url: new URL(req.url ?? "/", "http://gateway.invalid") };
+    // Every access-log line is at info or debug: below that level, don't even listen (hot path).
+    if (logger.isLevelEnabled("info")) res.once("close", () => accessLog(req, res, ctx));
 
     try {
       const path = ctx.url.pathname;
@@ -84,7 +86,7 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
     } catch (e) {
       if (!res.headersSent) sendError(res, e);
       else res.destroy();
-      if (!(e instanceof AppError)) logger.error({ err: e, reqId: ctx.id }, "unhandled error");
+      if (!(e instanceof AppError)) logger.error({ err: e, reqId: formatRequestId(ctx.seq) }, "unhandled error");
     }
   };
 }

@@ -2,8 +2,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 
 /** Per-request facts shared by the gateway's handlers and the access log. */
 export type RequestContext = {
-  id: string;
-  startedAt: bigint;
+  /** Request number in this process; `formatRequestId(seq)` is the id shown in logs and the console. */
+  seq: number;
+  /** performance.now() when the request arrived. */
+  startedAt: number;
   url: URL;
   /** Set by a handler that served a virtual server: logged as `server`. */
   serverName?: string;

@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RequestContext } from "../http/types";
-import type { RequestLog, RequestLogEntry } from "../runtime/request-log";
+import type { RequestLog, RequestLogRecord } from "../runtime/request-log";
 import { decide, type Diagnosis } from "../tokens";
 import { factsFromNodeRequest, resolvePublicBase, type PublicBase } from "../urls/public-base";
 import type { TrustedProxies } from "../urls/trusted-proxies";
@@ -32,15 +32,36 @@ export type McpDeps = {
 
 const MCP_METHODS = new Set(["POST", "GET", "DELETE"]);
 
-type LogDraft = Pick<RequestLogEntry, "outcome"> & Partial<RequestLogEntry>;
+/** The request-log record, filled in as the request goes (one shape from the start: hot path). */
+type LogDraft = RequestLogRecord;
 
 export async function handleMcp(deps: McpDeps, table: RouteTable, route: CompiledRoute, req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> {
   ctx.serverName = route.name;
   const facts = factsFromNodeRequest(req);
   const pb = resolvePublicBase(facts, { publicUrl: table.publicUrl, trustedProxies: deps.trustedProxies, serverPublicUrls: route.publicUrls });
   const method = req.method ?? "GET";
-  const log: LogDraft = { outcome: "error" };
-  res.once("close", () => pushLog(deps.requestLog, ctx, route, req, res, log));
+  const log: LogDraft = {
+    seq: ctx.seq,
+    atMs: 0,
+    server: route.name,
+    method,
+    path: route.path,
+    status: 0,
+    outcome: "error",
+    code: undefined,
+    reason: undefined,
+    subject: undefined,
+    client: undefined,
+    fingerprint: undefined,
+    durationMs: undefined,
+    diagnosis: undefined,
+  };
+  res.once("close", () => {
+    log.atMs = Date.now();
+    log.status = res.statusCode;
+    log.durationMs = Math.round((performance.now() - ctx.startedAt) * 100) / 100;
+    deps.requestLog.push(log);
+  });
 
   const origin = req.headers.origin;
   if (origin !== undefined && !originAllowed(route.origins, origin, trustworthyRequestOrigin(pb))) {
@@ -207,16 +228,3 @@ function forwardedFor(peer: string | undefined, xff: string | string[] | undefin
 
 /** Client query appended to the upstream's own (`?a=1` + `?b=2` → `&b=2`). */
 const joinQuery = (upstreamPath: string, search: string) => (!search || search === "?" ? "" : upstreamPath.includes("?") ? `&${search.slice(1)}` : search);
-
-function pushLog(log: RequestLog, ctx: RequestContext, route: CompiledRoute, req: IncomingMessage, res: ServerResponse, d: LogDraft) {
-  log.push({
-    id: ctx.id,
-    at: new Date().toISOString(),
-    server: route.name,
-    method: req.method ?? "GET",
-    path: route.path,
-    status: res.statusCode,
-    durationMs: Math.round(Number(process.hrtime.bigint() - ctx.startedAt) / 1e4) / 100,
-    ...d,
-  });
-}

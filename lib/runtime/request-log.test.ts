@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { createRequestLog, type RequestLogEntry } from "./request-log";
+import { formatRequestId, nextRequestSeq, parseRequestId } from "../http/request-id";
+import { createRequestLog, type RequestLogRecord } from "./request-log";
 
-const entry = (i: number, over: Partial<RequestLogEntry> = {}): RequestLogEntry => ({
-  id: `r${i}`,
-  at: new Date().toISOString(),
+const record = (over: Partial<RequestLogRecord> = {}): RequestLogRecord => ({
+  seq: nextRequestSeq(),
+  atMs: Date.now(),
   server: "s",
   method: "POST",
   path: "/servers/s/mcp",
@@ -15,19 +16,57 @@ const entry = (i: number, over: Partial<RequestLogEntry> = {}): RequestLogEntry 
 describe("request log", () => {
   it("keeps the newest entries up to its capacity, newest first, and forgets evicted ids", () => {
     const log = createRequestLog(3);
-    for (let i = 1; i <= 5; i++) log.push(entry(i));
-    expect(log.list().map((e) => e.id)).toEqual(["r5", "r4", "r3"]);
-    expect(log.get("r2")).toBeUndefined();
-    expect(log.get("r4")?.id).toBe("r4");
+    const recs = Array.from({ length: 5 }, () => record());
+    for (const r of recs) log.push(r);
+    const ids = recs.map((r) => formatRequestId(r.seq));
+    expect(log.list().map((e) => e.id)).toEqual([ids[4], ids[3], ids[2]]);
+    expect(log.get(ids[1])).toBeUndefined();
+    expect(log.get(ids[3])?.id).toBe(ids[3]);
   });
 
-  it("filters by server and outcome and counts rejections per server", () => {
+  it("gives back what was recorded, with an ISO time and only the fields that were set", () => {
+    const log = createRequestLog(4);
+    const diagnosis = { verdict: "reject", checks: [{ code: "aud_mismatch" }] };
+    const r = record({ atMs: Date.UTC(2026, 0, 2, 3, 4, 5), status: 401, outcome: "rejected", code: "aud_mismatch", reason: "aud is the client id", subject: "alice", client: "c1", fingerprint: "fp", durationMs: 1.25, diagnosis });
+    log.push(r);
+    expect(log.get(formatRequestId(r.seq))).toEqual({
+      id: formatRequestId(r.seq),
+      at: "2026-01-02T03:04:05.000Z",
+      server: "s",
+      method: "POST",
+      path: "/servers/s/mcp",
+      status: 401,
+      outcome: "rejected",
+      code: "aud_mismatch",
+      reason: "aud is the client id",
+      subject: "alice",
+      client: "c1",
+      fingerprint: "fp",
+      durationMs: 1.25,
+      diagnosis,
+    });
+    const plain = record();
+    log.push(plain);
+    expect(Object.keys(log.get(formatRequestId(plain.seq))!).sort()).toEqual(["at", "id", "method", "outcome", "path", "server", "status"]);
+  });
+
+  it("answers undefined for ids it never issued", () => {
+    const log = createRequestLog(2);
+    log.push(record());
+    for (const id of ["", "r1", "deadbeef-1", `${formatRequestId(1).split("-")[0]}-zzzzzzzzzzz`, `${formatRequestId(1)}x!`]) expect(log.get(id)).toBeUndefined();
+    expect(parseRequestId(formatRequestId(nextRequestSeq() + 1000))).toBeUndefined(); // not issued yet
+  });
+
+  it("filters by server and outcome and counts rejections per server within the window", () => {
     const log = createRequestLog(10);
-    log.push(entry(1));
-    log.push(entry(2, { outcome: "rejected", code: "aud_mismatch" }));
-    log.push(entry(3, { server: "other", outcome: "rejected" }));
-    expect(log.list({ outcome: "rejected", server: "s" }).map((e) => e.id)).toEqual(["r2"]);
-    expect(log.stats("s")).toMatchObject({ requests: 2, rejections: 1, lastRejection: { code: "aud_mismatch" } });
+    log.push(record({ atMs: Date.now() - 2 * 3600_000, outcome: "rejected", code: "old" }));
+    log.push(record());
+    const r2 = record({ outcome: "rejected", code: "aud_mismatch" });
+    log.push(r2);
+    log.push(record({ server: "other", outcome: "rejected" }));
+    expect(log.list({ outcome: "rejected", server: "s" }).map((e) => e.code)).toEqual(["aud_mismatch", "old"]);
+    expect(log.list({ limit: 2 })).toHaveLength(2);
+    expect(log.stats("s")).toMatchObject({ requests: 2, rejections: 1, lastRejection: { id: formatRequestId(r2.seq), code: "aud_mismatch" } });
   });
 
   it("pushes to subscribers and survives a throwing one", () => {
@@ -37,9 +76,10 @@ describe("request log", () => {
       throw new Error("broken");
     });
     const off = log.subscribe((e) => seen.push(e.id));
-    log.push(entry(1));
+    const r1 = record();
+    log.push(r1);
     off();
-    log.push(entry(2));
-    expect(seen).toEqual(["r1"]);
+    log.push(record());
+    expect(seen).toEqual([formatRequestId(r1.seq)]);
   });
 });

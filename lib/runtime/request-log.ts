@@ -1,8 +1,21 @@
 /**
- * The live request log: the proxy's latest decisions, kept in memory (a ring
- * buffer) and pushed to subscribers (the console's SSE stream). Entries carry a
- * token fingerprint and the diagnosis, never the token.
+ * The live request log: the proxy's latest decisions, kept in memory and
+ * pushed to subscribers (the console's SSE stream). Entries carry a token
+ * fingerprint and the diagnosis, never the token.
+ *
+ * Stored column-wise in a fixed ring, and turned into objects only when read.
+ * Why: at thousands of requests per second every entry outlives several
+ * young-generation collections, so an object per entry (with its id and
+ * timestamp strings) gets copied into the old generation and later swept:
+ * measurable GC work on every proxied request. Numbers go into typed arrays;
+ * the string columns hold references the request already had (server name,
+ * outcome code, subject from the cached verdict), so recording allocates
+ * nothing that lives.
  */
+import { formatRequestId, parseRequestId } from "../http/request-id";
+
+export type RequestOutcome = "accepted" | "rejected" | "unauthenticated" | "permissive" | "passthrough" | "error";
+
 export type RequestLogEntry = {
   id: string;
   at: string;
@@ -10,7 +23,7 @@ export type RequestLogEntry = {
   method: string;
   path: string;
   status: number;
-  outcome: "accepted" | "rejected" | "unauthenticated" | "permissive" | "passthrough" | "error";
+  outcome: RequestOutcome;
   code?: string;
   reason?: string;
   subject?: string;
@@ -21,8 +34,11 @@ export type RequestLogEntry = {
   diagnosis?: unknown;
 };
 
+/** What the proxy records: the entry with its id as a sequence number and its time in epoch ms. */
+export type RequestLogRecord = Omit<RequestLogEntry, "id" | "at"> & { seq: number; atMs: number };
+
 export interface RequestLog {
-  push(e: RequestLogEntry): void;
+  push(r: RequestLogRecord): void;
   list(opts?: { server?: string; outcome?: string; limit?: number }): RequestLogEntry[];
   get(id: string): RequestLogEntry | undefined;
   subscribe(fn: (e: RequestLogEntry) => void): () => void;
@@ -30,25 +46,57 @@ export interface RequestLog {
   stats(server: string, sinceMs?: number): { requests: number; rejections: number; lastRejection?: RequestLogEntry };
 }
 
+const STRING_FIELDS = ["server", "method", "path", "outcome", "code", "reason", "subject", "client", "fingerprint"] as const;
+const OPTIONAL_FIELDS = ["code", "reason", "subject", "client", "fingerprint"] as const;
+type StringField = (typeof STRING_FIELDS)[number];
+
 export function createRequestLog(capacity = 2000): RequestLog {
-  // A fixed ring: `start` is the oldest entry once full. (Array#shift would move 2,000 slots per request.)
-  const slots: (RequestLogEntry | undefined)[] = new Array(capacity);
-  let start = 0;
+  const seq = new Float64Array(capacity);
+  const atMs = new Float64Array(capacity);
+  const durationMs = new Float64Array(capacity); // NaN: not measured
+  const status = new Uint16Array(capacity);
+  const col = (): (string | undefined)[] => new Array(capacity).fill(undefined);
+  const strings = Object.fromEntries(STRING_FIELDS.map((f) => [f, col()])) as Record<StringField, (string | undefined)[]>;
+  const diagnosis: unknown[] = new Array(capacity).fill(undefined);
+  let next = 0; // slot the next push writes
   let count = 0;
-  const at = (i: number) => slots[(start + i) % capacity]!; // i-th oldest
-  const byId = new Map<string, RequestLogEntry>();
   const listeners = new Set<(e: RequestLogEntry) => void>();
+
+  /** Slot of the i-th newest entry (0 = newest). */
+  const slotOf = (i: number) => (next - 1 - i + capacity) % capacity;
+
+  function entryAt(slot: number): RequestLogEntry {
+    const e = {
+      id: formatRequestId(seq[slot]),
+      at: new Date(atMs[slot]).toISOString(),
+      server: strings.server[slot]!,
+      method: strings.method[slot]!,
+      path: strings.path[slot]!,
+      status: status[slot],
+      outcome: strings.outcome[slot] as RequestOutcome,
+    } as RequestLogEntry;
+    for (const f of OPTIONAL_FIELDS) {
+      const v = strings[f][slot];
+      if (v !== undefined) e[f] = v;
+    }
+    if (!Number.isNaN(durationMs[slot])) e.durationMs = durationMs[slot];
+    if (diagnosis[slot] !== undefined) e.diagnosis = diagnosis[slot];
+    return e;
+  }
+
   return {
-    push(e) {
-      if (count === capacity) {
-        byId.delete(slots[start]!.id);
-        slots[start] = e;
-        start = (start + 1) % capacity;
-      } else {
-        slots[(start + count) % capacity] = e;
-        count++;
-      }
-      byId.set(e.id, e);
+    push(r) {
+      const s = next;
+      seq[s] = r.seq;
+      atMs[s] = r.atMs;
+      durationMs[s] = r.durationMs ?? NaN;
+      status[s] = r.status;
+      for (const f of STRING_FIELDS) strings[f][s] = r[f];
+      diagnosis[s] = r.diagnosis;
+      next = (s + 1) % capacity;
+      if (count < capacity) count++;
+      if (listeners.size === 0) return;
+      const e = entryAt(s);
       for (const fn of listeners) {
         try {
           fn(e);
@@ -59,14 +107,19 @@ export function createRequestLog(capacity = 2000): RequestLog {
     },
     list({ server, outcome, limit = 200 } = {}) {
       const out: RequestLogEntry[] = [];
-      for (let i = count - 1; i >= 0 && out.length < limit; i--) {
-        const e = at(i);
-        if ((server && e.server !== server) || (outcome && e.outcome !== outcome)) continue;
-        out.push(e);
+      for (let i = 0; i < count && out.length < limit; i++) {
+        const s = slotOf(i);
+        if ((server && strings.server[s] !== server) || (outcome && strings.outcome[s] !== outcome)) continue;
+        out.push(entryAt(s));
       }
       return out;
     },
-    get: (id) => byId.get(id),
+    get(id) {
+      const want = parseRequestId(id);
+      if (want === undefined) return undefined;
+      for (let i = 0; i < count; i++) if (seq[slotOf(i)] === want) return entryAt(slotOf(i));
+      return undefined;
+    },
     subscribe(fn) {
       listeners.add(fn);
       return () => listeners.delete(fn);
@@ -76,14 +129,14 @@ export function createRequestLog(capacity = 2000): RequestLog {
       let requests = 0;
       let rejections = 0;
       let lastRejection: RequestLogEntry | undefined;
-      for (let i = count - 1; i >= 0; i--) {
-        const e = at(i);
-        if (Date.parse(e.at) < since) break;
-        if (e.server !== server) continue;
+      for (let i = 0; i < count; i++) {
+        const s = slotOf(i);
+        if (atMs[s] < since) break;
+        if (strings.server[s] !== server) continue;
         requests++;
-        if (e.outcome === "rejected") {
+        if (strings.outcome[s] === "rejected") {
           rejections++;
-          lastRejection ??= e;
+          lastRejection ??= entryAt(s);
         }
       }
       return { requests, rejections, lastRejection };

@@ -35,7 +35,8 @@ export const MAX_VERDICT_TTL_MS = 60_000;
 
 export function createVerifier(opts: VerifierOptions = {}): Verifier {
   const ttlMs = Math.min(opts.ttlMs ?? MAX_VERDICT_TTL_MS, MAX_VERDICT_TTL_MS);
-  const cache = new ExpiringLru<Diagnosis>(opts.cacheSize ?? 20_000);
+  // Entries are stored as returned (cached: true) so a hit allocates nothing; callers must not mutate them.
+  const cache = new ExpiringLru<CachedDiagnosis>(opts.cacheSize ?? 20_000);
   const inflight = new Map<string, Promise<Diagnosis>>();
   let hits = 0;
   let misses = 0;
@@ -47,7 +48,7 @@ export function createVerifier(opts: VerifierOptions = {}): Verifier {
     const hit = cache.get(key, now);
     if (hit) {
       hits++;
-      return { ...hit, cached: true };
+      return hit;
     }
     misses++;
     let run = inflight.get(key);
@@ -76,8 +77,9 @@ export function createVerifier(opts: VerifierOptions = {}): Verifier {
  * per-check detail (about 2.4 KB per token). Tens of thousands of cached tokens
  * then cost a few MB; the inspector always re-runs the full pipeline.
  */
-function compact(d: Diagnosis): Diagnosis {
+function compact(d: Diagnosis): CachedDiagnosis {
   return {
+    cached: true,
     verdict: d.verdict,
     httpStatus: d.httpStatus,
     checks: [],

@@ -1,0 +1,24 @@
+/**
+ * Request ids: a per-process tag plus a sequence number, formatted only when
+ * someone reads them. A random UUID per request is a string allocated on the
+ * hot path and kept for as long as the request log remembers the request;
+ * a number costs nothing. The tag keeps ids from different replicas (and
+ * restarts) apart.
+ */
+import { randomBytes } from "node:crypto";
+
+const TAG = randomBytes(4).toString("hex");
+let last = 0;
+
+export const nextRequestSeq = () => ++last;
+
+export const formatRequestId = (seq: number) => `${TAG}-${seq.toString(36)}`;
+
+/** The sequence number of an id issued by this process, else undefined. */
+export function parseRequestId(id: string): number | undefined {
+  if (id.length < TAG.length + 2 || !id.startsWith(TAG) || id[TAG.length] !== "-") return undefined;
+  const rest = id.slice(TAG.length + 1);
+  if (!/^[0-9a-z]{1,11}$/.test(rest)) return undefined;
+  const seq = parseInt(rest, 36);
+  return seq > 0 && seq <= last ? seq : undefined;
+}

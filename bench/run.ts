@@ -5,6 +5,9 @@
  *   (a) direct → minimal JSON-RPC upstream
  *   (b) bare http-proxy with a keep-alive agent, no auth
  *   (c) Portcullis, one valid RS256 JWT
+ *   (a), (b) and (c) get byte-identical requests, Authorization header included (the upstream and the
+ *   bare proxy ignore it), so the difference between the rows is what each hop does, not how much
+ *   the load generator sends or each side parses.
  *   (d) Portcullis, a pool of 10,000 distinct valid RS256 JWTs (rotated per request)
  * in alternating rounds (a b c d, a b c d, …) so drift hits every row alike; then the SDK's real
  * MCP server direct and through Portcullis; SSE first-event and per-event added delay; the JWKS
@@ -164,8 +167,8 @@ servers:
   console.log("done");
 
   const rows = {
-    a: { label: "(a) direct upstream", url: upstreamUrl, headers: MCP_HEADERS as Record<string, string>, tokens: undefined as string[] | undefined },
-    b: { label: "(b) bare http-proxy (keep-alive)", url: `http://127.0.0.1:${bare.port}/mcp`, headers: MCP_HEADERS, tokens: undefined },
+    a: { label: "(a) direct upstream", url: upstreamUrl, headers: auth as Record<string, string>, tokens: undefined as string[] | undefined },
+    b: { label: "(b) bare http-proxy (keep-alive)", url: `http://127.0.0.1:${bare.port}/mcp`, headers: auth, tokens: undefined },
     c: { label: "(c) Portcullis, one RS256 JWT", url: `${gw.url}/servers/bench/mcp`, headers: auth, tokens: undefined },
     d: { label: "(d) Portcullis, 10k distinct JWTs", url: `${gw.url}/servers/bench/mcp`, headers: MCP_HEADERS, tokens: pool },
   };

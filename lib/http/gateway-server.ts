@@ -12,9 +12,9 @@ import { guardConsole } from "../admin/guard";
 import { factsFromNodeRequest, resolvePublicBase } from "../urls/public-base";
 import { sendError, sendJson } from "./respond";
 import { AppError } from "../errors";
-import type { GatewayHandler, RequestContext } from "./types";
+import { RequestContext } from "./request-context";
 import { readiness } from "./health";
-import { formatRequestId, nextRequestSeq } from "./request-id";
+import { formatRequestId } from "./request-id";
 
 export type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -32,7 +32,8 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
     resolvePublicBase(factsFromNodeRequest(req), { publicUrl: env.PUBLIC_URL, trustedProxies: runtime.trustedProxies }).base.protocol === "https:";
 
   const loginRoutes = createLoginRoutes({ admin: runtime.repos.admin, adminToken: env.ADMIN_TOKEN, expectedOrigins, secureCookies });
-  const handlers: GatewayHandler[] = [createResourceServerHandler(runtime), createOAuthFacadeHandler(runtime)];
+  const resourceServer = createResourceServerHandler(runtime);
+  const facade = createOAuthFacadeHandler(runtime);
   const guardDeps = { admin: runtime.repos.admin, adminToken: env.ADMIN_TOKEN, expectedOrigins };
 
   function accessLog(req: IncomingMessage, res: ServerResponse, ctx: RequestContext) {
@@ -54,11 +55,14 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
     );
   }
 
-  return async function handle(req: IncomingMessage, res: ServerResponse) {
-    const ctx: RequestContext = { seq: nextRequestSeq(), startedAt: performance.now(), url: new URL(req.url ?? "/", "http://gateway.invalid") };
-    // Every access-log line is at info or debug: below that level, don't even listen (hot path).
-    if (logger.isLevelEnabled("info")) res.once("close", () => accessLog(req, res, ctx));
+  function fail(res: ServerResponse, ctx: RequestContext, e: unknown) {
+    if (!res.headersSent) sendError(res, e);
+    else res.destroy();
+    if (!(e instanceof AppError)) logger.error({ err: e, reqId: formatRequestId(ctx.seq) }, "unhandled error");
+  }
 
+  /** Everything that is not a virtual server's MCP path or metadata. */
+  async function rest(req: IncomingMessage, res: ServerResponse, ctx: RequestContext) {
     try {
       const path = ctx.url.pathname;
       if (path === "/healthz") return sendJson(res, 200, { status: "ok" });
@@ -66,7 +70,7 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
         const r = await readiness(runtime);
         return sendJson(res, r.ready ? 200 : 503, r);
       }
-      for (const h of handlers) if (await h(req, res, ctx)) return;
+      if (await facade(req, res, ctx)) return;
       if (await loginRoutes(req, res, path)) return;
 
       if (!nextHandler) {
@@ -84,9 +88,24 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
       res.setHeader("x-content-type-options", "nosniff");
       await nextHandler(req, res);
     } catch (e) {
-      if (!res.headersSent) sendError(res, e);
-      else res.destroy();
-      if (!(e instanceof AppError)) logger.error({ err: e, reqId: formatRequestId(ctx.seq) }, "unhandled error");
+      fail(res, ctx, e);
     }
+  }
+
+  // MCP traffic first, and without a promise when the request needs none (hot path). Its paths never
+  // collide with the routes in rest(): /healthz, /readyz, /oauth, /login… are reserved prefixes.
+  return function handle(req: IncomingMessage, res: ServerResponse): void {
+    const ctx = new RequestContext(req.url ?? "/");
+    // Every access-log line is at info or debug: below that level, don't even listen (hot path).
+    if (logger.isLevelEnabled("info")) res.once("close", () => accessLog(req, res, ctx));
+    let handled: boolean | Promise<boolean>;
+    try {
+      handled = resourceServer(req, res, ctx);
+    } catch (e) {
+      return fail(res, ctx, e);
+    }
+    if (handled === true) return;
+    if (handled === false) return void rest(req, res, ctx);
+    handled.then((h) => (h ? undefined : rest(req, res, ctx)), (e: unknown) => fail(res, ctx, e));
   };
 }

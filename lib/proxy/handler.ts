@@ -19,10 +19,14 @@ export function createResourceServerHandler(runtime: Runtime): GatewayHandler {
 
   return (req, res, ctx) => {
     const table = routes.current();
-    const path = ctx.url.pathname;
-    const route = table.byPath.get(path);
-    if (route) return handleMcp(deps, table, route, req, res, ctx).then(() => true);
-    if (path.startsWith(PRM_WELL_KNOWN)) return handleMetadata(deps, table, req, res, ctx);
+    // Route paths are canonical, so a raw path equal to one needs no normalising (the common case, and the hot
+    // path); anything else is looked up again by its normalised form, so `/servers/./x/mcp` still finds x.
+    const route = table.byPath.get(ctx.rawPath) ?? table.byPath.get(ctx.url.pathname);
+    if (route) {
+      const pending = handleMcp(deps, table, route, req, res, ctx);
+      return pending ? pending.then(() => true) : true;
+    }
+    if (ctx.url.pathname.startsWith(PRM_WELL_KNOWN)) return handleMetadata(deps, table, req, res, ctx);
     return false;
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { connectionTokens, headerSafe, sanitizeResponseHeaders, upstreamRequestHeaders, withoutGatewayCookies, type UpstreamHeaderOptions } from "./headers";
+import { connectionTokens, headerSafe, clientResponseHeaders, upstreamRequestHeaders, withoutGatewayCookies, type UpstreamHeaderOptions } from "./headers";
 
 const fwd: UpstreamHeaderOptions["forwarded"] = { for: "10.0.0.9", proto: "https", host: "mcp.example.com" };
 const incoming = {
@@ -82,8 +82,14 @@ describe("upstreamRequestHeaders", () => {
 describe("response and cookie helpers", () => {
   it("strips hop-by-hop and Connection-named response headers and disables proxy buffering", () => {
     const h: Record<string, string> = { connection: "close, x-internal", "x-internal": "1", "keep-alive": "timeout=5", "transfer-encoding": "chunked", "content-type": "text/event-stream" };
-    sanitizeResponseHeaders(h);
-    expect(h).toEqual({ "content-type": "text/event-stream", "x-accel-buffering": "no" });
+    expect(clientResponseHeaders(h)).toEqual({ "content-type": "text/event-stream", "x-accel-buffering": "no" });
+    expect(clientResponseHeaders({ connection: "Keep-Alive", "keep-alive": "timeout=5", "x-a": "1" })).toEqual({ "x-a": "1", "x-accel-buffering": "no" });
+  });
+
+  it("adds CORS headers unless the upstream sent its own", () => {
+    const cors = { "access-control-allow-origin": "https://app.example", "access-control-expose-headers": "mcp-session-id" };
+    expect(clientResponseHeaders({ "content-type": "application/json" }, cors)).toEqual({ "content-type": "application/json", ...cors, "x-accel-buffering": "no" });
+    expect(clientResponseHeaders({ "access-control-allow-origin": "*" }, cors)).toEqual({ "access-control-allow-origin": "*", "x-accel-buffering": "no" });
   });
 
   it("parses Connection tokens and drops only gateway cookies", () => {

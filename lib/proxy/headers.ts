@@ -60,12 +60,13 @@ export function withoutGatewayCookies(cookie: string | undefined): string | unde
 }
 
 export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, o: UpstreamHeaderOptions): OutgoingHttpHeaders {
-  const named = incoming.connection ? connectionTokens(incoming.connection) : [];
+  const conn = incoming.connection;
+  const named = conn && !PLAIN_CONNECTION.test(conn) ? connectionTokens(conn) : undefined;
   const out: OutgoingHttpHeaders = {};
   for (const key in incoming) {
     const v = incoming[key];
     if (v === undefined) continue;
-    if (HOP_BY_HOP.has(key) || named.includes(key)) continue;
+    if (HOP_BY_HOP.has(key) || named?.includes(key)) continue;
     switch (key) {
       case "host": // set from the upstream URL (changeOrigin)
       case "expect": // Node answers 100-continue itself; the body is streamed anyway
@@ -107,11 +108,26 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, o: Upstrea
   return out;
 }
 
-/** Mutates an upstream response's headers before they are copied to the client. */
-export function sanitizeResponseHeaders(headers: IncomingHttpHeaders): void {
-  const named = headers.connection ? connectionTokens(headers.connection) : [];
-  for (const k of HOP_BY_HOP) if (k in headers) delete headers[k];
-  for (const k of named) delete headers[k];
-  // Tell nginx-style proxies in front of us not to buffer (SSE must flow event by event).
-  headers["x-accel-buffering"] = "no";
+/**
+ * An upstream response's headers as the client gets them: hop-by-hop and
+ * Connection-named headers dropped, `extra` (CORS) added unless the upstream
+ * answered CORS itself, and `X-Accel-Buffering: no` so nginx-style proxies in
+ * front of us don't buffer (SSE must flow event by event). A new object:
+ * deleting keys from the parsed one would turn it into a slow dictionary
+ * that http-proxy then walks on every response.
+ */
+export function clientResponseHeaders(headers: IncomingHttpHeaders, extra?: Readonly<Record<string, string>>): IncomingHttpHeaders {
+  const conn = headers.connection;
+  const named = conn && !PLAIN_CONNECTION.test(conn) ? connectionTokens(conn) : undefined;
+  const out: IncomingHttpHeaders = {};
+  for (const k in headers) {
+    if (HOP_BY_HOP.has(k) || named?.includes(k)) continue;
+    out[k] = headers[k];
+  }
+  if (extra && out["access-control-allow-origin"] === undefined) for (const k in extra) out[k] = extra[k];
+  out["x-accel-buffering"] = "no";
+  return out;
 }
+
+/** `Connection: keep-alive` or `close` names no other header (the usual case: skip the token split). */
+const PLAIN_CONNECTION = /^\s*(?:keep-alive|close)\s*$/i;

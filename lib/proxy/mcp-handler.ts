@@ -19,6 +19,7 @@ import { corsFor, preflightHeaders } from "./cors";
 import { ProxyError, sendProxyError } from "./errors";
 import { upstreamRequestHeaders, type Identity } from "./headers";
 import { originAllowed, trustworthyRequestOrigin } from "./origin";
+import { rememberedVerdict, rememberVerdict } from "./connection-verdict";
 import type { CompiledRoute, RouteTable } from "./route-table";
 import type { TokenService } from "./token-service";
 import type { Forwarder } from "./upstream";
@@ -35,7 +36,12 @@ const MCP_METHODS = new Set(["POST", "GET", "DELETE"]);
 /** The request-log record, filled in as the request goes (one shape from the start: hot path). */
 type LogDraft = RequestLogRecord;
 
-export async function handleMcp(deps: McpDeps, table: RouteTable, route: CompiledRoute, req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> {
+/**
+ * Synchronous whenever it can be: a request with no token, or one whose token
+ * has a cached verdict, is checked and forwarded without a promise; only a
+ * verification that must run the pipeline returns one.
+ */
+export function handleMcp(deps: McpDeps, table: RouteTable, route: CompiledRoute, req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void | Promise<void> {
   ctx.serverName = route.name;
   const facts = factsFromNodeRequest(req);
   const pb = resolvePublicBase(facts, { publicUrl: table.publicUrl, trustedProxies: deps.trustedProxies, serverPublicUrls: route.publicUrls });
@@ -80,83 +86,65 @@ export async function handleMcp(deps: McpDeps, table: RouteTable, route: Compile
     if (!MCP_METHODS.has(method)) {
       return refuse(res, ctx, log, new ProxyError("method_not_allowed", `${method} is not an MCP method; use POST, GET or DELETE`), { allow: "GET, POST, DELETE, OPTIONS", ...cors });
     }
-    if (hasQueryToken(ctx.url.search)) {
+    if (hasQueryToken(ctx.rawSearch)) {
       const e = new ProxyError("invalid_request", "Access tokens in the query string are not accepted; send an Authorization: Bearer header");
       const challenge: Record<string, string> = route.mode === "oauth" ? { "www-authenticate": buildWwwAuthenticate({ resourceMetadata: metadataUrl(pb.base, route.path), error: "invalid_request", errorDescription: e.message }) } : {};
       return refuse(res, ctx, log, e, { ...challenge, ...cors });
     }
   }
 
-  let identity: Identity | undefined;
-  if (route.mode === "oauth") {
-    const verdict = await authorize(deps, route, pb, req, res, ctx, log, cors);
-    if (!verdict.allow) return;
-    identity = verdict.identity;
-  } else {
+  const x: Exchange = { deps, route, req, res, ctx, log, pb, peer: facts.peer, cors };
+  if (route.mode !== "oauth") {
     ctx.outcome = route.mode;
     log.outcome = route.mode === "passthrough" ? "passthrough" : "unauthenticated";
+    return forward(x, undefined);
   }
 
-  if (declaredTooLarge(req.headers["content-length"], route.server.maxBodyBytes)) {
-    return refuse(res, ctx, log, new ProxyError("payload_too_large", `The request body exceeds ${route.server.maxBodyBytes} bytes`), { connection: "close", ...cors });
+  const bearer = bearerFromHeader(req.headers.authorization);
+  if (bearer.kind === "none") return decideAndForward(x, undefined);
+  const target = deps.tokens.targetFor(route, pb.base);
+  if (!target) {
+    // auth: oauth naming a provider that does not exist: fail closed, say why in the log.
+    log.code = "provider_not_found";
+    log.reason = `provider ${route.server.oauth?.provider} is not configured`;
+    sendChallenge(res, route, pb, { status: 401, oauthError: "invalid_token", errorDescription: "The server's authorization is misconfigured" }, cors);
+    ctx.outcome = "rejected:provider_not_found";
+    log.outcome = "rejected";
+    return;
   }
-
-  const headers = upstreamRequestHeaders(req.headers, {
-    mode: route.mode,
-    upstreamAuth: route.server.upstreamAuth,
-    identity: route.server.identityHeaders ? identity : undefined,
-    forwarded: forwardedFor(facts.peer, req.headers["x-forwarded-for"], deps.trustedProxies, pb),
-  });
-  const hasBody = req.headers["content-length"] === undefined && req.headers["transfer-encoding"] !== undefined;
-  deps.forwarder.forward(req, res, {
-    target: route.upstream.target,
-    path: route.upstream.path + joinQuery(route.upstream.path, ctx.url.search),
-    headers,
-    countBodyLimit: hasBody ? route.server.maxBodyBytes : undefined,
-    cors,
-    onError: (e) => {
-      ctx.outcome = `error:${e.code}`;
-      log.outcome = "error";
-      log.code = e.code;
-      log.reason = e.message;
-    },
-  });
+  let cached = rememberedVerdict(req.socket, bearer.token, target, (target.now ?? Date.now)());
+  if (!cached) {
+    cached = deps.tokens.cachedVerdict(bearer.token, target);
+    if (cached) rememberVerdict(req.socket, bearer.token, target, cached);
+  }
+  if (cached) return decideAndForward(x, cached);
+  return deps.tokens.verify(bearer.token, target).then((d) => decideAndForward(x, d));
 }
 
-type AuthResult = { allow: false } | { allow: true; identity?: Identity };
+/** One request's state once it passed the pre-checks (one object instead of closures: hot path). */
+type Exchange = {
+  deps: McpDeps;
+  route: CompiledRoute;
+  req: IncomingMessage;
+  res: ServerResponse;
+  ctx: RequestContext;
+  log: LogDraft;
+  pb: PublicBase;
+  peer: string | undefined;
+  cors: Record<string, string> | undefined;
+};
 
-async function authorize(
-  deps: McpDeps,
-  route: CompiledRoute,
-  pb: PublicBase,
-  req: IncomingMessage,
-  res: ServerResponse,
-  ctx: RequestContext,
-  log: LogDraft,
-  cors: Record<string, string> | undefined,
-): Promise<AuthResult> {
-  const bearer = bearerFromHeader(req.headers.authorization);
-  const target = deps.tokens.targetFor(route, pb.base);
-  let diagnosis: Diagnosis | undefined;
-  if (bearer.kind === "bearer") {
-    if (!target) {
-      // auth: oauth naming a provider that does not exist: fail closed, say why in the log.
-      const e = { status: 401 as const, oauthError: "invalid_token" as const, errorDescription: "The server's authorization is misconfigured" };
-      log.code = "provider_not_found";
-      log.reason = `provider ${route.server.oauth?.provider} is not configured`;
-      sendChallenge(res, route, pb, e, cors);
-      ctx.outcome = "rejected:provider_not_found";
-      log.outcome = "rejected";
-      return { allow: false };
-    }
-    diagnosis = await deps.tokens.verify(bearer.token, target);
+/** Applies the enforcement mode to the token's diagnosis (undefined: no token), then answers or forwards. */
+function decideAndForward(x: Exchange, diagnosis: Diagnosis | undefined): void {
+  const { route, ctx, log } = x;
+  if (diagnosis) {
     log.fingerprint = diagnosis.fingerprint;
     log.subject = diagnosis.subject;
     log.client = diagnosis.clientId;
   }
   const d = decide(route.enforcement, diagnosis ?? "no_token");
   if (!d.allow) {
-    sendChallenge(res, route, pb, d, cors);
+    sendChallenge(x.res, route, x.pb, d, x.cors);
     const code = diagnosis?.failed?.code ?? "no_token";
     ctx.outcome = `rejected:${code}`;
     log.outcome = d.reason === "no_token" ? "unauthenticated" : "rejected";
@@ -164,12 +152,12 @@ async function authorize(
     log.reason = diagnosis?.failed?.message ?? "no access token";
     // Kept for "open in inspector"; rejections are never served from the verdict cache, so this is the full diagnosis.
     log.diagnosis = diagnosis;
-    return { allow: false };
+    return;
   }
   if (d.authenticated && diagnosis) {
     ctx.outcome = "accepted";
     log.outcome = "accepted";
-    return { allow: true, identity: { subject: diagnosis.subject, client: diagnosis.clientId, scopes: diagnosis.scopes } };
+    return forward(x, { subject: diagnosis.subject, client: diagnosis.clientId, scopes: diagnosis.scopes });
   }
   if (d.reason === "permissive" && diagnosis) {
     const code = diagnosis.failed?.code ?? "invalid_token";
@@ -182,7 +170,35 @@ async function authorize(
     ctx.outcome = d.reason === "permissive" ? "permissive:no_token" : "unauthenticated";
     log.outcome = d.reason === "permissive" ? "permissive" : "unauthenticated";
   }
-  return { allow: true };
+  forward(x, undefined);
+}
+
+/** Body limit precheck, upstream headers (identity only from a verified token), then stream to the upstream. */
+function forward(x: Exchange, identity: Identity | undefined): void {
+  const { route, req, res, ctx, log, deps } = x;
+  if (declaredTooLarge(req.headers["content-length"], route.server.maxBodyBytes)) {
+    return refuse(res, ctx, log, new ProxyError("payload_too_large", `The request body exceeds ${route.server.maxBodyBytes} bytes`), { connection: "close", ...x.cors });
+  }
+  const headers = upstreamRequestHeaders(req.headers, {
+    mode: route.mode,
+    upstreamAuth: route.server.upstreamAuth,
+    identity: route.server.identityHeaders ? identity : undefined,
+    forwarded: forwardedFor(x.peer, req.headers["x-forwarded-for"], deps.trustedProxies, x.pb),
+  });
+  const hasBody = req.headers["content-length"] === undefined && req.headers["transfer-encoding"] !== undefined;
+  deps.forwarder.forward(req, res, {
+    target: route.upstream.target,
+    path: route.upstream.path + joinQuery(route.upstream.path, ctx.rawSearch),
+    headers,
+    countBodyLimit: hasBody ? route.server.maxBodyBytes : undefined,
+    cors: x.cors,
+    onError: (e) => {
+      ctx.outcome = `error:${e.code}`;
+      log.outcome = "error";
+      log.code = e.code;
+      log.reason = e.message;
+    },
+  });
 }
 
 function sendChallenge(

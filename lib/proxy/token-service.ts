@@ -10,6 +10,7 @@ import type { Logger } from "../log";
 import type { Runtime } from "../runtime/types";
 import {
   createVerifier,
+  type CachedDiagnosis,
   JwksRegistry,
   verifyAccessToken,
   type Diagnosis,
@@ -45,6 +46,8 @@ export type TokenService = {
   targetFor(route: CompiledRoute, base: URL): VerifyTarget | undefined;
   /** @internal hot path: cached verification. */
   verify(token: string, target: VerifyTarget): Promise<Diagnosis>;
+  /** @internal hot path: the cached verdict if there is one (no promise), else undefined. */
+  cachedVerdict(token: string, target: VerifyTarget): CachedDiagnosis | undefined;
 };
 
 export type TokenServiceDeps = {
@@ -132,6 +135,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
       return t;
     },
     verify: (token, target) => verifier.verify(token, target),
+    cachedVerdict: (token, target) => verifier.cachedVerdict(token, target),
   };
 }
 

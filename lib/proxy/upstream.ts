@@ -20,7 +20,7 @@ import httpProxy from "http-proxy";
 import type { Logger } from "../log";
 import { BodyLimit, tooLarge } from "./body-limit";
 import { ProxyError, sendProxyError } from "./errors";
-import { sanitizeResponseHeaders } from "./headers";
+import { clientResponseHeaders } from "./headers";
 import type { UpstreamTarget } from "./route-table";
 
 export type ForwardOptions = {
@@ -101,10 +101,7 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
 
   proxy.on("proxyRes", (proxyRes, req: WithExchange, res: ServerResponse) => {
     const ex = req[EXCHANGE];
-    sanitizeResponseHeaders(proxyRes.headers);
-    if (ex?.o.cors && proxyRes.headers["access-control-allow-origin"] === undefined) {
-      for (const [k, v] of Object.entries(ex.o.cors)) proxyRes.headers[k] = v;
-    }
+    proxyRes.headers = clientResponseHeaders(proxyRes.headers, ex?.o.cors);
     // The upstream died mid-body: end the client's response too instead of leaving it hanging.
     proxyRes.once("close", () => {
       if (!proxyRes.complete && !res.writableEnded) res.destroy();

@@ -17,6 +17,19 @@ describe("createVerifier", () => {
     expect(first).toMatchObject({ verdict: "accept", cached: false });
     expect(second).toMatchObject({ verdict: "accept", cached: true, fingerprint: first.fingerprint });
     expect(v.stats()).toMatchObject({ size: 1, hits: 1, misses: 1 });
+    expect(v.cachedVerdict(token, f.target)).toBe(second); // the same object, synchronously
+    expect(v.cachedVerdict(await sign(rs, baseClaims({ sub: "other" })), f.target)).toBeUndefined();
+  });
+
+  it("says until when a cached verdict is served: the earlier of exp and ttlMs", async () => {
+    const f = fixture([rs]);
+    const v = createVerifier({ ttlMs: 60_000 });
+    const short = await sign(rs, baseClaims({ exp: NOW_S + 10 }));
+    const long = await sign(rs, baseClaims({ exp: NOW_S + 3600 }));
+    await v.verify(short, f.target);
+    await v.verify(long, f.target);
+    expect(v.cachedVerdict(short, f.target)?.cachedUntil).toBe((NOW_S + 10) * 1000);
+    expect(v.cachedVerdict(long, f.target)?.cachedUntil).toBe(NOW_S * 1000 + 60_000);
   });
 
   it("never serves a cached verdict past the token's exp", async () => {

@@ -23,10 +23,16 @@ export type VerifierOptions = {
   ttlMs?: number;
 };
 
-export type CachedDiagnosis = Diagnosis & { cached: boolean };
+export type CachedDiagnosis = Diagnosis & {
+  cached: boolean;
+  /** On cached verdicts: when the cache lets go of it (epoch ms), never after the token's exp. */
+  cachedUntil?: number;
+};
 
 export type Verifier = {
   verify(token: string, target: VerifyTarget): Promise<CachedDiagnosis>;
+  /** The cached verdict, synchronously, or undefined (then call verify). Lets the hot path skip a promise per request. */
+  cachedVerdict(token: string, target: VerifyTarget): CachedDiagnosis | undefined;
   stats(): { size: number; hits: number; misses: number };
   clear(): void;
 };
@@ -41,16 +47,19 @@ export function createVerifier(opts: VerifierOptions = {}): Verifier {
   let hits = 0;
   let misses = 0;
 
+  function cachedVerdict(token: string, target: VerifyTarget): CachedDiagnosis | undefined {
+    const hit = cache.get(`${tokenHash(token)}:${targetKey(target)}`, (target.now ?? Date.now)());
+    if (hit) hits++;
+    return hit;
+  }
+
   async function verify(token: string, target: VerifyTarget): Promise<CachedDiagnosis> {
+    const hit = cachedVerdict(token, target);
+    if (hit) return hit;
+    misses++;
     const now = (target.now ?? Date.now)();
     const hash = tokenHash(token);
     const key = `${hash}:${targetKey(target)}`;
-    const hit = cache.get(key, now);
-    if (hit) {
-      hits++;
-      return hit;
-    }
-    misses++;
     let run = inflight.get(key);
     if (!run) {
       run = runPipeline(token, target, hash).finally(() => inflight.delete(key));
@@ -58,7 +67,7 @@ export function createVerifier(opts: VerifierOptions = {}): Verifier {
       const d = await run;
       if (d.verdict === "accept" && d.expiresAt !== undefined) {
         const until = Math.min(now + ttlMs, d.expiresAt * 1000);
-        if (until > now) cache.set(key, compact(d), until);
+        if (until > now) cache.set(key, compact(d, until), until);
       }
       return { ...d, cached: false };
     }
@@ -67,6 +76,7 @@ export function createVerifier(opts: VerifierOptions = {}): Verifier {
 
   return {
     verify,
+    cachedVerdict,
     stats: () => ({ size: cache.size, hits, misses }),
     clear: () => cache.clear(),
   };
@@ -77,9 +87,10 @@ export function createVerifier(opts: VerifierOptions = {}): Verifier {
  * per-check detail (about 2.4 KB per token). Tens of thousands of cached tokens
  * then cost a few MB; the inspector always re-runs the full pipeline.
  */
-function compact(d: Diagnosis): CachedDiagnosis {
+function compact(d: Diagnosis, cachedUntil: number): CachedDiagnosis {
   return {
     cached: true,
+    cachedUntil,
     verdict: d.verdict,
     httpStatus: d.httpStatus,
     checks: [],

@@ -1,0 +1,29 @@
+import type { Socket } from "node:net";
+import { describe, expect, it } from "vitest";
+import type { CachedDiagnosis, VerifyTarget } from "../tokens";
+import { rememberedVerdict, rememberVerdict } from "./connection-verdict";
+
+const target = {} as VerifyTarget;
+const verdict = (over: Partial<CachedDiagnosis> = {}) => ({ verdict: "accept", cached: true, cachedUntil: 10_000, subject: "u" }) as CachedDiagnosis & typeof over;
+
+describe("connection verdict memo", () => {
+  it("serves the connection's last cached verdict for the same token and target until the cache entry ends", () => {
+    const socket = {} as Socket;
+    const v = verdict();
+    rememberVerdict(socket, "tok", target, v);
+    expect(rememberedVerdict(socket, "tok", target, 9_999)).toBe(v);
+    expect(rememberedVerdict(socket, "tok2", target, 9_999)).toBeUndefined(); // another token: full lookup
+    expect(rememberedVerdict(socket, "tok", {} as VerifyTarget, 9_999)).toBeUndefined(); // config changed: new target
+    expect(rememberedVerdict({} as Socket, "tok", target, 9_999)).toBeUndefined(); // another connection
+    expect(rememberedVerdict(socket, "tok", target, 10_000)).toBeUndefined(); // the verifier would have let go
+    expect(rememberedVerdict(socket, "tok", target, 1)).toBeUndefined(); // and it is forgotten
+  });
+
+  it("remembers only accepted verdicts that came from the verifier's cache", () => {
+    const socket = {} as Socket;
+    rememberVerdict(socket, "tok", target, { ...verdict(), cached: false } as CachedDiagnosis);
+    rememberVerdict(socket, "tok", target, { ...verdict(), cachedUntil: undefined } as CachedDiagnosis);
+    rememberVerdict(socket, "tok", target, { ...verdict(), verdict: "reject" } as CachedDiagnosis);
+    expect(rememberedVerdict(socket, "tok", target, 0)).toBeUndefined();
+  });
+});

@@ -46,9 +46,10 @@ export function handleMcp(deps: McpDeps, table: RouteTable, route: CompiledRoute
   const facts = factsFromNodeRequest(req);
   const pb = resolvePublicBase(facts, { publicUrl: table.publicUrl, trustedProxies: deps.trustedProxies, serverPublicUrls: route.publicUrls });
   const method = req.method ?? "GET";
+  // Numeric fields start as doubles (not 0) so the object keeps one shape when the real values land (hot path).
   const log: LogDraft = {
     seq: ctx.seq,
-    atMs: 0,
+    atMs: Date.now(),
     server: route.name,
     method,
     path: route.path,
@@ -59,7 +60,7 @@ export function handleMcp(deps: McpDeps, table: RouteTable, route: CompiledRoute
     subject: undefined,
     client: undefined,
     fingerprint: undefined,
-    durationMs: undefined,
+    durationMs: NaN,
     diagnosis: undefined,
   };
   res.once("close", () => {

@@ -47,16 +47,47 @@ export const CONNECT_TIMEOUT_MS = 10_000;
 type Exchange = { o: ForwardOptions; proxyReq?: http.ClientRequest; failed: boolean };
 const EXCHANGE = Symbol("portcullis.exchange");
 type WithExchange = IncomingMessage & { [EXCHANGE]?: Exchange };
-const NODELAY = Symbol("portcullis.nodelay");
 
 const SSE_RE = /^text\/event-stream/i;
+
+/** Upstream origins we keep a proxy instance for; past this (config churn), the table starts over. */
+const MAX_PROXIES = 256;
 
 export function createForwarder(opts: { logger?: Logger; maxSockets?: number } = {}): Forwarder {
   // Sized for long-lived SSE streams: each holds a socket for its lifetime, and
   // requests queued behind them would stall. Idle sockets are kept for reuse.
+  // (Agents set TCP_NODELAY on their sockets by default.)
   const agentOpts = { keepAlive: true, maxSockets: opts.maxSockets ?? 1024, maxFreeSockets: 256, scheduling: "lifo" as const };
   const agents = { "http:": new http.Agent(agentOpts), "https:": new https.Agent(agentOpts) };
-  const proxy = httpProxy.createProxyServer({ changeOrigin: true, xfwd: false, prependPath: false, selfHandleResponse: false, ws: false });
+  // One http-proxy instance per upstream origin, its target and agent fixed at creation: proxy.web() called
+  // without per-request options skips two Object.assign copies and their property transitions per request.
+  const proxies = new Map<string, httpProxy>();
+
+  function proxyFor(t: UpstreamTarget): httpProxy {
+    const key = `${t.protocol}//${t.host}`;
+    let proxy = proxies.get(key);
+    if (!proxy) {
+      if (proxies.size >= MAX_PROXIES) closeProxies();
+      proxy = httpProxy.createProxyServer({
+        target: { protocol: t.protocol, host: t.host, hostname: t.hostname, port: t.port } as unknown as httpProxy.ProxyTargetUrl,
+        agent: agents[t.protocol],
+        changeOrigin: true,
+        xfwd: false,
+        prependPath: false,
+        selfHandleResponse: false,
+        ws: false,
+      });
+      proxy.on("proxyReq", onProxyReq);
+      proxy.on("proxyRes", onProxyRes);
+      proxies.set(key, proxy);
+    }
+    return proxy;
+  }
+
+  function closeProxies() {
+    for (const p of proxies.values()) p.close();
+    proxies.clear();
+  }
 
   function fail(req: WithExchange, res: ServerResponse, e: ProxyError) {
     const ex = req[EXCHANGE];
@@ -74,7 +105,7 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
     sendProxyError(res, e, { connection: "close", ...(ex?.o.cors ?? {}) });
   }
 
-  proxy.on("proxyReq", (proxyReq, req: WithExchange, res: ServerResponse) => {
+  function onProxyReq(proxyReq: http.ClientRequest, req: WithExchange, res: ServerResponse) {
     const ex = req[EXCHANGE];
     if (!ex) return;
     ex.proxyReq = proxyReq;
@@ -82,26 +113,19 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
       proxyReq.destroy();
       return;
     }
-    const socket = proxyReq.socket as (Socket & { [NODELAY]?: boolean }) | null;
-    if (socket) {
-      if (!socket[NODELAY]) {
-        socket.setNoDelay(true);
-        socket[NODELAY] = true;
-      }
-      if (socket.connecting) {
-        const timer = setTimeout(
-          () => fail(req, res, new ProxyError("upstream_timeout", `The upstream MCP server did not accept a connection within ${CONNECT_TIMEOUT_MS / 1000} s`)),
-          CONNECT_TIMEOUT_MS,
-        );
-        socket.once("connect", () => clearTimeout(timer));
-        socket.once("close", () => clearTimeout(timer));
-      }
+    const socket = proxyReq.socket as Socket | null;
+    if (socket?.connecting) {
+      const timer = setTimeout(
+        () => fail(req, res, new ProxyError("upstream_timeout", `The upstream MCP server did not accept a connection within ${CONNECT_TIMEOUT_MS / 1000} s`)),
+        CONNECT_TIMEOUT_MS,
+      );
+      socket.once("connect", () => clearTimeout(timer));
+      socket.once("close", () => clearTimeout(timer));
     }
-  });
+  }
 
-  proxy.on("proxyRes", (proxyRes, req: WithExchange, res: ServerResponse) => {
-    const ex = req[EXCHANGE];
-    proxyRes.headers = clientResponseHeaders(proxyRes.headers, ex?.o.cors);
+  function onProxyRes(proxyRes: IncomingMessage, req: WithExchange, res: ServerResponse) {
+    proxyRes.headers = clientResponseHeaders(proxyRes.headers, req[EXCHANGE]?.o.cors);
     // The upstream died mid-body: end the client's response too instead of leaving it hanging.
     proxyRes.once("close", () => {
       if (!proxyRes.complete && !res.writableEnded) res.destroy();
@@ -112,7 +136,16 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
         if (!res.headersSent && !res.destroyed) res.flushHeaders();
       });
     }
-  });
+  }
+
+  /** http-proxy's per-request error callback: one function for every exchange (no closure per request). */
+  function onUpstreamError(err: Error, req: WithExchange, res: ServerResponse) {
+    const ex = req[EXCHANGE];
+    if (!ex || ex.failed || res.destroyed) return; // we cancelled it, or the client left first
+    const code = (err as NodeJS.ErrnoException | undefined)?.code;
+    opts.logger?.warn({ err: err?.message, code, upstream: `${ex.o.target.protocol}//${ex.o.target.host}` }, "upstream request failed");
+    fail(req, res, new ProxyError("upstream_unavailable", "The upstream MCP server is unavailable", { cause: err }));
+  }
 
   return {
     forward(req: WithExchange, res, o) {
@@ -126,28 +159,25 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
         if (!res.writableFinished) ex.proxyReq?.destroy();
       });
 
-      let buffer: BodyLimit | undefined;
-      if (o.countBodyLimit !== undefined) {
-        buffer = new BodyLimit(o.countBodyLimit);
-        buffer.once("error", () => {
-          req.unpipe(buffer);
-          req.resume(); // drain what is in flight; Connection: close ends the rest
-          fail(req, res, tooLarge(o.countBodyLimit!));
-        });
-        req.pipe(buffer);
+      const proxy = proxyFor(o.target);
+      if (o.countBodyLimit === undefined) {
+        // (req, res, callback): no options argument at all, or http-proxy copies its options for this request.
+        (proxy as unknown as { web(req: IncomingMessage, res: ServerResponse, cb: typeof onUpstreamError): void }).web(req, res, onUpstreamError);
+        return;
       }
-
-      proxy.web(req, res, { target: o.target as unknown as httpProxy.ProxyTargetUrl, agent: agents[o.target.protocol], buffer } as httpProxy.ServerOptions, (err) => {
-        if (ex.failed || res.destroyed) return; // we cancelled it, or the client left first
-        const code = (err as NodeJS.ErrnoException | undefined)?.code;
-        opts.logger?.warn({ err: (err as Error)?.message, code, upstream: `${o.target.protocol}//${o.target.host}` }, "upstream request failed");
-        fail(req, res, new ProxyError("upstream_unavailable", "The upstream MCP server is unavailable", { cause: err }));
+      const buffer = new BodyLimit(o.countBodyLimit);
+      buffer.once("error", () => {
+        req.unpipe(buffer);
+        req.resume(); // drain what is in flight; Connection: close ends the rest
+        fail(req, res, tooLarge(o.countBodyLimit!));
       });
+      req.pipe(buffer);
+      proxy.web(req, res, { buffer } as httpProxy.ServerOptions, onUpstreamError as unknown as httpProxy.ErrorCallback);
     },
     close() {
       agents["http:"].destroy();
       agents["https:"].destroy();
-      proxy.close();
+      closeProxies();
     },
   };
 }

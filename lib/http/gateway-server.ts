@@ -97,7 +97,7 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
   return function handle(req: IncomingMessage, res: ServerResponse): void {
     const ctx = new RequestContext(req.url ?? "/");
     // Every access-log line is at info or debug: below that level, don't even listen (hot path).
-    if (logger.isLevelEnabled("info")) res.once("close", () => accessLog(req, res, ctx));
+    if (logger.isLevelEnabled("info")) res.on("close", () => accessLog(req, res, ctx));
     let handled: boolean | Promise<boolean>;
     try {
       handled = resourceServer(req, res, ctx);

@@ -7,12 +7,20 @@ export type BearerResult = { kind: "none" } | { kind: "bearer"; token: string };
 
 /** `Bearer <token>`, scheme case-insensitive. Other schemes (Basic…) count as no bearer token. */
 export function bearerFromHeader(header: string | undefined): BearerResult {
-  if (!header) return { kind: "none" };
+  if (!header) return NONE;
   const h = header.trim();
-  if (h.length < 7 || h.slice(0, 6).toLowerCase() !== "bearer" || (h[6] !== " " && h[6] !== "\t")) return { kind: "none" };
+  if (h.length < 7 || !isBearerScheme(h) || (h[6] !== " " && h[6] !== "\t")) return NONE;
   const token = h.slice(7).trim();
   // Anything after the scheme goes to the pipeline, which rejects malformed tokens with token_malformed.
   return { kind: "bearer", token };
+}
+
+const NONE: BearerResult = Object.freeze({ kind: "none" });
+
+/** "bearer", any case, compared in place (no lower-cased copy per request). */
+function isBearerScheme(h: string): boolean {
+  for (let i = 0; i < 6; i++) if ((h.charCodeAt(i) | 0x20) !== "bearer".charCodeAt(i)) return false;
+  return true;
 }
 
 /** True when the raw query carries `access_token` (any case of percent-encoding). */

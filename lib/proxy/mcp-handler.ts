@@ -63,7 +63,8 @@ export function handleMcp(deps: McpDeps, table: RouteTable, route: CompiledRoute
     durationMs: NaN,
     diagnosis: undefined,
   };
-  res.once("close", () => {
+  // on, not once: 'close' fires once anyway, and once() binds a wrapper per call (hot path).
+  res.on("close", () => {
     log.atMs = Date.now();
     log.status = res.statusCode;
     log.durationMs = Math.round((performance.now() - ctx.startedAt) * 100) / 100;
@@ -238,9 +239,20 @@ function refuse(res: ServerResponse, ctx: RequestContext, log: LogDraft, e: Prox
 
 /** What the upstream learns about the client: the resolved public base, and the peer appended to a trusted chain. */
 function forwardedFor(peer: string | undefined, xff: string | string[] | undefined, trusted: TrustedProxies, pb: PublicBase) {
-  const prefix = pb.base.pathname === "/" ? undefined : pb.base.pathname.replace(/\/+$/, "");
   const prior = xff !== undefined && trusted.matches(peer) ? (Array.isArray(xff) ? xff.join(", ") : xff) : undefined;
-  return { for: peer, priorFor: prior, proto: pb.base.protocol.slice(0, -1), host: pb.base.host, prefix };
+  const b = baseParts(pb.base);
+  return { for: peer, priorFor: prior, proto: b.proto, host: b.host, prefix: b.prefix };
+}
+
+/** Public bases are shared URL objects (memoised or parsed once): read their parts once, not per request. */
+const partsOfBase = new WeakMap<URL, { proto: string; host: string; prefix: string | undefined }>();
+function baseParts(base: URL) {
+  let p = partsOfBase.get(base);
+  if (!p) {
+    p = { proto: base.protocol.slice(0, -1), host: base.host, prefix: base.pathname === "/" ? undefined : base.pathname.replace(/\/+$/, "") };
+    partsOfBase.set(base, p);
+  }
+  return p;
 }
 
 /** Client query appended to the upstream's own (`?a=1` + `?b=2` → `&b=2`). */

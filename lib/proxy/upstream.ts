@@ -62,8 +62,12 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
   // One http-proxy instance per upstream origin, its target and agent fixed at creation: proxy.web() called
   // without per-request options skips two Object.assign copies and their property transitions per request.
   const proxies = new Map<string, httpProxy>();
+  // Compiled routes keep their target objects until the config changes: look up by identity first.
+  let byTarget = new WeakMap<UpstreamTarget, httpProxy>();
 
   function proxyFor(t: UpstreamTarget): httpProxy {
+    const known = byTarget.get(t);
+    if (known) return known;
     const key = `${t.protocol}//${t.host}`;
     let proxy = proxies.get(key);
     if (!proxy) {
@@ -81,12 +85,14 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
       proxy.on("proxyRes", onProxyRes);
       proxies.set(key, proxy);
     }
+    byTarget.set(t, proxy);
     return proxy;
   }
 
   function closeProxies() {
     for (const p of proxies.values()) p.close();
     proxies.clear();
+    byTarget = new WeakMap();
   }
 
   function fail(req: WithExchange, res: ServerResponse, e: ProxyError) {
@@ -127,7 +133,7 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
   function onProxyRes(proxyRes: IncomingMessage, req: WithExchange, res: ServerResponse) {
     proxyRes.headers = clientResponseHeaders(proxyRes.headers, req[EXCHANGE]?.o.cors);
     // The upstream died mid-body: end the client's response too instead of leaving it hanging.
-    proxyRes.once("close", () => {
+    proxyRes.on("close", () => {
       if (!proxyRes.complete && !res.writableEnded) res.destroy();
     });
     if (SSE_RE.test(proxyRes.headers["content-type"] ?? "")) {
@@ -155,7 +161,7 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
       req.url = o.path; // with prependPath: false, the upstream path is req.url's path + query
 
       // Client went away before the upstream finished: cancel the upstream request.
-      res.once("close", () => {
+      res.on("close", () => {
         if (!res.writableFinished) ex.proxyReq?.destroy();
       });
 

@@ -22,10 +22,11 @@ export type Decision =
   | { allow: true; authenticated: boolean; status: 200; reason: "accepted" | "no_token" | "permissive"; wouldReject?: Rejection }
   | ({ allow: false; authenticated: false; reason: "no_token" | "invalid_token" | "insufficient_scope" } & Rejection);
 
+/** Every accepted token gets the same decision: one frozen object, not one per request. */
+const ACCEPTED: Decision = Object.freeze({ allow: true, authenticated: true, status: 200, reason: "accepted" });
+
 export function decide(enforcement: Enforcement, input: Diagnosis | "no_token"): Decision {
-  if (input !== "no_token" && input.verdict === "accept") {
-    return { allow: true, authenticated: true, status: 200, reason: "accepted" };
-  }
+  if (input !== "no_token" && input.verdict === "accept") return ACCEPTED;
   const rejection: Rejection =
     input === "no_token"
       ? { status: 401 }

@@ -49,8 +49,20 @@ const PORT_RE = /^\d{1,5}$/;
  */
 const memo = new Map<string, URL | null>();
 const MEMO_MAX = 512;
+/** The common case (no prefix) keyed by the Host string itself: no key to build per request. */
+const plain = { http: new Map<string, URL | null>(), https: new Map<string, URL | null>() };
 
 export function buildBase(proto: string, host: string, prefix = ""): URL | null {
+  if (!prefix && (proto === "http" || proto === "https")) {
+    const m = plain[proto];
+    let u = m.get(host);
+    if (u === undefined) {
+      u = parseBase(proto, host, "");
+      if (m.size >= MEMO_MAX) m.clear();
+      m.set(host, u);
+    }
+    return u;
+  }
   const key = `${proto}\n${host}\n${prefix}`;
   let u = memo.get(key);
   if (u !== undefined) return u;

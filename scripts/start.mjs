@@ -6,12 +6,13 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildIfStale } from "./build-if-stale.mjs";
 import { buildServer } from "./build-server.mjs";
+import { SERVER_NODE_ARGS } from "./server-node-args.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 await buildServer();
 if (!["1", "true", "yes"].includes(process.env.PORTCULLIS_NO_CONSOLE ?? "")) buildIfStale();
 
-const child = spawn(process.execPath, ["--enable-source-maps", join(root, "dist/server.mjs")], {
+const child = spawn(process.execPath, [...SERVER_NODE_ARGS, join(root, "dist/server.mjs")], {
   cwd: root,
   stdio: "inherit",
   env: { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...process.env },

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cleanup, freePort } from "./cleanup";
+import { SERVER_NODE_ARGS } from "../../scripts/server-node-args.mjs";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -25,7 +26,7 @@ export interface StartGatewayOptions {
   dataDir?: string;
   /** Entry file relative to the repo root (default server.ts). */
   entry?: string;
-  /** Run the production bundle (`node dist/server.mjs`, built by scripts/build-server.mjs) instead of the sources through tsx. */
+  /** Run the production bundle (`node dist/server.mjs` with npm start's Node flags, built by scripts/build-server.mjs) instead of the sources through tsx. */
   built?: boolean;
   /** Readiness timeout (default 60 s). */
   readyTimeoutMs?: number;
@@ -148,7 +149,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Gate
 
   async function launch(port: number, baseEnv: Record<string, string>): Promise<Gateway> {
     const url = `http://127.0.0.1:${port}`;
-    const child = spawn(process.execPath, opts.built ? [entry] : ["--import", "tsx", entry], {
+    const child = spawn(process.execPath, opts.built ? [...SERVER_NODE_ARGS, entry] : ["--import", "tsx", entry], {
       cwd: REPO_ROOT,
       env: buildEnv(baseEnv),
       detached: true, // own process group: stop() kills everything it started

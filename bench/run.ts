@@ -27,8 +27,16 @@ import { cannon, latency, sleep, type CannonResult, type LatencyResult } from ".
 import { buildServer } from "../scripts/build-server.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const ROUND_S = Number(process.env.BENCH_ROUND_S ?? 5);
+/** A positive number from the environment, or the default; anything else stops the bench with the variable's name. */
+function envNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!(raw.trim() !== "" && Number.isFinite(n) && n > 0)) throw new Error(`${name} must be a positive number, got ${JSON.stringify(raw)}`);
+  return n;
+}
+const ROUNDS = envNumber("BENCH_ROUNDS", 3);
+const ROUND_S = envNumber("BENCH_ROUND_S", 5);
 const CONNECTIONS = 32;
 const POOL = 10_000;
 const ISSUER = "https://issuer.bench.portcullis.test";
@@ -193,7 +201,8 @@ servers:
   // hop's per-request cost, not queueing: a quarter of what the bare proxy sustained above, at most
   // 2,000 req/s. (A fixed 2,000 req/s is ~20 % of (b) on a fast machine but ~80 % on one 4× slower,
   // where every row's latency would be mostly queue.)
-  const LAT_RATE = Number(process.env.BENCH_LAT_RATE ?? Math.min(2000, Math.max(100, Math.round(mean(results.b.map((r) => r.rps)) / 4 / 100) * 100)));
+  const avg = (k: Key) => mean(results[k].map((r) => r.rps));
+  const LAT_RATE = envNumber("BENCH_LAT_RATE", Math.max(100, Math.min(2000, Math.round(avg("b") / 400) * 100)));
   // Alternating rounds like the throughput rows: one 4 s sample per row is at the mercy of whatever
   // else the 2 cores are doing, so each percentile is the median over rounds, and the added latency
   // is the median of the per-round differences (c and b measured back to back).
@@ -226,7 +235,6 @@ servers:
   const rssAfter = rssMb(gw.pid);
 
   // Summary.
-  const avg = (k: Key) => mean(results[k].map((r) => r.rps));
   const errs = (k: Key) => results[k].reduce((s, r) => s + r.errors + r.non2xx, 0);
   const A = avg("a"), B = avg("b"), C = avg("c"), D = avg("d");
   const added = { p50VsBare: pairedAdded("b", "p50"), p99VsBare: pairedAdded("b", "p99"), p50VsDirect: pairedAdded("a", "p50"), p99VsDirect: pairedAdded("a", "p99") };

@@ -12,6 +12,10 @@
  * in alternating rounds (a b c d, a b c d, …) so drift hits every row alike; then the SDK's real
  * MCP server direct and through Portcullis; SSE first-event and per-event added delay; the JWKS
  * fetch count of a cold burst; the gateway's peak RSS under load.
+ * The gateway is the production bundle run as `npm start` runs it: same Node flags and environment
+ * defaults, console on (Next.js loaded). Only LOG_LEVEL=warn differs: no access-log line per request,
+ * whose writes would land in this process, which is also the load generator.
+ * BENCH_CONSOLE=0 measures a proxy-only replica instead (PORTCULLIS_NO_CONSOLE=1).
  * Prints a table, writes bench/results/<timestamp>.json and bench/results/latest.json.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -24,7 +28,8 @@ import { startGateway, type Gateway } from "../test/support/gateway";
 import { freePort } from "../test/support/cleanup";
 import { cannon, latency, sleep, type CannonResult, type LatencyResult } from "./load";
 // @ts-expect-error: a plain .mjs build script without type declarations
-import { buildServer } from "../scripts/build-server.mjs";
+import { buildAll } from "../scripts/build-if-stale.mjs";
+import { SERVER_ENV } from "../scripts/server-process.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 /** A positive number from the environment, or the default; anything else stops the bench with the variable's name. */
@@ -36,6 +41,8 @@ function envNumber(name: string, fallback: number): number {
   return n;
 }
 const ROUNDS = envNumber("BENCH_ROUNDS", 3);
+if (!["0", "1", undefined].includes(process.env.BENCH_CONSOLE)) throw new Error(`BENCH_CONSOLE must be 0 or 1, got ${JSON.stringify(process.env.BENCH_CONSOLE)}`);
+const WITH_CONSOLE = process.env.BENCH_CONSOLE !== "0";
 const ROUND_S = envNumber("BENCH_ROUND_S", 5);
 const CONNECTIONS = 32;
 const POOL = 10_000;
@@ -128,12 +135,13 @@ async function main() {
   const upstreamUrl = `http://127.0.0.1:${upstream.port}/mcp`;
   const bare = await child("bare-proxy", upstreamUrl);
   const port = await freePort();
-  // Measure what `npm start` runs: the production bundle on plain Node.
-  await buildServer();
+  // Measure what `npm start` runs: the production bundle on plain Node, with the console unless BENCH_CONSOLE=0.
+  await buildAll();
+  console.log(`gateway: production bundle, ${WITH_CONSOLE ? "console on (as npm start runs it)" : "proxy-only (PORTCULLIS_NO_CONSOLE=1)"}`);
   const gw: Gateway = await startGateway({
     built: true,
     port,
-    env: { LOG_LEVEL: "warn" },
+    env: { ...SERVER_ENV, PORTCULLIS_NO_CONSOLE: WITH_CONSOLE ? undefined : "1", LOG_LEVEL: "warn" },
     config: `
 providers:
   - name: bench
@@ -270,7 +278,7 @@ servers:
     at: new Date().toISOString(),
     node: process.version,
     cpus: (await import("node:os")).cpus().length,
-    config: { rounds: ROUNDS, roundSeconds: ROUND_S, connections: CONNECTIONS, pool: POOL, latencyRate: LAT_RATE },
+    config: { rounds: ROUNDS, roundSeconds: ROUND_S, connections: CONNECTIONS, pool: POOL, latencyRate: LAT_RATE, console: WITH_CONSOLE },
     throughput: Object.fromEntries((["a", "b", "c", "d"] as Key[]).map((k) => [k, { label: rows[k].label, avgRps: avg(k), rounds: results[k], errors: errs(k) }])),
     ratios: { cOverB: C / B, cOverA: C / A, dOverB: D / B, bOverA: B / A },
     sdk: { direct: sdkDirect, portcullis: sdkGw, ratio: sdkGw.rps / sdkDirect.rps },

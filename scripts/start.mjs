@@ -6,7 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildIfStale } from "./build-if-stale.mjs";
 import { buildServer } from "./build-server.mjs";
-import { SERVER_NODE_ARGS } from "./server-node-args.mjs";
+import { SERVER_ENV, SERVER_NODE_ARGS } from "./server-process.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 await buildServer();
@@ -15,7 +15,7 @@ if (!["1", "true", "yes"].includes(process.env.PORTCULLIS_NO_CONSOLE ?? "")) bui
 const child = spawn(process.execPath, [...SERVER_NODE_ARGS, join(root, "dist/server.mjs")], {
   cwd: root,
   stdio: "inherit",
-  env: { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...process.env },
+  env: { ...SERVER_ENV, ...process.env },
 });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

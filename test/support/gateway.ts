@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cleanup, freePort } from "./cleanup";
-import { SERVER_NODE_ARGS } from "../../scripts/server-node-args.mjs";
+import { SERVER_NODE_ARGS } from "../../scripts/server-process.mjs";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 

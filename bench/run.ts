@@ -41,9 +41,9 @@ function envNumber(name: string, fallback: number): number {
   return n;
 }
 const ROUNDS = envNumber("BENCH_ROUNDS", 3);
+const ROUND_S = envNumber("BENCH_ROUND_S", 5);
 if (!["0", "1", undefined].includes(process.env.BENCH_CONSOLE)) throw new Error(`BENCH_CONSOLE must be 0 or 1, got ${JSON.stringify(process.env.BENCH_CONSOLE)}`);
 const WITH_CONSOLE = process.env.BENCH_CONSOLE !== "0";
-const ROUND_S = envNumber("BENCH_ROUND_S", 5);
 const CONNECTIONS = 32;
 const POOL = 10_000;
 const ISSUER = "https://issuer.bench.portcullis.test";

@@ -260,10 +260,13 @@ servers:
   ];
 
   console.log(`\nThroughput: ${ROUNDS} alternating rounds × ${ROUND_S} s, ${CONNECTIONS} connections, POST tools/call`);
-  console.log(`${"row".padEnd(40)} ${"req/s".padStart(9)} ${"×(a)".padStart(6)} ${"×(b)".padStart(6)} ${"errors".padStart(7)}`);
+  console.log(`${"row".padEnd(40)} ${"req/s".padStart(9)} ${"×(a)".padStart(6)} ${"×(b)".padStart(6)} ${"errors".padStart(7)}  rounds`);
   for (const k of ["a", "b", "c", "d"] as Key[]) {
-    console.log(`${rows[k].label.padEnd(40)} ${fmt(avg(k)).padStart(9)} ${fmt(avg(k) / A, 2).padStart(6)} ${fmt(avg(k) / B, 2).padStart(6)} ${String(errs(k)).padStart(7)}`);
+    const each = results[k].map((r) => fmt(r.rps)).join(" ");
+    console.log(`${rows[k].label.padEnd(40)} ${fmt(avg(k)).padStart(9)} ${fmt(avg(k) / A, 2).padStart(6)} ${fmt(avg(k) / B, 2).padStart(6)} ${String(errs(k)).padStart(7)}  ${each}`);
   }
+  // The spread says how much of a ratio is the machine: (c) and (b) of the same round ran seconds apart.
+  console.log(`(c)/(b) per round: ${results.c.map((r, i) => fmt(r.rps / results.b[i].rps, 2)).join(" ")}`);
   console.log(`${"SDK MCP server, direct".padEnd(40)} ${fmt(sdkDirect.rps).padStart(9)} ${"".padStart(6)} ${"".padStart(6)} ${String(sdkDirect.errors + sdkDirect.non2xx).padStart(7)}`);
   console.log(`${"SDK MCP server, through Portcullis".padEnd(40)} ${fmt(sdkGw.rps).padStart(9)} ${fmt(sdkGw.rps / sdkDirect.rps, 2).padStart(6)} ${"".padStart(6)} ${String(sdkGw.errors + sdkGw.non2xx).padStart(7)}`);
   console.log(`\nLatency at ${CONNECTIONS} connections, ${LAT_RATE} req/s offered (ms; medians of ${ROUNDS} alternating rounds):`);

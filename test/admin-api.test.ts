@@ -61,6 +61,20 @@ describe("admin API", () => {
     expect((await gw.api("/api/servers/nope")).status).toBe(404);
   });
 
+  it("lists a provider's facade clients and refuses deleting one that does not exist", async () => {
+    // Registration itself needs a live IdP (facade tests); here: the routes, auth and errors on the real server.
+    expect((await gw.fetch("/api/providers/kc/clients")).status).toBe(401);
+    const list = await gw.api("/api/providers/kc/clients");
+    expect(list.status).toBe(200);
+    expect(await list.json()).toEqual({ clients: [], total: 0 });
+    const noProvider = await gw.api("/api/providers/nope/clients");
+    expect(noProvider.status).toBe(404);
+    expect((await noProvider.json()).error).toEqual({ code: "not_found", message: 'provider "nope" does not exist' });
+    const noClient = await gw.api("/api/providers/kc/clients/ghost", { method: "DELETE" });
+    expect(noClient.status).toBe(404);
+    expect((await noClient.json()).error.message).toBe('provider "kc" has no registered client "ghost"');
+  });
+
   it("answers bad payloads with 400 and every field path", async () => {
     const r = await gw.api("/api/servers", json({ name: "Bad Name", upstream: "ftp://x", auth: "sometimes", surprise: 1 }));
     expect(r.status).toBe(400);

@@ -16,6 +16,8 @@ import { migrate } from "../lib/db/migrate";
 import { createPrisma, type Db } from "../lib/db/client";
 import { createConfigRepo, type ConfigRepo } from "../lib/db/config-repo";
 import { createAdminRepo } from "../lib/db/admin-repo";
+import { createOAuthRepo } from "../lib/db/oauth-repo";
+import type { OAuthClientRecord } from "../lib/oauth/store";
 import { createSecretBox } from "../lib/secrets/secret-box";
 import { applyConfigText, exportConfigText } from "../lib/config/apply";
 import { isAppError } from "../lib/errors";
@@ -160,6 +162,38 @@ function suite(name: string, makeUrl: () => Promise<string>) {
       expect(await admin.touchSession("session-id-2", 60_000)).toBeNull();
       expect(await ctx.db.adminSession.count({ where: { idHash: "session-id-1" } })).toBe(0);
       expect(await admin.createUserIfAbsent("admin", "scrypt$y")).toBe(false);
+    });
+
+    it("lists a provider's facade clients newest first and deletes one with its consents and pending flows, audited", async () => {
+      const oauth = createOAuthRepo(ctx.db);
+      const providerName = (await ctx.db.provider.findFirstOrThrow()).name;
+      const client = (id: string, at: number): OAuthClientRecord => ({
+        clientId: id,
+        providerName,
+        clientName: id,
+        redirectUris: ["http://127.0.0.1:5555/cb"],
+        metadata: {},
+        tokenEndpointAuthMethod: "none",
+        createdAt: new Date(at),
+      });
+      await oauth.createClient(client("old-client", 1_000));
+      await oauth.createClient({ ...client("new-client", 2_000), clientSecretHash: "h" });
+      await oauth.saveConsent({ browserIdHash: "b1", clientId: "old-client", providerName, scope: "" });
+      await oauth.createPending({ stateHash: "s1", kind: "upstream", providerName, clientId: "old-client", redirectUri: "http://127.0.0.1:5555/cb", codeChallenge: "c", codeChallengeMethod: "S256", facadeIssuer: "http://x", expiresAt: new Date(Date.now() + 60_000) });
+
+      expect((await oauth.listClients(providerName, 10)).map((c) => c.clientId)).toEqual(["new-client", "old-client"]);
+      expect((await oauth.listClients(providerName, 1)).map((c) => c.clientId)).toEqual(["new-client"]);
+      expect(await oauth.listClients("no-such-provider", 10)).toEqual([]);
+
+      expect(await oauth.deleteClient("no-such-provider", "old-client", { actor: "test" })).toBe(false);
+      expect(await oauth.deleteClient(providerName, "old-client", { actor: "test" })).toBe(true);
+      expect(await oauth.getClient("old-client")).toBeNull();
+      expect(await oauth.getConsent("b1", "old-client")).toBeNull();
+      expect(await oauth.consumePending("s1", "upstream", providerName, new Date())).toBeNull();
+      const audit = await ctx.db.auditEvent.findFirstOrThrow({ where: { action: "oauth-client.delete" } });
+      expect(audit).toMatchObject({ actor: "test", target: `provider/${providerName}/client/old-client`, detail: { consents: 1, pendingAuthorizations: 1 } });
+      expect(await oauth.deleteClient(providerName, "old-client", { actor: "test" })).toBe(false);
+      expect((await oauth.listClients(providerName, 10)).map((c) => c.clientId)).toEqual(["new-client"]);
     });
   });
 }

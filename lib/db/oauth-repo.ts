@@ -46,6 +46,32 @@ const toPending = (r: PendingRow): PendingRecord => ({
   consumedAt: r.consumedAt ?? undefined,
 });
 
+type ClientRow = {
+  clientId: string;
+  providerName: string;
+  clientName: string | null;
+  redirectUris: unknown;
+  metadata: unknown;
+  tokenEndpointAuthMethod: string;
+  clientSecretHash: string | null;
+  upstreamClientId: string | null;
+  upstreamClientSecretEnc: string | null;
+  createdAt: Date;
+};
+
+const toClient = (r: ClientRow): OAuthClientRecord => ({
+  clientId: r.clientId,
+  providerName: r.providerName,
+  clientName: r.clientName ?? undefined,
+  redirectUris: r.redirectUris as string[],
+  metadata: r.metadata as Record<string, unknown>,
+  tokenEndpointAuthMethod: r.tokenEndpointAuthMethod as ClientAuthMethod,
+  clientSecretHash: r.clientSecretHash ?? undefined,
+  upstreamClientId: r.upstreamClientId ?? undefined,
+  upstreamClientSecretEnc: r.upstreamClientSecretEnc ?? undefined,
+  createdAt: r.createdAt,
+});
+
 export function createOAuthRepo(db: Db): OAuthStore {
   return {
     async createClient(c) {
@@ -66,22 +92,32 @@ export function createOAuthRepo(db: Db): OAuthStore {
     },
     async getClient(clientId) {
       const r = await db.oAuthClient.findUnique({ where: { clientId } });
-      if (!r) return null;
-      const rec: OAuthClientRecord = {
-        clientId: r.clientId,
-        providerName: r.providerName,
-        clientName: r.clientName ?? undefined,
-        redirectUris: r.redirectUris as string[],
-        metadata: r.metadata as Record<string, unknown>,
-        tokenEndpointAuthMethod: r.tokenEndpointAuthMethod as ClientAuthMethod,
-        clientSecretHash: r.clientSecretHash ?? undefined,
-        upstreamClientId: r.upstreamClientId ?? undefined,
-        upstreamClientSecretEnc: r.upstreamClientSecretEnc ?? undefined,
-        createdAt: r.createdAt,
-      };
-      return rec;
+      return r ? toClient(r) : null;
     },
     countClients: (providerName) => db.oAuthClient.count({ where: { providerName } }),
+    async listClients(providerName, limit) {
+      const rows = await db.oAuthClient.findMany({ where: { providerName }, orderBy: { createdAt: "desc" }, take: limit });
+      return rows.map(toClient);
+    },
+    async deleteClient(providerName, clientId, audit) {
+      // One transaction: the client, its consents, its pending flows and the audit record go together or not at all.
+      return db.$transaction(async (tx) => {
+        const { count } = await tx.oAuthClient.deleteMany({ where: { clientId, providerName } });
+        if (count === 0) return false;
+        const consents = await tx.consent.deleteMany({ where: { clientId } });
+        const pending = await tx.pendingAuthorization.deleteMany({ where: { clientId } });
+        await tx.auditEvent.create({
+          data: {
+            id: randomUUID(),
+            actor: audit.actor,
+            action: "oauth-client.delete",
+            target: `provider/${providerName}/client/${clientId}`,
+            detail: { consents: consents.count, pendingAuthorizations: pending.count },
+          },
+        });
+        return true;
+      });
+    },
     async getConsent(browserIdHash, clientId) {
       const r = await db.consent.findUnique({ where: { browserId_clientId: { browserId: browserIdHash, clientId } } });
       return r ? { browserIdHash: r.browserId, clientId: r.clientId, providerName: r.providerName, scope: r.scope, createdAt: r.createdAt } : null;

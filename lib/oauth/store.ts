@@ -53,6 +53,13 @@ export interface OAuthStore {
   createClient(c: OAuthClientRecord): Promise<void>;
   getClient(clientId: string): Promise<OAuthClientRecord | null>;
   countClients(providerName: string): Promise<number>;
+  /** The provider's registered clients, newest first, at most `limit`. */
+  listClients(providerName: string, limit: number): Promise<OAuthClientRecord[]>;
+  /**
+   * Deletes the client with its remembered consents and its pending authorizations, so a flow
+   * in progress cannot finish for it. False when the provider has no such client.
+   */
+  deleteClient(providerName: string, clientId: string, audit: { actor: string }): Promise<boolean>;
   getConsent(browserIdHash: string, clientId: string): Promise<ConsentRecord | null>;
   saveConsent(c: Omit<ConsentRecord, "createdAt">): Promise<void>;
   createPending(p: Omit<PendingRecord, "createdAt" | "consumedAt" | "codeHash">): Promise<void>;
@@ -85,6 +92,21 @@ export function createMemoryOAuthStore(): OAuthStore {
     },
     async countClients(p) {
       return [...clients.values()].filter((c) => c.providerName === p).length;
+    },
+    async listClients(p, limit) {
+      return [...clients.values()]
+        .filter((c) => c.providerName === p)
+        .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+        .slice(0, limit)
+        .map((c) => ({ ...c }));
+    },
+    async deleteClient(p, id) {
+      const c = clients.get(id);
+      if (!c || c.providerName !== p) return false;
+      clients.delete(id);
+      for (const [k, v] of consents) if (v.clientId === id) consents.delete(k);
+      for (const [k, v] of pending) if (v.clientId === id) pending.delete(k);
+      return true;
     },
     async getConsent(b, c) {
       return consents.get(`${b}\u0000${c}`) ?? null;

@@ -98,3 +98,30 @@ test("diagnoses a token whose aud is the client id, applies the fix, and the tok
   await page.goto("/servers/fetcher");
   await expect(page.getByRole("switch", { name: "Include client id in audience" })).toHaveAttribute("aria-checked", "true");
 });
+
+test("lists a client registered at the provider's facade and deletes it", async ({ page }) => {
+  // An MCP client registers at the facade (RFC 7591), as Claude or VS Code would.
+  const reg = await page.request.post(new URL("/oauth/idp/register", baseUrl()).href, {
+    data: { client_name: "E2E MCP client", redirect_uris: ["http://127.0.0.1:33418/callback"], token_endpoint_auth_method: "none" },
+  });
+  expect(reg.status()).toBe(201);
+  const { client_id: clientId } = (await reg.json()) as { client_id: string };
+
+  await page.goto("/providers/idp");
+  const row = page.getByTestId(`client-row-${clientId}`);
+  await expect(row).toContainText("E2E MCP client");
+  await expect(row).toContainText("public");
+  await expect(row).toContainText("http://127.0.0.1:33418/callback");
+  await shot(page, "14-provider-clients");
+
+  await row.getByRole("button", { name: "Delete" }).click();
+  await page.getByRole("button", { name: "Delete client" }).click();
+  await expect(row).toHaveCount(0);
+  await expect(page.getByText("No client has registered at this provider's facade.")).toBeVisible();
+  // Gone for the facade too: the token endpoint no longer knows it.
+  const token = await page.request.post(new URL("/oauth/idp/token", baseUrl()).href, {
+    form: { grant_type: "authorization_code", code: "x", client_id: clientId, redirect_uri: "http://127.0.0.1:33418/callback", code_verifier: "x".repeat(43) },
+  });
+  expect(token.status()).toBe(401);
+  expect(await token.json()).toMatchObject({ error: "invalid_client" });
+});

@@ -6,6 +6,7 @@ import type { DiscoveryReport } from "@/lib/providers/discover-report";
 import { api, errorMessage } from "@/lib/console/api";
 import { Alert, Badge, Button, Card, ConfirmDelete, Dot, ErrorState, Loading, PageHeader } from "@/components/ui";
 import { ProviderForm } from "../provider-form";
+import { FacadeClients } from "./facade-clients";
 
 export function ProviderDetail({ name }: { name: string }) {
   const router = useRouter();
@@ -48,6 +49,7 @@ export function ProviderDetail({ name }: { name: string }) {
           </Alert>
         )}
         <ProviderForm key={provider.dataUpdatedAt} provider={provider.data} />
+        <FacadeClients provider={name} />
       </div>
     </>
   );

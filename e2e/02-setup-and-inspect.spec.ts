@@ -125,3 +125,34 @@ test("lists a client registered at the provider's facade and deletes it", async 
   expect(token.status()).toBe(401);
   expect(await token.json()).toMatchObject({ error: "invalid_client" });
 });
+
+test("edits a provider's scope map and extra authorize parameters as name = value lines", async ({ page }) => {
+  await page.goto("/providers/idp");
+  const scopeMap = page.getByLabel("Scope map", { exact: true });
+  const extra = page.getByLabel("Extra authorize parameters", { exact: true });
+  await scopeMap.fill("read = api://mcp-gateway/read\noffline_access =\noops");
+  await extra.fill("prompt = consent");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("Fix the highlighted fields.")).toBeVisible();
+  await expect(page.getByText('"oops" is not name = value')).toBeVisible();
+
+  await scopeMap.fill("read = api://mcp-gateway/read\noffline_access =");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("Saved.")).toBeVisible();
+  const saved = await (await page.request.get(new URL("/api/providers/idp", baseUrl()).href)).json();
+  expect(saved.overrides).toMatchObject({ scopeMap: { read: "api://mcp-gateway/read", offline_access: "" }, extraAuthorizeParams: { prompt: "consent" } });
+  await page.reload();
+  await expect(page.getByLabel("Scope map", { exact: true })).toHaveValue("read = api://mcp-gateway/read\noffline_access =");
+  await expect(page.getByLabel("Extra authorize parameters", { exact: true })).toHaveValue("prompt = consent");
+
+  // Cleared again, so the specs after this one see the provider as it was.
+  await page.getByLabel("Scope map", { exact: true }).fill("");
+  await page.getByLabel("Extra authorize parameters", { exact: true }).fill("");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  // "Saved." is still on screen from the first save (?saved=1), so wait for the stored provider itself.
+  const maps = async () => {
+    const o = (await (await page.request.get(new URL("/api/providers/idp", baseUrl()).href)).json()).overrides ?? {};
+    return [o.scopeMap ?? null, o.extraAuthorizeParams ?? null];
+  };
+  await expect.poll(maps).toEqual([null, null]);
+});

@@ -3,6 +3,7 @@ import { useState, type FormEvent } from "react";
 import { jwsAlgorithms, providerKinds, providerSchema, type ProfileOverrides } from "@/lib/config/schema";
 import type { ProviderView } from "@/lib/config/model";
 import { useSaveEntity } from "@/lib/console/use-save-entity";
+import { linesToPairs, pairsToLines } from "@/lib/console/pairs";
 import { compact, errorsUnder, validate, type FieldErrors } from "@/lib/console/validate";
 import { Alert, Card, Field, FormActions, LinesInput } from "@/components/ui";
 import { SecretField, secretPayload, type SecretValue } from "@/components/secret-field";
@@ -25,10 +26,19 @@ type Draft = {
   scopes: string[];
   algorithms: string[];
   clockSkewSeconds: number;
-  overrides: ProfileOverrides;
+  /** Every override but the two maps, which are edited as `name = value` lines. */
+  overrides: Omit<ProfileOverrides, PairKey>;
+  pairs: Record<PairKey, string[]>;
 };
 
+type PairKey = "scopeMap" | "extraAuthorizeParams";
+const PAIRS: Array<{ key: PairKey; id: string; label: string; hint: string; placeholder: string }> = [
+  { key: "scopeMap", id: "p-ov-scopemap", label: "Scope map", hint: "One per line: client scope = IdP scope(s). An empty value drops the scope.", placeholder: "read = api://mcp-gateway/read" },
+  { key: "extraAuthorizeParams", id: "p-ov-extra", label: "Extra authorize parameters", hint: "One per line: name = value, added to every upstream authorize request.", placeholder: "prompt = consent" },
+];
+
 function toDraft(p?: ProviderView): Draft {
+  const { scopeMap, extraAuthorizeParams, ...overrides } = p?.overrides ?? {};
   return {
     name: p?.name ?? "",
     kind: p?.kind ?? "generic",
@@ -38,7 +48,8 @@ function toDraft(p?: ProviderView): Draft {
     scopes: p?.scopes ?? [],
     algorithms: p?.algorithms ?? [],
     clockSkewSeconds: p?.clockSkewSeconds ?? 60,
-    overrides: p?.overrides ?? {},
+    overrides,
+    pairs: { scopeMap: pairsToLines(scopeMap), extraAuthorizeParams: pairsToLines(extraAuthorizeParams) },
   };
 }
 
@@ -63,8 +74,13 @@ export function ProviderForm({ provider }: { provider?: ProviderView }) {
   const [formError, setFormError] = useState<string>();
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => ({ ...d, [k]: v }));
 
+  // The maps skip compact(): an empty value is a setting (a scope map entry that drops the scope).
+  const parsedPairs = () => Object.fromEntries(PAIRS.map(({ key }) => [key, linesToPairs(draft.pairs[key])])) as Record<PairKey, ReturnType<typeof linesToPairs>>;
+
   const payload = () => {
-    const overrides = compact(draft.overrides);
+    const pairs = parsedPairs();
+    const overrides: ProfileOverrides = compact(draft.overrides);
+    for (const { key } of PAIRS) if (Object.keys(pairs[key].value).length) overrides[key] = pairs[key].value;
     return {
       ...compact({ name: draft.name.trim(), kind: draft.kind, issuer: draft.issuer.trim(), jwksUrl: draft.jwksUrl.trim(), clientId: draft.clientId.trim() }),
       scopes: draft.scopes,
@@ -85,8 +101,10 @@ export function ProviderForm({ provider }: { provider?: ProviderView }) {
     setFormError(undefined);
     const body = payload();
     const v = validate(providerSchema, body);
-    setErrors(v.errors);
-    if (!v.ok) {
+    const pairs = parsedPairs();
+    const lineErrors = Object.fromEntries(PAIRS.filter(({ key }) => pairs[key].errors.length).map(({ key }) => [`overrides.${key}`, pairs[key].errors.join("; ")]));
+    setErrors({ ...v.errors, ...lineErrors });
+    if (!v.ok || Object.keys(lineErrors).length) {
       setFormError("Fix the highlighted fields.");
       return;
     }
@@ -188,6 +206,17 @@ export function ProviderForm({ provider }: { provider?: ProviderView }) {
                   value={draft.overrides[t.key] ?? ""}
                   onChange={(e) => set("overrides", { ...draft.overrides, [t.key]: e.target.value || undefined })}
                   placeholder={t.placeholder}
+                />
+              </Field>
+            ))}
+            {PAIRS.map((t) => (
+              <Field key={t.key} label={t.label} htmlFor={t.id} hint={t.hint} error={errorsUnder(errors, `overrides.${t.key}`)}>
+                <LinesInput
+                  id={t.id}
+                  value={draft.pairs[t.key]}
+                  onChange={(v) => set("pairs", { ...draft.pairs, [t.key]: v })}
+                  placeholder={t.placeholder}
+                  invalid={!!errorsUnder(errors, `overrides.${t.key}`)}
                 />
               </Field>
             ))}

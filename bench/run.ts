@@ -29,7 +29,7 @@ import { freePort } from "../test/support/cleanup";
 import { cannon, latency, sleep, type CannonResult, type LatencyResult } from "./load";
 // @ts-expect-error: a plain .mjs build script without type declarations
 import { buildAll } from "../scripts/build-if-stale.mjs";
-import { SERVER_ENV } from "../scripts/server-process.mjs";
+import { SERVER_ENV, SERVER_NODE_ARGS } from "../scripts/server-process.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 /** A positive number from the environment, or the default; anything else stops the bench with the variable's name. */
@@ -281,7 +281,7 @@ servers:
     at: new Date().toISOString(),
     node: process.version,
     cpus: (await import("node:os")).cpus().length,
-    config: { rounds: ROUNDS, roundSeconds: ROUND_S, connections: CONNECTIONS, pool: POOL, latencyRate: LAT_RATE, console: WITH_CONSOLE },
+    config: { rounds: ROUNDS, roundSeconds: ROUND_S, connections: CONNECTIONS, pool: POOL, latencyRate: LAT_RATE, console: WITH_CONSOLE, nodeArgs: SERVER_NODE_ARGS },
     throughput: Object.fromEntries((["a", "b", "c", "d"] as Key[]).map((k) => [k, { label: rows[k].label, avgRps: avg(k), rounds: results[k], errors: errs(k) }])),
     ratios: { cOverB: C / B, cOverA: C / A, dOverB: D / B, bOverA: B / A },
     sdk: { direct: sdkDirect, portcullis: sdkGw, ratio: sdkGw.rps / sdkDirect.rps },

@@ -9,7 +9,7 @@ import { AppError } from "../errors";
 import type { Runtime } from "../runtime/types";
 import type { OAuthClientRecord, OAuthStore } from "./store";
 
-/** Enough for any console page; the registration rate limit keeps real counts far below it. */
+/** The newest this many are listed (with the total): a console page, not an export. A provider may hold up to DEFAULT_LIMITS.maxClientsPerProvider. */
 export const MAX_LISTED_CLIENTS = 500;
 
 export type FacadeClientView = {
@@ -25,10 +25,9 @@ export type FacadeClientView = {
 
 export type ClientAdminDeps = { store: OAuthStore; providerExists(name: string): boolean };
 
-/** The running gateway's store (the facade's, when it is up) and config snapshot. */
+/** The database-backed store (stateless, like the facade's) and the running config snapshot. */
 export function clientAdminDeps(runtime: Runtime): ClientAdminDeps {
-  const store = (runtime.services.get("oauth.store") as OAuthStore | undefined) ?? createOAuthRepo(runtime.db);
-  return { store, providerExists: (name) => runtime.config.current().providers.has(name) };
+  return { store: createOAuthRepo(runtime.db), providerExists: (name) => runtime.config.current().providers.has(name) };
 }
 
 export async function listFacadeClients(deps: ClientAdminDeps, provider: string): Promise<{ clients: FacadeClientView[]; total: number }> {

@@ -74,11 +74,10 @@ export function ProviderForm({ provider }: { provider?: ProviderView }) {
   const [formError, setFormError] = useState<string>();
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => ({ ...d, [k]: v }));
 
-  // The maps skip compact(): an empty value is a setting (a scope map entry that drops the scope).
   const parsedPairs = () => Object.fromEntries(PAIRS.map(({ key }) => [key, linesToPairs(draft.pairs[key])])) as Record<PairKey, ReturnType<typeof linesToPairs>>;
 
-  const payload = () => {
-    const pairs = parsedPairs();
+  const payload = (pairs: ReturnType<typeof parsedPairs>) => {
+    // The maps skip compact(): an empty value is a setting (a scope map entry that drops the scope).
     const overrides: ProfileOverrides = compact(draft.overrides);
     for (const { key } of PAIRS) if (Object.keys(pairs[key].value).length) overrides[key] = pairs[key].value;
     return {
@@ -99,9 +98,9 @@ export function ProviderForm({ provider }: { provider?: ProviderView }) {
   function submit(e: FormEvent) {
     e.preventDefault();
     setFormError(undefined);
-    const body = payload();
-    const v = validate(providerSchema, body);
     const pairs = parsedPairs();
+    const body = payload(pairs);
+    const v = validate(providerSchema, body);
     const lineErrors = Object.fromEntries(PAIRS.filter(({ key }) => pairs[key].errors.length).map(({ key }) => [`overrides.${key}`, pairs[key].errors.join("; ")]));
     setErrors({ ...v.errors, ...lineErrors });
     if (!v.ok || Object.keys(lineErrors).length) {

@@ -276,7 +276,22 @@ export function Modal({ open, title, children, onClose, footer }: { open: boolea
   );
 }
 
-export function ConfirmDelete({ what, name, onConfirm, busy, error }: { what: string; name: string; onConfirm: () => void; busy?: boolean; error?: string }) {
+/** `alternative`: a second way out offered after a failure (e.g. "Delete here only"). */
+export function ConfirmDelete({
+  what,
+  name,
+  onConfirm,
+  busy,
+  error,
+  alternative,
+}: {
+  what: string;
+  name: string;
+  onConfirm: () => void;
+  busy?: boolean;
+  error?: string;
+  alternative?: { label: string; onClick: () => void };
+}) {
   const [open, setOpen] = useState(false);
   return (
     <>
@@ -290,6 +305,11 @@ export function ConfirmDelete({ what, name, onConfirm, busy, error }: { what: st
         footer={
           <>
             <Button onClick={() => setOpen(false)}>Cancel</Button>
+            {alternative && (
+              <Button variant="danger" busy={busy} onClick={alternative.onClick}>
+                {alternative.label}
+              </Button>
+            )}
             <Button variant="primary" className="bg-rose-600 hover:bg-rose-500" busy={busy} onClick={onConfirm}>
               Delete {what}
             </Button>

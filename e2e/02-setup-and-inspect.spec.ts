@@ -117,6 +117,10 @@ test("lists a client registered at the provider's facade and deletes it", async 
   await row.getByRole("button", { name: "Delete" }).click();
   await page.getByRole("button", { name: "Delete client" }).click();
   await expect(row).toHaveCount(0);
+  // The e2e provider has a pre-registered upstream client: nothing of this client's lives at the IdP.
+  await expect(page.getByTestId("client-delete-notice")).toHaveText(
+    `Deleted ${clientId}. The client used the provider's own upstream client: nothing to delete at the identity provider.`,
+  );
   await expect(page.getByText("No client has registered at this provider's facade.")).toBeVisible();
   // Gone for the facade too: the token endpoint no longer knows it.
   const token = await page.request.post(new URL("/oauth/idp/token", baseUrl()).href, {
@@ -124,6 +128,28 @@ test("lists a client registered at the provider's facade and deletes it", async 
   });
   expect(token.status()).toBe(401);
   expect(await token.json()).toMatchObject({ error: "invalid_client" });
+});
+
+test("offers to delete a client here only when the IdP cannot delete its upstream client", async ({ page }) => {
+  const reg = await page.request.post(new URL("/oauth/idp/register", baseUrl()).href, {
+    data: { client_name: "E2E IdP down", redirect_uris: ["http://127.0.0.1:33418/callback"], token_endpoint_auth_method: "none" },
+  });
+  const { client_id: clientId } = (await reg.json()) as { client_id: string };
+  // The e2e IdP cannot be taken down for one test: its answer is what the API gives when it is (test/facade-clients.test.ts).
+  const down = { code: "upstream_unavailable", message: `the identity provider's client "up-1" was not deleted: the identity provider could not be reached (fetch_network). Nothing was deleted; retry, or delete the client here only (keep it at the IdP) and remove it there yourself` };
+  await page.route(`**/api/providers/idp/clients/${clientId}?upstream=delete`, (route) => route.fulfill({ status: 502, json: { error: down } }));
+
+  await page.goto("/providers/idp");
+  const row = page.getByTestId(`client-row-${clientId}`);
+  await row.getByRole("button", { name: "Delete" }).click();
+  await page.getByRole("button", { name: "Delete client" }).click();
+  await expect(page.getByRole("dialog")).toContainText(down.message);
+  await expect(row).toHaveCount(1);
+  await shot(page, "15-client-delete-idp-down");
+
+  await page.getByRole("button", { name: "Delete here only" }).click();
+  await expect(row).toHaveCount(0);
+  await expect(page.getByTestId("client-delete-notice")).toContainText(`Deleted ${clientId}.`);
 });
 
 test("edits a provider's scope map and extra authorize parameters as name = value lines", async ({ page }) => {

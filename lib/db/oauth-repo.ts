@@ -56,6 +56,8 @@ type ClientRow = {
   clientSecretHash: string | null;
   upstreamClientId: string | null;
   upstreamClientSecretEnc: string | null;
+  upstreamRegistrationUri: string | null;
+  upstreamRegistrationTokenEnc: string | null;
   createdAt: Date;
 };
 
@@ -69,6 +71,8 @@ const toClient = (r: ClientRow): OAuthClientRecord => ({
   clientSecretHash: r.clientSecretHash ?? undefined,
   upstreamClientId: r.upstreamClientId ?? undefined,
   upstreamClientSecretEnc: r.upstreamClientSecretEnc ?? undefined,
+  upstreamRegistration:
+    r.upstreamRegistrationUri && r.upstreamRegistrationTokenEnc ? { uri: r.upstreamRegistrationUri, tokenEnc: r.upstreamRegistrationTokenEnc } : undefined,
   createdAt: r.createdAt,
 });
 
@@ -86,6 +90,8 @@ export function createOAuthRepo(db: Db): OAuthStore {
           clientSecretHash: c.clientSecretHash ?? null,
           upstreamClientId: c.upstreamClientId ?? null,
           upstreamClientSecretEnc: c.upstreamClientSecretEnc ?? null,
+          upstreamRegistrationUri: c.upstreamRegistration?.uri ?? null,
+          upstreamRegistrationTokenEnc: c.upstreamRegistration?.tokenEnc ?? null,
           createdAt: c.createdAt,
         },
       });
@@ -112,7 +118,7 @@ export function createOAuthRepo(db: Db): OAuthStore {
             actor: audit.actor,
             action: "oauth-client.delete",
             target: `provider/${providerName}/client/${clientId}`,
-            detail: { consents: consents.count, pendingAuthorizations: pending.count },
+            detail: { consents: consents.count, pendingAuthorizations: pending.count, ...(audit.upstream ? { upstream: audit.upstream } : {}) },
           },
         });
         return true;

@@ -19,7 +19,7 @@ import { blockPrivateNetworkFromEnv, resolveAllowed, systemResolver, type FetchO
 export type SafeFetchOptions = {
   /** Who chose the URL (admin config or a client); decides private-network access. */
   origin: FetchOrigin;
-  method?: "GET" | "POST";
+  method?: "GET" | "POST" | "DELETE";
   headers?: Record<string, string>;
   body?: string | Uint8Array;
   /** Deadline for the whole exchange, redirects and body included. Default 5 s. */

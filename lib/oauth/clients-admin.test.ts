@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { isAppError } from "../errors";
-import { deleteFacadeClient, listFacadeClients, type ClientAdminDeps } from "./clients-admin";
+import { deleteFacadeClient, keepUpstreamParam, listFacadeClients, type ClientAdminDeps } from "./clients-admin";
 import { createMemoryOAuthStore, type OAuthClientRecord } from "./store";
+import { UpstreamDeleteError, type UpstreamDeleteResult, type UpstreamRegistration } from "./upstream-registration";
 
 const record = (clientId: string, providerName: string, extra: Partial<OAuthClientRecord> = {}): OAuthClientRecord => ({
   clientId,
@@ -14,12 +15,27 @@ const record = (clientId: string, providerName: string, extra: Partial<OAuthClie
   ...extra,
 });
 
-async function setup(): Promise<ClientAdminDeps> {
+/** The IdP side: what each DELETE at a registration URI answers, and the calls it got. */
+type FakeIdp = { answer: () => Promise<UpstreamDeleteResult>; calls: UpstreamRegistration[] };
+
+async function setup(idp: FakeIdp = { answer: async () => "deleted", calls: [] }): Promise<ClientAdminDeps> {
   const store = createMemoryOAuthStore();
   await store.createClient(record("public", "kc"));
   await store.createClient(record("confidential", "kc", { clientSecretHash: "hash", upstreamClientId: "up-1", upstreamClientSecretEnc: "enc", createdAt: new Date(Date.UTC(2026, 0, 2)) }));
+  await store.createClient(record("managed", "std", { upstreamClientId: "up-2", upstreamRegistration: { uri: "https://idp.example/reg/up-2", tokenEnc: "enc:rat-2" } }));
   await store.createClient(record("elsewhere", "auth0"));
-  return { store, providerExists: (n) => n === "kc" || n === "auth0" || n === "empty" };
+  return {
+    store,
+    providerExists: (n) => ["kc", "auth0", "std", "empty"].includes(n),
+    decrypt: async (enc) => {
+      if (!enc.startsWith("enc:")) throw new Error("bad ciphertext");
+      return enc.slice(4);
+    },
+    deleteUpstream: (reg) => {
+      idp.calls.push(reg);
+      return idp.answer();
+    },
+  };
 }
 
 const code = (p: Promise<unknown>) => p.then(() => "ok", (e: unknown) => (isAppError(e) ? `${e.code}: ${e.message}` : String(e)));
@@ -30,8 +46,8 @@ describe("facade clients admin", () => {
     const out = await listFacadeClients(deps, "kc");
     expect(out.total).toBe(2);
     expect(out.clients).toEqual([
-      { clientId: "confidential", clientName: "confidential app", redirectUris: ["http://127.0.0.1:5555/cb"], tokenEndpointAuthMethod: "none", hasSecret: true, upstreamClientId: "up-1", createdAt: "2026-01-02T00:00:00.000Z" },
-      { clientId: "public", clientName: "public app", redirectUris: ["http://127.0.0.1:5555/cb"], tokenEndpointAuthMethod: "none", hasSecret: false, upstreamClientId: null, createdAt: "2026-01-01T00:00:00.000Z" },
+      { clientId: "confidential", clientName: "confidential app", redirectUris: ["http://127.0.0.1:5555/cb"], tokenEndpointAuthMethod: "none", hasSecret: true, upstreamClientId: "up-1", upstreamDeletable: false, createdAt: "2026-01-02T00:00:00.000Z" },
+      { clientId: "public", clientName: "public app", redirectUris: ["http://127.0.0.1:5555/cb"], tokenEndpointAuthMethod: "none", hasSecret: false, upstreamClientId: null, upstreamDeletable: false, createdAt: "2026-01-01T00:00:00.000Z" },
     ]);
     expect(JSON.stringify(out)).not.toMatch(/hash|enc"/);
     expect(await listFacadeClients(deps, "empty")).toEqual({ clients: [], total: 0 });
@@ -41,7 +57,7 @@ describe("facade clients admin", () => {
     const deps = await setup();
     await deps.store.saveConsent({ browserIdHash: "b", clientId: "public", providerName: "kc", scope: "" });
     await deps.store.createPending({ stateHash: "s", kind: "upstream", providerName: "kc", clientId: "public", redirectUri: "http://127.0.0.1:5555/cb", codeChallenge: "c", codeChallengeMethod: "S256", facadeIssuer: "http://gw/oauth/kc", expiresAt: new Date(Date.now() + 60_000) });
-    await deleteFacadeClient(deps, "kc", "public", "test");
+    expect((await deleteFacadeClient(deps, "kc", "public", { actor: "test" })).upstream.status).toBe("none");
     expect(await deps.store.getClient("public")).toBeNull();
     expect(await deps.store.getConsent("b", "public")).toBeNull();
     expect(await deps.store.consumePending("s", "upstream", "kc", new Date())).toBeNull();
@@ -51,8 +67,52 @@ describe("facade clients admin", () => {
   it("answers not_found for an unknown provider or client, and never deletes another provider's client", async () => {
     const deps = await setup();
     expect(await code(listFacadeClients(deps, "nope"))).toBe('not_found: provider "nope" does not exist');
-    expect(await code(deleteFacadeClient(deps, "kc", "missing", "test"))).toBe('not_found: provider "kc" has no registered client "missing"');
-    expect(await code(deleteFacadeClient(deps, "kc", "elsewhere", "test"))).toBe('not_found: provider "kc" has no registered client "elsewhere"');
+    expect(await code(deleteFacadeClient(deps, "kc", "missing", { actor: "test" }))).toBe('not_found: provider "kc" has no registered client "missing"');
+    expect(await code(deleteFacadeClient(deps, "kc", "elsewhere", { actor: "test" }))).toBe('not_found: provider "kc" has no registered client "elsewhere"');
     expect(await deps.store.getClient("elsewhere")).not.toBeNull();
+  });
+
+  it("deletes the upstream client at the IdP first (RFC 7592), with the decrypted registration token", async () => {
+    const idp: FakeIdp = { answer: async () => "deleted", calls: [] };
+    const deps = await setup(idp);
+    const out = await deleteFacadeClient(deps, "std", "managed", { actor: "test" });
+    expect(out).toEqual({ deleted: "managed", upstream: { status: "deleted", clientId: "up-2", message: 'The identity provider\'s client "up-2" was deleted too.' } });
+    expect(idp.calls).toEqual([{ uri: "https://idp.example/reg/up-2", token: "rat-2" }]);
+    expect(await deps.store.getClient("managed")).toBeNull();
+  });
+
+  it("keeps the client when the IdP fails, and deletes it here only when asked to keep the upstream one", async () => {
+    const idp: FakeIdp = { answer: async () => Promise.reject(new UpstreamDeleteError("the identity provider answered HTTP 503")), calls: [] };
+    const deps = await setup(idp);
+    expect(await code(deleteFacadeClient(deps, "std", "managed", { actor: "test" }))).toBe(
+      'upstream_unavailable: the identity provider\'s client "up-2" was not deleted: the identity provider answered HTTP 503. Nothing was deleted; retry, or delete the client here only (keep it at the IdP) and remove it there yourself',
+    );
+    expect(await deps.store.getClient("managed")).not.toBeNull();
+
+    const kept = await deleteFacadeClient(deps, "std", "managed", { actor: "test", keepUpstream: true });
+    expect(kept.upstream).toMatchObject({ status: "kept", clientId: "up-2" });
+    expect(idp.calls).toHaveLength(1);
+    expect(await deps.store.getClient("managed")).toBeNull();
+  });
+
+  it("reports an upstream client it cannot delete, one already gone, and an undecryptable token", async () => {
+    const gone: FakeIdp = { answer: async () => "already_gone", calls: [] };
+    let deps = await setup(gone);
+    expect((await deleteFacadeClient(deps, "std", "managed", { actor: "test" })).upstream.status).toBe("already_gone");
+    expect((await deleteFacadeClient(deps, "kc", "confidential", { actor: "test" })).upstream).toMatchObject({ status: "unmanaged", clientId: "up-1" });
+    expect(gone.calls).toHaveLength(1);
+
+    deps = await setup();
+    await deps.store.deleteClient("std", "managed", { actor: "test" });
+    await deps.store.createClient(record("managed", "std", { upstreamClientId: "up-2", upstreamRegistration: { uri: "https://idp.example/reg/up-2", tokenEnc: "garbled" } }));
+    expect(await code(deleteFacadeClient(deps, "std", "managed", { actor: "test" }))).toMatch(/^upstream_unavailable: .*cannot be decrypted \(was the secret key replaced\?\)/);
+    expect(await deps.store.getClient("managed")).not.toBeNull();
+  });
+
+  it("reads the upstream query parameter strictly", () => {
+    expect(keepUpstreamParam(null)).toBe(false);
+    expect(keepUpstreamParam("delete")).toBe(false);
+    expect(keepUpstreamParam("keep")).toBe(true);
+    expect(() => keepUpstreamParam("yes")).toThrow('upstream must be "delete" or "keep", not "yes"');
   });
 });

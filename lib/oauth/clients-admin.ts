@@ -3,11 +3,17 @@
  * client-ID metadata documents): list them, and delete one that is no longer
  * wanted. What is returned never includes a secret: only whether the client
  * has one, and the id of the upstream client the gateway registered for it.
+ *
+ * Deleting a client whose upstream client the gateway registered at the IdP
+ * deletes that one too (RFC 7592), first: if the IdP refuses or cannot be
+ * reached, nothing is deleted and the error says so, unless the admin asks to
+ * keep the upstream client.
  */
 import { createOAuthRepo } from "../db/oauth-repo";
 import { AppError } from "../errors";
 import type { Runtime } from "../runtime/types";
 import type { OAuthClientRecord, OAuthStore } from "./store";
+import { deleteUpstreamRegistration, type UpstreamDeleteResult, type UpstreamRegistration } from "./upstream-registration";
 
 /** The newest this many are listed (with the total): a console page, not an export. A provider may hold up to DEFAULT_LIMITS.maxClientsPerProvider. */
 export const MAX_LISTED_CLIENTS = 500;
@@ -18,17 +24,36 @@ export type FacadeClientView = {
   redirectUris: string[];
   tokenEndpointAuthMethod: string;
   hasSecret: boolean;
-  /** The client the gateway registered at the IdP for this one, if any (it is not deleted at the IdP). */
+  /** The client the gateway registered at the IdP for this one, if any. */
   upstreamClientId: string | null;
+  /** Whether the gateway can delete that upstream client at the IdP (RFC 7592). */
+  upstreamDeletable: boolean;
   createdAt: string;
 };
 
-export type ClientAdminDeps = { store: OAuthStore; providerExists(name: string): boolean };
+export type ClientAdminDeps = {
+  store: OAuthStore;
+  providerExists(name: string): boolean;
+  decrypt(enc: string): Promise<string>;
+  deleteUpstream(reg: UpstreamRegistration): Promise<UpstreamDeleteResult>;
+};
 
-/** The database-backed store (stateless, like the facade's) and the running config snapshot. */
+/** The database-backed store (stateless, like the facade's), the running config snapshot, the IdP calls. */
 export function clientAdminDeps(runtime: Runtime): ClientAdminDeps {
-  return { store: createOAuthRepo(runtime.db), providerExists: (name) => runtime.config.current().providers.has(name) };
+  return {
+    store: createOAuthRepo(runtime.db),
+    providerExists: (name) => runtime.config.current().providers.has(name),
+    decrypt: (enc) => runtime.secrets.decrypt(enc),
+    deleteUpstream: (reg) => deleteUpstreamRegistration(reg, { env: runtime.env }),
+  };
 }
+
+/**
+ * What became of the client the gateway registered at the IdP. none: the client used the provider's
+ * pre-registered upstream client; unmanaged: the IdP gave no registration access token, so the
+ * upstream client stays there; kept: the admin asked to keep it.
+ */
+export type UpstreamCleanup = { status: "none" | "deleted" | "already_gone" | "kept" | "unmanaged"; clientId?: string; message: string };
 
 export async function listFacadeClients(deps: ClientAdminDeps, provider: string): Promise<{ clients: FacadeClientView[]; total: number }> {
   assertProvider(deps, provider);
@@ -36,11 +61,60 @@ export async function listFacadeClients(deps: ClientAdminDeps, provider: string)
   return { clients: rows.map(view), total };
 }
 
-export async function deleteFacadeClient(deps: ClientAdminDeps, provider: string, clientId: string, actor: string): Promise<void> {
+export async function deleteFacadeClient(
+  deps: ClientAdminDeps,
+  provider: string,
+  clientId: string,
+  opts: { actor: string; keepUpstream?: boolean },
+): Promise<{ deleted: string; upstream: UpstreamCleanup }> {
   assertProvider(deps, provider);
-  if (!(await deps.store.deleteClient(provider, clientId, { actor }))) {
-    throw new AppError("not_found", `provider "${provider}" has no registered client "${clientId}"`);
+  const notFound = () => new AppError("not_found", `provider "${provider}" has no registered client "${clientId}"`);
+  const client = await deps.store.getClient(clientId);
+  if (!client || client.providerName !== provider) throw notFound();
+  const upstream = await cleanUpUpstream(deps, client, opts.keepUpstream === true);
+  if (!(await deps.store.deleteClient(provider, clientId, { actor: opts.actor, upstream: upstream.status }))) throw notFound();
+  return { deleted: clientId, upstream };
+}
+
+/** The DELETE's `upstream` query parameter: `delete` (the default) or `keep`. */
+export function keepUpstreamParam(value: string | null): boolean {
+  if (value === null || value === "delete") return false;
+  if (value === "keep") return true;
+  throw new AppError("bad_request", `upstream must be "delete" or "keep", not "${value.slice(0, 40)}"`);
+}
+
+/** Deletes the upstream client at the IdP when the gateway can and should; throws (nothing deleted yet) when the IdP fails. */
+async function cleanUpUpstream(deps: ClientAdminDeps, c: OAuthClientRecord, keep: boolean): Promise<UpstreamCleanup> {
+  const id = c.upstreamClientId;
+  if (!id) return { status: "none", message: "The client used the provider's own upstream client: nothing to delete at the identity provider." };
+  if (keep) return { status: "kept", clientId: id, message: `The identity provider's client "${id}" was kept, as asked: remove it there if it is no longer wanted.` };
+  if (!c.upstreamRegistration) {
+    return {
+      status: "unmanaged",
+      clientId: id,
+      message: `The identity provider's client "${id}" stays registered there: the IdP gave the gateway no registration access token (RFC 7592) to delete it with. Remove it in the IdP's console.`,
+    };
   }
+  const failed = (why: string) =>
+    new AppError(
+      "upstream_unavailable",
+      `the identity provider's client "${id}" was not deleted: ${why}. Nothing was deleted; retry, or delete the client here only (keep it at the IdP) and remove it there yourself`,
+    );
+  let token: string;
+  try {
+    token = await deps.decrypt(c.upstreamRegistration.tokenEnc);
+  } catch {
+    throw failed("its registration access token cannot be decrypted (was the secret key replaced?)");
+  }
+  let result: UpstreamDeleteResult;
+  try {
+    result = await deps.deleteUpstream({ uri: c.upstreamRegistration.uri, token });
+  } catch (e) {
+    throw failed((e as Error).message);
+  }
+  return result === "deleted"
+    ? { status: "deleted", clientId: id, message: `The identity provider's client "${id}" was deleted too.` }
+    : { status: "already_gone", clientId: id, message: `The identity provider no longer knew its client "${id}": nothing was left to delete there.` };
 }
 
 function assertProvider(deps: ClientAdminDeps, provider: string) {
@@ -54,5 +128,6 @@ const view = (c: OAuthClientRecord): FacadeClientView => ({
   tokenEndpointAuthMethod: c.tokenEndpointAuthMethod,
   hasSecret: c.clientSecretHash !== undefined,
   upstreamClientId: c.upstreamClientId ?? null,
+  upstreamDeletable: c.upstreamRegistration !== undefined,
   createdAt: c.createdAt.toISOString(),
 });

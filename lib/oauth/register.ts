@@ -43,9 +43,10 @@ export async function handleRegister(
     const up = await registerUpstreamClient(ctx.provider, meta, { callback: ctx.endpoint("callback"), clientName: reg.record.clientName }, deps);
     reg.record.upstreamClientId = up.clientId;
     if (up.clientSecret) reg.record.upstreamClientSecretEnc = await deps.secrets.encrypt(up.clientSecret);
+    if (up.registration) reg.record.upstreamRegistration = { uri: up.registration.uri, tokenEnc: await deps.secrets.encrypt(up.registration.token) };
     if (up.authMethod) reg.record.metadata = { ...reg.record.metadata, upstream_token_endpoint_auth_method: up.authMethod };
   }
   await deps.store.createClient(reg.record);
-  deps.logger.info({ provider: ctx.provider.name, clientId: reg.record.clientId, clientName: reg.record.clientName, upstreamDcr: Boolean(reg.record.upstreamClientId) }, "oauth client registered");
+  deps.logger.info({ provider: ctx.provider.name, clientId: reg.record.clientId, clientName: reg.record.clientName, upstreamDcr: Boolean(reg.record.upstreamClientId), upstreamManaged: Boolean(reg.record.upstreamRegistration) }, "oauth client registered");
   sendOAuthJson(res, 201, reg.response);
 }

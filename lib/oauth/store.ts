@@ -19,6 +19,8 @@ export type OAuthClientRecord = {
   /** Set when the gateway registered a client of its own at the IdP for this client. */
   upstreamClientId?: string;
   upstreamClientSecretEnc?: string;
+  /** RFC 7592: where and with which (encrypted) token the gateway can delete its upstream client. */
+  upstreamRegistration?: { uri: string; tokenEnc: string };
   createdAt: Date;
 };
 
@@ -59,7 +61,7 @@ export interface OAuthStore {
    * Deletes the client with its remembered consents and its pending authorizations, so a flow
    * in progress cannot finish for it. False when the provider has no such client.
    */
-  deleteClient(providerName: string, clientId: string, audit: { actor: string }): Promise<boolean>;
+  deleteClient(providerName: string, clientId: string, audit: { actor: string; upstream?: string }): Promise<boolean>;
   getConsent(browserIdHash: string, clientId: string): Promise<ConsentRecord | null>;
   saveConsent(c: Omit<ConsentRecord, "createdAt">): Promise<void>;
   createPending(p: Omit<PendingRecord, "createdAt" | "consumedAt" | "codeHash">): Promise<void>;

@@ -10,6 +10,7 @@ import type { RuntimeProvider } from "../config/model";
 import type { FacadeDeps } from "./context";
 import { ServerError, TemporarilyUnavailable } from "./errors";
 import type { OAuthClientRecord } from "./store";
+import { registrationFromResponse, type UpstreamRegistration } from "./upstream-registration";
 
 export type UpstreamClient = { clientId: string; clientSecret?: string; authMethod: "client_secret_basic" | "client_secret_post" | "none" };
 
@@ -52,7 +53,7 @@ export async function registerUpstreamClient(
   meta: ResolvedMetadata,
   opts: { callback: string; clientName?: string },
   deps: FacadeDeps,
-): Promise<{ clientId: string; clientSecret?: string; authMethod?: string }> {
+): Promise<{ clientId: string; clientSecret?: string; authMethod?: string; registration?: UpstreamRegistration }> {
   const body = JSON.stringify({
     redirect_uris: [opts.callback],
     grant_types: ["authorization_code", "refresh_token"],
@@ -87,6 +88,7 @@ export async function registerUpstreamClient(
     clientId: json.client_id,
     clientSecret: typeof json.client_secret === "string" ? json.client_secret : undefined,
     authMethod: typeof json.token_endpoint_auth_method === "string" ? json.token_endpoint_auth_method : undefined,
+    registration: registrationFromResponse(json, meta.registrationEndpoint!),
   };
 }
 

@@ -96,6 +96,8 @@ export interface Idp {
   setRedirectUris(uris: string[], clientId?: string): Promise<void>;
   /** Register an extra client (confidential unless token_endpoint_auth_method is "none"). */
   addClient(metadata: Record<string, unknown>): Promise<void>;
+  /** Whether the IdP knows this client (static, added or dynamically registered). */
+  hasClient(clientId: string): Promise<boolean>;
   /** Client-credentials grant; returns the access token (a JWT). Throws with the IdP's error otherwise. */
   mintClientCredentialsToken(opts?: { clientId?: string; resource?: string; audience?: string; scope?: string }): Promise<string>;
   /** Raw token request (form-encoded) with client_secret_basic auth for a known client. */
@@ -462,6 +464,8 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
       revocation: { enabled: false },
       userinfo: { enabled: true },
       registration: { enabled: L.registration, initialAccessToken: false },
+      // RFC 7592: registered clients can be read, updated and deleted with their registration access token.
+      registrationManagement: { enabled: L.registration, rotateRegistrationAccessToken: false },
       resourceIndicators: {
         enabled: true,
         async defaultResource(ctx: any) {
@@ -715,6 +719,9 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
       if (!c) throw new Error(`unknown client ${clientId}`);
       c.redirectUris = [...uris];
       await provider.Client.adapter.upsert(c.clientId, toMetadata(c));
+    },
+    async hasClient(clientId) {
+      return Boolean(await provider.Client.find(clientId));
     },
     async addClient(metadata) {
       const id = String(metadata.client_id);

@@ -1,18 +1,27 @@
 "use client";
+import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { FacadeClientView } from "@/lib/oauth/clients-admin";
-import { api, errorMessage } from "@/lib/console/api";
+import type { FacadeClientView, UpstreamCleanup } from "@/lib/oauth/clients-admin";
+import { api, errorMessage, isApiError } from "@/lib/console/api";
 import { Badge, Card, ConfirmDelete, ErrorState, Loading } from "@/components/ui";
 
 type ClientList = { clients: FacadeClientView[]; total: number };
+type Deleted = { deleted: string; upstream: UpstreamCleanup };
 
 /** Clients that registered at this provider's facade (DCR), with a delete per client. */
 export function FacadeClients({ provider }: { provider: string }) {
   const key = ["provider-clients", provider];
   const list = useQuery({ queryKey: key, queryFn: () => api<ClientList>(`/api/providers/${encodeURIComponent(provider)}/clients`) });
   const count = list.data ? `${list.data.total} registered` : undefined;
+  // What the last delete did at the IdP: the row is gone, so the card says it.
+  const [notice, setNotice] = useState<string>();
   return (
     <Card title="Registered clients" description={count ?? "MCP clients that registered at this provider's facade (proxy mode)"} padded={false}>
+      {notice && (
+        <p className="border-b border-slate-100 bg-slate-50 px-5 py-2 text-sm text-slate-700" role="status" data-testid="client-delete-notice">
+          {notice}
+        </p>
+      )}
       {list.isPending ? (
         <Loading />
       ) : list.isError ? (
@@ -22,7 +31,7 @@ export function FacadeClients({ provider }: { provider: string }) {
       ) : (
         <ul className="divide-y divide-slate-100">
           {list.data.clients.map((c) => (
-            <ClientRow key={c.clientId} provider={provider} client={c} queryKey={key} />
+            <ClientRow key={c.clientId} provider={provider} client={c} queryKey={key} onDeleted={(d) => setNotice(`Deleted ${d.deleted}. ${d.upstream.message}`)} />
           ))}
         </ul>
       )}
@@ -30,12 +39,18 @@ export function FacadeClients({ provider }: { provider: string }) {
   );
 }
 
-function ClientRow({ provider, client: c, queryKey }: { provider: string; client: FacadeClientView; queryKey: string[] }) {
+function ClientRow({ provider, client: c, queryKey, onDeleted }: { provider: string; client: FacadeClientView; queryKey: string[]; onDeleted: (d: Deleted) => void }) {
   const qc = useQueryClient();
   const del = useMutation({
-    mutationFn: () => api(`/api/providers/${encodeURIComponent(provider)}/clients/${encodeURIComponent(c.clientId)}`, { method: "DELETE" }),
-    onSuccess: () => qc.invalidateQueries({ queryKey }),
+    mutationFn: (upstream: "delete" | "keep") =>
+      api<Deleted>(`/api/providers/${encodeURIComponent(provider)}/clients/${encodeURIComponent(c.clientId)}?upstream=${upstream}`, { method: "DELETE" }),
+    onSuccess: (d) => {
+      onDeleted(d);
+      return qc.invalidateQueries({ queryKey });
+    },
   });
+  // The IdP could not delete its client: nothing was deleted; offer to delete it here only.
+  const idpFailed = isApiError(del.error) && del.error.code === "upstream_unavailable";
   return (
     <li className="flex items-start justify-between gap-4 px-5 py-3" data-testid={`client-row-${c.clientId}`}>
       <div className="min-w-0 space-y-0.5">
@@ -43,13 +58,31 @@ function ClientRow({ provider, client: c, queryKey }: { provider: string; client
           <span className="font-medium">{c.clientName ?? "(no name)"}</span>
           <code className="rounded bg-slate-100 px-1 text-xs">{c.clientId}</code>
           <Badge>{c.hasSecret ? "confidential" : "public"}</Badge>
-          {c.upstreamClientId && <Badge tone="sky" title="The client the gateway registered at the IdP for this one">upstream {c.upstreamClientId}</Badge>}
+          {c.upstreamClientId && (
+            <Badge
+              tone="sky"
+              title={
+                c.upstreamDeletable
+                  ? "The client the gateway registered at the IdP for this one; deleting this client deletes it there too"
+                  : "The client the gateway registered at the IdP for this one; the IdP gave no way to delete it, so it stays there"
+              }
+            >
+              upstream {c.upstreamClientId}
+            </Badge>
+          )}
         </div>
         <div className="truncate text-xs text-slate-500" title={c.redirectUris.join(" ")}>
           {c.redirectUris.join(", ")} · registered {new Date(c.createdAt).toLocaleString()}
         </div>
       </div>
-      <ConfirmDelete what="client" name={c.clientId} busy={del.isPending} error={del.error ? errorMessage(del.error) : undefined} onConfirm={() => del.mutate()} />
+      <ConfirmDelete
+        what="client"
+        name={c.clientId}
+        busy={del.isPending}
+        error={del.error ? errorMessage(del.error) : undefined}
+        onConfirm={() => del.mutate("delete")}
+        alternative={idpFailed ? { label: "Delete here only", onClick: () => del.mutate("keep") } : undefined}
+      />
     </li>
   );
 }

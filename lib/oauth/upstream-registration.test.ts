@@ -1,0 +1,54 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deleteUpstreamRegistration, registrationFromResponse } from "./upstream-registration";
+
+describe("registrationFromResponse", () => {
+  const endpoint = "https://idp.example/realms/a/clients-registrations/openid-connect";
+  it("keeps the client configuration endpoint and token when the IdP returns both on its own origin", () => {
+    expect(registrationFromResponse({ registration_client_uri: "https://idp.example/realms/a/clients-registrations/openid-connect/c1", registration_access_token: "rat" }, endpoint)).toEqual({
+      uri: "https://idp.example/realms/a/clients-registrations/openid-connect/c1",
+      token: "rat",
+    });
+  });
+  it("ignores a missing or empty half, a malformed URI and another origin (the token would be sent there)", () => {
+    expect(registrationFromResponse({ registration_access_token: "rat" }, endpoint)).toBeUndefined();
+    expect(registrationFromResponse({ registration_client_uri: "https://idp.example/x", registration_access_token: "" }, endpoint)).toBeUndefined();
+    expect(registrationFromResponse({ registration_client_uri: "not a url", registration_access_token: "rat" }, endpoint)).toBeUndefined();
+    expect(registrationFromResponse({ registration_client_uri: "https://evil.example/reg/c1", registration_access_token: "rat" }, endpoint)).toBeUndefined();
+    expect(registrationFromResponse({ registration_client_uri: "http://idp.example/reg/c1", registration_access_token: "rat" }, endpoint)).toBeUndefined();
+  });
+});
+
+describe("deleteUpstreamRegistration", () => {
+  const seen: Array<{ method?: string; url?: string; authorization?: string }> = [];
+  let server: http.Server;
+  let base: string;
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      seen.push({ method: req.method, url: req.url, authorization: req.headers.authorization });
+      res.statusCode = Number(req.url!.split("/").pop());
+      res.end();
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/reg`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  const del = (status: number) => deleteUpstreamRegistration({ uri: `${base}/${status}`, token: "rat" }, { blockPrivateNetwork: false });
+
+  it("sends DELETE with the registration access token, and reads 2xx as deleted", async () => {
+    expect(await del(204)).toBe("deleted");
+    expect(seen.at(-1)).toEqual({ method: "DELETE", url: "/reg/204", authorization: "Bearer rat" });
+  });
+  it("reads 401, 404 and 410 as already gone (RFC 7592 answers 401 for an unknown client)", async () => {
+    expect(await del(401)).toBe("already_gone");
+    expect(await del(404)).toBe("already_gone");
+    expect(await del(410)).toBe("already_gone");
+  });
+  it("fails with the status for a refusal or a server error, and names an unreachable IdP", async () => {
+    await expect(del(403)).rejects.toThrow("the identity provider answered HTTP 403 (it does not allow deleting this client)");
+    await expect(del(500)).rejects.toThrow("the identity provider answered HTTP 500");
+    await expect(deleteUpstreamRegistration({ uri: "http://127.0.0.1:1/reg/x", token: "rat" }, { blockPrivateNetwork: false })).rejects.toThrow(/could not be reached \(fetch_/);
+  });
+});

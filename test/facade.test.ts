@@ -1,7 +1,7 @@
 // Scenario 1 end to end: the official MCP SDK client, starting from a bare 401 at the gateway's
 // MCP URL, discovers the PRM and the facade metadata, registers at the gateway, passes the consent
 // page and the IdP login, exchanges the code through the facade and calls a tool through the proxy.
-// One IdP per shape (Keycloak-, Authentik-, Auth0-like, standard with upstream DCR) plus a
+// One IdP per shape (Keycloak-, Authentik-, Auth0-, Entra-, Okta-like, standard with upstream DCR) plus a
 // `generic` provider described only by overrides.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auth } from "@modelcontextprotocol/sdk/client/auth.js";
@@ -23,6 +23,8 @@ type Case = {
   server?: { audiences?: string[]; includeClientIdInAudience?: boolean };
   /** What the access token's aud must be, given the resource URL. */
   expectAud: (resource: string, idp: Idp, upstreamClientId: string | undefined) => unknown;
+  /** Further claims the IdP's token must carry (its own scope and client claims). */
+  expectClaims?: (claims: Record<string, unknown>, idp: Idp) => void;
 };
 
 const cases: Case[] = [
@@ -47,6 +49,24 @@ const cases: Case[] = [
     idp: { shape: "auth0", tokenEndpointAuthMethod: "client_secret_post" },
     provider: (idp) => ({ name: "a0", kind: "auth0", issuer: idp.issuer, clientId: idp.clients.gateway.clientId, clientSecret: idp.clients.gateway.clientSecret }),
     expectAud: (resource) => resource,
+  },
+  {
+    // Entra would answer AADSTS901002 to a forwarded `resource` and AADSTS70011 to a bare "mcp:read":
+    // the flow only completes if the profile drops one and maps the other to api://<app>/mcp:read.
+    title: "Entra-like (tenant v2.0 paths, refuses resource, scopes only as api://<app>/<scope>, aud = application id, scp)",
+    shape: "entra",
+    provider: (idp) => ({ name: "entra", kind: "entra", issuer: idp.issuer, clientId: idp.clients.gateway.clientId, clientSecret: idp.clients.gateway.clientSecret }),
+    server: { includeClientIdInAudience: true },
+    expectAud: (_r, idp) => idp.clients.gateway.clientId,
+    expectClaims: (claims, idp) => expect(claims).toMatchObject({ scp: "mcp:read", azp: idp.clients.gateway.clientId, ver: "2.0" }),
+  },
+  {
+    title: "Okta-like (custom authorization server, metadata appended to the issuer, aud = api://default, scp array, cid)",
+    shape: "okta",
+    provider: (idp) => ({ name: "okta", kind: "okta", issuer: idp.issuer, clientId: idp.clients.gateway.clientId, clientSecret: idp.clients.gateway.clientSecret }),
+    server: { audiences: ["api://default"] },
+    expectAud: () => "api://default",
+    expectClaims: (claims, idp) => expect(claims).toMatchObject({ scp: ["mcp:read"], cid: idp.clients.gateway.clientId }),
   },
   {
     title: "standard IdP with RFC 8707 and DCR: the gateway registers its own upstream client",
@@ -164,6 +184,7 @@ describe("the MCP SDK client completes the flow through the facade", () => {
         expect(claims.iss).toBe(idp.issuer);
         const aud = c.expectAud(serverUrl, idp, undefined);
         expect(Array.isArray(claims.aud) ? claims.aud : [claims.aud]).toContain(aud);
+        c.expectClaims?.(claims, idp);
 
         // 5. A tool call through the proxy with that token.
         const client = new Client({ name: "facade-test", version: "1.0.0" });

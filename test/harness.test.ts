@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { cleanup, freePort } from "./support/cleanup";
 import { startGateway } from "./support/gateway";
 import { autoCleanup } from "./support/hooks";
-import { completeLogin, pkcePair, startIdp, type Idp, type IdpShape } from "./support/idp";
+import { completeLogin, ENTRA_TENANT, pkcePair, startIdp, type Idp, type IdpShape } from "./support/idp";
 import { startMcpServer, startMinimalJsonRpcUpstream, startSseUpstream } from "./support/mcp-server";
 import { runSdkAuthFlow } from "./support/oauth-client";
 import { skipWithoutPostgres, startPostgres } from "./support/postgres";
@@ -80,9 +80,26 @@ describe("IdP shapes", () => {
       jwks: "/.well-known/jwks.json",
       oauthMeta: false,
     },
+    entra: {
+      discovery: `/${ENTRA_TENANT}/v2.0/.well-known/openid-configuration`,
+      absent: [
+        "/.well-known/oauth-authorization-server",
+        `/.well-known/oauth-authorization-server/${ENTRA_TENANT}/v2.0`,
+        `/${ENTRA_TENANT}/.well-known/openid-configuration`,
+        "/.well-known/openid-configuration",
+      ],
+      jwks: `/${ENTRA_TENANT}/discovery/v2.0/keys`,
+      oauthMeta: false,
+    },
+    okta: {
+      discovery: "/oauth2/default/.well-known/openid-configuration",
+      absent: ["/.well-known/oauth-authorization-server", "/.well-known/oauth-authorization-server/oauth2/default", "/.well-known/openid-configuration"],
+      jwks: "/oauth2/default/v1/keys",
+      oauthMeta: false,
+    },
   };
 
-  for (const shape of ["standard", "keycloak", "authentik", "auth0"] as const) {
+  for (const shape of ["standard", "keycloak", "authentik", "auth0", "entra", "okta"] as const) {
     it(`${shape}: discovery where expected, absent elsewhere, client-credentials JWT verifies with the right aud`, async () => {
       const idp = await startIdp({ shape, audience: shape === "keycloak" ? "mcp-gateway-api" : undefined });
       const exp = expectations[shape];
@@ -130,6 +147,21 @@ describe("IdP shapes", () => {
           expect(doc.registration_endpoint).toBeUndefined();
           expect(doc.code_challenge_methods_supported).toBeUndefined();
           break;
+        case "entra":
+          expect(idp.issuer).toBe(`${o}/${ENTRA_TENANT}/v2.0`);
+          expect(doc.authorization_endpoint).toBe(`${o}/${ENTRA_TENANT}/oauth2/v2.0/authorize`);
+          expect(doc.token_endpoint).toBe(`${o}/${ENTRA_TENANT}/oauth2/v2.0/token`);
+          expect(doc.registration_endpoint).toBeUndefined();
+          break;
+        case "okta": {
+          expect(idp.issuer).toBe(`${o}/oauth2/default`);
+          expect(doc.authorization_endpoint).toBe(`${o}/oauth2/default/v1/authorize`);
+          expect(doc.token_endpoint).toBe(`${o}/oauth2/default/v1/token`);
+          // Okta's RFC 8414 document is appended to the issuer, not inserted after the origin.
+          const appended = await (await fetch(`${o}/oauth2/default/.well-known/oauth-authorization-server`)).json();
+          expect(appended.issuer).toBe(idp.issuer);
+          break;
+        }
       }
 
       const expectedAud = {
@@ -137,26 +169,33 @@ describe("IdP shapes", () => {
         keycloak: "mcp-gateway-api",
         authentik: idp.clients.gateway.clientId,
         auth0: "https://api.example.test",
+        entra: idp.clients.gateway.clientId,
+        okta: "api://default",
       }[shape];
+      // Entra refuses `resource` and knows the scope only as api://<app>/<scope>.
+      const entra = shape === "entra";
       const token = await idp.mintClientCredentialsToken({
         clientId: idp.clients.gateway.clientId,
-        resource: RESOURCE,
+        resource: entra ? undefined : RESOURCE,
         audience: shape === "auth0" ? "https://api.example.test" : undefined,
-        scope: "mcp:read",
+        scope: entra ? `api://${idp.clients.gateway.clientId}/mcp:read` : "mcp:read",
       });
       const { payload, protectedHeader } = await verify(idp, token);
       expect(protectedHeader.alg).toBe("RS256");
       expect(protectedHeader.kid).toBeTypeOf("string");
       expect(payload.aud).toBe(expectedAud);
       expect(payload.iss).toBe(idp.issuer);
-      expect(payload.scope).toBe("mcp:read");
+      if (entra) expect(payload).toMatchObject({ scp: "mcp:read", azp: idp.clients.gateway.clientId, tid: ENTRA_TENANT, ver: "2.0" });
+      else if (shape === "okta") expect(payload).toMatchObject({ scp: ["mcp:read"], cid: idp.clients.gateway.clientId, ver: 1 });
+      else expect(payload.scope).toBe("mcp:read");
       expect(payload.exp! - payload.iat!).toBe(3600);
       if (shape === "standard") expect(protectedHeader.typ).toBe("at+jwt");
       // Verification with the served JWKS as a local set works too (what a resource server caches).
       await jwtVerify(token, createLocalJWKSet(idp.jwks), { issuer: idp.issuer, audience: expectedAud });
       // The default minting client is the client-credentials-only one.
-      const minted = await idp.mintClientCredentialsToken({ resource: RESOURCE, audience: "https://api.example.test" });
-      expect((await verify(idp, minted)).payload.client_id).toBe(idp.clients.minter.clientId);
+      const minted = await idp.mintClientCredentialsToken({ resource: entra ? undefined : RESOURCE, audience: "https://api.example.test" });
+      const mintedClaims = (await verify(idp, minted)).payload;
+      expect(mintedClaims.client_id ?? mintedClaims.azp ?? mintedClaims.cid).toBe(idp.clients.minter.clientId);
       // JWKS fetches are counted (for "one JWKS fetch per cold burst" assertions).
       expect(idp.count(new URL(idp.jwksUrl).pathname)).toBeGreaterThanOrEqual(2);
       await idp.close();
@@ -186,6 +225,17 @@ describe("IdP shapes", () => {
     const authentik = await startIdp({ shape: "authentik" });
     const t = await authentik.mintClientCredentialsToken({ resource: RESOURCE });
     expect((await verify(authentik, t)).payload.aud).toBe(authentik.clients.minter.clientId);
+  });
+
+  it("entra refuses resource and resource scopes not written api://<app>/<scope>, at the token and authorize endpoints", async () => {
+    const entra = await startIdp({ shape: "entra", redirectUris: [REDIRECT] });
+    await expect(entra.mintClientCredentialsToken({ resource: RESOURCE })).rejects.toThrow(/AADSTS901002/);
+    await expect(entra.mintClientCredentialsToken({ scope: "mcp:read" })).rejects.toThrow(/AADSTS70011.*mcp:read/);
+    const authorize = (p: { resource?: string; scope: string }) =>
+      fetch(entra.authorizeUrl({ redirectUri: REDIRECT, codeChallenge: pkcePair().challenge, state: "s", ...p }), { redirect: "manual" });
+    expect((await (await authorize({ scope: "openid mcp:read" })).json()).error).toBe("invalid_scope");
+    expect((await (await authorize({ scope: "openid", resource: RESOURCE })).json()).error).toBe("invalid_request");
+    expect((await authorize({ scope: `openid api://${entra.clients.gateway.clientId}/mcp:read` })).status).toBe(303);
   });
 });
 

@@ -152,7 +152,9 @@ export const PROFILES: Readonly<Record<ProviderKind, ProfileData>> = {
   okta: {
     kind: "okta",
     label: "Okta",
-    discovery: ["oauth", "oidc"],
+    // A custom authorization server (issuer …/oauth2/<id>) serves both documents appended to the
+    // issuer, not at RFC 8414's inserted location: OIDC discovery first saves a 404 per refresh.
+    discovery: ["oidc", "oauth"],
     conventions: (iss) => ({ jwks: `${trim(iss)}/v1/keys`, authorization: `${trim(iss)}/v1/authorize`, token: `${trim(iss)}/v1/token` }),
     resourceIndicators: false,
     audienceIsClientId: false,

@@ -3,7 +3,9 @@
 //   - places it under the shape's path prefix (Keycloak realm, Authentik application, ...),
 //   - serves discovery documents only where the real IdP serves them (404 elsewhere),
 //   - rewrites parameters the way the real IdP treats them (drops `resource`, maps Auth0's
-//     `audience`), and
+//     `audience`; Entra refuses `resource` and any resource scope not written api://<app>/<scope>),
+//   - shapes access tokens like the real IdP's (Entra: `scp` string and `azp`; Okta: `scp` array
+//     and `cid`), and
 //   - implements scriptable login/consent interactions (JSON "pages", no HTML parsing).
 // Access tokens are JWTs (RS256 by default, ES256 on request) verifiable with the JWKS.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
@@ -13,7 +15,10 @@ import { exportJWK, generateKeyPair, type JWK } from "jose";
 import Provider, { errors as oidcErrors } from "oidc-provider";
 import { cleanup, closeHttpServer, listenLoopback } from "./cleanup";
 
-export type IdpShape = "standard" | "keycloak" | "authentik" | "auth0";
+export type IdpShape = "standard" | "keycloak" | "authentik" | "auth0" | "entra" | "okta";
+
+/** The directory (tenant) id in the Entra-shaped IdP's paths and issuer. */
+export const ENTRA_TENANT = "5f0c2b1e-7a4d-4c1e-9b8a-3d2f6e0a1c77";
 export type SigningAlg = "RS256" | "ES256";
 
 export interface IdpClient {
@@ -38,6 +43,7 @@ export interface StartIdpOptions {
   tokenEndpointAuthMethod?: "client_secret_basic" | "client_secret_post";
   /**
    * keycloak: fixed `aud` of every access token (default "account").
+   * okta: the authorization server's audience (default "api://default").
    * auth0: the tenant's default audience, used when no `audience` parameter is sent (default none:
    *        client-credentials without `audience` is then refused like Auth0 does).
    * standard/authentik: ignored.
@@ -177,6 +183,7 @@ function memoryAdapterFactory() {
 const DEFAULT_RESOURCE_SCOPES = ["mcp:read", "mcp:write", "read:all"];
 /** Pseudo resource used internally when a shape ignores RFC 8707 (the real aud comes from the shape). */
 const SHAPE_RESOURCE = "urn:portcullis-test:shape-audience";
+const STANDARD_SCOPES = new Set(["openid", "profile", "email", "offline_access"]);
 const PLACEHOLDER_REDIRECT = "http://127.0.0.1:9/redirect-uri-not-configured";
 const INTERACTION_MARKER = "portcullisTestInteraction";
 
@@ -193,6 +200,8 @@ interface Layout {
   oauthMetadataPath?: string;
   registration: boolean;
   dropResource: boolean;
+  /** Entra: `resource` is an error (AADSTS901002), and resource scopes must be api://<app>/<scope>. */
+  strictEntraParams?: boolean;
   audienceParam: boolean;
   lenientClientAuth: boolean;
   jwtTyp?: string;
@@ -289,6 +298,49 @@ function layoutFor(opts: StartIdpOptions, origin: string): Layout {
         lenientClientAuth: true,
         jwtTyp: "JWT",
       };
+    case "entra": {
+      // Entra v2: issuer /<tenant>/v2.0 and its discovery under it, but the endpoints at
+      // /<tenant>/oauth2/v2.0/… and the keys at /<tenant>/discovery/v2.0/keys; no RFC 8414 document.
+      const mount = `/${ENTRA_TENANT}`;
+      return {
+        issuer: `${origin}${mount}/v2.0`,
+        mount,
+        routes: {
+          authorization: "/oauth2/v2.0/authorize",
+          token: "/oauth2/v2.0/token",
+          jwks: "/discovery/v2.0/keys",
+          userinfo: "/openid/userinfo",
+          end_session: "/oauth2/v2.0/logout",
+          registration: "/register-unavailable",
+        },
+        aliases: { [`${mount}/v2.0/.well-known/openid-configuration`]: "/.well-known/openid-configuration" },
+        blocked: new Set(["/.well-known/openid-configuration"]),
+        discoveryPath: `${mount}/v2.0/.well-known/openid-configuration`,
+        registration: reg ?? false,
+        dropResource: false,
+        strictEntraParams: true,
+        audienceParam: false,
+        lenientClientAuth: true,
+        jwtTyp: "JWT",
+      };
+    }
+    case "okta": {
+      // Okta custom authorization server: everything under /oauth2/<server>, and both metadata
+      // documents appended to the issuer (not RFC 8414's inserted form).
+      const mount = "/oauth2/default";
+      return {
+        issuer: origin + mount,
+        mount,
+        routes: { authorization: "/v1/authorize", token: "/v1/token", jwks: "/v1/keys", userinfo: "/v1/userinfo", end_session: "/v1/logout", registration: "/v1/clients" },
+        aliases: { [`${mount}/.well-known/oauth-authorization-server`]: "/.well-known/openid-configuration" },
+        blocked: new Set(),
+        discoveryPath: `${mount}/.well-known/openid-configuration`,
+        registration: reg ?? false,
+        dropResource: true,
+        audienceParam: false,
+        lenientClientAuth: true,
+      };
+    }
     default:
       throw new Error(`unknown IdP shape ${(opts as StartIdpOptions).shape}`);
   }
@@ -406,11 +458,17 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
       case "auth0":
         return resource;
       case "authentik":
+      case "entra": // the API's application id: here the gateway's own app registration
         return clientId;
       case "keycloak":
         return opts.audience ?? "account";
+      case "okta":
+        return opts.audience ?? "api://default";
     }
   };
+  // Entra knows an API's scopes only by their full name, api://<application id>/<scope>.
+  const entraPrefix = `api://${gateway.clientId}/`;
+  const idpResourceScopes = opts.shape === "entra" ? resourceScopes.map((s) => entraPrefix + s) : resourceScopes;
 
   const configuration = {
     // Static clients live in the adapter (memory) so redirect URIs can be changed at run time.
@@ -424,7 +482,7 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
       email: ["email", "email_verified"],
     },
     // Resource scopes are listed too, so DCR clients may register them in `scope` (the MCP SDK does).
-    scopes: ["openid", "profile", "email", "offline_access", ...resourceScopes],
+    scopes: ["openid", "profile", "email", "offline_access", ...idpResourceScopes],
     routes: L.routes,
     clientBasedCORS: () => true,
     async findAccount(_ctx: unknown, sub: string) {
@@ -482,7 +540,7 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
           }
           const aud = audienceFor(resourceIndicator, client.clientId);
           return {
-            scope: resourceScopes.join(" "),
+            scope: idpResourceScopes.join(" "),
             audience: Array.isArray(aud) ? aud[0] : aud,
             accessTokenTTL: ttl,
             accessTokenFormat: "jwt",
@@ -509,6 +567,23 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
           } else if (opts.shape === "auth0") {
             jwt.payload.azp = clientId;
             if (!token.accountId) jwt.payload.gty = "client-credentials";
+          } else if (opts.shape === "entra") {
+            // Entra v2: scp holds the API's scope names without api://<app>/, the client is azp, no client_id.
+            const granted = String(jwt.payload.scope ?? "").split(" ").filter(Boolean);
+            delete jwt.payload.scope;
+            delete jwt.payload.client_id;
+            const scp = granted.filter((s) => s.startsWith(entraPrefix)).map((s) => s.slice(entraPrefix.length));
+            if (scp.length) jwt.payload.scp = scp.join(" ");
+            jwt.payload.azp = clientId;
+            jwt.payload.tid = ENTRA_TENANT;
+            jwt.payload.ver = "2.0";
+          } else if (opts.shape === "okta") {
+            // Okta: scp is an array, the client is cid, no client_id.
+            jwt.payload.scp = String(jwt.payload.scope ?? "").split(" ").filter(Boolean);
+            delete jwt.payload.scope;
+            delete jwt.payload.client_id;
+            jwt.payload.cid = clientId;
+            jwt.payload.ver = 1;
           }
           opts.customizeAccessToken?.(jwt as { header: Record<string, unknown>; payload: Record<string, unknown> }, { clientId, resource });
         },
@@ -561,6 +636,11 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
 
   // Parameter rewriting the way the real IdP behaves. Returns a form string or a Response-like refusal.
   const rewriteParams = (p: URLSearchParams, where: "authorize" | "token"): { error?: Record<string, string> } => {
+    if (L.strictEntraParams) {
+      if (p.has("resource")) return { error: { error: "invalid_request", error_description: "AADSTS901002: The 'resource' request parameter is not supported." } };
+      const bad = (p.get("scope") ?? "").split(" ").find((s) => s && !STANDARD_SCOPES.has(s) && !s.startsWith("api://"));
+      if (bad) return { error: { error: "invalid_scope", error_description: `AADSTS70011: The provided value for the input parameter 'scope' is not valid. The scope ${bad} is not valid.` } };
+    }
     if (L.dropResource) p.delete("resource");
     if (L.audienceParam) {
       let audience = p.get("audience") ?? undefined;
@@ -595,17 +675,18 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
 
     let search = url.search;
     let reqForProvider: IncomingMessage = req;
-    if (L.dropResource || L.audienceParam || L.lenientClientAuth) {
+    if (L.dropResource || L.audienceParam || L.lenientClientAuth || L.strictEntraParams) {
       if (internal === authzPath && req.method === "GET") {
         const p = new URLSearchParams(url.search);
-        rewriteParams(p, "authorize");
+        const r = rewriteParams(p, "authorize");
+        if (r.error) return sendJson(res, 400, r.error);
         search = p.size ? `?${p}` : "";
       } else if ((internal === tokenPath || internal === authzPath) && req.method === "POST" && String(req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded")) {
         const p = new URLSearchParams((await readBody(req)).toString("utf8"));
         const extra: Record<string, string | undefined> = {};
         if (internal === tokenPath) {
           const r = rewriteParams(p, "token");
-          if (r.error) return sendJson(res, 403, r.error);
+          if (r.error) return sendJson(res, L.strictEntraParams ? 400 : 403, r.error);
           // Keycloak/Authentik/Auth0 accept client_secret_post and client_secret_basic alike.
           const cid = p.get("client_id");
           const secret = p.get("client_secret");
@@ -623,7 +704,8 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
             }
           }
         } else {
-          rewriteParams(p, "authorize");
+          const r = rewriteParams(p, "authorize");
+          if (r.error) return sendJson(res, 400, r.error);
         }
         reqForProvider = withBody(req, p.toString(), extra);
       }

@@ -276,13 +276,14 @@ export function Modal({ open, title, children, onClose, footer }: { open: boolea
   );
 }
 
-/** `alternative`: a second way out offered after a failure (e.g. "Delete here only"). */
+/** `detail`: what else the delete does; `alternative`: a second way out offered after a failure (e.g. "Delete here only"). */
 export function ConfirmDelete({
   what,
   name,
   onConfirm,
   busy,
   error,
+  detail,
   alternative,
 }: {
   what: string;
@@ -290,6 +291,7 @@ export function ConfirmDelete({
   onConfirm: () => void;
   busy?: boolean;
   error?: string;
+  detail?: ReactNode;
   alternative?: { label: string; onClick: () => void };
 }) {
   const [open, setOpen] = useState(false);
@@ -319,6 +321,7 @@ export function ConfirmDelete({
         <p>
           This removes <code className="rounded bg-slate-100 px-1">{name}</code> from the gateway immediately. Clients using it will start failing.
         </p>
+        {detail && <p className="mt-2">{detail}</p>}
         {error && <p className="mt-3 text-rose-700">{error}</p>}
       </Modal>
     </>

@@ -135,21 +135,38 @@ test("offers to delete a client here only when the IdP cannot delete its upstrea
     data: { client_name: "E2E IdP down", redirect_uris: ["http://127.0.0.1:33418/callback"], token_endpoint_auth_method: "none" },
   });
   const { client_id: clientId } = (await reg.json()) as { client_id: string };
-  // The e2e IdP cannot be taken down for one test: its answer is what the API gives when it is (test/facade-clients.test.ts).
-  const down = { code: "upstream_unavailable", message: `the identity provider's client "up-1" was not deleted: the identity provider could not be reached (fetch_network). Nothing was deleted; retry, or delete the client here only (keep it at the IdP) and remove it there yourself` };
-  await page.route(`**/api/providers/idp/clients/${clientId}?upstream=delete`, (route) => route.fulfill({ status: 502, json: { error: down } }));
+  // The e2e IdP has no DCR and cannot be taken down for one test, so the API's answers for a client with
+  // an upstream client at an unreachable IdP are played here (the API itself: test/facade-clients.test.ts).
+  // The deletion that finally happens is the real one.
+  await page.route("**/api/providers/idp/clients", async (route) => {
+    const real = await route.fetch();
+    const body = (await real.json()) as { clients: Array<Record<string, unknown>> };
+    for (const c of body.clients) if (c.clientId === clientId) Object.assign(c, { upstreamClientId: "up-1", upstreamDeletable: true });
+    await route.fulfill({ response: real, json: body });
+  });
+  const down = `the identity provider's client "up-1" was not deleted: the call to the identity provider failed (fetch_network). Nothing was deleted; retry, or delete the client here only (keep it at the IdP) and remove it there yourself`;
+  await page.route(`**/api/providers/idp/clients/${clientId}?upstream=delete`, (route) => route.fulfill({ status: 502, json: { error: { code: "upstream_unavailable", message: down } } }));
+  const kept = `The identity provider's client "up-1" was kept, as asked: remove it there if it is no longer wanted.`;
+  await page.route(`**/api/providers/idp/clients/${clientId}?upstream=keep`, async (route) => {
+    const real = await route.fetch();
+    expect(real.status()).toBe(200);
+    await route.fulfill({ response: real, json: { deleted: clientId, upstream: { status: "kept", clientId: "up-1", message: kept } } });
+  });
 
   await page.goto("/providers/idp");
   const row = page.getByTestId(`client-row-${clientId}`);
+  await expect(row).toContainText("upstream up-1");
   await row.getByRole("button", { name: "Delete" }).click();
-  await page.getByRole("button", { name: "Delete client" }).click();
-  await expect(page.getByRole("dialog")).toContainText(down.message);
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toContainText("up-1, is deleted there first");
+  await dialog.getByRole("button", { name: "Delete client" }).click();
+  await expect(dialog).toContainText(down);
   await expect(row).toHaveCount(1);
   await shot(page, "15-client-delete-idp-down");
 
-  await page.getByRole("button", { name: "Delete here only" }).click();
+  await dialog.getByRole("button", { name: "Delete here only" }).click();
   await expect(row).toHaveCount(0);
-  await expect(page.getByTestId("client-delete-notice")).toContainText(`Deleted ${clientId}.`);
+  await expect(page.getByTestId("client-delete-notice")).toHaveText(`Deleted ${clientId}. ${kept}`);
 });
 
 test("edits a provider's scope map and extra authorize parameters as name = value lines", async ({ page }) => {

@@ -23,7 +23,7 @@ type Case = {
   server?: { audiences?: string[]; includeClientIdInAudience?: boolean };
   /** What the access token's aud must be, given the resource URL. */
   expectAud: (resource: string, idp: Idp, upstreamClientId: string | undefined) => unknown;
-  /** Further claims the IdP's token must carry (its own scope and client claims). */
+  /** Further checks once the token is issued: the IdP's own scope and client claims, what it was asked. */
   expectClaims?: (claims: Record<string, unknown>, idp: Idp) => void;
 };
 
@@ -66,7 +66,11 @@ const cases: Case[] = [
     provider: (idp) => ({ name: "okta", kind: "okta", issuer: idp.issuer, clientId: idp.clients.gateway.clientId, clientSecret: idp.clients.gateway.clientSecret }),
     server: { audiences: ["api://default"] },
     expectAud: () => "api://default",
-    expectClaims: (claims, idp) => expect(claims).toMatchObject({ scp: ["mcp:read"], cid: idp.clients.gateway.clientId }),
+    expectClaims: (claims, idp) => {
+      expect(claims).toMatchObject({ scp: ["mcp:read"], cid: idp.clients.gateway.clientId });
+      // The profile asks for OIDC discovery first: never the RFC 8414 location Okta does not serve.
+      expect(idp.count("/.well-known/oauth-authorization-server/oauth2/default")).toBe(0);
+    },
   },
   {
     title: "standard IdP with RFC 8707 and DCR: the gateway registers its own upstream client",

@@ -189,12 +189,12 @@ function suite(name: string, makeUrl: () => Promise<string>) {
       expect((await oauth.getClient("old-client"))?.upstreamRegistration).toBeUndefined();
 
       expect(await oauth.deleteClient("no-such-provider", "old-client", { actor: "test" })).toBe(false);
-      expect(await oauth.deleteClient(providerName, "old-client", { actor: "test", upstream: "none" })).toBe(true);
+      expect(await oauth.deleteClient(providerName, "old-client", { actor: "test", upstream: { status: "deleted", clientId: "up-old" } })).toBe(true);
       expect(await oauth.getClient("old-client")).toBeNull();
       expect(await oauth.getConsent("b1", "old-client")).toBeNull();
       expect(await oauth.consumePending("s1", "upstream", providerName, new Date())).toBeNull();
       const audit = await ctx.db.auditEvent.findFirstOrThrow({ where: { action: "oauth-client.delete" } });
-      expect(audit).toMatchObject({ actor: "test", target: `provider/${providerName}/client/old-client`, detail: { consents: 1, pendingAuthorizations: 1, upstream: "none" } });
+      expect(audit).toMatchObject({ actor: "test", target: `provider/${providerName}/client/old-client`, detail: { consents: 1, pendingAuthorizations: 1, upstream: { status: "deleted", clientId: "up-old" } } });
       expect(await oauth.deleteClient(providerName, "old-client", { actor: "test" })).toBe(false);
       expect((await oauth.listClients(providerName, 10)).map((c) => c.clientId)).toEqual(["new-client"]);
     });

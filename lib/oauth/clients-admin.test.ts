@@ -82,17 +82,28 @@ describe("facade clients admin", () => {
   });
 
   it("keeps the client when the IdP fails, and deletes it here only when asked to keep the upstream one", async () => {
-    const idp: FakeIdp = { answer: async () => Promise.reject(new UpstreamDeleteError("the identity provider answered HTTP 503")), calls: [] };
+    const answers = [new UpstreamDeleteError("the identity provider answered HTTP 503", true), new UpstreamDeleteError("the identity provider answered HTTP 405 (it does not support deleting clients)", false)];
+    const idp: FakeIdp = { answer: async () => Promise.reject(answers.shift()), calls: [] };
     const deps = await setup(idp);
     expect(await code(deleteFacadeClient(deps, "std", "managed", { actor: "test" }))).toBe(
       'upstream_unavailable: the identity provider\'s client "up-2" was not deleted: the identity provider answered HTTP 503. Nothing was deleted; retry, or delete the client here only (keep it at the IdP) and remove it there yourself',
+    );
+    // A refusal that a retry cannot change: the message does not suggest one.
+    expect(await code(deleteFacadeClient(deps, "std", "managed", { actor: "test" }))).toBe(
+      'upstream_unavailable: the identity provider\'s client "up-2" was not deleted: the identity provider answered HTTP 405 (it does not support deleting clients). Nothing was deleted; delete the client here only (keep it at the IdP) and remove it there yourself',
     );
     expect(await deps.store.getClient("managed")).not.toBeNull();
 
     const kept = await deleteFacadeClient(deps, "std", "managed", { actor: "test", keepUpstream: true });
     expect(kept.upstream).toMatchObject({ status: "kept", clientId: "up-2" });
-    expect(idp.calls).toHaveLength(1);
+    expect(idp.calls).toHaveLength(2);
     expect(await deps.store.getClient("managed")).toBeNull();
+  });
+
+  it("lets an unexpected error through as it is, not as the IdP's failure", async () => {
+    const deps = await setup({ answer: async () => Promise.reject(new TypeError("bug")), calls: [] });
+    await expect(deleteFacadeClient(deps, "std", "managed", { actor: "test" })).rejects.toThrow(TypeError);
+    expect(await deps.store.getClient("managed")).not.toBeNull();
   });
 
   it("reports an upstream client it cannot delete, one already gone, and an undecryptable token", async () => {

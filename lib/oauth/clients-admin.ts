@@ -11,9 +11,10 @@
  */
 import { createOAuthRepo } from "../db/oauth-repo";
 import { AppError } from "../errors";
+import type { Logger } from "../log";
 import type { Runtime } from "../runtime/types";
 import type { OAuthClientRecord, OAuthStore } from "./store";
-import { deleteUpstreamRegistration, type UpstreamDeleteResult, type UpstreamRegistration } from "./upstream-registration";
+import { deleteUpstreamRegistration, UpstreamDeleteError, type UpstreamDeleteResult, type UpstreamRegistration } from "./upstream-registration";
 
 /** The newest this many are listed (with the total): a console page, not an export. A provider may hold up to DEFAULT_LIMITS.maxClientsPerProvider. */
 export const MAX_LISTED_CLIENTS = 500;
@@ -36,6 +37,7 @@ export type ClientAdminDeps = {
   providerExists(name: string): boolean;
   decrypt(enc: string): Promise<string>;
   deleteUpstream(reg: UpstreamRegistration): Promise<UpstreamDeleteResult>;
+  logger?: Pick<Logger, "info" | "warn">;
 };
 
 /** The database-backed store (stateless, like the facade's), the running config snapshot, the IdP calls. */
@@ -45,6 +47,7 @@ export function clientAdminDeps(runtime: Runtime): ClientAdminDeps {
     providerExists: (name) => runtime.config.current().providers.has(name),
     decrypt: (enc) => runtime.secrets.decrypt(enc),
     deleteUpstream: (reg) => deleteUpstreamRegistration(reg, { env: runtime.env }),
+    logger: runtime.logger,
   };
 }
 
@@ -54,6 +57,9 @@ export function clientAdminDeps(runtime: Runtime): ClientAdminDeps {
  * upstream client stays there; kept: the admin asked to keep it.
  */
 export type UpstreamCleanup = { status: "none" | "deleted" | "already_gone" | "kept" | "unmanaged"; clientId?: string; message: string };
+
+/** What DELETE /api/providers/<p>/clients/<id> answers. */
+export type FacadeClientDeletion = { deleted: string; upstream: UpstreamCleanup };
 
 export async function listFacadeClients(deps: ClientAdminDeps, provider: string): Promise<{ clients: FacadeClientView[]; total: number }> {
   assertProvider(deps, provider);
@@ -66,13 +72,14 @@ export async function deleteFacadeClient(
   provider: string,
   clientId: string,
   opts: { actor: string; keepUpstream?: boolean },
-): Promise<{ deleted: string; upstream: UpstreamCleanup }> {
+): Promise<FacadeClientDeletion> {
   assertProvider(deps, provider);
   const notFound = () => new AppError("not_found", `provider "${provider}" has no registered client "${clientId}"`);
   const client = await deps.store.getClient(clientId);
   if (!client || client.providerName !== provider) throw notFound();
   const upstream = await cleanUpUpstream(deps, client, opts.keepUpstream === true);
-  if (!(await deps.store.deleteClient(provider, clientId, { actor: opts.actor, upstream: upstream.status }))) throw notFound();
+  const audit = { actor: opts.actor, upstream: { status: upstream.status, ...(upstream.clientId ? { clientId: upstream.clientId } : {}) } };
+  if (!(await deps.store.deleteClient(provider, clientId, audit))) throw notFound();
   return { deleted: clientId, upstream };
 }
 
@@ -95,23 +102,27 @@ async function cleanUpUpstream(deps: ClientAdminDeps, c: OAuthClientRecord, keep
       message: `The identity provider's client "${id}" stays registered there: the IdP gave the gateway no registration access token (RFC 7592) to delete it with. Remove it in the IdP's console.`,
     };
   }
-  const failed = (why: string) =>
-    new AppError(
+  const failed = (why: string, retryable: boolean) => {
+    deps.logger?.warn({ provider: c.providerName, clientId: c.clientId, upstreamClientId: id, reason: why }, "upstream client not deleted at the IdP");
+    return new AppError(
       "upstream_unavailable",
-      `the identity provider's client "${id}" was not deleted: ${why}. Nothing was deleted; retry, or delete the client here only (keep it at the IdP) and remove it there yourself`,
+      `the identity provider's client "${id}" was not deleted: ${why}. Nothing was deleted; ${retryable ? "retry, or " : ""}delete the client here only (keep it at the IdP) and remove it there yourself`,
     );
+  };
   let token: string;
   try {
     token = await deps.decrypt(c.upstreamRegistration.tokenEnc);
   } catch {
-    throw failed("its registration access token cannot be decrypted (was the secret key replaced?)");
+    throw failed("its registration access token cannot be decrypted (was the secret key replaced?)", false);
   }
   let result: UpstreamDeleteResult;
   try {
     result = await deps.deleteUpstream({ uri: c.upstreamRegistration.uri, token });
   } catch (e) {
-    throw failed((e as Error).message);
+    if (!(e instanceof UpstreamDeleteError)) throw e;
+    throw failed(e.message, e.retryable);
   }
+  deps.logger?.info({ provider: c.providerName, clientId: c.clientId, upstreamClientId: id, result }, "upstream client deleted at the IdP");
   return result === "deleted"
     ? { status: "deleted", clientId: id, message: `The identity provider's client "${id}" was deleted too.` }
     : { status: "already_gone", clientId: id, message: `The identity provider no longer knew its client "${id}": nothing was left to delete there.` };

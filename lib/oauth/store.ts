@@ -61,7 +61,7 @@ export interface OAuthStore {
    * Deletes the client with its remembered consents and its pending authorizations, so a flow
    * in progress cannot finish for it. False when the provider has no such client.
    */
-  deleteClient(providerName: string, clientId: string, audit: { actor: string; upstream?: string }): Promise<boolean>;
+  deleteClient(providerName: string, clientId: string, audit: { actor: string; upstream?: { status: string; clientId?: string } }): Promise<boolean>;
   getConsent(browserIdHash: string, clientId: string): Promise<ConsentRecord | null>;
   saveConsent(c: Omit<ConsentRecord, "createdAt">): Promise<void>;
   createPending(p: Omit<PendingRecord, "createdAt" | "consumedAt" | "codeHash">): Promise<void>;

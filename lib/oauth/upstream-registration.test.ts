@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deleteUpstreamRegistration, registrationFromResponse } from "./upstream-registration";
+import { deleteUpstreamRegistration, registrationFromResponse, type UpstreamDeleteError } from "./upstream-registration";
 
 describe("registrationFromResponse", () => {
   const endpoint = "https://idp.example/realms/a/clients-registrations/openid-connect";
@@ -28,6 +28,7 @@ describe("deleteUpstreamRegistration", () => {
     server = http.createServer((req, res) => {
       seen.push({ method: req.method, url: req.url, authorization: req.headers.authorization });
       res.statusCode = Number(req.url!.split("/").pop());
+      if (res.statusCode >= 300 && res.statusCode < 400) res.setHeader("location", "/reg/204"); // never followed
       res.end();
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -41,14 +42,25 @@ describe("deleteUpstreamRegistration", () => {
     expect(await del(204)).toBe("deleted");
     expect(seen.at(-1)).toEqual({ method: "DELETE", url: "/reg/204", authorization: "Bearer rat" });
   });
-  it("reads 401, 404 and 410 as already gone (RFC 7592 answers 401 for an unknown client)", async () => {
-    expect(await del(401)).toBe("already_gone");
+  it("reads 404 and 410 as already gone", async () => {
     expect(await del(404)).toBe("already_gone");
     expect(await del(410)).toBe("already_gone");
   });
-  it("fails with the status for a refusal or a server error, and names an unreachable IdP", async () => {
-    await expect(del(403)).rejects.toThrow("the identity provider answered HTTP 403 (it does not allow deleting this client)");
-    await expect(del(500)).rejects.toThrow("the identity provider answered HTTP 500");
-    await expect(deleteUpstreamRegistration({ uri: "http://127.0.0.1:1/reg/x", token: "rat" }, { blockPrivateNetwork: false })).rejects.toThrow(/could not be reached \(fetch_/);
+
+  const failure = (p: Promise<unknown>) => p.then(() => "no error", (e: UpstreamDeleteError) => `${e.retryable ? "retryable" : "final"}: ${e.message}`);
+  it("fails for a refusal (a revoked token's 401 included: the client may still be there) without suggesting a retry", async () => {
+    expect(await failure(del(401))).toBe(
+      "final: the identity provider answered HTTP 401 (it refused the registration access token: the client may already be gone, or the token was revoked)",
+    );
+    expect(await failure(del(403))).toBe("final: the identity provider answered HTTP 403 (it does not allow deleting this client)");
+    expect(await failure(del(405))).toBe("final: the identity provider answered HTTP 405 (it does not support deleting clients)");
+    expect(await failure(del(302))).toMatch(/^final: the call to the identity provider failed \(fetch_/);
+  });
+  it("fails retryably for a server error, rate limiting or an unreachable IdP", async () => {
+    expect(await failure(del(500))).toBe("retryable: the identity provider answered HTTP 500");
+    expect(await failure(del(429))).toBe("retryable: the identity provider answered HTTP 429");
+    expect(await failure(deleteUpstreamRegistration({ uri: "http://127.0.0.1:1/reg/x", token: "rat" }, { blockPrivateNetwork: false }))).toMatch(
+      /^retryable: the call to the identity provider failed \(fetch_/,
+    );
   });
 });

@@ -24,25 +24,35 @@ export function registrationFromResponse(json: Record<string, unknown>, registra
   } catch {
     return undefined;
   }
-  if (u.origin !== new URL(registrationEndpoint).origin || (u.protocol !== "https:" && u.protocol !== "http:")) return undefined;
+  if (u.origin !== new URL(registrationEndpoint).origin) return undefined;
   return { uri: u.href, token };
 }
 
 /** What happened to the upstream client; anything else is thrown as UpstreamDeleteError. */
 export type UpstreamDeleteResult = "deleted" | "already_gone";
 
+/** The IdP did not delete the client. `retryable`: a later attempt may succeed (network, 5xx, 429). */
 export class UpstreamDeleteError extends Error {
-  constructor(message: string) {
+  readonly retryable: boolean;
+  constructor(message: string, retryable: boolean) {
     super(message);
     this.name = "UpstreamDeleteError";
+    this.retryable = retryable;
   }
 }
 
+/** Statuses that say the IdP will not delete the client, however often it is asked. */
+const REFUSALS: Record<number, string> = {
+  401: "it refused the registration access token: the client may already be gone, or the token was revoked",
+  403: "it does not allow deleting this client",
+  405: "it does not support deleting clients",
+};
+
 /**
- * DELETE on the client configuration endpoint (RFC 7592 §2.3). 204 (any 2xx) = deleted; 401, 404 and
- * 410 = the IdP no longer knows the client or its token (RFC 7592 answers 401 for a client that does
- * not exist), so there is nothing left to delete. Anything else, 403 included (the IdP refuses
- * deletion), is an error with the status in its message.
+ * DELETE on the client configuration endpoint (RFC 7592 §2.3). Any 2xx (204 by the RFC) = deleted;
+ * 404 and 410 = the IdP no longer knows the client. 401 is not read as "gone" although RFC 7592
+ * answers it for an unknown client: a revoked or expired token gets it too, while the client
+ * stays, and the gateway would then drop the only token it had without saying so.
  */
 export async function deleteUpstreamRegistration(reg: UpstreamRegistration, deps: ProviderDeps): Promise<UpstreamDeleteResult> {
   let status: number;
@@ -57,9 +67,11 @@ export async function deleteUpstreamRegistration(reg: UpstreamRegistration, deps
     });
     status = res.status;
   } catch (e) {
-    throw new UpstreamDeleteError(`the identity provider could not be reached (${isFetchError(e) ? e.code : "network error"})`);
+    const code = isFetchError(e) ? e.code : "network error";
+    throw new UpstreamDeleteError(`the call to the identity provider failed (${code})`, code !== "fetch_too_many_redirects");
   }
   if (status >= 200 && status < 300) return "deleted";
-  if (status === 401 || status === 404 || status === 410) return "already_gone";
-  throw new UpstreamDeleteError(`the identity provider answered HTTP ${status}${status === 403 ? " (it does not allow deleting this client)" : ""}`);
+  if (status === 404 || status === 410) return "already_gone";
+  const refusal = REFUSALS[status];
+  throw new UpstreamDeleteError(`the identity provider answered HTTP ${status}${refusal ? ` (${refusal})` : ""}`, !refusal && (status >= 500 || status === 429));
 }

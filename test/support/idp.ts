@@ -209,6 +209,8 @@ interface Layout {
 
 function layoutFor(opts: StartIdpOptions, origin: string): Layout {
   const reg = opts.registration;
+  // What the vendor shapes share: no DCR unless asked, `resource` ignored, either client authentication accepted.
+  const vendor = { registration: reg ?? false, dropResource: true, audienceParam: false, lenientClientAuth: true };
   switch (opts.shape) {
     case "standard": {
       const ip = (opts.issuerPath ?? "").replace(/\/+$/, "");
@@ -245,10 +247,7 @@ function layoutFor(opts: StartIdpOptions, origin: string): Layout {
         aliases: {},
         blocked: new Set(),
         discoveryPath: `${mount}/.well-known/openid-configuration`,
-        registration: reg ?? false,
-        dropResource: true,
-        audienceParam: false,
-        lenientClientAuth: true,
+        ...vendor,
         jwtTyp: "JWT",
       };
     }
@@ -270,10 +269,7 @@ function layoutFor(opts: StartIdpOptions, origin: string): Layout {
         aliases: { [`${mount}/mcp/.well-known/openid-configuration`]: "/.well-known/openid-configuration" },
         blocked: new Set(["/.well-known/openid-configuration"]),
         discoveryPath: `${mount}/mcp/.well-known/openid-configuration`,
-        registration: reg ?? false,
-        dropResource: true,
-        audienceParam: false,
-        lenientClientAuth: true,
+        ...vendor,
         jwtTyp: "JWT",
       };
     }
@@ -292,10 +288,8 @@ function layoutFor(opts: StartIdpOptions, origin: string): Layout {
         aliases: {},
         blocked: new Set(),
         discoveryPath: "/.well-known/openid-configuration",
-        registration: reg ?? false,
-        dropResource: true,
+        ...vendor,
         audienceParam: true,
-        lenientClientAuth: true,
         jwtTyp: "JWT",
       };
     case "entra": {
@@ -316,11 +310,9 @@ function layoutFor(opts: StartIdpOptions, origin: string): Layout {
         aliases: { [`${mount}/v2.0/.well-known/openid-configuration`]: "/.well-known/openid-configuration" },
         blocked: new Set(["/.well-known/openid-configuration"]),
         discoveryPath: `${mount}/v2.0/.well-known/openid-configuration`,
-        registration: reg ?? false,
-        dropResource: false,
+        ...vendor,
+        dropResource: false, // refused instead
         strictEntraParams: true,
-        audienceParam: false,
-        lenientClientAuth: true,
         jwtTyp: "JWT",
       };
     }
@@ -335,10 +327,7 @@ function layoutFor(opts: StartIdpOptions, origin: string): Layout {
         aliases: { [`${mount}/.well-known/oauth-authorization-server`]: "/.well-known/openid-configuration" },
         blocked: new Set(),
         discoveryPath: `${mount}/.well-known/openid-configuration`,
-        registration: reg ?? false,
-        dropResource: true,
-        audienceParam: false,
-        lenientClientAuth: true,
+        ...vendor,
       };
     }
     default:

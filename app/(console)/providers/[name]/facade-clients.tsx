@@ -1,12 +1,11 @@
 "use client";
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { FacadeClientView, UpstreamCleanup } from "@/lib/oauth/clients-admin";
+import type { FacadeClientDeletion as Deleted, FacadeClientView } from "@/lib/oauth/clients-admin";
 import { api, errorMessage, isApiError } from "@/lib/console/api";
 import { Badge, Card, ConfirmDelete, ErrorState, Loading } from "@/components/ui";
 
 type ClientList = { clients: FacadeClientView[]; total: number };
-type Deleted = { deleted: string; upstream: UpstreamCleanup };
 
 /** Clients that registered at this provider's facade (DCR), with a delete per client. */
 export function FacadeClients({ provider }: { provider: string }) {
@@ -81,6 +80,12 @@ function ClientRow({ provider, client: c, queryKey, onDeleted }: { provider: str
         busy={del.isPending}
         error={del.error ? errorMessage(del.error) : undefined}
         onConfirm={() => del.mutate("delete")}
+        detail={
+          c.upstreamClientId &&
+          (c.upstreamDeletable
+            ? `The client the gateway registered for it at the identity provider, ${c.upstreamClientId}, is deleted there first.`
+            : `The client the gateway registered for it at the identity provider, ${c.upstreamClientId}, stays there: remove it in the IdP's console.`)
+        }
         alternative={idpFailed ? { label: "Delete here only", onClick: () => del.mutate("keep") } : undefined}
       />
     </li>

@@ -43,7 +43,11 @@ export type Forwarder = {
 
 export const CONNECT_TIMEOUT_MS = 10_000;
 
-/** Per-exchange state, kept on the request (http-proxy events only give us req/res). */
+/**
+ * Per-exchange state, kept on the request (http-proxy events only give us req/res). A symbol property,
+ * not a Map or WeakMap keyed by the request: both were measured (issue 3) at 100–190 µs more CPU per
+ * request on the gateway, about a third more.
+ */
 type Exchange = { o: ForwardOptions; proxyReq?: http.ClientRequest; failed: boolean };
 const EXCHANGE = Symbol("portcullis.exchange");
 type WithExchange = IncomingMessage & { [EXCHANGE]?: Exchange };

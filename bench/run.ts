@@ -29,8 +29,6 @@ import { freePort } from "../test/support/cleanup";
 import { cannon, latency, sleep, type CannonResult, type LatencyResult } from "./load";
 // @ts-expect-error: a plain .mjs build script without type declarations
 import { buildAll } from "../scripts/build-if-stale.mjs";
-// @ts-expect-error: a plain .mjs build script without type declarations
-import { buildServer } from "../scripts/build-server.mjs";
 import { SERVER_ENV, SERVER_NODE_ARGS } from "../scripts/server-process.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -141,7 +139,7 @@ async function main() {
   const bare = await child("bare-proxy", upstreamUrl);
   const port = await freePort();
   // Measure what `npm start` runs: the production bundle on plain Node, with the console unless BENCH_CONSOLE=0.
-  await (WITH_CONSOLE ? buildAll() : buildServer()); // as npm start: the console only when it is served
+  await buildAll({ console: WITH_CONSOLE }); // as npm start: the console only when it is served
   console.log(`gateway: production bundle, ${WITH_CONSOLE ? "console on (as npm start runs it)" : "proxy-only (PORTCULLIS_NO_CONSOLE=1)"}`);
   const gw: Gateway = await startGateway({
     built: true,

@@ -22,10 +22,13 @@ function newest(path) {
   return max;
 }
 
-/** The production server bundle (dist/server.mjs): rebuilt every time, it takes a fraction of a second. */
-export async function buildAll(opts = {}) {
+/**
+ * What a production start needs: the server bundle (dist/server.mjs, rebuilt every time, it takes a
+ * fraction of a second) and, when the console is served, the console if it is stale.
+ */
+export async function buildAll({ console: withConsole = true, force = false } = {}) {
   await buildServer();
-  return buildIfStale(opts);
+  return withConsole ? buildIfStale({ force }) : false;
 }
 
 export function buildIfStale({ force = false } = {}) {

@@ -4,13 +4,11 @@
 import { spawn } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildIfStale } from "./build-if-stale.mjs";
-import { buildServer } from "./build-server.mjs";
+import { buildAll } from "./build-if-stale.mjs";
 import { SERVER_ENV, SERVER_NODE_ARGS } from "./server-process.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-await buildServer();
-if (!["1", "true", "yes"].includes(process.env.PORTCULLIS_NO_CONSOLE ?? "")) buildIfStale();
+await buildAll({ console: !["1", "true", "yes"].includes(process.env.PORTCULLIS_NO_CONSOLE ?? "") });
 
 const child = spawn(process.execPath, [...SERVER_NODE_ARGS, join(root, "dist/server.mjs")], {
   cwd: root,

@@ -471,7 +471,7 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
       email: ["email", "email_verified"],
     },
     // Resource scopes are listed too, so DCR clients may register them in `scope` (the MCP SDK does).
-    scopes: ["openid", "profile", "email", "offline_access", ...idpResourceScopes],
+    scopes: [...STANDARD_SCOPES, ...idpResourceScopes],
     routes: L.routes,
     clientBasedCORS: () => true,
     async findAccount(_ctx: unknown, sub: string) {

@@ -47,19 +47,24 @@ export function createVerifier(opts: VerifierOptions = {}): Verifier {
   let hits = 0;
   let misses = 0;
 
-  function cachedVerdict(token: string, target: VerifyTarget): CachedDiagnosis | undefined {
-    const hit = cache.get(`${tokenHash(token)}:${targetKey(target)}`, (target.now ?? Date.now)());
+  function lookup(key: string, now: number): CachedDiagnosis | undefined {
+    const hit = cache.get(key, now);
     if (hit) hits++;
     return hit;
   }
 
+  function cachedVerdict(token: string, target: VerifyTarget): CachedDiagnosis | undefined {
+    return lookup(`${tokenHash(token)}:${targetKey(target)}`, (target.now ?? Date.now)());
+  }
+
   async function verify(token: string, target: VerifyTarget): Promise<CachedDiagnosis> {
-    const hit = cachedVerdict(token, target);
-    if (hit) return hit;
-    misses++;
+    // One sha256 per call: the cache key and the pipeline's fingerprint share it.
     const now = (target.now ?? Date.now)();
     const hash = tokenHash(token);
     const key = `${hash}:${targetKey(target)}`;
+    const hit = lookup(key, now);
+    if (hit) return hit;
+    misses++;
     let run = inflight.get(key);
     if (!run) {
       run = runPipeline(token, target, hash).finally(() => inflight.delete(key));

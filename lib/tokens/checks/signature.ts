@@ -1,9 +1,11 @@
 /**
- * Step 4 — verify the signature with the cached, already-imported key(s).
- * jose's compactVerify only checks the JWS (and `crit`); the claim checks
+ * Step 4 — verify the signature with the cached, already-imported key(s):
+ * synchronously where sync-signature.ts can (the common algs), else with
+ * jose's compactVerify. Both check only the JWS (and `crit`); the claim checks
  * below are ours so each gets its own diagnosis line.
  */
 import { compactVerify } from "jose";
+import { syncVerifier } from "../sync-signature";
 import type { Check } from "../types";
 import { fail, pass, skip, type CheckContext } from "./context";
 
@@ -13,7 +15,9 @@ export async function checkSignature(ctx: CheckContext): Promise<Check> {
   let lastError: unknown;
   for (const key of ctx.keys) {
     try {
-      await compactVerify(ctx.token, key, { algorithms: [alg] });
+      const verify = syncVerifier(key, alg);
+      if (verify) verify(ctx.token);
+      else await compactVerify(ctx.token, key, { algorithms: [alg] });
       ctx.signatureVerified = true;
       return pass("signature", `valid ${alg} signature`);
     } catch (e) {

@@ -1,11 +1,13 @@
 /**
  * Micro-benchmark of the verification pipeline (not a test; no assertions):
  *   node --import tsx lib/tokens/verify.bench-script.ts
- * Prints µs per verification: raw jose compactVerify, the full uncached
+ * Prints µs per verification: raw jose compactVerify, the synchronous path the
+ * signature check takes (sync-signature.ts), the full uncached
  * pipeline, and the cached verifier (hits, and a 10k distinct-token pool).
  */
 import { compactVerify } from "jose";
 import { baseClaims, fixture, makeKey, sign } from "./test-kit";
+import { syncVerifier } from "./sync-signature";
 import { createVerifier } from "./verifier";
 import { verifyAccessToken } from "./verify";
 
@@ -28,6 +30,8 @@ async function main() {
     const [cryptoKey] = await f.cache.getKeys({ kid: "k1", alg }).then((r) => (r.ok ? r.keys : []));
     console.log(`\n${alg}`);
     await time("jose compactVerify only", 10_000, () => compactVerify(token, cryptoKey, { algorithms: [alg] }));
+    const sync = syncVerifier(cryptoKey, alg)!;
+    await time("sync signature only (fast-jwt)", 10_000, async () => sync(token));
     await time("verifyAccessToken (uncached, full diagnosis)", 10_000, () => verifyAccessToken(token, f.target));
     const v = createVerifier();
     await time("createVerifier, same token (cache hit)", 200_000, () => v.verify(token, f.target));

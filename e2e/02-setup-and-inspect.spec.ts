@@ -199,3 +199,25 @@ test("edits a provider's scope map and extra authorize parameters as name = valu
   };
   await expect.poll(maps).toEqual([null, null]);
 });
+
+test("deletes a provider, here only when the IdP cannot delete its clients there", async ({ page }) => {
+  const created = await page.request.post(new URL("/api/providers", baseUrl()).href, {
+    headers: { origin: baseUrl() },
+    data: { name: "retired", kind: "generic", issuer: "https://idp.retired.example" },
+  });
+  expect(created.status()).toBe(201);
+  // As in the client test above: the IdP-down answer is played (the API itself: test/facade-clients.test.ts);
+  // the deletion that finally happens is the real one.
+  const down = `provider "retired" was not deleted: 1 of its 1 clients registered at the identity provider could not be deleted there. First error: the call to the identity provider failed (fetch_network). Retry, or delete the provider with its IdP clients kept (upstream=keep) and remove them at the IdP yourself.`;
+  await page.route("**/api/providers/retired?upstream=delete", (route) => route.fulfill({ status: 502, json: { error: { code: "upstream_unavailable", message: down } } }));
+
+  await page.goto("/providers/retired");
+  await page.getByRole("button", { name: "Delete" }).first().click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toContainText("the clients the gateway registered for them at the identity provider, there first");
+  await dialog.getByRole("button", { name: "Delete provider" }).click();
+  await expect(dialog).toContainText(down);
+  await dialog.getByRole("button", { name: "Delete here only" }).click();
+  await expect(page).toHaveURL(/\/providers$/);
+  expect((await page.request.get(new URL("/api/providers/retired", baseUrl()).href)).status()).toBe(404);
+});

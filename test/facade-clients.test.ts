@@ -8,6 +8,24 @@ import { facadeConfig } from "./oauth-helpers";
 
 autoCleanup();
 
+/** Registers a client at `provider`'s facade; the gateway registers one of its own at the IdP for it. */
+async function registerAt(gw: Gateway, idp: Idp, provider: string, name: string): Promise<{ clientId: string; upstreamClientId: string }> {
+  const r = await gw.fetch(`/oauth/${provider}/register`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ redirect_uris: ["http://127.0.0.1:41999/callback"], token_endpoint_auth_method: "none", client_name: name }),
+  });
+  expect(r.status).toBe(201);
+  const clientId = ((await r.json()) as { client_id: string }).client_id;
+  const list = (await (await gw.api(`/api/providers/${provider}/clients`)).json()) as { clients: Array<{ clientId: string; upstreamClientId: string | null; upstreamDeletable: boolean }> };
+  const mine = list.clients.find((c) => c.clientId === clientId)!;
+  // Exactly these fields: the registration access token and URI stay inside the gateway.
+  expect(Object.keys(mine).sort()).toEqual(["clientId", "clientName", "createdAt", "hasSecret", "redirectUris", "tokenEndpointAuthMethod", "upstreamClientId", "upstreamDeletable"]);
+  expect(mine.upstreamDeletable).toBe(true);
+  expect(await idp.hasClient(mine.upstreamClientId!)).toBe(true);
+  return { clientId, upstreamClientId: mine.upstreamClientId! };
+}
+
 describe("facade clients and their upstream clients at the IdP", () => {
   let idp: Idp;
   let gw: Gateway;
@@ -23,22 +41,7 @@ describe("facade clients and their upstream clients at the IdP", () => {
     await idp?.close();
   });
 
-  async function register(name: string): Promise<{ clientId: string; upstreamClientId: string }> {
-    const r = await gw.fetch("/oauth/std/register", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ redirect_uris: ["http://127.0.0.1:41999/callback"], token_endpoint_auth_method: "none", client_name: name }),
-    });
-    expect(r.status).toBe(201);
-    const clientId = ((await r.json()) as { client_id: string }).client_id;
-    const list = (await (await gw.api("/api/providers/std/clients")).json()) as { clients: Array<{ clientId: string; upstreamClientId: string | null; upstreamDeletable: boolean }> };
-    const mine = list.clients.find((c) => c.clientId === clientId)!;
-    // Exactly these fields: the registration access token and URI stay inside the gateway.
-    expect(Object.keys(mine).sort()).toEqual(["clientId", "clientName", "createdAt", "hasSecret", "redirectUris", "tokenEndpointAuthMethod", "upstreamClientId", "upstreamDeletable"]);
-    expect(mine.upstreamDeletable).toBe(true);
-    expect(await idp.hasClient(mine.upstreamClientId!)).toBe(true);
-    return { clientId, upstreamClientId: mine.upstreamClientId! };
-  }
+  const register = (name: string) => registerAt(gw, idp, "std", name);
 
   it("deletes the upstream client at the IdP, then the facade client", async () => {
     const c = await register("Deleted everywhere");
@@ -79,5 +82,60 @@ describe("facade clients and their upstream clients at the IdP", () => {
     expect((await kept.json()).upstream).toMatchObject({ status: "kept", clientId: c.upstreamClientId });
     const after = (await (await gw.api("/api/providers/std/clients")).json()) as { clients: Array<{ clientId: string }> };
     expect(after.clients.map((x) => x.clientId)).not.toContain(c.clientId);
+  });
+});
+
+describe("deleting a provider deletes its clients' upstream clients at the IdP first", () => {
+  let idp: Idp;
+  let gw: Gateway;
+
+  beforeAll(async () => {
+    const upstream = await startMcpServer();
+    idp = await startIdp({ shape: "standard" });
+    // Two providers on the same IdP, each used by a server in proxy mode (which is what serves its facade).
+    const config = JSON.parse(facadeConfig({ name: "std", kind: "generic", issuer: idp.issuer }, { upstream: upstream.url }));
+    config.providers.push({ ...config.providers[0], name: "spare" });
+    config.servers.push({ ...config.servers[0], name: "spare-tools", oauth: { ...config.servers[0].oauth, provider: "spare" } });
+    gw = await startGateway({ env: { PORTCULLIS_NO_CONSOLE: "0" }, config: JSON.stringify(config) });
+  });
+  afterAll(async () => {
+    await gw?.stop();
+    await idp?.close();
+  });
+
+  it("refuses a provider still in use before calling the IdP, then deletes an unused one everywhere", async () => {
+    const a = await registerAt(gw, idp, "std", "On std");
+    const b = await registerAt(gw, idp, "spare", "On spare");
+
+    const inUse = await gw.api("/api/providers/std", { method: "DELETE" });
+    expect(inUse.status).toBe(409);
+    expect(await idp.hasClient(a.upstreamClientId)).toBe(true);
+    expect((await gw.api("/api/servers/spare-tools", { method: "DELETE" })).status).toBe(204);
+    expect((await gw.api("/api/providers/spare?upstream=maybe", { method: "DELETE" })).status).toBe(400);
+    expect(await idp.hasClient(b.upstreamClientId)).toBe(true);
+
+    const r = await gw.api("/api/providers/spare", { method: "DELETE" });
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual({ deleted: "spare", upstream: { deleted: 1, already_gone: 0, none: 0, unmanaged: 0, kept: 0 } });
+    expect(await idp.hasClient(b.upstreamClientId)).toBe(false);
+    expect((await gw.api("/api/providers/spare")).status).toBe(404);
+    expect(await idp.hasClient(a.upstreamClientId)).toBe(true);
+  });
+
+  it("keeps the provider when the IdP is down, and deletes it here only when asked to keep its IdP clients", async () => {
+    expect((await gw.api("/api/servers/tools", { method: "DELETE" })).status).toBe(204);
+    await idp.close();
+    const r = await gw.api("/api/providers/std", { method: "DELETE" });
+    expect(r.status).toBe(502);
+    const err = (await r.json()).error;
+    expect(err.code).toBe("upstream_unavailable");
+    expect(err.message).toMatch(/^provider "std" was not deleted: 1 of its 1 clients registered at the identity provider could not be deleted there\. First error: the identity provider's client "[^"]+" was not deleted: the call to the identity provider failed \(fetch_/);
+    expect((await gw.api("/api/providers/std")).status).toBe(200);
+    expect(((await (await gw.api("/api/providers/std/clients")).json()) as { total: number }).total).toBe(1);
+
+    const kept = await gw.api("/api/providers/std?upstream=keep", { method: "DELETE" });
+    expect(kept.status).toBe(200);
+    expect(await kept.json()).toEqual({ deleted: "std", upstream: { deleted: 0, already_gone: 0, none: 0, unmanaged: 0, kept: 1 } });
+    expect((await gw.api("/api/providers/std")).status).toBe(404);
   });
 });

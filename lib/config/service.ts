@@ -50,10 +50,20 @@ export async function saveEntity(deps: ConfigDeps, entity: Entity, input: unknow
   return getEntity(deps, entity, value.name);
 }
 
-export async function deleteEntity(deps: ConfigDeps, entity: Entity, name: string, actor: string) {
+/**
+ * `before` runs once the delete is known to be valid (a dry run), before it is applied: for work outside
+ * the database, such as deleting a provider's clients at its IdP, that must not happen for a delete that
+ * would be refused. If it throws, nothing is deleted.
+ */
+export async function deleteEntity(deps: ConfigDeps, entity: Entity, name: string, actor: string, opts: { before?: () => Promise<void> } = {}) {
   const op = entity === "provider" ? ("delete-provider" as const) : ("delete-server" as const);
+  const changes = [{ op, name, at: [] }];
   try {
-    return await write(deps, () => deps.repos.config.applyChanges([{ op, name, at: [] }], actor, `${entity}.delete`));
+    if (opts.before) {
+      await deps.repos.config.applyChanges(changes, actor, `${entity}.delete`, { dryRun: true });
+      await opts.before();
+    }
+    return await write(deps, () => deps.repos.config.applyChanges(changes, actor, `${entity}.delete`));
   } catch (e) {
     // "Still used by server x" is a conflict with other resources, not a bad request.
     if (isAppError(e) && e.code === "validation_failed") throw new AppError("conflict", e.fields?.[0]?.message ?? e.message, { fields: e.fields });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isAppError } from "../errors";
-import { deleteFacadeClient, keepUpstreamParam, listFacadeClients, type ClientAdminDeps } from "./clients-admin";
+import { deleteFacadeClient, deleteProviderClientsUpstream, keepUpstreamParam, listFacadeClients, type ClientAdminDeps } from "./clients-admin";
 import { createMemoryOAuthStore, type OAuthClientRecord } from "./store";
 import { UpstreamDeleteError, type UpstreamDeleteResult, type UpstreamRegistration } from "./upstream-registration";
 
@@ -125,5 +125,59 @@ describe("facade clients admin", () => {
     expect(keepUpstreamParam("delete")).toBe(false);
     expect(keepUpstreamParam("keep")).toBe(true);
     expect(() => keepUpstreamParam("yes")).toThrow('upstream must be "delete" or "keep", not "yes"');
+  });
+});
+
+describe("a provider's clients before the provider is deleted", () => {
+  /** Provider "std" with three clients the gateway registered at the IdP, one on the provider's own client, one without. */
+  async function provider(idp: FakeIdp) {
+    const deps = await setup(idp);
+    for (const n of [3, 4]) {
+      await deps.store.createClient(record(`managed-${n}`, "std", { upstreamClientId: `up-${n}`, upstreamRegistration: { uri: `https://idp.example/reg/up-${n}`, tokenEnc: `enc:rat-${n}` } }));
+    }
+    await deps.store.createClient(record("on-own-client", "std"));
+    await deps.store.createClient(record("unmanaged", "std", { upstreamClientId: "up-9" }));
+    return deps;
+  }
+  const remaining = async (deps: ClientAdminDeps) => (await deps.store.listClients("std", 100)).map((c) => c.clientId).sort();
+
+  it("deletes every registered upstream client at the IdP, and those clients here", async () => {
+    const idp: FakeIdp = { answer: async () => "deleted", calls: [] };
+    const deps = await provider(idp);
+    expect(await deleteProviderClientsUpstream(deps, "std", { actor: "test" })).toEqual({ deleted: 3, already_gone: 0, none: 1, unmanaged: 1, kept: 0 });
+    expect(idp.calls.map((c) => c.uri).sort()).toEqual(["https://idp.example/reg/up-2", "https://idp.example/reg/up-3", "https://idp.example/reg/up-4"]);
+    expect(idp.calls.map((c) => c.token).sort()).toEqual(["rat-2", "rat-3", "rat-4"]);
+    // The rest go with the provider itself.
+    expect(await remaining(deps)).toEqual(["on-own-client", "unmanaged"]);
+    expect(await listFacadeClients(deps, "kc")).toMatchObject({ total: 2 });
+  });
+
+  it("throws when the IdP fails for some, keeping those (and so the provider) and saying how many", async () => {
+    const idp: FakeIdp = {
+      calls: [],
+      answer: async () => {
+        if (idp.calls.at(-1)!.uri.endsWith("up-3")) throw new UpstreamDeleteError("the identity provider answered HTTP 503", true);
+        return "deleted";
+      },
+    };
+    const deps = await provider(idp);
+    expect(await code(deleteProviderClientsUpstream(deps, "std", { actor: "test" }))).toBe(
+      'upstream_unavailable: provider "std" was not deleted: 1 of its 3 clients registered at the identity provider could not be deleted there (the other 2 were deleted, there and here). ' +
+        'First error: the identity provider\'s client "up-3" was not deleted: the identity provider answered HTTP 503. ' +
+        "Retry, or delete the provider with its IdP clients kept (upstream=keep) and remove them at the IdP yourself.",
+    );
+    expect(await remaining(deps)).toEqual(["managed-3", "on-own-client", "unmanaged"]);
+  });
+
+  it("calls nothing with keepUpstream, and counts what stays at the IdP", async () => {
+    const idp: FakeIdp = { answer: async () => "deleted", calls: [] };
+    const deps = await provider(idp);
+    expect(await deleteProviderClientsUpstream(deps, "std", { actor: "test", keepUpstream: true })).toEqual({ deleted: 0, already_gone: 0, none: 1, unmanaged: 0, kept: 4 });
+    expect(idp.calls).toEqual([]);
+    expect(await remaining(deps)).toHaveLength(5);
+  });
+
+  it("refuses an unknown provider", async () => {
+    expect(await code(deleteProviderClientsUpstream(await setup(), "nope", { actor: "test" }))).toBe('not_found: provider "nope" does not exist');
   });
 });

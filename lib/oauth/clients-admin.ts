@@ -7,12 +7,14 @@
  * Deleting a client whose upstream client the gateway registered at the IdP
  * deletes that one too (RFC 7592), first: if the IdP refuses or cannot be
  * reached, nothing is deleted and the error says so, unless the admin asks to
- * keep the upstream client.
+ * keep the upstream client. Deleting a provider does the same for all of its
+ * clients before the provider goes.
  */
 import { createOAuthRepo } from "../db/oauth-repo";
 import { AppError } from "../errors";
 import type { Logger } from "../log";
 import type { Runtime } from "../runtime/types";
+import { DEFAULT_LIMITS } from "./context";
 import type { OAuthClientRecord, OAuthStore } from "./store";
 import { deleteUpstreamRegistration, UpstreamDeleteError, type UpstreamDeleteResult, type UpstreamRegistration } from "./upstream-registration";
 
@@ -81,6 +83,60 @@ export async function deleteFacadeClient(
   const audit = { actor: opts.actor, upstream: { status: upstream.status, ...(upstream.clientId ? { clientId: upstream.clientId } : {}) } };
   if (!(await deps.store.deleteClient(provider, clientId, audit))) throw notFound();
   return { deleted: clientId, upstream };
+}
+
+/** What DELETE /api/providers/<p> did at the IdP, in client counts (see UpstreamCleanup for each status). */
+export type ProviderClientsCleanup = Record<UpstreamCleanup["status"], number>;
+
+/** IdP calls in flight at once while a provider's clients are cleaned up: quick for hundreds, gentle on the IdP. */
+const CLEANUP_CONCURRENCY = 8;
+
+/**
+ * Before a provider is deleted: each of its clients whose upstream client the gateway registered is deleted
+ * at the IdP and then here, CLEANUP_CONCURRENCY at a time. A client whose IdP delete fails stays, and the
+ * call throws `upstream_unavailable` saying how many and why, so the caller keeps the provider; the
+ * clients already deleted stay deleted (their IdP clients are gone, so they could no longer sign in anyway).
+ * The other clients go with the provider. With keepUpstream nothing is called.
+ */
+export async function deleteProviderClientsUpstream(
+  deps: ClientAdminDeps,
+  provider: string,
+  opts: { actor: string; keepUpstream?: boolean },
+): Promise<ProviderClientsCleanup> {
+  assertProvider(deps, provider);
+  const counts: ProviderClientsCleanup = { none: 0, deleted: 0, already_gone: 0, kept: 0, unmanaged: 0 };
+  const clients = await deps.store.listClients(provider, DEFAULT_LIMITS.maxClientsPerProvider);
+  const managed: OAuthClientRecord[] = [];
+  for (const c of clients) {
+    if (c.upstreamRegistration && !opts.keepUpstream) managed.push(c);
+    else counts[c.upstreamClientId ? (opts.keepUpstream ? "kept" : "unmanaged") : "none"]++;
+  }
+  const failures: AppError[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < managed.length) {
+      const c = managed[next++];
+      try {
+        const r = await cleanUpUpstream(deps, c, false);
+        counts[r.status]++;
+        await deps.store.deleteClient(provider, c.clientId, { actor: opts.actor, upstream: { status: r.status, clientId: r.clientId } });
+      } catch (e) {
+        if (!(e instanceof AppError) || e.code !== "upstream_unavailable") throw e;
+        failures.push(e);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CLEANUP_CONCURRENCY, managed.length) }, worker));
+  if (failures.length > 0) {
+    const done = counts.deleted + counts.already_gone;
+    throw new AppError(
+      "upstream_unavailable",
+      `provider "${provider}" was not deleted: ${failures.length} of its ${managed.length} clients registered at the identity provider could not be deleted there` +
+        `${done ? ` (the other ${done} were deleted, there and here)` : ""}. First error: ${failures[0].message.replace(/\. Nothing was deleted;.*$/, "")}. ` +
+        `Retry, or delete the provider with its IdP clients kept (upstream=keep) and remove them at the IdP yourself.`,
+    );
+  }
+  return counts;
 }
 
 /** The DELETE's `upstream` query parameter: `delete` (the default) or `keep`. */

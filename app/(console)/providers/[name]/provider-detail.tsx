@@ -3,7 +3,7 @@ import { useRouter, useSearchParams } from "next/navigation";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ProviderView } from "@/lib/config/model";
 import type { DiscoveryReport } from "@/lib/providers/discover-report";
-import { api, errorMessage } from "@/lib/console/api";
+import { api, errorMessage, isApiError } from "@/lib/console/api";
 import { Alert, Badge, Button, Card, ConfirmDelete, Dot, ErrorState, Loading, PageHeader } from "@/components/ui";
 import { ProviderForm } from "../provider-form";
 import { FacadeClients } from "./facade-clients";
@@ -15,12 +15,14 @@ export function ProviderDetail({ name }: { name: string }) {
   const provider = useQuery({ queryKey: ["provider", name], queryFn: () => api<ProviderView>(`/api/providers/${encodeURIComponent(name)}`) });
   const discover = useMutation({ mutationFn: () => api<DiscoveryReport>(`/api/discover/${encodeURIComponent(name)}`, { method: "POST" }) });
   const del = useMutation({
-    mutationFn: () => api(`/api/providers/${encodeURIComponent(name)}`, { method: "DELETE" }),
+    mutationFn: (upstream: "delete" | "keep") => api(`/api/providers/${encodeURIComponent(name)}?upstream=${upstream}`, { method: "DELETE" }),
     onSuccess: () => {
       qc.invalidateQueries({ queryKey: ["providers"] });
       router.push("/providers");
     },
   });
+  // The IdP could not delete some of its clients: the provider stays; offer to delete it here only.
+  const idpFailed = isApiError(del.error) && del.error.code === "upstream_unavailable";
 
   if (provider.isPending) return <Loading />;
   if (provider.isError) return <ErrorState error={provider.error} retry={() => provider.refetch()} />;
@@ -35,7 +37,15 @@ export function ProviderDetail({ name }: { name: string }) {
             <Button variant="primary" busy={discover.isPending} onClick={() => discover.mutate()}>
               Discover
             </Button>
-            <ConfirmDelete what="provider" name={name} busy={del.isPending} error={del.error ? errorMessage(del.error) : undefined} onConfirm={() => del.mutate()} />
+            <ConfirmDelete
+              what="provider"
+              name={name}
+              busy={del.isPending}
+              error={del.error ? errorMessage(del.error) : undefined}
+              onConfirm={() => del.mutate("delete")}
+              detail="Its registered clients are deleted too, and so are the clients the gateway registered for them at the identity provider, there first."
+              alternative={idpFailed ? { label: "Delete here only", onClick: () => del.mutate("keep") } : undefined}
+            />
           </>
         }
       />

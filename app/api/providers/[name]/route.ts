@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { deleteEntity, getEntity, saveEntity } from "@/lib/config/service";
+import { clientAdminDeps, deleteProviderClientsUpstream, keepUpstreamParam, type ProviderClientsCleanup } from "@/lib/oauth/clients-admin";
 import { actorOf, apiHandler, getRuntime, param, readJson } from "../../_lib/handler";
 
 export const dynamic = "force-dynamic";
@@ -11,7 +12,20 @@ export const PUT = apiHandler(async (req, p) =>
   saveEntity(getRuntime(), "provider", await readJson(req, z.unknown(), "provider"), { actor: actorOf(req), name: param(p, "name") }),
 );
 
+/**
+ * Deletes the provider with its facade clients. The upstream clients the gateway registered for them at
+ * the IdP are deleted there first, unless `?upstream=keep`; if the IdP fails, the provider stays (502).
+ */
 export const DELETE = apiHandler(async (req, p) => {
-  await deleteEntity(getRuntime(), "provider", param(p, "name"), actorOf(req));
-  return null;
+  const name = param(p, "name");
+  const actor = actorOf(req);
+  const keepUpstream = keepUpstreamParam(new URL(req.url).searchParams.get("upstream"));
+  const runtime = getRuntime();
+  let upstream: ProviderClientsCleanup | undefined;
+  await deleteEntity(runtime, "provider", name, actor, {
+    before: async () => {
+      upstream = await deleteProviderClientsUpstream(clientAdminDeps(runtime), name, { actor, keepUpstream });
+    },
+  });
+  return { deleted: name, upstream };
 });

@@ -152,7 +152,7 @@ describe("a provider's clients before the provider is deleted", () => {
     expect(await listFacadeClients(deps, "kc")).toMatchObject({ total: 2 });
   });
 
-  it("throws when the IdP fails for some, keeping those (and so the provider) and saying how many", async () => {
+  it("stops at the first IdP failure, keeping the rest (and so the provider), and says what happened", async () => {
     const idp: FakeIdp = {
       calls: [],
       answer: async () => {
@@ -162,11 +162,63 @@ describe("a provider's clients before the provider is deleted", () => {
     };
     const deps = await provider(idp);
     expect(await code(deleteProviderClientsUpstream(deps, "std", { actor: "test" }))).toBe(
-      'upstream_unavailable: provider "std" was not deleted: 1 of its 3 clients registered at the identity provider could not be deleted there (the other 2 were deleted, there and here). ' +
-        'First error: the identity provider\'s client "up-3" was not deleted: the identity provider answered HTTP 503. ' +
+      'upstream_unavailable: provider "std" was not deleted: the identity provider\'s client "up-3" could not be deleted there: the identity provider answered HTTP 503. ' +
+        "2 of its clients were deleted before that, here and at the identity provider; 3 remain with the provider. " +
         "Retry, or delete the provider with its IdP clients kept (upstream=keep) and remove them at the IdP yourself.",
     );
     expect(await remaining(deps)).toEqual(["managed-3", "on-own-client", "unmanaged"]);
+  });
+
+  it("does not suggest a retry when the IdP refused for good", async () => {
+    const deps = await provider({ answer: async () => Promise.reject(new UpstreamDeleteError("the identity provider refused (HTTP 403)", false)), calls: [] });
+    const msg = await code(deleteProviderClientsUpstream(deps, "std", { actor: "test" }));
+    expect(msg).toMatch(/could not be deleted there: the identity provider refused \(HTTP 403\)\. 5 remain with the provider\. Delete the provider with its IdP clients kept/);
+    expect(await remaining(deps)).toHaveLength(5);
+  });
+
+  it("lets an unexpected error through once the calls in flight have ended, starting no new one", async () => {
+    const idp: FakeIdp = { answer: async () => Promise.reject(new TypeError("bug")), calls: [] };
+    const deps = await provider(idp);
+    await expect(deleteProviderClientsUpstream(deps, "std", { actor: "test" })).rejects.toThrow(TypeError);
+    expect(idp.calls).toHaveLength(3); // all three started together (8 at a time); nothing after the error
+    expect(await remaining(deps)).toHaveLength(5);
+  });
+
+  it("makes at most 8 IdP calls at once", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const idp: FakeIdp = {
+      calls: [],
+      answer: async () => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 5));
+        inFlight--;
+        return "deleted";
+      },
+    };
+    const deps = await setup(idp);
+    for (let i = 0; i < 30; i++) {
+      await deps.store.createClient(record(`bulk-${i}`, "std", { upstreamClientId: `b-${i}`, upstreamRegistration: { uri: `https://idp.example/reg/b-${i}`, tokenEnc: `enc:t-${i}` } }));
+    }
+    expect(await deleteProviderClientsUpstream(deps, "std", { actor: "test" })).toMatchObject({ deleted: 31 });
+    expect(most).toBe(8);
+  });
+
+  it("also deletes clients that registered while it ran", async () => {
+    let deps: ClientAdminDeps;
+    const idp: FakeIdp = {
+      calls: [],
+      answer: async () => {
+        if (idp.calls.length === 1) {
+          await deps.store.createClient(record("late", "std", { upstreamClientId: "up-late", upstreamRegistration: { uri: "https://idp.example/reg/up-late", tokenEnc: "enc:rat-late" } }));
+        }
+        return "deleted";
+      },
+    };
+    deps = await provider(idp);
+    expect(await deleteProviderClientsUpstream(deps, "std", { actor: "test" })).toEqual({ deleted: 4, already_gone: 0, none: 1, unmanaged: 1, kept: 0 });
+    expect(idp.calls.map((c) => c.uri)).toContain("https://idp.example/reg/up-late");
+    expect(await remaining(deps)).toEqual(["on-own-client", "unmanaged"]);
   });
 
   it("calls nothing with keepUpstream, and counts what stays at the IdP", async () => {

@@ -90,13 +90,15 @@ export type ProviderClientsCleanup = Record<UpstreamCleanup["status"], number>;
 
 /** IdP calls in flight at once while a provider's clients are cleaned up: quick for hundreds, gentle on the IdP. */
 const CLEANUP_CONCURRENCY = 8;
+/** Clients may register while a cleanup runs; it lists again until none is left, at most this many times. */
+const CLEANUP_PASSES = 3;
 
 /**
  * Before a provider is deleted: each of its clients whose upstream client the gateway registered is deleted
- * at the IdP and then here, CLEANUP_CONCURRENCY at a time. A client whose IdP delete fails stays, and the
- * call throws `upstream_unavailable` saying how many and why, so the caller keeps the provider; the
- * clients already deleted stay deleted (their IdP clients are gone, so they could no longer sign in anyway).
- * The other clients go with the provider. With keepUpstream nothing is called.
+ * at the IdP and then here, CLEANUP_CONCURRENCY at a time, listing again for clients that registered
+ * meanwhile. At the first IdP failure no new call starts and this throws `upstream_unavailable` (the caller
+ * keeps the provider) saying what happened; the clients already deleted stay deleted, since their IdP clients
+ * are gone. The other clients (none to delete at the IdP, or keepUpstream) are counted and go with the provider.
  */
 export async function deleteProviderClientsUpstream(
   deps: ClientAdminDeps,
@@ -104,38 +106,49 @@ export async function deleteProviderClientsUpstream(
   opts: { actor: string; keepUpstream?: boolean },
 ): Promise<ProviderClientsCleanup> {
   assertProvider(deps, provider);
+  const keep = opts.keepUpstream === true;
   const counts: ProviderClientsCleanup = { none: 0, deleted: 0, already_gone: 0, kept: 0, unmanaged: 0 };
-  const clients = await deps.store.listClients(provider, DEFAULT_LIMITS.maxClientsPerProvider);
-  const managed: OAuthClientRecord[] = [];
-  for (const c of clients) {
-    if (c.upstreamRegistration && !opts.keepUpstream) managed.push(c);
-    else counts[c.upstreamClientId ? (opts.keepUpstream ? "kept" : "unmanaged") : "none"]++;
-  }
-  const failures: AppError[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < managed.length) {
-      const c = managed[next++];
-      try {
-        const r = await cleanUpUpstream(deps, c, false);
-        counts[r.status]++;
-        await deps.store.deleteClient(provider, c.clientId, { actor: opts.actor, upstream: { status: r.status, clientId: r.clientId } });
-      } catch (e) {
-        if (!(e instanceof AppError) || e.code !== "upstream_unavailable") throw e;
-        failures.push(e);
-      }
+  const list = () => deps.store.listClients(provider, DEFAULT_LIMITS.maxClientsPerProvider);
+  let failure: UpstreamCleanupError | undefined;
+  let unexpected: unknown;
+
+  let clients = await list();
+  for (let pass = 1; ; pass++) {
+    const managed = keep ? [] : clients.filter((c) => c.upstreamRegistration);
+    if (managed.length === 0) break;
+    if (pass > CLEANUP_PASSES) {
+      throw new AppError("conflict", `provider "${provider}" was not deleted: clients kept registering at its facade while their IdP clients were being deleted; retry`);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(CLEANUP_CONCURRENCY, managed.length) }, worker));
-  if (failures.length > 0) {
-    const done = counts.deleted + counts.already_gone;
-    throw new AppError(
-      "upstream_unavailable",
-      `provider "${provider}" was not deleted: ${failures.length} of its ${managed.length} clients registered at the identity provider could not be deleted there` +
-        `${done ? ` (the other ${done} were deleted, there and here)` : ""}. First error: ${failures[0].message.replace(/\. Nothing was deleted;.*$/, "")}. ` +
-        `Retry, or delete the provider with its IdP clients kept (upstream=keep) and remove them at the IdP yourself.`,
-    );
+    let next = 0;
+    const worker = async () => {
+      while (next < managed.length && !failure && unexpected === undefined) {
+        const c = managed[next++];
+        try {
+          const r = await cleanUpUpstream(deps, c, false);
+          counts[r.status]++;
+          await deps.store.deleteClient(provider, c.clientId, { actor: opts.actor, upstream: { status: r.status, clientId: r.clientId } });
+        } catch (e) {
+          if (e instanceof UpstreamCleanupError) failure ??= e;
+          else unexpected ??= e;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CLEANUP_CONCURRENCY, managed.length) }, worker));
+    if (unexpected !== undefined) throw unexpected;
+    if (failure) {
+      const done = counts.deleted + counts.already_gone;
+      const left = (await list()).length;
+      throw new AppError(
+        "upstream_unavailable",
+        `provider "${provider}" was not deleted: the identity provider's client "${failure.upstreamClientId}" could not be deleted there: ${failure.reason}. ` +
+          `${done ? `${done} of its clients were deleted before that, here and at the identity provider; ` : ""}${left} remain with the provider. ` +
+          `${failure.retryable ? "Retry, or delete" : "Delete"} the provider with its IdP clients kept (upstream=keep) and remove them at the IdP yourself.`,
+      );
+    }
+    clients = await list();
   }
+  // What remains goes with the provider; count it by what becomes of its IdP client (no IdP call is made).
+  for (const c of clients) counts[(await cleanUpUpstream(deps, c, keep)).status]++;
   return counts;
 }
 
@@ -146,7 +159,21 @@ export function keepUpstreamParam(value: string | null): boolean {
   throw new AppError("bad_request", `upstream must be "delete" or "keep", not "${value.slice(0, 40)}"`);
 }
 
-/** Deletes the upstream client at the IdP when the gateway can and should; throws (nothing deleted yet) when the IdP fails. */
+/** The IdP did not delete a client's upstream client: which, why, and whether a retry can help. Nothing was deleted. */
+export class UpstreamCleanupError extends AppError {
+  constructor(
+    readonly upstreamClientId: string,
+    readonly reason: string,
+    readonly retryable: boolean,
+  ) {
+    super(
+      "upstream_unavailable",
+      `the identity provider's client "${upstreamClientId}" was not deleted: ${reason}. Nothing was deleted; ${retryable ? "retry, or " : ""}delete the client here only (keep it at the IdP) and remove it there yourself`,
+    );
+  }
+}
+
+/** Deletes the upstream client at the IdP when the gateway can and should; throws UpstreamCleanupError (nothing deleted yet) when the IdP fails. */
 async function cleanUpUpstream(deps: ClientAdminDeps, c: OAuthClientRecord, keep: boolean): Promise<UpstreamCleanup> {
   const id = c.upstreamClientId;
   if (!id) return { status: "none", message: "The client used the provider's own upstream client: nothing to delete at the identity provider." };
@@ -160,10 +187,7 @@ async function cleanUpUpstream(deps: ClientAdminDeps, c: OAuthClientRecord, keep
   }
   const failed = (why: string, retryable: boolean) => {
     deps.logger?.warn({ provider: c.providerName, clientId: c.clientId, upstreamClientId: id, reason: why }, "upstream client not deleted at the IdP");
-    return new AppError(
-      "upstream_unavailable",
-      `the identity provider's client "${id}" was not deleted: ${why}. Nothing was deleted; ${retryable ? "retry, or " : ""}delete the client here only (keep it at the IdP) and remove it there yourself`,
-    );
+    return new UpstreamCleanupError(id, why, retryable);
   };
   let token: string;
   try {

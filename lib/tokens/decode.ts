@@ -9,6 +9,8 @@ import type { JsonValue } from "./types";
 export const MAX_TOKEN_LENGTH = 16 * 1024;
 
 const B64URL = /^[A-Za-z0-9_-]+$/;
+// Strict: a header or payload that is not valid UTF-8 is malformed, not decoded lossily (as jose does).
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 export type Decoded = { header: Record<string, JsonValue>; claims: Record<string, JsonValue> };
 export type DecodeResult =
@@ -36,6 +38,12 @@ export function decodeJws(token: string): DecodeResult {
   if (!B64URL.test(h) || !B64URL.test(p) || (s !== "" && !B64URL.test(s))) {
     return { ok: false, kind: "malformed", reason: "a part is not base64url" };
   }
+  // Base64 decoders ignore a stray last character or nonzero trailing bits, so one signature has several
+  // spellings that all verify. Only the canonical one is accepted: each token has one fingerprint and one
+  // verdict-cache entry, and a holder cannot mint variants of it.
+  if (s !== "" && Buffer.from(s, "base64url").toString("base64url") !== s) {
+    return { ok: false, kind: "malformed", reason: "the signature is not canonical base64url" };
+  }
   const header = parseSegment(h);
   if (!header) return { ok: false, kind: "malformed", reason: "the header is not a JSON object" };
   const claims = parseSegment(p);
@@ -45,7 +53,7 @@ export function decodeJws(token: string): DecodeResult {
 
 function parseSegment(segment: string): Record<string, JsonValue> | null {
   try {
-    const v: unknown = JSON.parse(Buffer.from(segment, "base64url").toString("utf8"));
+    const v: unknown = JSON.parse(UTF8.decode(Buffer.from(segment, "base64url")));
     return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, JsonValue>) : null;
   } catch {
     return null;

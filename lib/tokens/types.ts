@@ -75,6 +75,7 @@ export const checkCodes = [
   "alg_hmac",
   "header_jwk_embedded",
   "header_jku_x5u",
+  "header_crit",
   "kid_missing",
   "jwks_unavailable",
   "key_not_found",

@@ -3,6 +3,15 @@ import { applyFixPatch } from "./fix";
 import { baseClaims, b64, CLIENT_ID, craft, fixture, ISSUER, makeKey, NOW_S, RESOURCE, sign, type TestKey } from "./test-kit";
 import { checkIds, type Diagnosis } from "./types";
 import { verifyAccessToken } from "./verify";
+import { exportJWK, generateKeyPair } from "jose";
+import { createPrivateKey, sign as nodeSign } from "node:crypto";
+
+/** Signs with node:crypto, for headers jose will not produce (crit, invalid UTF-8). `header`: an object, or its base64url. */
+async function signRaw(key: TestKey, header: Record<string, unknown> | string): Promise<string> {
+  const input = `${typeof header === "string" ? header : b64(header)}.${b64(baseClaims())}`;
+  const pk = createPrivateKey({ key: (await exportJWK(key.privateKey)) as import("node:crypto").JsonWebKey, format: "jwk" });
+  return `${input}.${nodeSign("sha256", Buffer.from(input), pk).toString("base64url")}`;
+}
 
 let rs: TestKey, es: TestKey, ed: TestKey, ps: TestKey, other: TestKey;
 
@@ -178,6 +187,45 @@ describe("verifyAccessToken: keys and signatures", () => {
     const [h, , s] = (await sign(rs)).split(".");
     const d = await verifyAccessToken(`${h}.${b64(baseClaims({ sub: "admin" }))}.${s}`, f.target);
     expect(d.failed?.code).toBe("signature_invalid");
+  });
+
+  it("accepts one spelling of a signature only: a stray character or trailing bits are malformed", async () => {
+    // A 132-byte ES512 signature is 176 base64url characters, a multiple of 4: a lenient decoder drops a 177th.
+    const es512 = await (async () => {
+      const { privateKey, publicKey } = await generateKeyPair("ES512", { extractable: true });
+      return { alg: "ES512", kid: "es512", privateKey, jwk: { ...(await exportJWK(publicKey)), kid: "es512", alg: "ES512", use: "sig" } };
+    })();
+    const f = fixture([rs, es512]);
+    const good = await sign(es512);
+    expect((await verifyAccessToken(good, f.target)).verdict).toBe("accept");
+    for (const extra of ["A", "B", "_"]) {
+      const d = await verifyAccessToken(good + extra, f.target);
+      expect(d.failed, extra).toMatchObject({ id: "format", code: "token_malformed", message: "the token is not a valid JWT: the signature is not canonical base64url" });
+    }
+    // RS256 with 2048-bit keys: 342 characters, the last one carrying 2 unused bits.
+    const rsToken = await sign(rs);
+    const last = rsToken.at(-1)!;
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const sibling = alphabet[alphabet.indexOf(last) ^ 1];
+    const d = await verifyAccessToken(rsToken.slice(0, -1) + sibling, f.target);
+    expect(d.failed).toMatchObject({ id: "format", code: "token_malformed" });
+  });
+
+  it("refuses any crit header, whatever its value, without looking up a key", async () => {
+    const f = fixture([rs]);
+    for (const crit of [null, 0, "", ["exp"], ["x-custom"]]) {
+      const d = await verifyAccessToken(await signRaw(rs, { alg: "RS256", kid: "rs-1", crit, "x-custom": 1 }), f.target);
+      expect(d.failed, JSON.stringify(crit)).toMatchObject({ id: "header_keys", code: "header_crit" });
+      expect(check(d, "key").status).toBe("skip");
+    }
+    expect(f.fetches()).toBe(0);
+  });
+
+  it("refuses a header that is not valid UTF-8", async () => {
+    const f = fixture([rs]);
+    const header = Buffer.concat([Buffer.from('{"alg":"RS256","kid":"rs-1","x":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]).toString("base64url");
+    const d = await verifyAccessToken(await signRaw(rs, header), f.target);
+    expect(d.failed).toMatchObject({ id: "format", code: "token_malformed" });
   });
 
   it("reports a kid whose key type cannot verify the alg", async () => {

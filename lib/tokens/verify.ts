@@ -118,6 +118,7 @@ const DESCRIPTIONS: Partial<Record<CheckCode, string>> = {
   alg_hmac: "HMAC-signed tokens are not accepted",
   header_jwk_embedded: "Tokens with embedded keys are not accepted",
   header_jku_x5u: "Tokens with key URLs are not accepted",
+  header_crit: "Tokens with critical header extensions are not accepted",
   jwks_unavailable: "The signing keys of the issuer are unavailable",
   key_not_found: "The token signing key is unknown",
   signature_invalid: "The token signature is invalid",

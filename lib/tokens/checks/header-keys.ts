@@ -2,6 +2,8 @@
  * Step 2b — the header must not carry or point at its own key. `jwk`/`x5c`
  * (embedded) and `jku`/`x5u` (remote) would let the token choose the key that
  * verifies it; they are refused outright and NEVER fetched or imported.
+ * A `crit` header (any value) is refused too: it names extensions the recipient
+ * must understand, and the gateway understands none (RFC 7515 §4.1.11).
  */
 import type { Check } from "../types";
 import { fail, pass, type CheckContext } from "./context";
@@ -28,5 +30,13 @@ export function checkHeaderKeys(ctx: CheckContext): Check {
       hint,
     });
   }
-  return pass("header_keys", "no embedded or remote key references");
+  if ("crit" in h) {
+    ctx.headerRejected = true;
+    return fail("header_keys", "header_crit", "the header lists critical extensions (crit), which the gateway does not support", {
+      expected: "no crit header",
+      actual: h.crit ?? null,
+      hint: "Access tokens from IdPs carry no critical header extensions; have the IdP issue plain JWT access tokens (RFC 9068).",
+    });
+  }
+  return pass("header_keys", "no embedded or remote key references, no critical extensions");
 }

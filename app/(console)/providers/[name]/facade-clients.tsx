@@ -7,9 +7,12 @@ import { Badge, Card, ConfirmDelete, ErrorState, Loading } from "@/components/ui
 
 type ClientList = { clients: FacadeClientView[]; total: number };
 
+/** The query holding a provider's client list (the provider page refreshes it after a failed provider delete). */
+export const facadeClientsKey = (provider: string) => ["provider-clients", provider];
+
 /** Clients that registered at this provider's facade (DCR), with a delete per client. */
 export function FacadeClients({ provider }: { provider: string }) {
-  const key = ["provider-clients", provider];
+  const key = facadeClientsKey(provider);
   const list = useQuery({ queryKey: key, queryFn: () => api<ClientList>(`/api/providers/${encodeURIComponent(provider)}/clients`) });
   const count = list.data ? `${list.data.total} registered` : undefined;
   // What the last delete did at the IdP: the row is gone, so the card says it.

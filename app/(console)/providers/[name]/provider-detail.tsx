@@ -6,7 +6,7 @@ import type { DiscoveryReport } from "@/lib/providers/discover-report";
 import { api, errorMessage, isApiError } from "@/lib/console/api";
 import { Alert, Badge, Button, Card, ConfirmDelete, Dot, ErrorState, Loading, PageHeader } from "@/components/ui";
 import { ProviderForm } from "../provider-form";
-import { FacadeClients } from "./facade-clients";
+import { FacadeClients, facadeClientsKey } from "./facade-clients";
 
 export function ProviderDetail({ name }: { name: string }) {
   const router = useRouter();
@@ -20,6 +20,8 @@ export function ProviderDetail({ name }: { name: string }) {
       qc.invalidateQueries({ queryKey: ["providers"] });
       router.push("/providers");
     },
+    // After an IdP failure some clients may be gone already: show the list as it now is.
+    onError: () => qc.invalidateQueries({ queryKey: facadeClientsKey(name) }),
   });
   // The IdP could not delete some of its clients: the provider stays; offer to delete it here only.
   const idpFailed = isApiError(del.error) && del.error.code === "upstream_unavailable";

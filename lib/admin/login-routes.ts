@@ -13,6 +13,8 @@ import { verifyPassword } from "./passwords";
 import { randomId } from "./tokens";
 import { authenticateAdmin, clearSessionCookie, originAllowed, sessionCookie, sessionIdFrom, SESSION_TTL_MS } from "./auth";
 import { createRateLimiter } from "./rate-limit";
+import { clientAddress } from "../urls/client-address";
+import type { TrustedProxies } from "../urls/trusted-proxies";
 
 export const loginSchema = z.strictObject({
   username: z.string().trim().min(1).max(100).default(ADMIN_USERNAME),
@@ -22,6 +24,8 @@ export const loginSchema = z.strictObject({
 export type LoginRouteDeps = {
   admin: AdminRepo;
   adminToken?: string;
+  /** Peers whose X-Forwarded-For names the client (the sign-in rate limit is per client). */
+  trustedProxies: TrustedProxies;
   /** Origins the console is served from for this request (CSRF check). */
   expectedOrigins: (req: IncomingMessage) => string[];
   secureCookies: (req: IncomingMessage) => boolean;
@@ -38,7 +42,7 @@ export function createLoginRoutes(deps: LoginRouteDeps) {
         throw new AppError("bad_origin", "cross-origin request refused");
       }
       if (pathname === "/api/auth/login" && method === "POST") {
-        if (!limiter.take(req.socket.remoteAddress ?? "?")) throw new AppError("rate_limited", "too many sign-in attempts; wait a minute");
+        if (!limiter.take(clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], deps.trustedProxies) ?? "?")) throw new AppError("rate_limited", "too many sign-in attempts; wait a minute");
         const body = parseOrThrow(loginSchema, JSON.parse((await readBody(req, 16 * 1024)).toString("utf8") || "{}"), "sign-in");
         const user = await deps.admin.findUser(body.username);
         // Same work and same answer whether the user exists or not.

@@ -1,10 +1,11 @@
 /**
- * POST /oauth/<p>/register (RFC 7591): rate-limited per peer, JSON body capped,
+ * POST /oauth/<p>/register (RFC 7591): rate-limited per client address, JSON body capped,
  * metadata validated (registration.ts), stored; answers 201. Without a
  * pre-registered upstream client the gateway registers one at the IdP too.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readBody } from "../http/respond";
+import { clientAddress } from "../urls/client-address";
 import type { FacadeContext, FacadeDeps } from "./context";
 import { redirectAllowlist } from "./context";
 import { InvalidClientMetadata, InvalidRequest, SlowDown, TemporarilyUnavailable } from "./errors";
@@ -21,7 +22,7 @@ export async function handleRegister(
   deps: FacadeDeps,
   limiter: { take(key: string): boolean },
 ): Promise<void> {
-  if (!limiter.take(req.socket.remoteAddress ?? "unknown")) throw new SlowDown("too many registrations from this address; try again later");
+  if (!limiter.take(clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], deps.trustedProxies) ?? "unknown")) throw new SlowDown("too many registrations from this address; try again later");
   const type = String(req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
   if (type !== "application/json") throw new InvalidRequest("the body must be application/json");
   const raw = await readBody(req, MAX_REGISTRATION_BYTES).catch(() => {

@@ -1,0 +1,40 @@
+/**
+ * The address of the client behind a request, for per-client rate limits. Behind
+ * a load balancer the TCP peer is the balancer: keyed by it, every client would
+ * share one bucket, and one noisy client would lock out everyone else.
+ *
+ * When the peer is in TRUSTED_PROXIES, X-Forwarded-For is read right to left:
+ * each proxy appends the address it received the request from, so the entries
+ * written by trusted proxies can be believed, and the first one that is not a
+ * trusted proxy is the client. Entries further left were written by the client
+ * and are never used. From any other peer the header is ignored.
+ * (`Forwarded: for=` is not read: the proxies we see in practice send both.)
+ */
+import { isIP } from "node:net";
+import { unmapV4, type TrustedProxies } from "./trusted-proxies";
+
+export function clientAddress(peer: string | undefined, xff: string | string[] | undefined, trusted: TrustedProxies): string | undefined {
+  if (peer === undefined || xff === undefined || !trusted.matches(peer)) return peer;
+  const chain = (Array.isArray(xff) ? xff.join(",") : xff).split(",");
+  let nearest = peer;
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const a = plainAddress(chain[i]);
+    // A hop our proxies would not write: stop at the last one we can vouch for.
+    if (a === undefined) return nearest;
+    if (!trusted.matches(a)) return a;
+    nearest = a;
+  }
+  return nearest; // every hop is a trusted proxy: the request started at the leftmost one
+}
+
+/** `1.2.3.4`, `1.2.3.4:5678`, `::1`, `[::1]:5678`, `::ffff:1.2.3.4` → the IP; anything else → undefined. */
+function plainAddress(entry: string): string | undefined {
+  let s = entry.trim();
+  if (s.startsWith("[")) {
+    const end = s.indexOf("]");
+    s = end < 0 ? "" : s.slice(1, end);
+  } else if (s.indexOf(":") > 0 && s.indexOf(":") === s.lastIndexOf(":")) {
+    s = s.slice(0, s.indexOf(":")); // IPv4 with a port
+  }
+  return isIP(s) ? unmapV4(s) : undefined;
+}

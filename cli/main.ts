@@ -11,6 +11,7 @@ import { openDatabase } from "../lib/runtime/create-runtime";
 import { parseDatabaseUrl, redactDatabaseUrl } from "../lib/db/url";
 import { migrate } from "../lib/db/migrate";
 import { applyConfigText, exportConfigText } from "../lib/config/apply";
+import { cleanUpBeforeProviderDeletes, clientAdminDeps } from "../lib/oauth/clients-admin";
 import { runInspect, runDiscover } from "./runtime-commands";
 
 const out = (s: string) => process.stdout.write(s.endsWith("\n") ? s : s + "\n");
@@ -43,11 +44,17 @@ export function buildProgram() {
     .requiredOption("-f, --file <file>", "YAML file, or - for standard input")
     .option("--prune", "delete providers and servers that are not in the file")
     .option("--dry-run", "validate against the database and report what would change, without applying")
-    .action(async (opts: { file: string; prune?: boolean; dryRun?: boolean }) => {
+    .option("--keep-upstream", "with --prune: leave the upstream clients of deleted providers' clients at the IdP (by default they are deleted there first)")
+    .action(async (opts: { file: string; prune?: boolean; dryRun?: boolean; keepUpstream?: boolean }) => {
       const env = parseEnv();
       const store = await openDatabase(env);
       try {
-        const s = await applyConfigText(store.config, readInput(opts.file), { prune: opts.prune, dryRun: opts.dryRun, actor: "cli" });
+        const s = await applyConfigText(store.config, readInput(opts.file), {
+          prune: opts.prune,
+          dryRun: opts.dryRun,
+          actor: "cli",
+          beforeDeletingProviders: cleanUpBeforeProviderDeletes(clientAdminDeps({ db: store.db, secrets: store.secrets, env }), { actor: "cli", keepUpstream: opts.keepUpstream }),
+        });
         const line = (label: string, xs: string[]) => xs.length && out(`${label}: ${xs.join(", ")}`);
         line(opts.dryRun ? "would create" : "created", s.created);
         line(opts.dryRun ? "would update" : "updated", s.updated);

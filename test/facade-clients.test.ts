@@ -129,7 +129,7 @@ describe("deleting a provider deletes its clients' upstream clients at the IdP f
     expect(r.status).toBe(502);
     const err = (await r.json()).error;
     expect(err.code).toBe("upstream_unavailable");
-    expect(err.message).toMatch(/^provider "std" was not deleted: the identity provider's client "[^"]+" could not be deleted there: the call to the identity provider failed \(fetch_\w+\)\. 1 remain with the provider\. Retry, or delete the provider with its IdP clients kept/);
+    expect(err.message).toMatch(/^provider "std" was not deleted: the identity provider's client "[^"]+" could not be deleted there: the call to the identity provider failed \(fetch_\w+\)\. 1 client remains with the provider\. Retry, or delete the provider keeping its IdP clients \(API: \?upstream=keep; apply: --keep-upstream\)/);
     expect((await gw.api("/api/providers/std")).status).toBe(200);
     expect(((await (await gw.api("/api/providers/std/clients")).json()) as { total: number }).total).toBe(1);
 
@@ -137,5 +137,43 @@ describe("deleting a provider deletes its clients' upstream clients at the IdP f
     expect(kept.status).toBe(200);
     expect(await kept.json()).toEqual({ deleted: "std", upstream: { deleted: 0, already_gone: 0, none: 0, unmanaged: 0, kept: 1 } });
     expect((await gw.api("/api/providers/std")).status).toBe(404);
+  });
+});
+
+describe("apply --prune deletes removed providers' clients at the IdP first", () => {
+  let idp: Idp;
+  let gw: Gateway;
+  let config: { providers: Array<Record<string, unknown>>; servers: Array<Record<string, unknown>> };
+
+  beforeAll(async () => {
+    const upstream = await startMcpServer();
+    idp = await startIdp({ shape: "standard" });
+    config = JSON.parse(facadeConfig({ name: "std", kind: "generic", issuer: idp.issuer }, { upstream: upstream.url }));
+    config.providers.push({ ...config.providers[0], name: "spare" });
+    config.servers.push({ ...config.servers[0], name: "spare-tools", oauth: { ...(config.servers[0].oauth as object), provider: "spare" } });
+    gw = await startGateway({ env: { PORTCULLIS_NO_CONSOLE: "0" }, config: JSON.stringify(config) });
+  });
+  afterAll(async () => {
+    await gw?.stop();
+    await idp?.close();
+  });
+
+  it("the CLI deletes them there; the console's import keeps them when asked", async () => {
+    const a = await registerAt(gw, idp, "std", "On std");
+    const b = await registerAt(gw, idp, "spare", "On spare");
+
+    // YAML is a superset of JSON: the file keeps std and its server, so spare and spare-tools are pruned.
+    const onlyStd = JSON.stringify({ providers: [config.providers[0]], servers: [config.servers[0]] });
+    const r = await gw.cli(["apply", "-f", "-", "--prune"], { input: onlyStd });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/deleted: server\/spare-tools, provider\/spare/);
+    expect(await idp.hasClient(b.upstreamClientId)).toBe(false);
+    expect(await idp.hasClient(a.upstreamClientId)).toBe(true);
+
+    const kept = await gw.api("/api/config/import", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ yaml: "providers: []\nservers: []\n", prune: true, keepUpstream: true }) });
+    expect(kept.status).toBe(200);
+    expect((await kept.json()).deleted).toEqual(["server/tools", "provider/std"]);
+    expect(await idp.hasClient(a.upstreamClientId)).toBe(true);
   });
 });

@@ -144,6 +144,31 @@ function suite(name: string, makeUrl: () => Promise<string>) {
       expect((await ctx.repo.listProviders()).map((p) => p.name)).toEqual(["kc"]);
     });
 
+    it("prune runs beforeDeletingProviders once the apply is known valid, and applies nothing if it throws", async () => {
+      const withSpare = `${GOOD.replace("servers:", "  - name: spare\n    issuer: http://127.0.0.1:7080/realms/spare\nservers:")}`;
+      await applyConfigText(ctx.repo, withSpare, { actor: "test" });
+      const calls: string[][] = [];
+      const hook = async (names: string[]) => void calls.push(names);
+      // Nothing to delete, or a dry run: not called.
+      await applyConfigText(ctx.repo, withSpare, { actor: "test", prune: true, beforeDeletingProviders: hook });
+      await applyConfigText(ctx.repo, GOOD, { actor: "test", prune: true, dryRun: true, beforeDeletingProviders: hook });
+      expect(calls).toEqual([]);
+      // A prune that would be refused (kc is used by fetcher): refused before the hook.
+      const withoutProviders = GOOD.replace(/providers:[\s\S]*?servers:/, "servers:");
+      const refused = await applyConfigText(ctx.repo, withoutProviders, { actor: "test", prune: true, beforeDeletingProviders: hook }).catch((e) => e);
+      expect(refused.code).toBe("validation_failed");
+      expect(calls).toEqual([]);
+      // The hook fails (an IdP refused): nothing applied.
+      const failing = async () => {
+        throw new Error("idp down");
+      };
+      await expect(applyConfigText(ctx.repo, GOOD, { actor: "test", prune: true, beforeDeletingProviders: failing })).rejects.toThrow("idp down");
+      expect((await ctx.repo.listProviders()).map((p) => p.name).sort()).toEqual(["kc", "spare"]);
+      const r = await applyConfigText(ctx.repo, GOOD, { actor: "test", prune: true, beforeDeletingProviders: hook });
+      expect(calls).toEqual([["spare"]]);
+      expect(r.deleted).toEqual(["provider/spare"]);
+    });
+
     it("dry run validates against the database and writes nothing", async () => {
       const v = await ctx.repo.version();
       const r = await applyConfigText(ctx.repo, GOOD.replace("Web fetcher", "Renamed"), { actor: "test", dryRun: true });

@@ -12,7 +12,17 @@ import { configFileToChanges, exportYaml, parseConfigFileDetailed } from "./yaml
  * database) and applies it in one transaction; any error → nothing applied, and
  * every error is reported by path.
  */
-export async function applyConfigText(repo: ConfigRepo, text: string, opts: { prune?: boolean; actor: string; dryRun?: boolean }): Promise<ApplySummary> {
+export async function applyConfigText(
+  repo: ConfigRepo,
+  text: string,
+  opts: {
+    prune?: boolean;
+    actor: string;
+    dryRun?: boolean;
+    /** Work outside the database before providers are deleted (their clients at the IdP). Runs after a dry run proved the whole apply valid; if it throws, nothing is applied. */
+    beforeDeletingProviders?: (names: string[]) => Promise<void>;
+  },
+): Promise<ApplySummary> {
   const { file, errors, invalidProviderNames, invalidServerRefs } = parseConfigFileDetailed(text);
   const state = await repo.stateIndex();
   const changes = configFileToChanges(file, {
@@ -27,7 +37,13 @@ export async function applyConfigText(repo: ConfigRepo, text: string, opts: { pr
     .map((r) => ({ path: `servers[${r.index}].oauth.provider`, message: `unknown provider "${r.provider}"` }));
   const all = [...errors, ...refErrors, ...validateChanges(changes, { ...state, providers })];
   if (all.length) throw validationError(sortByPath(all));
-  return repo.applyChanges(changes, opts.actor, opts.prune ? "config.apply.prune" : "config.apply", { dryRun: opts.dryRun });
+  const action = opts.prune ? "config.apply.prune" : "config.apply";
+  const deleting = changes.flatMap((c) => (c.op === "delete-provider" ? [c.name] : []));
+  if (!opts.dryRun && deleting.length > 0 && opts.beforeDeletingProviders) {
+    await repo.applyChanges(changes, opts.actor, action, { dryRun: true });
+    await opts.beforeDeletingProviders(deleting);
+  }
+  return repo.applyChanges(changes, opts.actor, action, { dryRun: opts.dryRun });
 }
 
 const sortByPath = <T extends { path: string }>(xs: T[]) =>

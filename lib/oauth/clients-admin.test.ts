@@ -163,8 +163,8 @@ describe("a provider's clients before the provider is deleted", () => {
     const deps = await provider(idp);
     expect(await code(deleteProviderClientsUpstream(deps, "std", { actor: "test" }))).toBe(
       'upstream_unavailable: provider "std" was not deleted: the identity provider\'s client "up-3" could not be deleted there: the identity provider answered HTTP 503. ' +
-        "2 of its clients were deleted before that, here and at the identity provider; 3 remain with the provider. " +
-        "Retry, or delete the provider with its IdP clients kept (upstream=keep) and remove them at the IdP yourself.",
+        "2 of its clients were deleted before that, here and at the identity provider; 3 clients remain with the provider. " +
+        "Retry, or delete the provider keeping its IdP clients (API: ?upstream=keep; apply: --keep-upstream) and remove them at the IdP yourself.",
     );
     expect(await remaining(deps)).toEqual(["managed-3", "on-own-client", "unmanaged"]);
   });
@@ -172,7 +172,7 @@ describe("a provider's clients before the provider is deleted", () => {
   it("does not suggest a retry when the IdP refused for good", async () => {
     const deps = await provider({ answer: async () => Promise.reject(new UpstreamDeleteError("the identity provider refused (HTTP 403)", false)), calls: [] });
     const msg = await code(deleteProviderClientsUpstream(deps, "std", { actor: "test" }));
-    expect(msg).toMatch(/could not be deleted there: the identity provider refused \(HTTP 403\)\. 5 remain with the provider\. Delete the provider with its IdP clients kept/);
+    expect(msg).toMatch(/could not be deleted there: the identity provider refused \(HTTP 403\)\. 5 clients remain with the provider\. Delete the provider keeping its IdP clients/);
     expect(await remaining(deps)).toHaveLength(5);
   });
 

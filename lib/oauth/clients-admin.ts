@@ -42,14 +42,30 @@ export type ClientAdminDeps = {
   logger?: Pick<Logger, "info" | "warn">;
 };
 
-/** The database-backed store (stateless, like the facade's), the running config snapshot, the IdP calls. */
-export function clientAdminDeps(runtime: Runtime): ClientAdminDeps {
+/**
+ * The database-backed store (stateless, like the facade's), the IdP calls, and which providers exist:
+ * the running config snapshot in the server, or (CLI, no snapshot) every provider the caller already checked.
+ */
+export function clientAdminDeps(
+  src: Pick<Runtime, "db" | "secrets" | "env"> & { logger?: Logger; config?: Runtime["config"] },
+): ClientAdminDeps {
+  const config = src.config;
   return {
-    store: createOAuthRepo(runtime.db),
-    providerExists: (name) => runtime.config.current().providers.has(name),
-    decrypt: (enc) => runtime.secrets.decrypt(enc),
-    deleteUpstream: (reg) => deleteUpstreamRegistration(reg, { env: runtime.env }),
-    logger: runtime.logger,
+    store: createOAuthRepo(src.db),
+    providerExists: (name) => (config ? config.current().providers.has(name) : true),
+    decrypt: (enc) => src.secrets.decrypt(enc),
+    deleteUpstream: (reg) => deleteUpstreamRegistration(reg, { env: src.env }),
+    logger: src.logger,
+  };
+}
+
+/**
+ * For `apply --prune` (CLI and the console's import): before providers are deleted, each one's clients'
+ * upstream clients at the IdP, one provider after the other (see deleteProviderClientsUpstream).
+ */
+export function cleanUpBeforeProviderDeletes(deps: ClientAdminDeps, opts: { actor: string; keepUpstream?: boolean }) {
+  return async (providers: string[]) => {
+    for (const p of providers) await deleteProviderClientsUpstream(deps, p, opts);
   };
 }
 
@@ -141,8 +157,8 @@ export async function deleteProviderClientsUpstream(
       throw new AppError(
         "upstream_unavailable",
         `provider "${provider}" was not deleted: the identity provider's client "${failure.upstreamClientId}" could not be deleted there: ${failure.reason}. ` +
-          `${done ? `${done} of its clients were deleted before that, here and at the identity provider; ` : ""}${left} remain with the provider. ` +
-          `${failure.retryable ? "Retry, or delete" : "Delete"} the provider with its IdP clients kept (upstream=keep) and remove them at the IdP yourself.`,
+          `${done ? `${done} of its clients were deleted before that, here and at the identity provider; ` : ""}${left} ${left === 1 ? "client remains" : "clients remain"} with the provider. ` +
+          `${failure.retryable ? "Retry, or delete" : "Delete"} the provider keeping its IdP clients (API: ?upstream=keep; apply: --keep-upstream) and remove them at the IdP yourself.`,
       );
     }
     clients = await list();

@@ -26,6 +26,19 @@ async function registerAt(gw: Gateway, idp: Idp, provider: string, name: string)
   return { clientId, upstreamClientId: mine.upstreamClientId! };
 }
 
+type Config = { providers: Array<Record<string, unknown>>; servers: Array<Record<string, unknown>> };
+
+/** Two providers on one IdP, std and spare, each used by a server in proxy mode (which is what serves its facade). */
+async function twoProviders(): Promise<{ idp: Idp; gw: Gateway; config: Config }> {
+  const upstream = await startMcpServer();
+  const idp = await startIdp({ shape: "standard" });
+  const config: Config = JSON.parse(facadeConfig({ name: "std", kind: "generic", issuer: idp.issuer }, { upstream: upstream.url }));
+  config.providers.push({ ...config.providers[0], name: "spare" });
+  config.servers.push({ ...config.servers[0], name: "spare-tools", oauth: { ...(config.servers[0].oauth as object), provider: "spare" } });
+  const gw = await startGateway({ env: { PORTCULLIS_NO_CONSOLE: "0" }, config: JSON.stringify(config) });
+  return { idp, gw, config };
+}
+
 describe("facade clients and their upstream clients at the IdP", () => {
   let idp: Idp;
   let gw: Gateway;
@@ -90,13 +103,7 @@ describe("deleting a provider deletes its clients' upstream clients at the IdP f
   let gw: Gateway;
 
   beforeAll(async () => {
-    const upstream = await startMcpServer();
-    idp = await startIdp({ shape: "standard" });
-    // Two providers on the same IdP, each used by a server in proxy mode (which is what serves its facade).
-    const config = JSON.parse(facadeConfig({ name: "std", kind: "generic", issuer: idp.issuer }, { upstream: upstream.url }));
-    config.providers.push({ ...config.providers[0], name: "spare" });
-    config.servers.push({ ...config.servers[0], name: "spare-tools", oauth: { ...config.servers[0].oauth, provider: "spare" } });
-    gw = await startGateway({ env: { PORTCULLIS_NO_CONSOLE: "0" }, config: JSON.stringify(config) });
+    ({ idp, gw } = await twoProviders());
   });
   afterAll(async () => {
     await gw?.stop();
@@ -143,15 +150,10 @@ describe("deleting a provider deletes its clients' upstream clients at the IdP f
 describe("apply --prune deletes removed providers' clients at the IdP first", () => {
   let idp: Idp;
   let gw: Gateway;
-  let config: { providers: Array<Record<string, unknown>>; servers: Array<Record<string, unknown>> };
+  let config: Config;
 
   beforeAll(async () => {
-    const upstream = await startMcpServer();
-    idp = await startIdp({ shape: "standard" });
-    config = JSON.parse(facadeConfig({ name: "std", kind: "generic", issuer: idp.issuer }, { upstream: upstream.url }));
-    config.providers.push({ ...config.providers[0], name: "spare" });
-    config.servers.push({ ...config.servers[0], name: "spare-tools", oauth: { ...(config.servers[0].oauth as object), provider: "spare" } });
-    gw = await startGateway({ env: { PORTCULLIS_NO_CONSOLE: "0" }, config: JSON.stringify(config) });
+    ({ idp, gw, config } = await twoProviders());
   });
   afterAll(async () => {
     await gw?.stop();

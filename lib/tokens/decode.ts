@@ -9,7 +9,7 @@ import type { JsonValue } from "./types";
 export const MAX_TOKEN_LENGTH = 16 * 1024;
 
 const B64URL = /^[A-Za-z0-9_-]+$/;
-// Strict: a header or payload that is not valid UTF-8 is malformed, not decoded lossily (as jose does).
+// Strict, like jose: a header or payload that is not valid UTF-8 is malformed, not decoded lossily.
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 export type Decoded = { header: Record<string, JsonValue>; claims: Record<string, JsonValue> };

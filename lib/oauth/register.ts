@@ -22,7 +22,7 @@ export async function handleRegister(
   deps: FacadeDeps,
   limiter: { take(key: string): boolean },
 ): Promise<void> {
-  if (!limiter.take(clientAddress(req.socket.remoteAddress, req.headers, deps.trustedProxies) ?? "unknown")) throw new SlowDown("too many registrations from this address; try again later");
+  if (!limiter.take(clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], deps.trustedProxies) ?? "unknown")) throw new SlowDown("too many registrations from this address; try again later");
   const type = String(req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
   if (type !== "application/json") throw new InvalidRequest("the body must be application/json");
   const raw = await readBody(req, MAX_REGISTRATION_BYTES).catch(() => {

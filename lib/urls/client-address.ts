@@ -3,24 +3,19 @@
  * a load balancer the TCP peer is the balancer: keyed by it, every client would
  * share one bucket, and one noisy client would lock out everyone else.
  *
- * When the peer is in TRUSTED_PROXIES, the forwarding chain (RFC 7239 `Forwarded`
- * `for=` values when the header has them, else X-Forwarded-For) is read right to
- * left: each proxy appends the address it received the request from, so the
- * entries written by trusted proxies can be believed, and the first one that is
- * not a trusted proxy is the client. Entries further left were written by the
- * client and are never used. From any other peer the headers are ignored.
+ * When the peer is in TRUSTED_PROXIES, X-Forwarded-For is read right to left:
+ * each proxy appends the address it received the request from, so the entries
+ * written by trusted proxies can be believed, and the first one that is not a
+ * trusted proxy is the client. Entries further left were written by the client
+ * and are never used. From any other peer the header is ignored.
+ * (`Forwarded: for=` is not read: the proxies we see in practice send both.)
  */
 import { isIP } from "node:net";
-import { forwardedElements } from "./forwarded";
 import { unmapV4, type TrustedProxies } from "./trusted-proxies";
 
-type Headers = Record<string, string | string[] | undefined>;
-const joined = (v: string | string[]) => (Array.isArray(v) ? v.join(",") : v);
-
-export function clientAddress(peer: string | undefined, headers: Headers, trusted: TrustedProxies): string | undefined {
-  if (peer === undefined || !trusted.matches(peer)) return peer;
-  const chain = forwardingChain(headers);
-  if (chain === undefined) return peer;
+export function clientAddress(peer: string | undefined, xff: string | string[] | undefined, trusted: TrustedProxies): string | undefined {
+  if (peer === undefined || xff === undefined || !trusted.matches(peer)) return peer;
+  const chain = (Array.isArray(xff) ? xff.join(",") : xff).split(",");
   let nearest = peer;
   for (let i = chain.length - 1; i >= 0; i--) {
     const a = plainAddress(chain[i]);
@@ -30,17 +25,6 @@ export function clientAddress(peer: string | undefined, headers: Headers, truste
     nearest = a;
   }
   return nearest; // every hop is a trusted proxy: the request started at the leftmost one
-}
-
-/** The `for=` values of `Forwarded` when any element has one, else X-Forwarded-For's entries; undefined without either. */
-function forwardingChain(headers: Headers): string[] | undefined {
-  const fwd = headers["forwarded"];
-  if (fwd !== undefined) {
-    const elements = forwardedElements(joined(fwd));
-    if (elements.some((e) => e.for !== undefined)) return elements.map((e) => e.for ?? "");
-  }
-  const xff = headers["x-forwarded-for"];
-  return xff === undefined ? undefined : joined(xff).split(",");
 }
 
 /** `1.2.3.4`, `1.2.3.4:5678`, `::1`, `[::1]:5678`, `::ffff:1.2.3.4` → the IP; anything else → undefined. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { forwardedElements, lastValue, parseForwarded, readForwarding } from "./forwarded";
+import { lastValue, parseForwarded, readForwarding } from "./forwarded";
 
 describe("parseForwarded (RFC 7239)", () => {
   it("reads proto and host of a single element", () => {
@@ -46,17 +46,5 @@ describe("readForwarding", () => {
     });
     expect(lastValue(["a", "b, c"])).toBe("c");
     expect(lastValue(" , ")).toBeUndefined();
-  });
-});
-
-describe("forwardedElements", () => {
-  it("returns every element in order, quoted values unquoted and unescaped", () => {
-    expect(forwardedElements('for=192.0.2.43, for="[2001:db8:cafe::17]:4711";proto=https, For=unknown;host="a,b;c"')).toEqual([
-      { for: "192.0.2.43" },
-      { for: "[2001:db8:cafe::17]:4711", proto: "https" },
-      { for: "unknown", host: "a,b;c" },
-    ]);
-    expect(forwardedElements('for="a\\"b";by=x;')).toEqual([{ for: 'a"b', by: "x" }]);
-    expect(forwardedElements("")).toEqual([]);
   });
 });

@@ -23,12 +23,11 @@ export function lastValue(v: string | string[] | undefined): string | undefined 
 
 /**
  * RFC 7239 §4: `Forwarded: for=1.2.3.4;proto=https;host="a.example:8443", for=…`.
- * Every element's parameters (keys lower-cased), in order. Quoted strings may
- * contain `,` and `;`, so this is a tiny tokenizer rather than a split.
+ * Returns the parameters of the last element. Quoted strings may contain `,`
+ * and `;`, so this is a tiny tokenizer rather than a split.
  */
-export function forwardedElements(value: string | undefined): Array<Record<string, string>> {
-  if (!value) return [];
-  const elements: Array<Record<string, string>> = [];
+export function parseForwarded(value: string | undefined): { proto?: string; host?: string } {
+  if (!value) return {};
   let params: Record<string, string> = {};
   let i = 0;
   const n = value.length;
@@ -56,18 +55,9 @@ export function forwardedElements(value: string | undefined): Array<Record<strin
       }
     }
     if (key) params[key] = val;
-    if (value[i] === "," || i >= n - 1) {
-      elements.push(params);
-      params = {};
-    }
+    if (value[i] === ",") params = {}; // a new element starts: only the last one counts
     i++;
   }
-  return elements;
-}
-
-/** The last element's proto and host: written by our immediate peer, the only proxy we trust. */
-export function parseForwarded(value: string | undefined): { proto?: string; host?: string } {
-  const params = forwardedElements(value).at(-1) ?? {};
   const out: { proto?: string; host?: string } = {};
   if (params.proto) out.proto = params.proto.toLowerCase();
   if (params.host) out.host = params.host;

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { parseEnv } from "../lib/config/env";
-import { isAppError } from "../lib/errors";
+import { AppError, isAppError } from "../lib/errors";
 import { openDatabase } from "../lib/runtime/create-runtime";
 import { parseDatabaseUrl, redactDatabaseUrl } from "../lib/db/url";
 import { migrate } from "../lib/db/migrate";
@@ -46,6 +46,7 @@ export function buildProgram() {
     .option("--dry-run", "validate against the database and report what would change, without applying")
     .option("--keep-upstream", "with --prune: leave the upstream clients of deleted providers' clients at the IdP (by default they are deleted there first)")
     .action(async (opts: { file: string; prune?: boolean; dryRun?: boolean; keepUpstream?: boolean }) => {
+      if (opts.keepUpstream && !opts.prune) throw new AppError("bad_request", "--keep-upstream only applies with --prune");
       const env = parseEnv();
       const store = await openDatabase(env);
       try {
@@ -53,7 +54,9 @@ export function buildProgram() {
           prune: opts.prune,
           dryRun: opts.dryRun,
           actor: "cli",
-          beforeDeletingProviders: cleanUpBeforeProviderDeletes(clientAdminDeps({ db: store.db, secrets: store.secrets, env }), { actor: "cli", keepUpstream: opts.keepUpstream }),
+          beforeDeletingProviders: opts.keepUpstream
+            ? undefined
+            : cleanUpBeforeProviderDeletes(clientAdminDeps({ db: store.db, secrets: store.secrets, env }), { actor: "cli", keepHint: "apply with --keep-upstream" }),
         });
         const line = (label: string, xs: string[]) => xs.length && out(`${label}: ${xs.join(", ")}`);
         line(opts.dryRun ? "would create" : "created", s.created);

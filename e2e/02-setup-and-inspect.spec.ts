@@ -208,7 +208,7 @@ test("deletes a provider, here only when the IdP cannot delete its clients there
   expect(created.status()).toBe(201);
   // As in the client test above: the IdP-down answer is played (the API itself: test/facade-clients.test.ts);
   // the deletion that finally happens is the real one.
-  const down = `provider "retired" was not deleted: the identity provider's client "up-7" could not be deleted there: the call to the identity provider failed (fetch_network). 1 client remains with the provider. Retry, or delete the provider keeping its IdP clients (API: ?upstream=keep; apply: --keep-upstream) and remove them at the IdP yourself.`;
+  const down = `provider "retired" was not deleted: the identity provider's client "up-7" could not be deleted there: the call to the identity provider failed (fetch_network). 1 client remains with the provider. Retry, or delete the provider keeping its IdP clients (?upstream=keep) and remove them at the IdP yourself.`;
   await page.route("**/api/providers/retired?upstream=delete", (route) => route.fulfill({ status: 502, json: { error: { code: "upstream_unavailable", message: down } } }));
 
   await page.goto("/providers/retired");

@@ -136,7 +136,7 @@ describe("deleting a provider deletes its clients' upstream clients at the IdP f
     expect(r.status).toBe(502);
     const err = (await r.json()).error;
     expect(err.code).toBe("upstream_unavailable");
-    expect(err.message).toMatch(/^provider "std" was not deleted: the identity provider's client "[^"]+" could not be deleted there: the call to the identity provider failed \(fetch_\w+\)\. 1 client remains with the provider\. Retry, or delete the provider keeping its IdP clients \(API: \?upstream=keep; apply: --keep-upstream\)/);
+    expect(err.message).toMatch(/^provider "std" was not deleted: the identity provider's client "[^"]+" could not be deleted there: the call to the identity provider failed \(fetch_\w+\)\. 1 client remains with the provider\. Retry, or delete the provider keeping its IdP clients \(\?upstream=keep\)/);
     expect((await gw.api("/api/providers/std")).status).toBe(200);
     expect(((await (await gw.api("/api/providers/std/clients")).json()) as { total: number }).total).toBe(1);
 
@@ -173,7 +173,12 @@ describe("apply --prune deletes removed providers' clients at the IdP first", ()
     expect(await idp.hasClient(b.upstreamClientId)).toBe(false);
     expect(await idp.hasClient(a.upstreamClientId)).toBe(true);
 
-    const kept = await gw.api("/api/config/import", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ yaml: "providers: []\nservers: []\n", prune: true, keepUpstream: true }) });
+    // Keeping the IdP clients is a choice for a prune only.
+    const alone = await gw.cli(["apply", "-f", "-", "--keep-upstream"], { input: onlyStd });
+    expect(alone).toMatchObject({ code: 2, stderr: "error: --keep-upstream only applies with --prune\n" });
+    const importing = (body: object) => gw.api("/api/config/import", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ yaml: "providers: []\nservers: []\n", ...body }) });
+    expect((await importing({ keepUpstream: true })).status).toBe(400);
+    const kept = await importing({ prune: true, keepUpstream: true });
     expect(kept.status).toBe(200);
     expect((await kept.json()).deleted).toEqual(["server/tools", "provider/std"]);
     expect(await idp.hasClient(a.upstreamClientId)).toBe(true);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isAppError } from "../errors";
-import { deleteFacadeClient, deleteProviderClientsUpstream, keepUpstreamParam, listFacadeClients, type ClientAdminDeps } from "./clients-admin";
+import { cleanUpBeforeProviderDeletes, deleteFacadeClient, deleteProviderClientsUpstream, keepUpstreamParam, listFacadeClients, type ClientAdminDeps } from "./clients-admin";
 import { createMemoryOAuthStore, type OAuthClientRecord } from "./store";
 import { UpstreamDeleteError, type UpstreamDeleteResult, type UpstreamRegistration } from "./upstream-registration";
 
@@ -164,7 +164,7 @@ describe("a provider's clients before the provider is deleted", () => {
     expect(await code(deleteProviderClientsUpstream(deps, "std", { actor: "test" }))).toBe(
       'upstream_unavailable: provider "std" was not deleted: the identity provider\'s client "up-3" could not be deleted there: the identity provider answered HTTP 503. ' +
         "2 of its clients were deleted before that, here and at the identity provider; 3 clients remain with the provider. " +
-        "Retry, or delete the provider keeping its IdP clients (API: ?upstream=keep; apply: --keep-upstream) and remove them at the IdP yourself.",
+        "Retry, or delete the provider keeping its IdP clients (?upstream=keep) and remove them at the IdP yourself.",
     );
     expect(await remaining(deps)).toEqual(["managed-3", "on-own-client", "unmanaged"]);
   });
@@ -227,6 +227,25 @@ describe("a provider's clients before the provider is deleted", () => {
     expect(await deleteProviderClientsUpstream(deps, "std", { actor: "test", keepUpstream: true })).toEqual({ deleted: 0, already_gone: 0, none: 1, unmanaged: 0, kept: 4 });
     expect(idp.calls).toEqual([]);
     expect(await remaining(deps)).toHaveLength(5);
+  });
+
+  it("for apply --prune: says the file was not applied, how to keep the IdP clients there, and which providers already lost theirs", async () => {
+    const idp: FakeIdp = {
+      calls: [],
+      answer: async () => {
+        if (idp.calls.at(-1)!.uri.endsWith("up-3")) throw new UpstreamDeleteError("the identity provider answered HTTP 503", true);
+        return "deleted";
+      },
+    };
+    const deps = await provider(idp);
+    await deps.store.createClient(record("first", "kc", { upstreamClientId: "up-k", upstreamRegistration: { uri: "https://idp.example/reg/up-k", tokenEnc: "enc:rat-k" } }));
+    const cleanUp = cleanUpBeforeProviderDeletes(deps, { actor: "cli", keepHint: "apply with --keep-upstream" });
+    expect(await code(cleanUp(["kc", "std"]))).toBe(
+      'upstream_unavailable: the file was not applied: pruning provider "std", the identity provider\'s client "up-3" could not be deleted there: the identity provider answered HTTP 503. ' +
+        "2 of its clients were deleted before that, here and at the identity provider; 3 clients remain with the provider. " +
+        'Retry, or apply with --keep-upstream and remove them at the IdP yourself. The clients of "kc" were already deleted, here and at the identity provider.',
+    );
+    expect(await deps.store.getClient("first")).toBeNull();
   });
 
   it("refuses an unknown provider", async () => {

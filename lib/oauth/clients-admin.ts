@@ -61,11 +61,26 @@ export function clientAdminDeps(
 
 /**
  * For `apply --prune` (CLI and the console's import): before providers are deleted, each one's clients'
- * upstream clients at the IdP, one provider after the other (see deleteProviderClientsUpstream).
+ * upstream clients at the IdP, one provider after the other (see deleteProviderClientsUpstream). If the
+ * IdP fails, the error says the file was not applied, how to keep the IdP clients in this context
+ * (`keepHint`), and which providers already lost their clients.
  */
-export function cleanUpBeforeProviderDeletes(deps: ClientAdminDeps, opts: { actor: string; keepUpstream?: boolean }) {
+export function cleanUpBeforeProviderDeletes(deps: ClientAdminDeps, opts: { actor: string; keepHint: string }) {
   return async (providers: string[]) => {
-    for (const p of providers) await deleteProviderClientsUpstream(deps, p, opts);
+    const cleaned: string[] = [];
+    for (const p of providers) {
+      try {
+        const counts = await deleteProviderClientsUpstream(deps, p, {
+          actor: opts.actor,
+          wording: { lead: `the file was not applied: pruning provider "${p}", the identity provider's client`, keep: opts.keepHint },
+        });
+        if (counts.deleted + counts.already_gone > 0) cleaned.push(p);
+      } catch (e) {
+        if (!(e instanceof AppError) || e.code !== "upstream_unavailable" || cleaned.length === 0) throw e;
+        const names = cleaned.map((n) => `"${n}"`).join(", ");
+        throw new AppError("upstream_unavailable", `${e.message} The clients of ${names} were already deleted, here and at the identity provider.`);
+      }
+    }
   };
 }
 
@@ -116,11 +131,15 @@ const CLEANUP_PASSES = 3;
  * keeps the provider) saying what happened; the clients already deleted stay deleted, since their IdP clients
  * are gone. The other clients (none to delete at the IdP, or keepUpstream) are counted and go with the provider.
  */
+/** How a failed cleanup is reported: what was refused (ends before the IdP client's id), and how to keep the IdP clients. */
+type CleanupWording = { lead: string; keep: string };
+
 export async function deleteProviderClientsUpstream(
   deps: ClientAdminDeps,
   provider: string,
-  opts: { actor: string; keepUpstream?: boolean },
+  opts: { actor: string; keepUpstream?: boolean; wording?: CleanupWording },
 ): Promise<ProviderClientsCleanup> {
+  const wording = opts.wording ?? { lead: `provider "${provider}" was not deleted: the identity provider's client`, keep: "delete the provider keeping its IdP clients (?upstream=keep)" };
   assertProvider(deps, provider);
   const keep = opts.keepUpstream === true;
   const counts: ProviderClientsCleanup = { none: 0, deleted: 0, already_gone: 0, kept: 0, unmanaged: 0 };
@@ -156,9 +175,9 @@ export async function deleteProviderClientsUpstream(
       const left = (await list()).length;
       throw new AppError(
         "upstream_unavailable",
-        `provider "${provider}" was not deleted: the identity provider's client "${failure.upstreamClientId}" could not be deleted there: ${failure.reason}. ` +
+        `${wording.lead} "${failure.upstreamClientId}" could not be deleted there: ${failure.reason}. ` +
           `${done ? `${done} of its clients were deleted before that, here and at the identity provider; ` : ""}${left} ${left === 1 ? "client remains" : "clients remain"} with the provider. ` +
-          `${failure.retryable ? "Retry, or delete" : "Delete"} the provider keeping its IdP clients (API: ?upstream=keep; apply: --keep-upstream) and remove them at the IdP yourself.`,
+          `${failure.retryable ? `Retry, or ${wording.keep}` : wording.keep[0].toUpperCase() + wording.keep.slice(1)} and remove them at the IdP yourself.`,
       );
     }
     clients = await list();

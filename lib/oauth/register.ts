@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readBody } from "../http/respond";
-import { clientAddress } from "../urls/client-address";
+import { clientAddress, rateLimitKey } from "../urls/client-address";
 import type { FacadeContext, FacadeDeps } from "./context";
 import { redirectAllowlist } from "./context";
 import { InvalidClientMetadata, InvalidRequest, SlowDown, TemporarilyUnavailable } from "./errors";
@@ -22,7 +22,7 @@ export async function handleRegister(
   deps: FacadeDeps,
   limiter: { take(key: string): boolean },
 ): Promise<void> {
-  if (!limiter.take(clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], deps.trustedProxies) ?? "unknown")) throw new SlowDown("too many registrations from this address; try again later");
+  if (!limiter.take(rateLimitKey(clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], deps.trustedProxies)))) throw new SlowDown("too many registrations from this address; try again later");
   const type = String(req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
   if (type !== "application/json") throw new InvalidRequest("the body must be application/json");
   const raw = await readBody(req, MAX_REGISTRATION_BYTES).catch(() => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientAddress } from "./client-address";
+import { clientAddress, rateLimitKey } from "./client-address";
 import { parseTrustedProxies } from "./trusted-proxies";
 
 const trusted = parseTrustedProxies(["10.0.0.0/8", "loopback"]);
@@ -35,5 +35,19 @@ describe("clientAddress", () => {
 
   it("is the leftmost hop when every hop is a trusted proxy", () => {
     expect(clientAddress("10.0.0.5", "10.9.9.9, 10.1.2.3", trusted)).toBe("10.9.9.9");
+  });
+});
+
+describe("rateLimitKey", () => {
+  it("keeps IPv4 addresses and keys IPv6 by /64, whatever the spelling", () => {
+    expect(rateLimitKey("198.51.100.1")).toBe("198.51.100.1");
+    expect(rateLimitKey("::ffff:198.51.100.1")).toBe("198.51.100.1");
+    expect(rateLimitKey("2001:db8:1:2:aaaa::1")).toBe("2001:db8:1:2::/64");
+    expect(rateLimitKey("2001:DB8:1:2:bbbb:0:0:9")).toBe("2001:db8:1:2::/64");
+    expect(rateLimitKey("2001:db8:0:0::7")).toBe("2001:db8:0:0::/64");
+    expect(rateLimitKey("2001:db8::7%eth0")).toBe("2001:db8:0:0::/64");
+    expect(rateLimitKey("::1")).toBe("0:0:0:0::/64");
+    expect(rateLimitKey("2001:db8:1:3::1")).not.toBe(rateLimitKey("2001:db8:1:2::1"));
+    expect(rateLimitKey(undefined)).toBe("unknown");
   });
 });

@@ -38,3 +38,21 @@ function plainAddress(entry: string): string | undefined {
   }
   return isIP(s) ? unmapV4(s) : undefined;
 }
+
+/**
+ * The key a per-client rate limit counts under: an IPv4 address as it is, an IPv6 address by its /64.
+ * One IPv6 host usually holds a whole /64 and can rotate through it, so per-address buckets would not
+ * limit it (and rotating would evict everyone else's buckets from the bounded limiter).
+ */
+export function rateLimitKey(address: string | undefined): string {
+  if (address === undefined) return "unknown";
+  const a = unmapV4(address.split("%")[0]);
+  if (isIP(a) !== 6) return a;
+  // The URL parser writes IPv6 in its one canonical form (lower case, dotted quads as hex, :: compressed).
+  const canonical = new URL(`http://[${a}]/`).hostname.slice(1, -1);
+  const [head, tail] = canonical.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail === undefined ? [] : tail ? tail.split(":") : [];
+  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill("0"), ...right];
+  return `${groups.slice(0, 4).join(":")}::/64`;
+}

@@ -11,9 +11,10 @@ export function ConfigPage() {
   const exported = useQuery({ queryKey: ["config-export"], queryFn: () => apiText("/api/config/export") });
   const [yaml, setYaml] = useState("");
   const [prune, setPrune] = useState(false);
+  const [keepUpstream, setKeepUpstream] = useState(false);
   const [fileName, setFileName] = useState<string>();
   const imp = useMutation({
-    mutationFn: (dryRun: boolean) => api<ImportResult>("/api/config/import", { method: "POST", body: { yaml, prune, dryRun } }),
+    mutationFn: (dryRun: boolean) => api<ImportResult>("/api/config/import", { method: "POST", body: { yaml, prune, dryRun, keepUpstream: prune && keepUpstream } }),
     onSuccess: (r) => {
       if (!r.dryRun) {
         for (const k of ["servers", "providers", "config-export", "status"]) qc.invalidateQueries({ queryKey: [k] });
@@ -100,9 +101,20 @@ export function ConfigPage() {
             <label className="flex items-start gap-2 text-sm text-slate-700">
               <input type="checkbox" className="mt-0.5 size-4 accent-indigo-600" checked={prune} onChange={(e) => setPrune(e.target.checked)} />
               <span>
-                Prune <span className="block text-xs text-slate-500">Delete providers and servers that are not in this file.</span>
+                Prune{" "}
+                <span className="block text-xs text-slate-500">
+                  Delete providers and servers that are not in this file. A deleted provider&apos;s registered clients are deleted too, and so are the clients the gateway registered for them at the identity provider.
+                </span>
               </span>
             </label>
+            {prune && (
+              <label className="ml-6 flex items-start gap-2 text-sm text-slate-700">
+                <input type="checkbox" className="mt-0.5 size-4 accent-indigo-600" checked={keepUpstream} onChange={(e) => setKeepUpstream(e.target.checked)} />
+                <span>
+                  Keep their IdP clients <span className="block text-xs text-slate-500">Leave the clients at the identity provider, to remove them there yourself.</span>
+                </span>
+              </label>
+            )}
             <div className="flex gap-2">
               <Button onClick={() => imp.mutate(true)} busy={imp.isPending && imp.variables === true} disabled={!yaml.trim() || imp.isPending}>
                 Dry run

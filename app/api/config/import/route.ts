@@ -11,7 +11,7 @@ const importSchema = z.strictObject({
   dryRun: z.boolean().default(false),
   /** With prune: delete removed providers' clients at the gateway only, leaving their upstream clients at the IdP. */
   keepUpstream: z.boolean().default(false),
-});
+}).refine((b) => b.prune || !b.keepUpstream, { path: ["keepUpstream"], message: "only applies with prune" });
 
 /**
  * Same validation as `portcullis apply`: every error by path, nothing applied on error. A pruned provider's
@@ -25,7 +25,7 @@ export const POST = apiHandler(async (req) => {
     prune: body.prune,
     dryRun: body.dryRun,
     actor,
-    beforeDeletingProviders: cleanUpBeforeProviderDeletes(clientAdminDeps(rt), { actor, keepUpstream: body.keepUpstream }),
+    beforeDeletingProviders: body.keepUpstream ? undefined : cleanUpBeforeProviderDeletes(clientAdminDeps(rt), { actor, keepHint: "import with keepUpstream (in the console: Keep their IdP clients)" }),
   });
   if (!body.dryRun) await rt.config.refresh();
   return { ...summary, dryRun: body.dryRun };

@@ -139,6 +139,17 @@ describe("a provider's clients before the provider is deleted", () => {
     await deps.store.createClient(record("unmanaged", "std", { upstreamClientId: "up-9" }));
     return deps;
   }
+  /** An IdP that deletes every client but the one registered as `upstreamId`, for which it answers 503. */
+  const down503At = (upstreamId: string): FakeIdp => {
+    const idp: FakeIdp = {
+      calls: [],
+      answer: async () => {
+        if (idp.calls.at(-1)!.uri.endsWith(upstreamId)) throw new UpstreamDeleteError("the identity provider answered HTTP 503", true);
+        return "deleted";
+      },
+    };
+    return idp;
+  };
   const remaining = async (deps: ClientAdminDeps) => (await deps.store.listClients("std", 100)).map((c) => c.clientId).sort();
 
   it("deletes every registered upstream client at the IdP, and those clients here", async () => {
@@ -153,14 +164,7 @@ describe("a provider's clients before the provider is deleted", () => {
   });
 
   it("stops at the first IdP failure, keeping the rest (and so the provider), and says what happened", async () => {
-    const idp: FakeIdp = {
-      calls: [],
-      answer: async () => {
-        if (idp.calls.at(-1)!.uri.endsWith("up-3")) throw new UpstreamDeleteError("the identity provider answered HTTP 503", true);
-        return "deleted";
-      },
-    };
-    const deps = await provider(idp);
+    const deps = await provider(down503At("up-3"));
     expect(await code(deleteProviderClientsUpstream(deps, "std", { actor: "test" }))).toBe(
       'upstream_unavailable: provider "std" was not deleted: the identity provider\'s client "up-3" could not be deleted there: the identity provider answered HTTP 503. ' +
         "2 of its clients were deleted before that, here and at the identity provider; 3 clients remain with the provider. " +
@@ -230,14 +234,7 @@ describe("a provider's clients before the provider is deleted", () => {
   });
 
   it("for apply --prune: says the file was not applied, how to keep the IdP clients there, and which providers already lost theirs", async () => {
-    const idp: FakeIdp = {
-      calls: [],
-      answer: async () => {
-        if (idp.calls.at(-1)!.uri.endsWith("up-3")) throw new UpstreamDeleteError("the identity provider answered HTTP 503", true);
-        return "deleted";
-      },
-    };
-    const deps = await provider(idp);
+    const deps = await provider(down503At("up-3"));
     await deps.store.createClient(record("first", "kc", { upstreamClientId: "up-k", upstreamRegistration: { uri: "https://idp.example/reg/up-k", tokenEnc: "enc:rat-k" } }));
     const cleanUp = cleanUpBeforeProviderDeletes(deps, { actor: "cli", keepHint: "apply with --keep-upstream" });
     expect(await code(cleanUp(["kc", "std"]))).toBe(

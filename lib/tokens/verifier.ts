@@ -53,14 +53,26 @@ export function createVerifier(opts: VerifierOptions = {}): Verifier {
     return hit;
   }
 
+  // The proxy asks cachedVerdict() and, on a miss, verify() for the same token at once: remember the
+  // last token's sha256 so a never-seen token is hashed once, not twice.
+  let lastToken = "";
+  let lastHash = "";
+  function hashOf(token: string): string {
+    if (token !== lastToken) {
+      lastHash = tokenHash(token);
+      lastToken = token;
+    }
+    return lastHash;
+  }
+
   function cachedVerdict(token: string, target: VerifyTarget): CachedDiagnosis | undefined {
-    return lookup(`${tokenHash(token)}:${targetKey(target)}`, (target.now ?? Date.now)());
+    return lookup(`${hashOf(token)}:${targetKey(target)}`, (target.now ?? Date.now)());
   }
 
   async function verify(token: string, target: VerifyTarget): Promise<CachedDiagnosis> {
-    // One sha256 per call: the cache key and the pipeline's fingerprint share it.
+    // The cache key and the pipeline's fingerprint share one hash.
     const now = (target.now ?? Date.now)();
-    const hash = tokenHash(token);
+    const hash = hashOf(token);
     const key = `${hash}:${targetKey(target)}`;
     const hit = lookup(key, now);
     if (hit) return hit;

@@ -8,7 +8,8 @@
  * written by trusted proxies can be believed, and the first one that is not a
  * trusted proxy is the client. Entries further left were written by the client
  * and are never used. From any other peer the header is ignored.
- * (`Forwarded: for=` is not read: the proxies we see in practice send both.)
+ * (`Forwarded: for=` is not read: most balancers write only X-Forwarded-For and
+ * pass a client's own `Forwarded` header through, so it could name any bucket.)
  */
 import { isIP } from "node:net";
 import { unmapV4, type TrustedProxies } from "./trusted-proxies";

@@ -26,7 +26,8 @@ export function checkExp(ctx: CheckContext): Check {
       hint: `The client must refresh its token. ${SKEW_HINT}`,
     });
   }
-  return pass("exp", `expires at ${isoTime(exp)}`, { actual: isoTime(exp) });
+  const at = isoTime(exp); // formatted once: about 1 µs per call, on every never-seen token
+  return pass("exp", `expires at ${at}`, { actual: at });
 }
 
 export function checkNbf(ctx: CheckContext): Check {
@@ -41,7 +42,8 @@ export function checkNbf(ctx: CheckContext): Check {
       hint: SKEW_HINT,
     });
   }
-  return pass("nbf", `valid since ${isoTime(nbf)}`, { actual: isoTime(nbf) });
+  const at = isoTime(nbf);
+  return pass("nbf", `valid since ${at}`, { actual: at });
 }
 
 export function checkIat(ctx: CheckContext): Check {
@@ -56,5 +58,6 @@ export function checkIat(ctx: CheckContext): Check {
       hint: SKEW_HINT,
     });
   }
-  return pass("iat", `issued at ${isoTime(iat)}`, { actual: isoTime(iat) });
+  const at = isoTime(iat);
+  return pass("iat", `issued at ${at}`, { actual: at });
 }

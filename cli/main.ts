@@ -11,6 +11,7 @@ import { openDatabase } from "../lib/runtime/create-runtime";
 import { parseDatabaseUrl, redactDatabaseUrl } from "../lib/db/url";
 import { migrate } from "../lib/db/migrate";
 import { applyConfigText, exportConfigText } from "../lib/config/apply";
+import { describeCleanup } from "../lib/oauth/cleanup-counts";
 import { cleanUpBeforeProviderDeletes, clientAdminDeps } from "../lib/oauth/clients-admin";
 import { runInspect, runDiscover } from "./runtime-commands";
 
@@ -63,6 +64,7 @@ export function buildProgram() {
         line(opts.dryRun ? "would update" : "updated", s.updated);
         line(opts.dryRun ? "would delete" : "deleted", s.deleted);
         line("unchanged", s.unchanged);
+        for (const [p, counts] of Object.entries(s.upstream ?? {})) out(`clients of provider/${p}: ${describeCleanup(counts)}`);
         out(opts.dryRun ? "dry run: nothing applied" : `config version ${s.version}`);
       } finally {
         await store.db.$disconnect();

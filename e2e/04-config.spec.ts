@@ -42,3 +42,28 @@ test("exports YAML, refuses an invalid import with errors by path, applies a val
   await page.getByRole("link", { name: "Servers" }).click();
   await expect(page.getByTestId("server-row-imported")).toContainText("no auth");
 });
+
+test("a pruning import says what became of the removed providers' clients at the IdP", async ({ page }) => {
+  await signIn(page);
+  await page.getByRole("link", { name: "Config" }).click();
+  // The API's answer is played (test/facade-clients.test.ts runs the real prune against an IdP): pruning a
+  // provider here would remove what the other specs set up.
+  await page.route("**/api/config/import", (route) =>
+    route.fulfill({
+      json: {
+        version: 9,
+        created: [],
+        updated: [],
+        deleted: ["provider/old"],
+        unchanged: [],
+        dryRun: false,
+        upstream: { old: { deleted: 2, already_gone: 0, none: 1, unmanaged: 0, kept: 0 } },
+      },
+    }),
+  );
+  await page.getByLabel("YAML to import", { exact: true }).fill("providers: []\n");
+  await page.getByRole("button", { name: "Apply" }).click();
+  const result = page.getByTestId("import-result");
+  await expect(result).toContainText("provider/old");
+  await expect(page.getByTestId("import-upstream")).toHaveText("Clients of provider/old: 2 deleted at the IdP, 1 on the provider's own client");
+});

@@ -170,6 +170,7 @@ describe("apply --prune deletes removed providers' clients at the IdP first", ()
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/deleted: server\/spare-tools, provider\/spare/);
+    expect(r.stdout).toContain("\nclients of provider/spare: 1 deleted at the IdP\n");
     expect(await idp.hasClient(b.upstreamClientId)).toBe(false);
     expect(await idp.hasClient(a.upstreamClientId)).toBe(true);
 
@@ -180,7 +181,9 @@ describe("apply --prune deletes removed providers' clients at the IdP first", ()
     expect((await importing({ keepUpstream: true })).status).toBe(400);
     const kept = await importing({ prune: true, keepUpstream: true });
     expect(kept.status).toBe(200);
-    expect((await kept.json()).deleted).toEqual(["server/tools", "provider/std"]);
+    const keptBody = await kept.json();
+    expect(keptBody.deleted).toEqual(["server/tools", "provider/std"]);
+    expect(keptBody).not.toHaveProperty("upstream"); // nothing was done at the IdP
     expect(await idp.hasClient(a.upstreamClientId)).toBe(true);
   });
 });

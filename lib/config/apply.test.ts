@@ -20,8 +20,21 @@ const FILE = "providers:\n  - name: kc\n    issuer: https://idp.example.com\n";
 describe("applyConfigText with beforeDeletingProviders", () => {
   it("runs a dry run of the whole file, then the hook with the providers it deletes, then the apply", async () => {
     const log: string[] = [];
-    await applyConfigText(fakeRepo(false, log), FILE, { actor: "t", prune: true, beforeDeletingProviders: async (names) => void log.push(`hook ${names.join(",")}`) });
+    const r = await applyConfigText(fakeRepo(false, log), FILE, {
+      actor: "t",
+      prune: true,
+      beforeDeletingProviders: async (names) => (log.push(`hook ${names.join(",")}`), { spare: "what the hook did" }),
+    });
     expect(log).toEqual(["dry run", "hook spare", "apply"]);
+    // What the hook returns is reported with the summary.
+    expect(r).toEqual({ version: 2, created: [], updated: [], deleted: ["provider/spare"], unchanged: ["provider/kc"], upstream: { spare: "what the hook did" } });
+  });
+
+  it("reports no upstream when the hook did not run", async () => {
+    const log: string[] = [];
+    const r = await applyConfigText(fakeRepo(false, log), FILE, { actor: "t", beforeDeletingProviders: async () => "never" });
+    expect(log).toEqual(["apply"]);
+    expect(r).not.toHaveProperty("upstream");
   });
 
   it("never calls the hook when the database's dry run refuses the file", async () => {

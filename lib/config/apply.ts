@@ -12,17 +12,21 @@ import { configFileToChanges, exportYaml, parseConfigFileDetailed } from "./yaml
  * database) and applies it in one transaction; any error → nothing applied, and
  * every error is reported by path.
  */
-export async function applyConfigText(
+export async function applyConfigText<U = never>(
   repo: ConfigRepo,
   text: string,
   opts: {
     prune?: boolean;
     actor: string;
     dryRun?: boolean;
-    /** Work outside the database before providers are deleted (their clients at the IdP). Runs after a dry run proved the whole apply valid; if it throws, nothing is applied. */
-    beforeDeletingProviders?: (names: string[]) => Promise<void>;
+    /**
+     * Work outside the database before providers are deleted (their clients at the IdP). Runs after a dry
+     * run proved the whole apply valid; if it throws, nothing is applied. What it returns is reported as
+     * the summary's `upstream`.
+     */
+    beforeDeletingProviders?: (names: string[]) => Promise<U>;
   },
-): Promise<ApplySummary> {
+): Promise<ApplySummary & { upstream?: U }> {
   const { file, errors, invalidProviderNames, invalidServerRefs } = parseConfigFileDetailed(text);
   const state = await repo.stateIndex();
   const changes = configFileToChanges(file, {
@@ -41,7 +45,8 @@ export async function applyConfigText(
   const deleting = changes.flatMap((c) => (c.op === "delete-provider" ? [c.name] : []));
   if (!opts.dryRun && deleting.length > 0 && opts.beforeDeletingProviders) {
     await repo.applyChanges(changes, opts.actor, action, { dryRun: true });
-    await opts.beforeDeletingProviders(deleting);
+    const upstream = await opts.beforeDeletingProviders(deleting);
+    return { ...(await repo.applyChanges(changes, opts.actor, action, {})), upstream };
   }
   return repo.applyChanges(changes, opts.actor, action, { dryRun: opts.dryRun });
 }

@@ -245,6 +245,16 @@ describe("a provider's clients before the provider is deleted", () => {
     expect(await deps.store.getClient("first")).toBeNull();
   });
 
+  it("for apply --prune: returns each provider's counts", async () => {
+    const deps = await provider({ answer: async () => "deleted", calls: [] });
+    await deps.store.createClient(record("first", "kc", { upstreamClientId: "up-k", upstreamRegistration: { uri: "https://idp.example/reg/up-k", tokenEnc: "enc:rat-k" } }));
+    const cleanUp = cleanUpBeforeProviderDeletes(deps, { actor: "cli", keepHint: "apply with --keep-upstream" });
+    expect(await cleanUp(["kc", "std"])).toEqual({
+      kc: { deleted: 1, already_gone: 0, none: 1, unmanaged: 1, kept: 0 },
+      std: { deleted: 3, already_gone: 0, none: 1, unmanaged: 1, kept: 0 },
+    });
+  });
+
   it("refuses an unknown provider", async () => {
     expect(await code(deleteProviderClientsUpstream(await setup(), "nope", { actor: "test" }))).toBe('not_found: provider "nope" does not exist');
   });

@@ -12,6 +12,7 @@
  */
 import { createOAuthRepo } from "../db/oauth-repo";
 import { AppError } from "../errors";
+import type { ProviderClientsCleanup, UpstreamStatus } from "./cleanup-counts";
 import type { Logger } from "../log";
 import type { Runtime } from "../runtime/types";
 import { DEFAULT_LIMITS } from "./context";
@@ -66,30 +67,28 @@ export function clientAdminDeps(
  * (`keepHint`), and which providers already lost their clients.
  */
 export function cleanUpBeforeProviderDeletes(deps: ClientAdminDeps, opts: { actor: string; keepHint: string }) {
-  return async (providers: string[]) => {
+  return async (providers: string[]): Promise<Record<string, ProviderClientsCleanup>> => {
     const cleaned: string[] = [];
+    const counts: Record<string, ProviderClientsCleanup> = {};
     for (const p of providers) {
       try {
-        const counts = await deleteProviderClientsUpstream(deps, p, {
+        const c = (counts[p] = await deleteProviderClientsUpstream(deps, p, {
           actor: opts.actor,
           wording: { lead: `the file was not applied: pruning provider "${p}", the identity provider's client`, keep: opts.keepHint },
-        });
-        if (counts.deleted + counts.already_gone > 0) cleaned.push(p);
+        }));
+        if (c.deleted + c.already_gone > 0) cleaned.push(p);
       } catch (e) {
         if (!(e instanceof AppError) || e.code !== "upstream_unavailable" || cleaned.length === 0) throw e;
         const names = cleaned.map((n) => `"${n}"`).join(", ");
         throw new AppError("upstream_unavailable", `${e.message} The clients of ${names} were already deleted, here and at the identity provider.`);
       }
     }
+    return counts;
   };
 }
 
-/**
- * What became of the client the gateway registered at the IdP. none: the client used the provider's
- * pre-registered upstream client; unmanaged: the IdP gave no registration access token, so the
- * upstream client stays there; kept: the admin asked to keep it.
- */
-export type UpstreamCleanup = { status: "none" | "deleted" | "already_gone" | "kept" | "unmanaged"; clientId?: string; message: string };
+/** What became of the client the gateway registered at the IdP (each status: cleanup-counts.ts). */
+export type UpstreamCleanup = { status: UpstreamStatus; clientId?: string; message: string };
 
 /** What DELETE /api/providers/<p>/clients/<id> answers. */
 export type FacadeClientDeletion = { deleted: string; upstream: UpstreamCleanup };
@@ -117,7 +116,7 @@ export async function deleteFacadeClient(
 }
 
 /** What DELETE /api/providers/<p> did at the IdP, in client counts (see UpstreamCleanup for each status). */
-export type ProviderClientsCleanup = Record<UpstreamCleanup["status"], number>;
+export type { ProviderClientsCleanup };
 
 /** IdP calls in flight at once while a provider's clients are cleaned up: quick for hundreds, gentle on the IdP. */
 const CLEANUP_CONCURRENCY = 8;

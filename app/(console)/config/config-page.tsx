@@ -3,8 +3,9 @@ import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, apiText, isApiError, type ApiError } from "@/lib/console/api";
 import { Alert, Badge, Button, Card, ErrorState, Loading, PageHeader } from "@/components/ui";
+import { describeCleanup, type ProviderClientsCleanup } from "@/lib/oauth/cleanup-counts";
 
-type ImportResult = { version: number; created: string[]; updated: string[]; deleted: string[]; unchanged: string[]; dryRun: boolean };
+type ImportResult = { version: number; created: string[]; updated: string[]; deleted: string[]; unchanged: string[]; dryRun: boolean; upstream?: Record<string, ProviderClientsCleanup> };
 
 export function ConfigPage() {
   const qc = useQueryClient();
@@ -173,6 +174,11 @@ function ImportSummary({ r }: { r: ImportResult }) {
             ) : null,
           )}
           {groups.every(([, n]) => n.length === 0) && <span className="text-xs">No changes.</span>}
+          {Object.entries(r.upstream ?? {}).map(([p, counts]) => (
+            <div key={p} className="text-xs" data-testid="import-upstream">
+              Clients of provider/{p}: {describeCleanup(counts)}
+            </div>
+          ))}
         </div>
       </Alert>
     </div>

@@ -1,0 +1,26 @@
+/**
+ * What deleting a provider did to its clients' upstream clients at the IdP, in counts, and the phrase the
+ * CLI and the console show for them. No server imports: the console's client components use it too.
+ */
+
+/**
+ * none: the client used the provider's pre-registered upstream client; unmanaged: the IdP gave no
+ * registration access token, so the upstream client stays there; kept: the admin asked to keep it.
+ */
+export type UpstreamStatus = "none" | "deleted" | "already_gone" | "kept" | "unmanaged";
+
+export type ProviderClientsCleanup = Record<UpstreamStatus, number>;
+
+const PHRASES: ReadonlyArray<readonly [UpstreamStatus, string]> = [
+  ["deleted", "deleted at the IdP"],
+  ["already_gone", "already gone from the IdP"],
+  ["unmanaged", "left at the IdP (no registration access token)"],
+  ["kept", "kept at the IdP"],
+  ["none", "on the provider's own client"],
+];
+
+/** "2 deleted at the IdP, 1 left at the IdP (no registration access token)", or "no clients". */
+export function describeCleanup(c: ProviderClientsCleanup): string {
+  const parts = PHRASES.filter(([k]) => c[k] > 0).map(([k, phrase]) => `${c[k]} ${phrase}`);
+  return parts.length ? parts.join(", ") : "no clients";
+}

@@ -10,10 +10,10 @@
 // --optimize-for-size went lower (148 MB), but cost 10–40 % of the throughput.
 // --no-allocation-site-pretenuring: V8 allocates straight into the old generation from any allocation
 // site whose objects survived young-generation GCs, and keeps that decision. A burst of requests that wait
-// together (the bench's 200 concurrent first requests waiting on one JWKS fetch; a slow upstream) made
-// about 130 of the request path's sites "tenured" for the life of the process: every later request's
-// short-lived objects then went to the old generation, scavenges took 5–10 ms instead of 1 ms, a full GC
-// ran every 0.5 s, and (c) fell to 0.50–0.81 of the bare proxy (p99 +37–39 ms) where a gateway without
+// together (measured: the bench's 200 concurrent first requests waiting on one JWKS fetch; any stall that
+// holds many requests at once should act alike) made about 130 of the request path's sites "tenured" for
+// the life of the process: every later request's short-lived objects then went to the old generation,
+// scavenges took 5–10 ms instead of 1 ms, a full GC ran every 0.5 s, and (c) fell to 0.50–0.81 of the bare proxy (p99 +37–39 ms) where a gateway without
 // the burst ran at 0.7–1.0. With the flag the same sequence kept 1–2 ms scavenges (bench/results, issue 3).
 export const SERVER_NODE_ARGS = ["--enable-source-maps", "--heap-growing-percent=20", "--no-allocation-site-pretenuring"];
 

@@ -9,12 +9,14 @@
 // 181–182 MB, and (c)/(b) 0.80–0.84 against 0.77–0.78 in alternating runs (no throughput cost).
 // --optimize-for-size went lower (148 MB), but cost 10–40 % of the throughput.
 // --no-allocation-site-pretenuring: V8 allocates straight into the old generation from any allocation
-// site whose objects survived young-generation GCs, and keeps that decision. A burst of requests that wait
-// together (measured: the bench's 200 concurrent first requests waiting on one JWKS fetch; any stall that
-// holds many requests at once should act alike) made about 130 of the request path's sites "tenured" for
-// the life of the process: every later request's short-lived objects then went to the old generation,
+// site whose objects survived young-generation GCs, and keeps that decision. When a fresh process's first
+// traffic is many requests waiting at once (a replica started under load: the bench's 200 concurrent first
+// requests waiting on one JWKS fetch; 400 requests held 300 ms by a slow upstream), about 130 of the
+// request path's sites became "tenured" for the life of the process (the same slow burst after warm
+// traffic did not do it): every later request's short-lived objects then went to the old generation,
 // scavenges took 5–10 ms instead of 1 ms, a full GC ran every 0.5 s, and (c) fell to 0.50–0.81 of the bare proxy (p99 +37–39 ms) where a gateway without
-// the burst ran at 0.7–1.0. With the flag the same sequence kept 1–2 ms scavenges (bench/results, issue 3).
+// the burst ran at 0.7–1.0; after the slow-upstream burst, scavenges averaged 6–7 ms with 8–10 full GCs per
+// 5 s. With the flag both sequences kept 1–1.6 ms scavenges and no full GC (bench/results, issue 3).
 export const SERVER_NODE_ARGS = ["--enable-source-maps", "--heap-growing-percent=20", "--no-allocation-site-pretenuring"];
 
 // Environment defaults; the operator's own environment always wins.

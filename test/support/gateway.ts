@@ -28,6 +28,8 @@ export interface StartGatewayOptions {
   entry?: string;
   /** Run the production bundle (`node dist/server.mjs` with npm start's Node flags, built by scripts/build-server.mjs) instead of the sources through tsx. */
   built?: boolean;
+  /** Node flags added after npm start's (built only), e.g. --trace-gc. */
+  extraNodeArgs?: string[];
   /** Readiness timeout (default 60 s). */
   readyTimeoutMs?: number;
   /** Port to use (default: a free one). */
@@ -149,7 +151,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Gate
 
   async function launch(port: number, baseEnv: Record<string, string>): Promise<Gateway> {
     const url = `http://127.0.0.1:${port}`;
-    const child = spawn(process.execPath, opts.built ? [...SERVER_NODE_ARGS, entry] : ["--import", "tsx", entry], {
+    const child = spawn(process.execPath, opts.built ? [...SERVER_NODE_ARGS, ...(opts.extraNodeArgs ?? []), entry] : ["--import", "tsx", entry], {
       cwd: REPO_ROOT,
       env: buildEnv(baseEnv),
       detached: true, // own process group: stop() kills everything it started

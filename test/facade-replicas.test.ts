@@ -3,6 +3,7 @@
 // against the other replica is still refused.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
+import pgClient from "pg";
 import { autoCleanup } from "./support/hooks";
 import { completeLogin, CookieJar, freePort, pkcePair, skipWithoutPostgres, startGateway, startIdp, startMcpServer, startPostgres, type Gateway, type Idp, type TestPostgres } from "./support";
 import { consentHook, facadeConfig, jwtClaims } from "./oauth-helpers";
@@ -46,6 +47,28 @@ describe.skipIf(skipWithoutPostgres())("facade: two replicas on one PostgreSQL",
     const x = new URL(u);
     return `${b.url}${x.pathname}${x.search}`;
   };
+
+  it("shares the registration rate limit: 30 registrations spread over both replicas, the 31st is refused on either", async () => {
+    const register = (gw: Gateway) =>
+      gw.fetch("/oauth/std/register", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ redirect_uris: [REDIRECT], token_endpoint_auth_method: "none", client_name: "limit test" }),
+      });
+    // Every test on this file registers from 127.0.0.1: start from a full bucket, and leave one.
+    const fullBuckets = async () => {
+      const c = new pgClient.Client({ connectionString: pg.url });
+      await c.connect();
+      await c.query(`DELETE FROM "RateLimit"`).finally(() => c.end());
+    };
+    await fullBuckets();
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) statuses.push((await register(i % 2 ? a : b)).status);
+    expect(statuses.every((s) => s === 201)).toBe(true);
+    expect((await register(a)).status).toBe(429);
+    expect((await register(b)).status).toBe(429);
+    await fullBuckets();
+  });
 
   it("starts the flow on one replica and finishes it on the other", async () => {
     // Register on B.

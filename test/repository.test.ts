@@ -17,6 +17,7 @@ import { createPrisma, type Db } from "../lib/db/client";
 import { createConfigRepo, type ConfigRepo } from "../lib/db/config-repo";
 import { createAdminRepo } from "../lib/db/admin-repo";
 import { createOAuthRepo } from "../lib/db/oauth-repo";
+import { createRateLimitRepo } from "../lib/db/rate-limit-repo";
 import type { OAuthClientRecord } from "../lib/oauth/store";
 import { createSecretBox } from "../lib/secrets/secret-box";
 import { applyConfigText, exportConfigText } from "../lib/config/apply";
@@ -187,6 +188,34 @@ function suite(name: string, makeUrl: () => Promise<string>) {
       expect(await admin.touchSession("session-id-2", 60_000)).toBeNull();
       expect(await ctx.db.adminSession.count({ where: { idHash: "session-id-1" } })).toBe(0);
       expect(await admin.createUserIfAbsent("admin", "scrypt$y")).toBe(false);
+    });
+
+    it("rate limits: a burst of `capacity`, then one per interval; refusals cost nothing; full buckets are swept", async () => {
+      const rl = createRateLimitRepo(ctx.db, ctx.target.kind);
+      const limit = { capacity: 3, refillPerSecond: 1 };
+      const t = 1_900_000_000_000;
+      const takes = async (key: string, n: number, now: number) => {
+        const out: boolean[] = [];
+        for (let i = 0; i < n; i++) out.push(await rl.take(key, limit, now));
+        return out;
+      };
+      expect(await takes("a", 4, t)).toEqual([true, true, true, false]);
+      expect(await takes("b", 1, t)).toEqual([true]); // another client, its own bucket
+      // Half an interval later nothing is back; a refusal does not push the refill further out.
+      expect(await takes("a", 2, t + 500)).toEqual([false, false]);
+      expect(await takes("a", 2, t + 1000)).toEqual([true, false]);
+      // Long idle: a full bucket again, never more than `capacity`.
+      expect(await takes("a", 4, t + 60_000)).toEqual([true, true, true, false]);
+      // b's bucket was full again at t + 1 s, a's is not yet at t + 60.5 s.
+      expect(await rl.sweep(t + 60_500)).toBe(1);
+      expect(await takes("b", 3, t + 60_500)).toEqual([true, true, true]);
+    });
+
+    it("rate limits: concurrent requests never overspend a bucket", async () => {
+      const rl = createRateLimitRepo(ctx.db, ctx.target.kind);
+      const now = Date.now();
+      const results = await Promise.all(Array.from({ length: 40 }, () => rl.take("race", { capacity: 30, refillPerSecond: 0.001 }, now)));
+      expect(results.filter(Boolean)).toHaveLength(30);
     });
 
     it("lists a provider's facade clients newest first and deletes one with its consents and pending flows, audited", async () => {

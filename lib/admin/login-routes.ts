@@ -12,7 +12,7 @@ import { ADMIN_USERNAME } from "./bootstrap";
 import { verifyPassword } from "./passwords";
 import { randomId } from "./tokens";
 import { authenticateAdmin, clearSessionCookie, originAllowed, sessionCookie, sessionIdFrom, SESSION_TTL_MS } from "./auth";
-import { createRateLimiter } from "./rate-limit";
+import type { RateLimiter } from "./rate-limit";
 import { clientAddress, rateLimitKey } from "../urls/client-address";
 import type { TrustedProxies } from "../urls/trusted-proxies";
 
@@ -26,13 +26,14 @@ export type LoginRouteDeps = {
   adminToken?: string;
   /** Peers whose X-Forwarded-For names the client (the sign-in rate limit is per client). */
   trustedProxies: TrustedProxies;
+  /** Sign-in attempts per client address (shared by the replicas). */
+  signIns: RateLimiter;
   /** Origins the console is served from for this request (CSRF check). */
   expectedOrigins: (req: IncomingMessage) => string[];
   secureCookies: (req: IncomingMessage) => boolean;
 };
 
 export function createLoginRoutes(deps: LoginRouteDeps) {
-  const limiter = createRateLimiter({ capacity: 10, refillPerSecond: 10 / 60 });
 
   return async function handle(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> {
     if (!pathname.startsWith("/api/auth/")) return false;
@@ -42,7 +43,7 @@ export function createLoginRoutes(deps: LoginRouteDeps) {
         throw new AppError("bad_origin", "cross-origin request refused");
       }
       if (pathname === "/api/auth/login" && method === "POST") {
-        if (!limiter.take(rateLimitKey(clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], deps.trustedProxies)))) throw new AppError("rate_limited", "too many sign-in attempts; wait a minute");
+        if (!(await deps.signIns.take(rateLimitKey(clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], deps.trustedProxies))))) throw new AppError("rate_limited", "too many sign-in attempts; wait a minute");
         const body = parseOrThrow(loginSchema, JSON.parse((await readBody(req, 16 * 1024)).toString("utf8") || "{}"), "sign-in");
         const user = await deps.admin.findUser(body.username);
         // Same work and same answer whether the user exists or not.

@@ -1,22 +1,17 @@
-/** Token-bucket rate limiter keyed by client (address, client id, …); in memory, bounded. */
-export function createRateLimiter(opts: { capacity: number; refillPerSecond: number; maxKeys?: number; now?: () => number }) {
-  const now = opts.now ?? Date.now;
-  const maxKeys = opts.maxKeys ?? 10_000;
-  const buckets = new Map<string, { tokens: number; at: number }>();
-  return {
-    take(key: string): boolean {
-      const t = now();
-      let b = buckets.get(key);
-      if (!b) {
-        if (buckets.size >= maxKeys) buckets.delete(buckets.keys().next().value!);
-        b = { tokens: opts.capacity, at: t };
-        buckets.set(key, b);
-      }
-      b.tokens = Math.min(opts.capacity, b.tokens + ((t - b.at) / 1000) * opts.refillPerSecond);
-      b.at = t;
-      if (b.tokens < 1) return false;
-      b.tokens -= 1;
-      return true;
-    },
-  };
+/**
+ * The gateway's rate limits, per client (see lib/urls/client-address.ts for what a client is). They are
+ * kept in the database (lib/db/rate-limit-repo.ts), so replicas behind one load balancer share them.
+ */
+import type { RateLimit, RateLimitRepo } from "../db/rate-limit-repo";
+
+/** Resolves false when `key` is over the limit; a database error rejects (the request fails, not the limit). */
+export type RateLimiter = { take(key: string): Promise<boolean> };
+
+/** Dynamic client registrations: a burst of 30, then one every 2 s. */
+export const REGISTRATION_LIMIT: RateLimit = { capacity: 30, refillPerSecond: 0.5 };
+/** Console sign-in attempts: 10 a minute. */
+export const SIGN_IN_LIMIT: RateLimit = { capacity: 10, refillPerSecond: 10 / 60 };
+
+export function sharedRateLimiter(repo: Pick<RateLimitRepo, "take">, name: string, limit: RateLimit): RateLimiter {
+  return { take: (key) => repo.take(`${name}:${key}`, limit) };
 }

@@ -31,7 +31,7 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
   const secureCookies = (req: IncomingMessage) =>
     resolvePublicBase(factsFromNodeRequest(req), { publicUrl: env.PUBLIC_URL, trustedProxies: runtime.trustedProxies }).base.protocol === "https:";
 
-  const loginRoutes = createLoginRoutes({ admin: runtime.repos.admin, adminToken: env.ADMIN_TOKEN, trustedProxies: runtime.trustedProxies, expectedOrigins, secureCookies });
+  const loginRoutes = createLoginRoutes({ admin: runtime.repos.admin, adminToken: env.ADMIN_TOKEN, trustedProxies: runtime.trustedProxies, signIns: runtime.rateLimits.signIns, expectedOrigins, secureCookies });
   const resourceServer = createResourceServerHandler(runtime);
   const facade = createOAuthFacadeHandler(runtime);
   const guardDeps = { admin: runtime.repos.admin, adminToken: env.ADMIN_TOKEN, expectedOrigins };

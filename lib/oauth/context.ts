@@ -3,6 +3,7 @@
  * mode, the public base URL and the facade issuer built from it, and the
  * shared dependencies every step takes (store, config, secrets, clock…).
  */
+import type { RateLimiter } from "../admin/rate-limit";
 import type { IncomingMessage } from "node:http";
 import type { ConfigSnapshot, RuntimeProvider, RuntimeServer } from "../config/model";
 import type { Logger } from "../log";
@@ -33,6 +34,8 @@ export type FacadeDeps = {
   trustedProxies: TrustedProxies;
   logger: Pick<Logger, "info" | "warn" | "error" | "debug">;
   limits: FacadeLimits;
+  /** Dynamic client registrations per client address (shared by the replicas). */
+  registrations: RateLimiter;
   now: () => number;
 };
 

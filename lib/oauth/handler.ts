@@ -9,7 +9,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GatewayHandler } from "../http/types";
 import type { Runtime } from "../runtime/types";
-import { createRateLimiter } from "../admin/rate-limit";
 import { createOAuthRepo } from "../db/oauth-repo";
 import { sendJson } from "../http/respond";
 import { buildContext, DEFAULT_LIMITS, type FacadeDeps } from "./context";
@@ -44,7 +43,6 @@ const ALLOWED: Record<Route["endpoint"], string[]> = {
 };
 
 export function createFacadeHandler(deps: FacadeDeps): GatewayHandler {
-  const registrations = createRateLimiter({ capacity: 30, refillPerSecond: 0.5 });
   return async (req: IncomingMessage, res: ServerResponse, rctx) => {
     const route = matchFacadeRoute(rctx.url.pathname);
     if (!route) return false;
@@ -78,7 +76,7 @@ export function createFacadeHandler(deps: FacadeDeps): GatewayHandler {
           await handleToken(req, res, ctx, deps);
           break;
         case "register":
-          await handleRegister(req, res, ctx, deps, registrations);
+          await handleRegister(req, res, ctx, deps);
           break;
       }
     } catch (e) {
@@ -107,6 +105,7 @@ export function createOAuthFacadeHandler(runtime: Runtime): GatewayHandler {
     trustedProxies: runtime.trustedProxies,
     logger: runtime.logger,
     limits: DEFAULT_LIMITS,
+    registrations: runtime.rateLimits.registrations,
     now: Date.now,
   };
   runtime.services.set("oauth.store", store);

@@ -20,9 +20,8 @@ export async function handleRegister(
   res: ServerResponse,
   ctx: FacadeContext,
   deps: FacadeDeps,
-  limiter: { take(key: string): boolean },
 ): Promise<void> {
-  if (!limiter.take(rateLimitKey(clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], deps.trustedProxies)))) throw new SlowDown("too many registrations from this address; try again later");
+  if (!(await deps.registrations.take(rateLimitKey(clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], deps.trustedProxies))))) throw new SlowDown("too many registrations from this address; try again later");
   const type = String(req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
   if (type !== "application/json") throw new InvalidRequest("the body must be application/json");
   const raw = await readBody(req, MAX_REGISTRATION_BYTES).catch(() => {

@@ -12,6 +12,8 @@ import { migrate } from "../db/migrate";
 import { createPrisma, type Db } from "../db/client";
 import { createConfigRepo, type ConfigRepo } from "../db/config-repo";
 import { createAdminRepo, type AdminRepo } from "../db/admin-repo";
+import { createRateLimitRepo } from "../db/rate-limit-repo";
+import { REGISTRATION_LIMIT, SIGN_IN_LIMIT, sharedRateLimiter } from "../admin/rate-limit";
 import { createSecretBox, loadSecretKey, type SecretBox } from "../secrets/secret-box";
 import { bootstrapAdmin } from "../admin/bootstrap";
 import { parseTrustedProxies } from "../urls/trusted-proxies";
@@ -63,7 +65,12 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
   }
 
   const config = await createConfigCache(store.config, { pollMs: env.PORTCULLIS_CONFIG_POLL_MS, logger });
-  const sweeper = setInterval(() => store.admin.deleteExpiredSessions().catch(() => {}), 3600_000);
+  const rateLimits = createRateLimitRepo(store.db, store.target.kind);
+  // Hourly, on every replica (idempotent): expired console sessions, and rate-limit buckets that are full again.
+  const sweeper = setInterval(() => {
+    store.admin.deleteExpiredSessions().catch(() => {});
+    rateLimits.sweep().catch(() => {});
+  }, 3600_000);
   sweeper.unref();
 
   return {
@@ -73,6 +80,7 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
     db: store.db,
     secrets: store.secrets,
     repos: { config: store.config, admin: store.admin },
+    rateLimits: { registrations: sharedRateLimiter(rateLimits, "dcr", REGISTRATION_LIMIT), signIns: sharedRateLimiter(rateLimits, "sign-in", SIGN_IN_LIMIT) },
     config,
     trustedProxies: parseTrustedProxies(env.TRUSTED_PROXIES),
     requestLog: createRequestLog(),

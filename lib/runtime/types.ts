@@ -4,6 +4,7 @@ import type { DatabaseTarget } from "../db/url";
 import type { Db } from "../db/client";
 import type { ConfigRepo } from "../db/config-repo";
 import type { AdminRepo } from "../db/admin-repo";
+import type { RateLimiter } from "../admin/rate-limit";
 import type { SecretBox } from "../secrets/secret-box";
 import type { TrustedProxies } from "../urls/trusted-proxies";
 import type { ConfigCache } from "./config-cache";
@@ -21,6 +22,8 @@ export interface Runtime {
   db: Db;
   secrets: SecretBox;
   repos: { config: ConfigRepo; admin: AdminRepo };
+  /** Per-client limits kept in the database, shared by every replica. */
+  rateLimits: { registrations: RateLimiter; signIns: RateLimiter };
   config: ConfigCache;
   trustedProxies: TrustedProxies;
   requestLog: RequestLog;

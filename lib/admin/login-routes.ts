@@ -34,7 +34,6 @@ export type LoginRouteDeps = {
 };
 
 export function createLoginRoutes(deps: LoginRouteDeps) {
-
   return async function handle(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> {
     if (!pathname.startsWith("/api/auth/")) return false;
     try {

@@ -3,8 +3,8 @@
  * mode, the public base URL and the facade issuer built from it, and the
  * shared dependencies every step takes (store, config, secrets, clock…).
  */
-import type { RateLimiter } from "../admin/rate-limit";
 import type { IncomingMessage } from "node:http";
+import type { RateLimiter } from "../admin/rate-limit";
 import type { ConfigSnapshot, RuntimeProvider, RuntimeServer } from "../config/model";
 import type { Logger } from "../log";
 import type { SecretBox } from "../secrets/secret-box";

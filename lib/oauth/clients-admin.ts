@@ -115,13 +115,13 @@ export async function deleteFacadeClient(
   return { deleted: clientId, upstream };
 }
 
-/** What DELETE /api/providers/<p> did at the IdP, in client counts (see UpstreamCleanup for each status). */
-export type { ProviderClientsCleanup };
-
 /** IdP calls in flight at once while a provider's clients are cleaned up: quick for hundreds, gentle on the IdP. */
 const CLEANUP_CONCURRENCY = 8;
 /** Clients may register while a cleanup runs; it lists again until none is left, at most this many times. */
 const CLEANUP_PASSES = 3;
+
+/** How a failed cleanup is reported: what was refused (ends before the IdP client's id), and how to keep the IdP clients. */
+type CleanupWording = { lead: string; keep: string };
 
 /**
  * Before a provider is deleted: each of its clients whose upstream client the gateway registered is deleted
@@ -130,9 +130,6 @@ const CLEANUP_PASSES = 3;
  * keeps the provider) saying what happened; the clients already deleted stay deleted, since their IdP clients
  * are gone. The other clients (none to delete at the IdP, or keepUpstream) are counted and go with the provider.
  */
-/** How a failed cleanup is reported: what was refused (ends before the IdP client's id), and how to keep the IdP clients. */
-type CleanupWording = { lead: string; keep: string };
-
 export async function deleteProviderClientsUpstream(
   deps: ClientAdminDeps,
   provider: string,

@@ -43,7 +43,7 @@ function plainAddress(entry: string): string | undefined {
 /**
  * The key a per-client rate limit counts under: an IPv4 address as it is, an IPv6 address by its /64.
  * One IPv6 host usually holds a whole /64 and can rotate through it, so per-address buckets would not
- * limit it (and rotating would evict everyone else's buckets from the bounded limiter).
+ * limit it (and each address would add a row to the rate-limit table).
  */
 export function rateLimitKey(address: string | undefined): string {
   if (address === undefined) return "unknown";

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { deleteEntity, getEntity, saveEntity } from "@/lib/config/service";
-import { clientAdminDeps, deleteProviderClientsUpstream, keepUpstreamParam, type ProviderClientsCleanup } from "@/lib/oauth/clients-admin";
+import type { ProviderClientsCleanup } from "@/lib/oauth/cleanup-counts";
+import { clientAdminDeps, deleteProviderClientsUpstream, keepUpstreamParam } from "@/lib/oauth/clients-admin";
 import { actorOf, apiHandler, getRuntime, param, readJson } from "../../_lib/handler";
 
 export const dynamic = "force-dynamic";

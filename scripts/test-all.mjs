@@ -17,6 +17,8 @@ const reports = mkdtempSync(join(tmpdir(), "portcullis-test-"));
 const bin = (name, file) => join(root, "node_modules", name, file);
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const results = [];
+const failures = []; // "file › test: first line of the error", repeated in the summary so a truncated log still names them
+const firstLine = (msg) => String(msg ?? "").replace(/\x1b\[[0-9;]*m/g, "").split("\n").find((l) => l.trim()) ?? "";
 
 function run(phase, args, env = {}) {
   if (!want(phase)) return;
@@ -34,14 +36,33 @@ function countVitest(file) {
   totals.passed += j.numPassedTests ?? 0;
   totals.failed += j.numFailedTests ?? 0;
   totals.skipped += (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0);
+  for (const file of j.testResults ?? []) {
+    const name = file.name ? file.name.replace(root + "/", "") : "?";
+    const failed = (file.assertionResults ?? []).filter((t) => t.status === "failed");
+    for (const t of failed) failures.push(`${name} › ${t.fullName ?? t.title}: ${firstLine(t.failureMessages?.[0])}`);
+    // A file that failed before any test ran (import error, hook failure) has no failed test to name.
+    if (failed.length === 0 && file.status === "failed") failures.push(`${name}: ${firstLine(file.message)}`);
+  }
 }
 
 function countPlaywright(file) {
   if (!existsSync(file)) return;
-  const s = JSON.parse(readFileSync(file, "utf8")).stats ?? {};
+  const report = JSON.parse(readFileSync(file, "utf8"));
+  const s = report.stats ?? {};
   totals.passed += (s.expected ?? 0) + (s.flaky ?? 0);
   totals.failed += s.unexpected ?? 0;
   totals.skipped += s.skipped ?? 0;
+  const walk = (suite) => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests ?? []) {
+        if (t.status !== "unexpected") continue;
+        const err = t.results?.at(-1)?.error?.message;
+        failures.push(`${spec.file ?? suite.file} › ${spec.title}: ${firstLine(err)}`);
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child);
+  };
+  for (const suite of report.suites ?? []) walk(suite);
 }
 
 // Fresh machine: PostgreSQL and Chromium come from Debian (installed when root; otherwise a clear message).
@@ -81,5 +102,6 @@ if (want("e2e")) {
 
 console.log("\n━━ summary ━━");
 for (const r of results) console.log(`${r.ok ? "ok  " : "FAIL"}  ${r.phase.padEnd(12)} ${r.seconds}s`);
+for (const f of failures) console.log(`  ✗ ${f.slice(0, 300)}`);
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(results.every((r) => r.ok) ? 0 : 1);

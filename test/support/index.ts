@@ -9,3 +9,5 @@ export type { TestPostgres } from "./postgres";
 export { startGateway, runCli, REPO_ROOT } from "./gateway";
 export type { Gateway, StartGatewayOptions, CliResult } from "./gateway";
 export { TestOAuthClient, runSdkAuthFlow } from "./oauth-client";
+export { sendUntilRefused } from "./rate-limit";
+export type { Burst } from "./rate-limit";

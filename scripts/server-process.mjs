@@ -8,15 +8,11 @@
 // V8's default let RSS run to 247–324 MB in `npm run bench` (console on); with 20 % the peak was
 // 181–182 MB, and (c)/(b) 0.80–0.84 against 0.77–0.78 in alternating runs (no throughput cost).
 // --optimize-for-size went lower (148 MB), but cost 10–40 % of the throughput.
-// --no-allocation-site-pretenuring: V8 allocates straight into the old generation from any allocation
-// site whose objects survived young-generation GCs, and keeps that decision. When a fresh process's first
-// traffic is many requests waiting at once (a replica started under load: the bench's 200 concurrent first
-// requests waiting on one JWKS fetch; 400 requests held 300 ms by a slow upstream), about 130 of the
-// request path's sites became "tenured" for the life of the process (the same slow burst after warm
-// traffic did not do it): every later request's short-lived objects then went to the old generation,
-// scavenges took 5–10 ms instead of 1 ms, a full GC ran every 0.5 s, and (c) fell to 0.50–0.81 of the bare proxy (p99 +37–39 ms) where a gateway without
-// the burst ran at 0.7–1.0; after the slow-upstream burst, scavenges averaged 6–7 ms with 8–10 full GCs per
-// 5 s. With the flag both sequences kept 1–1.6 ms scavenges and no full GC (bench/results, issue 3).
+// --no-allocation-site-pretenuring: when a fresh process's first traffic is many requests waiting at once
+// (a replica started under load), V8 marked about 130 request-path allocation sites "tenured" for the life
+// of the process: every later request's garbage went to the old generation (5–10 ms scavenges, a full GC
+// every 0.5 s, added p99 +37–39 ms in the bench). With the flag: 1–1.6 ms scavenges, no full GC. The README
+// (Benchmark) has the measurements; test/gc-after-cold-burst.test.ts guards it.
 export const SERVER_NODE_ARGS = ["--enable-source-maps", "--heap-growing-percent=20", "--no-allocation-site-pretenuring"];
 
 // Environment defaults; the operator's own environment always wins.

@@ -13,7 +13,7 @@ import { verifyPassword } from "./passwords";
 import { randomId } from "./tokens";
 import { authenticateAdmin, clearSessionCookie, originAllowed, sessionCookie, sessionIdFrom, SESSION_TTL_MS } from "./auth";
 import type { RateLimiter } from "./rate-limit";
-import { clientAddress, rateLimitKey } from "../urls/client-address";
+import { requestRateLimitKey } from "../urls/client-address";
 import type { TrustedProxies } from "../urls/trusted-proxies";
 
 export const loginSchema = z.strictObject({
@@ -42,7 +42,7 @@ export function createLoginRoutes(deps: LoginRouteDeps) {
         throw new AppError("bad_origin", "cross-origin request refused");
       }
       if (pathname === "/api/auth/login" && method === "POST") {
-        if (!(await deps.signIns.take(rateLimitKey(clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], deps.trustedProxies))))) throw new AppError("rate_limited", "too many sign-in attempts; wait a minute");
+        if (!(await deps.signIns.take(requestRateLimitKey(req, deps.trustedProxies)))) throw new AppError("rate_limited", "too many sign-in attempts; wait a minute");
         const body = parseOrThrow(loginSchema, JSON.parse((await readBody(req, 16 * 1024)).toString("utf8") || "{}"), "sign-in");
         const user = await deps.admin.findUser(body.username);
         // Same work and same answer whether the user exists or not.

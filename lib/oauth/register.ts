@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readBody } from "../http/respond";
-import { clientAddress, rateLimitKey } from "../urls/client-address";
+import { requestRateLimitKey } from "../urls/client-address";
 import type { FacadeContext, FacadeDeps } from "./context";
 import { redirectAllowlist } from "./context";
 import { InvalidClientMetadata, InvalidRequest, SlowDown, TemporarilyUnavailable } from "./errors";
@@ -21,7 +21,7 @@ export async function handleRegister(
   ctx: FacadeContext,
   deps: FacadeDeps,
 ): Promise<void> {
-  if (!(await deps.registrations.take(rateLimitKey(clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], deps.trustedProxies))))) throw new SlowDown("too many registrations from this address; try again later");
+  if (!(await deps.registrations.take(requestRateLimitKey(req, deps.trustedProxies)))) throw new SlowDown("too many registrations from this address; try again later");
   const type = String(req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
   if (type !== "application/json") throw new InvalidRequest("the body must be application/json");
   const raw = await readBody(req, MAX_REGISTRATION_BYTES).catch(() => {

@@ -67,9 +67,11 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
   const config = await createConfigCache(store.config, { pollMs: env.PORTCULLIS_CONFIG_POLL_MS, logger });
   const rateLimits = createRateLimitRepo(store.db, store.target.kind);
   // Hourly, on every replica (idempotent): expired console sessions, and rate-limit buckets that are full again.
+  // A failed sweep only delays cleanup (the next one catches up): say so, and carry on.
+  const sweepFailed = (what: string) => (e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, `hourly cleanup of ${what} failed`);
   const sweeper = setInterval(() => {
-    store.admin.deleteExpiredSessions().catch(() => {});
-    rateLimits.sweep().catch(() => {});
+    store.admin.deleteExpiredSessions().catch(sweepFailed("expired sessions"));
+    rateLimits.sweep().catch(sweepFailed("rate-limit buckets"));
   }, 3600_000);
   sweeper.unref();
 

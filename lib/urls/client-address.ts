@@ -11,6 +11,7 @@
  * (`Forwarded: for=` is not read: most balancers write only X-Forwarded-For and
  * pass a client's own `Forwarded` header through, so it could name any bucket.)
  */
+import type { IncomingMessage } from "node:http";
 import { isIP } from "node:net";
 import { unmapV4, type TrustedProxies } from "./trusted-proxies";
 
@@ -56,4 +57,9 @@ export function rateLimitKey(address: string | undefined): string {
   const right = tail === undefined ? [] : tail ? tail.split(":") : [];
   const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill("0"), ...right];
   return `${groups.slice(0, 4).join(":")}::/64`;
+}
+
+/** The rate-limit key of the client behind a request (its address past trusted proxies, IPv6 by /64). */
+export function requestRateLimitKey(req: Pick<IncomingMessage, "socket" | "headers">, trusted: TrustedProxies): string {
+  return rateLimitKey(clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trusted));
 }

@@ -1,7 +1,8 @@
 /**
  * The gateway's request pipeline, in order: health → MCP proxy and its
  * well-known documents → OAuth facade → admin auth routes → console gate →
- * Next.js. MCP traffic never reaches Next. One JSON access-log line per request.
+ * Next.js. MCP traffic never reaches Next, not even for a path no server has
+ * (protocol-not-found.ts). One JSON access-log line per request.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Runtime } from "../runtime/types";
@@ -15,6 +16,7 @@ import { AppError } from "../errors";
 import { RequestContext } from "./request-context";
 import { readiness } from "./health";
 import { formatRequestId } from "./request-id";
+import { protocolNotFound } from "./protocol-not-found";
 
 export type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -72,6 +74,13 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
       }
       if (await facade(req, res, ctx)) return;
       if (await loginRoutes(req, res, path)) return;
+      const missing = protocolNotFound(path);
+      if (missing) {
+        // The MCP/OAuth error shape, and readable cross-origin: browser-based clients (the MCP Inspector)
+        // would otherwise see only a CORS failure.
+        ctx.outcome = "not_found";
+        return sendJson(res, 404, { error: "not_found", error_description: missing }, { "access-control-allow-origin": "*" });
+      }
 
       if (!nextHandler) {
         if (path.startsWith("/api/") && !(await guardConsole(req, res, path, guardDeps))) {

@@ -36,8 +36,8 @@ test("MCP and OAuth paths that match nothing get a JSON 404, not the console's s
   const calls = [
     { path: "/servers/renamed/mcp", send: () => request.post("/servers/renamed/mcp", { headers: { accept: "application/json, text/event-stream" }, data: initialize, maxRedirects: 0 }), says: "no MCP server is configured at /servers/renamed/mcp" },
     { path: "/.well-known/oauth-protected-resource/servers/renamed/mcp", says: "no protected-resource metadata is published for /servers/renamed/mcp" },
-    { path: "/.well-known/oauth-authorization-server/oauth/nobody", says: 'no authorization-server facade for provider "nobody"' },
-    { path: "/oauth/nobody/register", send: () => request.post("/oauth/nobody/register", { data: { redirect_uris: ["http://127.0.0.1/cb"] }, maxRedirects: 0 }), says: 'provider "nobody"' },
+    { path: "/.well-known/oauth-authorization-server/oauth/nobody", says: 'no provider "nobody" is configured, so no authorization-server facade serves' },
+    { path: "/oauth/nobody/register", send: () => request.post("/oauth/nobody/register", { data: { redirect_uris: ["http://127.0.0.1/cb"] }, maxRedirects: 0 }), says: 'no provider "nobody" is configured' },
   ];
   for (const c of calls) {
     const res = await (c.send?.() ?? request.get(c.path, { maxRedirects: 0 }));

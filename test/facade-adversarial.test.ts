@@ -355,7 +355,11 @@ describe("facade: direct mode and limits", () => {
     const gw = await startGateway({ config: JSON.stringify(cfg) });
     try {
       for (const path of ["/.well-known/oauth-authorization-server/oauth/std", "/oauth/std/.well-known/openid-configuration", "/oauth/std/authorize", "/oauth/std/token"]) {
-        expect((await gw.fetch(path)).status, path).toBe(404);
+        const r = await gw.fetch(path);
+        expect(r.status, path).toBe(404);
+        expect((await r.json()).error_description, path).toBe(
+          `provider "std" has no authorization-server facade: no virtual server uses it with oauth.mode: proxy (in direct mode clients talk to the identity provider itself, ${idp.issuer})`,
+        );
       }
     } finally {
       await gw.stop();

@@ -73,5 +73,6 @@ describe("auth: none", () => {
   it("publishes no protected-resource metadata", async () => {
     const r = await rawRequest(`${gw.url}/.well-known/oauth-protected-resource/servers/open/mcp`);
     expect(r.status).toBe(404);
+    expect(r.json().error_description).toBe('server "open" uses auth: none, so it publishes no protected-resource metadata for /servers/open/mcp');
   });
 });

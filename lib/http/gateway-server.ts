@@ -74,7 +74,7 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
       }
       if (await facade(req, res, ctx)) return;
       if (await loginRoutes(req, res, path)) return;
-      const missing = protocolNotFound(path);
+      const missing = protocolNotFound(path, runtime.config.current());
       if (missing) {
         // The MCP/OAuth error shape, and readable cross-origin: browser-based clients (the MCP Inspector)
         // would otherwise see only a CORS failure.

@@ -5,6 +5,8 @@
  * redirects to an HTML page; a client that follows it reports a JSON parse error or a failed
  * discovery, far from the cause (a server renamed or deleted, a provider in direct mode).
  */
+import type { ConfigSnapshot } from "../config/model";
+import { proxyServersFor } from "../oauth/context";
 
 const PRM = "/.well-known/oauth-protected-resource";
 const FACADE_METADATA = /^\/\.well-known\/(?:oauth-authorization-server|openid-configuration)\/oauth\/([^/]+)\/?$/;
@@ -12,15 +14,25 @@ const FACADE = /^\/oauth\/([^/]+)(?:\/|$)/;
 /** The default MCP path, `/servers/<name>/mcp`; console pages live at `/servers/<name>` and never end in /mcp. */
 const DEFAULT_MCP_PATH = /^\/servers\/[^/]+\/mcp\/?$/;
 
-/** Why nothing is served at `pathname` (normalised), or undefined when the path is not a protocol path. */
-export function protocolNotFound(pathname: string): string | undefined {
+/**
+ * Why nothing is served at `pathname` (normalised), or undefined when the path is not a protocol path.
+ * The reason names the cause the config shows: no such provider, a provider in direct mode, a server with auth: none.
+ */
+export function protocolNotFound(pathname: string, config: Pick<ConfigSnapshot, "providers" | "servers">): string | undefined {
   if (pathname === PRM || pathname.startsWith(`${PRM}/`)) {
     const resource = pathname.slice(PRM.length) || "/";
+    const server = [...config.servers.values()].find((s) => s.effectivePath === resource);
+    if (server?.auth === "none") return `server "${server.name}" uses auth: none, so it publishes no protected-resource metadata for ${resource}`;
     return `no protected-resource metadata is published for ${resource}: no virtual server with auth: oauth or passthrough has that path`;
   }
   const provider = FACADE_METADATA.exec(pathname)?.[1] ?? FACADE.exec(pathname)?.[1];
   if (provider !== undefined) {
-    return `no authorization-server facade for provider "${provider}" serves ${pathname}: the provider does not exist, or no virtual server uses it with oauth.mode: proxy (in direct mode clients talk to the identity provider itself)`;
+    const known = config.providers.get(provider);
+    if (!known) return `no provider "${provider}" is configured, so no authorization-server facade serves ${pathname}`;
+    if (proxyServersFor(config, provider).length === 0) {
+      return `provider "${provider}" has no authorization-server facade: no virtual server uses it with oauth.mode: proxy (in direct mode clients talk to the identity provider itself, ${known.issuer})`;
+    }
+    return `the facade of provider "${provider}" has no endpoint ${pathname}: it serves /oauth/${provider}/authorize, /token, /register, /callback and its metadata`;
   }
   if (pathname.startsWith("/.well-known/")) return `no document is published at ${pathname}`;
   if (DEFAULT_MCP_PATH.test(pathname)) return `no MCP server is configured at ${pathname}: check the server's name, or its path if it sets one`;

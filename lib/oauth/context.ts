@@ -51,7 +51,7 @@ export type FacadeContext = {
 };
 
 /** Proxy-mode servers of a provider: the facade exists only when there is one. */
-export function proxyServersFor(snapshot: ConfigSnapshot, providerName: string): RuntimeServer[] {
+export function proxyServersFor(snapshot: Pick<ConfigSnapshot, "servers">, providerName: string): RuntimeServer[] {
   return [...snapshot.servers.values()].filter((s) => s.auth === "oauth" && s.oauth?.provider === providerName && s.oauth.mode === "proxy");
 }
 

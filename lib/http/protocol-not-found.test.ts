@@ -3,14 +3,15 @@ import type { RuntimeProvider, RuntimeServer } from "../config/model";
 import { protocolNotFound } from "./protocol-not-found";
 
 const provider = (name: string) => ({ name, kind: "generic", issuer: `https://${name}.example.com` }) as unknown as RuntimeProvider;
-const server = (name: string, auth: RuntimeServer["auth"], oauth?: RuntimeServer["oauth"]) =>
-  ({ name, auth, oauth, effectivePath: `/servers/${name}/mcp` }) as unknown as RuntimeServer;
+const server = (name: string, auth: RuntimeServer["auth"], oauth?: RuntimeServer["oauth"], effectivePath = `/servers/${name}/mcp`) =>
+  ({ name, auth, oauth, effectivePath }) as unknown as RuntimeServer;
 const config = {
   providers: new Map([["direct-idp", provider("direct-idp")], ["proxy-idp", provider("proxy-idp")]]),
   servers: new Map([
     ["open", server("open", "none")],
     ["d", server("d", "oauth", { provider: "direct-idp", mode: "direct" } as RuntimeServer["oauth"])],
     ["p", server("p", "oauth", { provider: "proxy-idp", mode: "proxy" } as RuntimeServer["oauth"])],
+    ["custom", server("custom", "none", undefined, "/tools")],
   ]),
 };
 const why = (path: string) => protocolNotFound(path, config);
@@ -44,6 +45,12 @@ describe("protocolNotFound", () => {
     expect(why("/.well-known/oauth-authorization-server")).toBe("no document is published at /.well-known/oauth-authorization-server");
     expect(why("/servers/nope/mcp")).toBe("no MCP server is configured at /servers/nope/mcp: check the server's name, or its path if it sets one");
     expect(why("/servers/nope/mcp/")).toMatch(/^no MCP server/);
+    expect(why("/servers/open/mcp/")).toBe('no MCP server is configured at /servers/open/mcp/: server "open" is at /servers/open/mcp, without the trailing slash');
+  });
+
+  it("points a custom path with a trailing slash at the server", () => {
+    expect(why("/tools/")).toBe('no MCP server is configured at /tools/: server "custom" is at /tools, without the trailing slash');
+    expect(why("/tools/x/")).toBeUndefined();
   });
 
   it("leaves console pages, the admin API and everything else to the console", () => {

@@ -35,6 +35,12 @@ export function protocolNotFound(pathname: string, config: Pick<ConfigSnapshot, 
     return `the facade of provider "${provider}" has no endpoint ${pathname}: it serves /oauth/${provider}/authorize, /token, /register, /callback and its metadata`;
   }
   if (pathname.startsWith("/.well-known/")) return `no document is published at ${pathname}`;
+  if (pathname.length > 1 && pathname.endsWith("/")) {
+    // Resource URLs have no trailing slash (RFC 9728 matching is exact), so `/servers/x/mcp/` is not x's path.
+    const bare = pathname.replace(/\/+$/, "");
+    const server = [...config.servers.values()].find((s) => s.effectivePath === bare);
+    if (server) return `no MCP server is configured at ${pathname}: server "${server.name}" is at ${bare}, without the trailing slash`;
+  }
   if (DEFAULT_MCP_PATH.test(pathname)) return `no MCP server is configured at ${pathname}: check the server's name, or its path if it sets one`;
   return undefined;
 }

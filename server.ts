@@ -10,6 +10,7 @@ import { createRuntime } from "./lib/runtime/create-runtime";
 import { setRuntime } from "./lib/runtime/global";
 import { createGatewayRequestHandler, type NextHandler } from "./lib/http/gateway-server";
 import { isAppError } from "./lib/errors";
+import { listenFailed } from "./lib/http/listen-error";
 import { projectRoot } from "./lib/paths";
 
 async function main() {
@@ -36,7 +37,7 @@ async function main() {
   server.requestTimeout = 0;
 
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (e) => reject(listenFailed(e, env.HOST, env.PORT)));
     server.listen(env.PORT, env.HOST, resolve);
   });
   const address = server.address();

@@ -18,6 +18,10 @@ export const errorStatus = {
   internal: 500,
   upstream_unavailable: 502,
   not_ready: 503,
+  /** The data directory, SQLite file or PostgreSQL server cannot be used (at startup, or by the CLI). */
+  storage_unavailable: 503,
+  /** The server cannot listen on HOST:PORT (startup only). */
+  listen_failed: 500,
 } as const;
 
 export type AppErrorCode = keyof typeof errorStatus;

@@ -6,10 +6,11 @@
  * comes second sees the migrations already recorded and does nothing.
  * (Prisma's own `migrate deploy` cannot run on these machines; see ENVIRONMENT.md.)
  */
-import { readdirSync, readFileSync, existsSync, mkdirSync } from "node:fs";
+import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { projectRoot } from "../paths";
 import type { DatabaseTarget } from "./url";
+import { ensureDataDir, postgresConnectFailed, sqliteOpenFailed } from "./storage-errors";
 
 export type Migration = { name: string; sql: string };
 export type MigrationResult = { applied: string[]; alreadyApplied: string[] };
@@ -34,13 +35,21 @@ export async function migrate(target: DatabaseTarget, migrations = loadMigration
 }
 
 async function migrateSqlite(file: string, migrations: Migration[]): Promise<MigrationResult> {
-  mkdirSync(dirname(file), { recursive: true });
+  ensureDataDir(dirname(file));
   const { createClient } = await import("@libsql/client");
-  const client = createClient({ url: `file:${file}` });
+  let client: ReturnType<typeof createClient>;
+  try {
+    client = createClient({ url: `file:${file}` });
+  } catch (e) {
+    throw sqliteOpenFailed(file, e);
+  }
   try {
     // The libsql driver is synchronous: a busy_timeout would block this event loop
     // (and deadlock against a connection in the same process). Retry asynchronously.
-    await retryWhileBusy(() => client.execute("PRAGMA journal_mode = WAL"));
+    // The first statement opens the file: a failure here is the file or directory, not the SQL.
+    await retryWhileBusy(() => client.execute("PRAGMA journal_mode = WAL")).catch((e: unknown) => {
+      throw sqliteOpenFailed(file, e);
+    });
     // transaction("write") is BEGIN IMMEDIATE: it takes the write lock up front.
     const tx = await retryWhileBusy(() => client.transaction("write"));
     try {
@@ -95,7 +104,9 @@ async function retryWhileBusy<T>(fn: () => Promise<T>, timeoutMs = 30_000): Prom
 async function migratePostgres(url: string, migrations: Migration[]): Promise<MigrationResult> {
   const pg = (await import("pg")).default;
   const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  await client.connect().catch((e: unknown) => {
+    throw postgresConnectFailed(url, e);
+  });
   try {
     await client.query("BEGIN");
     try {

@@ -6,7 +6,8 @@
  */
 import { CompactEncrypt, compactDecrypt, base64url } from "jose";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { ensureDataDir, secretKeyFileFailed } from "../db/storage-errors";
 import { join } from "node:path";
 import { AppError } from "../errors";
 
@@ -44,18 +45,24 @@ export function loadSecretKey(envValue: string | undefined, dataDir: string): Se
   }
   const file = join(dataDir, "secret.key");
   if (existsSync(file)) {
-    const key = base64url.decode(readFileSync(file, "utf8").trim());
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (e) {
+      throw secretKeyFileFailed("read", file, e);
+    }
+    const key = base64url.decode(text.trim());
     if (key.length !== 32) throw new AppError("bad_request", `${file} does not hold a 32-byte base64url key`);
     return { key, source: "file", file };
   }
-  mkdirSync(dataDir, { recursive: true });
+  ensureDataDir(dataDir);
   const key = randomBytes(32);
   // "wx": never overwrite a key another process generated a moment ago.
   try {
     writeFileSync(file, base64url.encode(key) + "\n", { mode: 0o600, flag: "wx" });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "EEXIST") return loadSecretKey(undefined, dataDir);
-    throw e;
+    throw secretKeyFileFailed("write", file, e);
   }
   return { key, source: "generated", file };
 }

@@ -46,4 +46,14 @@ describe("startup errors", () => {
     expect(pg).toContain("portcullis: cannot connect to PostgreSQL at postgres://portcullis:***@127.0.0.1:1/db (connect ECONNREFUSED 127.0.0.1:1)");
     expect(pg).not.toContain("hunter2");
   });
+
+  it("a config file that cannot be read, and a PUBLIC_URL that is not a URL", async () => {
+    const missing = join(dir, "missing.yaml");
+    const config = await failure(startGateway({ env: { PORTCULLIS_CONFIG: missing }, readyTimeoutMs: 20_000 }));
+    expect(config).toContain(`portcullis: cannot read PORTCULLIS_CONFIG ${missing} (ENOENT: no such file or directory, open '${missing}')`);
+    expect(config).not.toMatch(/^\s+at /m);
+
+    const publicUrl = await failure(startGateway({ env: { PUBLIC_URL: "mcp.example.com" }, readyTimeoutMs: 20_000 }));
+    expect(publicUrl).toContain('PUBLIC_URL: not a valid URL: "mcp.example.com"');
+  });
 });

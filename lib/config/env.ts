@@ -15,7 +15,8 @@ export const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default("127.0.0.1"),
   DATABASE_URL: z.string().optional(),
-  PUBLIC_URL: baseUrlSchema.optional().or(z.literal("").transform(() => undefined)),
+  // Empty means unset. (As a union with z.literal(""), a bad URL was reported only as "Invalid input".)
+  PUBLIC_URL: z.preprocess((v) => (v === "" ? undefined : v), baseUrlSchema.optional()),
   /** Comma-separated IPs/CIDRs (or the word `loopback`) whose forwarding headers are honoured. */
   TRUSTED_PROXIES: z
     .string()

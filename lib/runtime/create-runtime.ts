@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { Env } from "../config/env";
+import { AppError } from "../errors";
 import { applyConfigText } from "../config/apply";
 import { createLogger, type Logger } from "../log";
 import { parseDatabaseUrl, redactDatabaseUrl, type DatabaseTarget } from "../db/url";
@@ -40,6 +41,14 @@ export async function openDatabase(env: Pick<Env, "DATABASE_URL" | "PORTCULLIS_S
   return { target, db, secrets, config: createConfigRepo(db, secrets), admin: createAdminRepo(db), keySource: key.source };
 }
 
+function readConfigFile(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (e) {
+    throw new AppError("bad_request", `cannot read PORTCULLIS_CONFIG ${path} (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+  }
+}
+
 export type RuntimeOptions = {
   logger?: Logger;
   announce?: (msg: string) => void;
@@ -52,7 +61,7 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
   const store = await openDatabase(env, logger);
 
   if (env.PORTCULLIS_CONFIG) {
-    const text = readFileSync(env.PORTCULLIS_CONFIG, "utf8");
+    const text = readConfigFile(env.PORTCULLIS_CONFIG);
     const summary = await applyConfigText(store.config, text, { actor: `config-file:${env.PORTCULLIS_CONFIG}` });
     logger.info({ file: env.PORTCULLIS_CONFIG, ...summary }, "applied declarative config");
   }

@@ -4,6 +4,7 @@
  * missing. Why: with the console on, anything unmatched goes to the console, whose sign-in gate
  * redirects to an HTML page; a client that follows it reports a JSON parse error or a failed
  * discovery, far from the cause (a server renamed or deleted, a provider in direct mode).
+ * Also answered: a configured server's path with a trailing slash, which is not its resource URL.
  */
 import type { ConfigSnapshot } from "../config/model";
 import { proxyServersFor } from "../oauth/context";

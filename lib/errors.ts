@@ -43,6 +43,9 @@ export class AppError extends Error {
   }
 }
 
+/** The message of a thrown value, whatever was thrown. */
+export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
 /**
  * Matched by shape, not only `instanceof`: Next bundles its own copy of this
  * module, so an AppError thrown by the runtime (loaded by server.ts) is another class there.

@@ -2,10 +2,10 @@
  * The real server's startup failures are one line that says what to change, not a Node error dump.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createServer } from "node:http";
 import { listenLoopback } from "./support/cleanup";
 import { startGateway } from "./support/gateway";
 

@@ -82,4 +82,4 @@ export function fieldErrorMap(e: unknown): Record<string, string> {
   return out;
 }
 
-export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+export { errorMessage } from "../errors";

@@ -4,10 +4,8 @@
  * data directory or an unreachable PostgreSQL.
  */
 import { mkdirSync } from "node:fs";
-import { AppError } from "../errors";
+import { AppError, errorMessage } from "../errors";
 import { redactDatabaseUrl } from "./url";
-
-const why = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Creates the data directory (and its parents) or says why it cannot. */
 export function ensureDataDir(dir: string): void {
@@ -16,22 +14,22 @@ export function ensureDataDir(dir: string): void {
   } catch (e) {
     throw new AppError(
       "storage_unavailable",
-      `cannot create the data directory ${dir} (${why(e)}); set DATABASE_URL to a file in a writable directory, for example file:./data/portcullis.db`,
+      `cannot create the data directory ${dir} (${errorMessage(e)}); set DATABASE_URL to a file in a writable directory, for example file:./data/portcullis.db`,
       { cause: e },
     );
   }
 }
 
 export function sqliteOpenFailed(file: string, e: unknown): AppError {
-  return new AppError("storage_unavailable", `cannot open the SQLite database ${file} (${why(e)}); the file and its directory must be writable by this process`, { cause: e });
+  return new AppError("storage_unavailable", `cannot open the SQLite database ${file} (${errorMessage(e)}); the file and its directory must be writable by this process`, { cause: e });
 }
 
 /** The URL is shown without its password. */
 export function postgresConnectFailed(url: string, e: unknown): AppError {
-  return new AppError("storage_unavailable", `cannot connect to PostgreSQL at ${redactDatabaseUrl(url)} (${why(e)}); check DATABASE_URL and that the server is running`, { cause: e });
+  return new AppError("storage_unavailable", `cannot connect to PostgreSQL at ${redactDatabaseUrl(url)} (${errorMessage(e)}); check DATABASE_URL and that the server is running`, { cause: e });
 }
 
 export function secretKeyFileFailed(action: "read" | "write", file: string, e: unknown): AppError {
   const fix = action === "read" ? "it must be readable by this process" : "make its directory writable";
-  return new AppError("storage_unavailable", `cannot ${action} the secret key file ${file} (${why(e)}); ${fix}, or set PORTCULLIS_SECRET_KEY`, { cause: e });
+  return new AppError("storage_unavailable", `cannot ${action} the secret key file ${file} (${errorMessage(e)}); ${fix}, or set PORTCULLIS_SECRET_KEY`, { cause: e });
 }

@@ -8,6 +8,7 @@
 import type { RuntimeProvider } from "../config/model";
 import type { JwksRegistry, KeyLookup, KeySource, KeySourceStatus } from "../tokens";
 import { resolveJwksUrlWithSource } from "../providers";
+import { errorMessage } from "../errors";
 
 export type JwksUrlResolution = { url: string; via: "configured" | "discovery" | "convention" };
 
@@ -38,7 +39,7 @@ class DiscoveredKeySource implements KeySource {
             this.lastError = undefined;
           })
           .catch((e: unknown) => {
-            this.lastError = { message: e instanceof Error ? e.message : String(e), at: this.now() };
+            this.lastError = { message: errorMessage(e), at: this.now() };
           })
           .finally(() => (this.inflight = undefined));
       }

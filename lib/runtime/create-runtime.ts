@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { Env } from "../config/env";
-import { AppError } from "../errors";
+import { AppError, errorMessage } from "../errors";
 import { applyConfigText } from "../config/apply";
 import { createLogger, type Logger } from "../log";
 import { parseDatabaseUrl, redactDatabaseUrl, type DatabaseTarget } from "../db/url";
@@ -45,7 +45,7 @@ function readConfigFile(path: string): string {
   try {
     return readFileSync(path, "utf8");
   } catch (e) {
-    throw new AppError("bad_request", `cannot read PORTCULLIS_CONFIG ${path} (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+    throw new AppError("bad_request", `cannot read PORTCULLIS_CONFIG ${path} (${errorMessage(e)})`, { cause: e });
   }
 }
 
@@ -77,7 +77,7 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
   const rateLimits = createRateLimitRepo(store.db, store.target.kind);
   // Hourly, on every replica (idempotent): expired console sessions, and rate-limit buckets that are full again.
   // A failed sweep only delays cleanup (the next one catches up): say so, and carry on.
-  const sweepFailed = (what: string) => (e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, `hourly cleanup of ${what} failed`);
+  const sweepFailed = (what: string) => (e: unknown) => logger.warn({ err: errorMessage(e) }, `hourly cleanup of ${what} failed`);
   const sweeper = setInterval(() => {
     store.admin.deleteExpiredSessions().catch(sweepFailed("expired sessions"));
     rateLimits.sweep().catch(sweepFailed("rate-limit buckets"));

@@ -7,8 +7,8 @@
 import { CompactEncrypt, compactDecrypt, base64url } from "jose";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { ensureDataDir, secretKeyFileFailed } from "../db/storage-errors";
 import { join } from "node:path";
+import { ensureDataDir, secretKeyFileFailed } from "../db/storage-errors";
 import { AppError } from "../errors";
 
 export interface SecretBox {

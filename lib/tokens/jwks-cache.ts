@@ -15,6 +15,7 @@
 import { importJWK } from "jose";
 import { fetchJson } from "../net/fetch-json";
 import { isFetchError } from "../net/errors";
+import { errorMessage } from "../errors";
 import { jwkFitsAlg, parseJwks, type PublicJwk } from "./jwk-select";
 import type { KeyLookup, KeySource, KeySourceStatus } from "./types";
 
@@ -125,7 +126,7 @@ export class JwksCache implements KeySource {
         return true;
       } catch (e) {
         const code = isFetchError(e) ? e.code : typeof (e as { code?: unknown })?.code === "string" ? String((e as { code: string }).code) : "jwks_fetch_failed";
-        const message = e instanceof Error ? e.message : String(e);
+        const message = errorMessage(e);
         this.lastError = { code, message, at: this.now() };
         this.onFetch?.({ url: this.url, ok: false, error: message, durationMs: this.now() - started });
         return false; // keep the previous keys: stale serving decides how long they stay usable

@@ -1,7 +1,7 @@
 // Minimal types for the parts of autocannon the benchmark uses (@types/autocannon is not installed).
 declare module "autocannon" {
-  type Histogram = { average: number; mean: number; p50: number; p99: number; total: number };
-  type Result = { requests: Histogram; latency: Histogram; errors: number; timeouts: number; non2xx: number };
+  type Histogram = { average: number; total: number };
+  type Result = { requests: Histogram; errors: number; timeouts: number; non2xx: number };
   type Options = Record<string, unknown> & { url: string };
   function autocannon(opts: Options): Promise<Result>;
   namespace autocannon {

@@ -1,6 +1,7 @@
 // The resource server end to end: real gateway process, real oidc-provider IdP, real SDK MCP server
 // and the official SDK client. Tokens come from the IdP (client credentials) or, for the bad-token
 // classes, from a local issuer whose JWKS the gateway fetches over loopback.
+import http from "node:http";
 import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "./support/cleanup";
@@ -293,6 +294,38 @@ describe("proxy hygiene", () => {
     expect(r.status).toBe(204);
     expect(r.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
     expect(r.headers.get("access-control-allow-headers")).toBe("authorization, content-type, mcp-protocol-version");
+  });
+
+  it("relays the upstream's status and headers and honours the client's keep-alive or close", async () => {
+    const token = await local.sign(claims(url("local")));
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (headers: Record<string, string> = {}) =>
+      new Promise<{ res: http.IncomingMessage; reused: boolean; body: string; socketClosed: Promise<void> }>((resolve, reject) => {
+        const req = http.request(url("local"), { method: "POST", agent, headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${token}`, ...headers } }, (res) => {
+          const socketClosed = new Promise<void>((r) => res.socket.once("close", () => r()));
+          let body = "";
+          res.setEncoding("utf8").on("data", (c: string) => (body += c));
+          res.on("end", () => resolve({ res, reused: req.reusedSocket, body, socketClosed }));
+        });
+        req.on("error", reject);
+        req.end(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } } }));
+      });
+    try {
+      const first = await send();
+      expect(first.res.statusCode).toBe(200);
+      expect(first.body).toContain('"serverInfo"');
+      expect(first.res.headers.connection).toBe("keep-alive");
+      expect(first.res.headers["x-accel-buffering"]).toBe("no");
+      const second = await send();
+      expect(second.reused).toBe(true);
+      // The client asks to close: the gateway says so and closes, instead of advertising keep-alive.
+      const last = await send({ connection: "close" });
+      expect(last.res.statusCode).toBe(200);
+      expect(last.res.headers.connection).toBe("close");
+      await last.socketClosed;
+    } finally {
+      agent.destroy();
+    }
   });
 
   it("sets X-Accel-Buffering: no on proxied responses and refuses other methods", async () => {

@@ -3,6 +3,15 @@
  * keep-alive agent (http-proxy defaults to a new connection per request,
  * about 10× slower). Never buffers: request and response bodies are piped.
  *
+ * http-proxy sends the upstream request; the response is written here
+ * (`selfHandleResponse`): one `writeHead` with the cleaned headers, then a
+ * pipe. http-proxy's own response passes would copy the headers one
+ * `setHeader` at a time and re-add a `Connection` header; Node sets
+ * `Connection`/`Keep-Alive` and the framing itself, and so honours a
+ * client's `Connection: close` (http-proxy answered `keep-alive`). Measured
+ * (issue 3), one bundle both ways in 10 alternating rounds at saturation:
+ * 283 against 297 µs of CPU per request, 3,593 against 3,471 req/s (medians).
+ *
  * What http-proxy does not do for us, done here:
  * - client abort → upstream request destroyed (http-proxy only listens for
  *   `aborted`, which Node does not emit once a GET's empty body was read, so
@@ -82,7 +91,7 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
         changeOrigin: true,
         xfwd: false,
         prependPath: false,
-        selfHandleResponse: false,
+        selfHandleResponse: true,
         ws: false,
       });
       proxy.on("proxyReq", onProxyReq);
@@ -135,17 +144,28 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
   }
 
   function onProxyRes(proxyRes: IncomingMessage, req: WithExchange, res: ServerResponse) {
-    proxyRes.headers = clientResponseHeaders(proxyRes.headers, req[EXCHANGE]?.o.cors);
+    const ex = req[EXCHANGE];
+    // The client left, or we already answered (connect timeout, body over the limit): nothing to relay.
+    if (ex?.failed || res.headersSent || res.destroyed) {
+      proxyRes.destroy();
+      return;
+    }
     // The upstream died mid-body: end the client's response too instead of leaving it hanging.
     proxyRes.on("close", () => {
       if (!proxyRes.complete && !res.writableEnded) res.destroy();
     });
-    if (SSE_RE.test(proxyRes.headers["content-type"] ?? "")) {
-      // Runs after http-proxy copied status and headers (synchronously, right after this event).
-      process.nextTick(() => {
-        if (!res.headersSent && !res.destroyed) res.flushHeaders();
-      });
+    const headers = clientResponseHeaders(proxyRes.headers, ex?.o.cors);
+    try {
+      res.writeHead(proxyRes.statusCode ?? 502, proxyRes.statusMessage || undefined, headers);
+    } catch (e) {
+      // A status or header value Node refuses to send (it parsed them, so this is rare): a 502, not a crash.
+      proxyRes.destroy();
+      fail(req, res, new ProxyError("upstream_unavailable", "The upstream MCP server sent a response that cannot be relayed", { cause: e }));
+      return;
     }
+    // SSE: the client sees the stream open now, not with the first event.
+    if (SSE_RE.test(headers["content-type"] ?? "")) res.flushHeaders();
+    proxyRes.pipe(res);
   }
 
   /** http-proxy's per-request error callback: one function for every exchange (no closure per request). */

@@ -13,13 +13,13 @@ export type CannonResult = { rps: number; errors: number; non2xx: number; reques
 
 /**
  * `connections` keep-alive connections sending the same POST as fast as they can, for `durationS`.
- * One autocannon instance per connection, so that with a token pool each connection cycles its own
- * slice of prebuilt requests (token j goes to connection j mod connections), and every request the
- * load generator writes is a ready buffer, as it is for the single-token rows. autocannon's
- * `setupRequest`, the way to rotate tokens within one instance, rebuilds the request each time: that
- * measured 100–110 µs of load-generator CPU per request against 66–76 µs prebuilt, and (c) sent through
- * it, one token, came out at 0.93× of (c) prebuilt on the 2 cores the generator shares with the proxies.
- * Every row goes through this same code, so the generator costs each row the same.
+ * With a token pool, each connection cycles its own slice of it (token j goes to connection
+ * j mod connections) as prebuilt requests, so every request the load generator writes is a ready
+ * buffer, as it is for the single-token rows. autocannon's `setupRequest`, the other way to rotate
+ * tokens, rebuilds the request each time: that measured 100–110 µs of load-generator CPU per request
+ * against 66–76 µs prebuilt, and (c) sent through it, one token, came out at 0.93× of (c) prebuilt on
+ * the 2 cores the generator shares with the proxies. The slices are built before autocannon starts
+ * its clock (it builds each client's buffers before it starts timing, too).
  */
 export async function cannon(o: {
   url: string;
@@ -30,16 +30,24 @@ export async function cannon(o: {
   tokens?: string[];
 }): Promise<CannonResult> {
   const { tokens, connections } = o;
-  if (tokens && tokens.length < connections) throw new Error(`a token pool needs at least one token per connection (${tokens.length} < ${connections})`);
-  const base = { url: o.url, method: "POST", connections: 1, duration: o.durationS, headers: o.headers, body: o.body } as const;
-  const runs = await Promise.all(
-    Array.from({ length: connections }, (_, c) => {
-      const requests = tokens?.filter((_, j) => j % connections === c).map((t) => ({ headers: { ...o.headers, authorization: `Bearer ${t}` } }));
-      return autocannon({ ...base, ...(requests ? { requests } : {}) } as autocannon.Options);
-    }),
-  );
-  const sum = (f: (r: autocannon.Result) => number) => runs.reduce((s, r) => s + f(r), 0);
-  return { rps: sum((r) => r.requests.average), errors: sum((r) => r.errors + r.timeouts), non2xx: sum((r) => r.non2xx), requests: sum((r) => r.requests.total) };
+  let setupClient: ((client: { setRequests(r: object[]): void }) => void) | undefined;
+  if (tokens) {
+    if (tokens.length < connections) throw new Error(`a token pool needs at least one token per connection (${tokens.length} < ${connections})`);
+    const slices: object[][] = Array.from({ length: connections }, () => []);
+    tokens.forEach((t, j) => slices[j % connections].push({ headers: { ...o.headers, authorization: `Bearer ${t}` } }));
+    let next = 0;
+    setupClient = (client) => client.setRequests(slices[next++ % connections]);
+  }
+  const r = await autocannon({
+    url: o.url,
+    method: "POST",
+    connections,
+    duration: o.durationS,
+    headers: o.headers,
+    body: o.body,
+    ...(setupClient ? { setupClient } : {}),
+  });
+  return { rps: r.requests.average, errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total };
 }
 
 export type LatencyResult = { p50: number; p90: number; p99: number; n: number; errors: number };

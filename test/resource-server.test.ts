@@ -2,9 +2,10 @@
 // and the official SDK client. Tokens come from the IdP (client credentials) or, for the bad-token
 // classes, from a local issuer whose JWKS the gateway fetches over loopback.
 import http from "node:http";
+import net from "node:net";
 import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "./support/cleanup";
+import { cleanup, freePort, listenLoopback } from "./support/cleanup";
 import { startGateway, type Gateway } from "./support/gateway";
 import { autoCleanup } from "./support/hooks";
 import { startIdp, type Idp } from "./support/idp";
@@ -18,10 +19,15 @@ let mcp: McpTestServer;
 let local: LocalIssuer;
 let gw: Gateway;
 let port: number;
+/** An upstream that answers every request with a status line Node parses but refuses to send on. */
+let badStatusPort: number;
 const url = (name: string) => `http://127.0.0.1:${port}/servers/${name}/mcp`;
 
 beforeAll(async () => {
   [idp, mcp, local, port] = await Promise.all([startIdp({ shape: "standard" }), startMcpServer(), startLocalIssuer(), freePort()]);
+  const badStatus = net.createServer((socket) => socket.once("data", () => socket.end("HTTP/1.1 200 O\x01K\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}")));
+  badStatusPort = await listenLoopback(badStatus);
+  cleanup.add("bad-status upstream", () => new Promise<void>((r) => badStatus.close(() => r())));
   const config = `
 providers:
   - name: idp
@@ -52,6 +58,9 @@ servers:
     oauth: { provider: local, enforcement: permissive }
   - name: down
     upstream: http://127.0.0.1:9/mcp
+    auth: none
+  - name: badstatus
+    upstream: http://127.0.0.1:${badStatusPort}/mcp
     auth: none
 `;
   // info: the access log's `outcome` carries the pipeline's code for each rejection.
@@ -265,6 +274,15 @@ describe("proxy hygiene", () => {
     expect(await r.json()).toMatchObject({ error: "upstream_unavailable" });
   });
 
+  it("answers an upstream status line it cannot relay with 502 JSON, and keeps serving", async () => {
+    const r = await post("/servers/badstatus/mcp");
+    expect(r.status).toBe(502);
+    expect(await r.json()).toMatchObject({ error: "upstream_unavailable" });
+    const again = await post("/servers/local/mcp", { token: await local.sign(claims(url("local"))) });
+    expect(again.status).toBe(200);
+    await again.arrayBuffer();
+  });
+
   it("refuses a foreign browser Origin with 403 and allows configured ones with CORS", async () => {
     const token = await local.sign(claims(url("local")));
     const bad = await post("/servers/local/mcp", { token, headers: { origin: "http://attacker.example:3000" } });
@@ -314,6 +332,8 @@ describe("proxy hygiene", () => {
       const first = await send();
       expect(first.res.statusCode).toBe(200);
       expect(first.body).toContain('"serverInfo"');
+      // Set by the upstream (the SDK server), relayed as is.
+      expect(first.res.headers["mcp-session-id"]).toMatch(/./);
       expect(first.res.headers.connection).toBe("keep-alive");
       expect(first.res.headers["x-accel-buffering"]).toBe("no");
       const second = await send();
@@ -322,7 +342,8 @@ describe("proxy hygiene", () => {
       const last = await send({ connection: "close" });
       expect(last.res.statusCode).toBe(200);
       expect(last.res.headers.connection).toBe("close");
-      await last.socketClosed;
+      // The client only ends its side; the socket closes at once only if the gateway closes too (else after 65 s).
+      await Promise.race([last.socketClosed, new Promise((_, reject) => setTimeout(() => reject(new Error("the gateway kept the connection open")), 2000))]);
     } finally {
       agent.destroy();
     }

@@ -158,7 +158,10 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
     try {
       res.writeHead(proxyRes.statusCode ?? 502, proxyRes.statusMessage || undefined, headers);
     } catch (e) {
-      // A status or header value Node refuses to send (it parsed them, so this is rare): a 502, not a crash.
+      // A status line or header value Node refuses to send, though its parser accepted it (a control
+      // character in the reason phrase, say): a 502, not a crash. writeHead kept the bad reason phrase
+      // before it threw, and the 502's own writeHead would reuse it and throw again.
+      res.statusMessage = "";
       proxyRes.destroy();
       fail(req, res, new ProxyError("upstream_unavailable", "The upstream MCP server sent a response that cannot be relayed", { cause: e }));
       return;

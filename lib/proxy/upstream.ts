@@ -144,17 +144,12 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
   }
 
   function onProxyRes(proxyRes: IncomingMessage, req: WithExchange, res: ServerResponse) {
-    const ex = req[EXCHANGE];
-    // The client left, or we already answered (connect timeout, body over the limit): nothing to relay.
-    if (ex?.failed || res.headersSent || res.destroyed) {
+    // The client left, or we already answered (fail(): connect timeout, body over the limit): nothing to relay.
+    if (res.headersSent || res.destroyed) {
       proxyRes.destroy();
       return;
     }
-    // The upstream died mid-body: end the client's response too instead of leaving it hanging.
-    proxyRes.on("close", () => {
-      if (!proxyRes.complete && !res.writableEnded) res.destroy();
-    });
-    const headers = clientResponseHeaders(proxyRes.headers, ex?.o.cors);
+    const headers = clientResponseHeaders(proxyRes.headers, req[EXCHANGE]?.o.cors);
     try {
       res.writeHead(proxyRes.statusCode ?? 502, proxyRes.statusMessage || undefined, headers);
     } catch (e) {
@@ -166,6 +161,10 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
       fail(req, res, new ProxyError("upstream_unavailable", "The upstream MCP server sent a response that cannot be relayed", { cause: e }));
       return;
     }
+    // The upstream died mid-body: end the client's response too instead of leaving it hanging.
+    proxyRes.on("close", () => {
+      if (!proxyRes.complete && !res.writableEnded) res.destroy();
+    });
     // SSE: the client sees the stream open now, not with the first event.
     if (SSE_RE.test(headers["content-type"] ?? "")) res.flushHeaders();
     proxyRes.pipe(res);

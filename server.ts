@@ -12,6 +12,7 @@ import { createGatewayRequestHandler, type NextHandler } from "./lib/http/gatewa
 import { isAppError } from "./lib/errors";
 import { listenFailed } from "./lib/http/listen-error";
 import { projectRoot } from "./lib/paths";
+import { shapeClientSocket } from "./lib/proxy/connection-verdict";
 
 async function main() {
   const env = parseEnv();
@@ -31,6 +32,7 @@ async function main() {
   }
 
   const server = createServer(createGatewayRequestHandler(runtime, nextHandler));
+  server.on("connection", shapeClientSocket);
   // Keep-alive longer than typical load balancers' idle timeout; SSE streams are unaffected.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

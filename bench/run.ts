@@ -3,7 +3,7 @@
  *
  * Every peer runs in its own process (the load generator runs here):
  *   (a) direct → minimal JSON-RPC upstream
- *   (b) bare http-proxy with a keep-alive agent, no auth
+ *   (b) bare http-proxy with a keep-alive agent, no auth, run with the gateway's Node flags
  *   (c) Portcullis, one valid RS256 JWT
  *   (a), (b) and (c) get byte-identical requests, Authorization header included (the upstream and the
  *   bare proxy ignore it), so the difference between the rows is what each hop does, not how much
@@ -54,9 +54,9 @@ const BODY = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", param
 const MCP_HEADERS = { "content-type": "application/json", accept: "application/json, text/event-stream" };
 
 const children: ChildProcess[] = [];
-function child(kind: string, arg?: string): Promise<{ port: number; pid: number }> {
+function child(kind: string, arg?: string, nodeArgs: readonly string[] = []): Promise<{ port: number; pid: number }> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench/servers.ts"), kind, ...(arg ? [arg] : [])], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+    const p = spawn(process.execPath, [...nodeArgs, "--import", "tsx", join(ROOT, "bench/servers.ts"), kind, ...(arg ? [arg] : [])], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
     children.push(p);
     let out = "";
     p.stdout!.on("data", (c: Buffer) => {
@@ -136,7 +136,8 @@ async function main() {
   const jwk = { ...(await exportJWK(publicKey)), kid: "bench", alg: "RS256", use: "sig" };
   const [upstream, sseUp, sdk, jwks] = await Promise.all([child("upstream"), child("sse"), child("mcp-sdk"), child("jwks", JSON.stringify({ keys: [jwk] }))]);
   const upstreamUrl = `http://127.0.0.1:${upstream.port}/mcp`;
-  const bare = await child("bare-proxy", upstreamUrl);
+  // The bare proxy runs with the gateway's Node flags, so that (c)/(b) measures what the gateway does, not how V8 is tuned.
+  const bare = await child("bare-proxy", upstreamUrl, SERVER_NODE_ARGS);
   const port = await freePort();
   // Measure what `npm start` runs: the production bundle on plain Node, with the console unless BENCH_CONSOLE=0.
   await buildAll({ console: WITH_CONSOLE }); // as npm start: the console only when it is served

@@ -1,7 +1,7 @@
 import type { Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import type { CachedDiagnosis, VerifyTarget } from "../tokens";
-import { rememberedVerdict, rememberVerdict } from "./connection-verdict";
+import { rememberedVerdict, rememberVerdict, shapeClientSocket } from "./connection-verdict";
 
 const target = {} as VerifyTarget;
 const verdict = (over: Partial<CachedDiagnosis> = {}) => ({ verdict: "accept", cached: true, cachedUntil: 10_000, subject: "u" }) as CachedDiagnosis & typeof over;
@@ -25,5 +25,14 @@ describe("connection verdict memo", () => {
     rememberVerdict(socket, "tok", target, { ...verdict(), cachedUntil: undefined } as CachedDiagnosis);
     rememberVerdict(socket, "tok", target, { ...verdict(), verdict: "reject" } as CachedDiagnosis);
     expect(rememberedVerdict(socket, "tok", target, 0)).toBeUndefined();
+  });
+
+  it("a socket shaped at accept starts with no verdict, then memoises as any other", () => {
+    const socket = { remoteAddress: "127.0.0.1" } as Socket;
+    shapeClientSocket(socket);
+    expect(rememberedVerdict(socket, "tok", target, 0)).toBeUndefined();
+    const v = verdict();
+    rememberVerdict(socket, "tok", target, v);
+    expect(rememberedVerdict(socket, "tok", target, 0)).toBe(v);
   });
 });

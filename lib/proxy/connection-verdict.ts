@@ -19,6 +19,18 @@ const LAST = Symbol("portcullis.lastVerdict");
 type Memo = { token: string; target: VerifyTarget; verdict: CachedDiagnosis; until: number };
 type WithMemo = Socket & { [LAST]?: Memo };
 
+/**
+ * Called for every accepted connection, before it carries a request. V8 gives an object a new hidden class
+ * each time it gains a property; the gateway adds two to client sockets (this memo, and Node's cached
+ * `_peername` the first time `remoteAddress` is read). Added mid-life, they split client sockets across
+ * extra hidden classes, and Node's socket and stream code, which sees every socket, goes megamorphic.
+ * Added here, at accept, every client socket takes the same path.
+ */
+export function shapeClientSocket(socket: Socket): void {
+  void socket.remoteAddress;
+  (socket as WithMemo)[LAST] = undefined;
+}
+
 export function rememberedVerdict(socket: Socket, token: string, target: VerifyTarget, now: number): CachedDiagnosis | undefined {
   const m = (socket as WithMemo)[LAST];
   if (m === undefined || m.target !== target || m.token !== token) return undefined;

@@ -5,7 +5,7 @@
  * Every outcome is set on ctx (access log) and pushed to the live request log
  * with the diagnosis (never the token).
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { RequestContext } from "../http/types";
 import type { RequestLog, RequestLogRecord } from "../runtime/request-log";
 import { decide, type Diagnosis } from "../tokens";
@@ -43,13 +43,15 @@ type LogDraft = RequestLogRecord;
  */
 export function handleMcp(deps: McpDeps, table: RouteTable, route: CompiledRoute, req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void | Promise<void> {
   ctx.serverName = route.name;
-  const facts = factsFromNodeRequest(req);
+  // Read once: every req.headers is a getter call with a megamorphic load (measured: about 1 % of the gateway's CPU).
+  const headers = req.headers;
+  const facts = factsFromNodeRequest(req, headers);
   const pb = resolvePublicBase(facts, { publicUrl: table.publicUrl, trustedProxies: deps.trustedProxies, serverPublicUrls: route.publicUrls });
   const method = req.method ?? "GET";
   // Numeric fields start as doubles (not 0) so the object keeps one shape when the real values land (hot path).
   const log: LogDraft = {
     seq: ctx.seq,
-    atMs: Date.now(),
+    atMs: NaN, // set when the response closes, the only time the record is read
     server: route.name,
     method,
     path: route.path,
@@ -71,7 +73,7 @@ export function handleMcp(deps: McpDeps, table: RouteTable, route: CompiledRoute
     deps.requestLog.push(log);
   });
 
-  const origin = req.headers.origin;
+  const origin = headers.origin;
   if (origin !== undefined && !originAllowed(route.origins, origin, trustworthyRequestOrigin(pb))) {
     return refuse(res, ctx, log, new ProxyError("forbidden_origin", "This Origin is not allowed to use this MCP server"));
   }
@@ -79,7 +81,7 @@ export function handleMcp(deps: McpDeps, table: RouteTable, route: CompiledRoute
 
   if (route.mode !== "passthrough") {
     if (method === "OPTIONS") {
-      res.writeHead(204, preflightHeaders(origin, req.headers["access-control-request-headers"]));
+      res.writeHead(204, preflightHeaders(origin, headers["access-control-request-headers"]));
       res.end();
       ctx.outcome = "preflight";
       log.outcome = "accepted";
@@ -95,14 +97,14 @@ export function handleMcp(deps: McpDeps, table: RouteTable, route: CompiledRoute
     }
   }
 
-  const x: Exchange = { deps, route, req, res, ctx, log, pb, peer: facts.peer, cors };
+  const x: Exchange = { deps, route, req, headers, res, ctx, log, pb, peer: facts.peer, cors };
   if (route.mode !== "oauth") {
     ctx.outcome = route.mode;
     log.outcome = route.mode === "passthrough" ? "passthrough" : "unauthenticated";
     return forward(x, undefined);
   }
 
-  const bearer = bearerFromHeader(req.headers.authorization);
+  const bearer = bearerFromHeader(headers.authorization);
   if (bearer.kind === "none") return decideAndForward(x, undefined);
   const target = deps.tokens.targetFor(route, pb.base);
   if (!target) {
@@ -128,6 +130,7 @@ type Exchange = {
   deps: McpDeps;
   route: CompiledRoute;
   req: IncomingMessage;
+  headers: IncomingHttpHeaders;
   res: ServerResponse;
   ctx: RequestContext;
   log: LogDraft;
@@ -177,21 +180,21 @@ function decideAndForward(x: Exchange, diagnosis: Diagnosis | undefined): void {
 
 /** Body limit precheck, upstream headers (identity only from a verified token), then stream to the upstream. */
 function forward(x: Exchange, identity: Identity | undefined): void {
-  const { route, req, res, ctx, log, deps } = x;
-  if (declaredTooLarge(req.headers["content-length"], route.server.maxBodyBytes)) {
+  const { route, req, headers, res, ctx, log, deps } = x;
+  if (declaredTooLarge(headers["content-length"], route.server.maxBodyBytes)) {
     return refuse(res, ctx, log, new ProxyError("payload_too_large", `The request body exceeds ${route.server.maxBodyBytes} bytes`), { connection: "close", ...x.cors });
   }
-  const headers = upstreamRequestHeaders(req.headers, {
+  const upstreamHeaders = upstreamRequestHeaders(headers, {
     mode: route.mode,
     upstreamAuth: route.server.upstreamAuth,
     identity: route.server.identityHeaders ? identity : undefined,
-    forwarded: forwardedFor(x.peer, req.headers["x-forwarded-for"], deps.trustedProxies, x.pb),
+    forwarded: forwardedFor(x.peer, headers["x-forwarded-for"], deps.trustedProxies, x.pb),
   });
-  const hasBody = req.headers["content-length"] === undefined && req.headers["transfer-encoding"] !== undefined;
+  const hasBody = headers["content-length"] === undefined && headers["transfer-encoding"] !== undefined;
   deps.forwarder.forward(req, res, {
     target: route.upstream.target,
     path: route.upstream.path + joinQuery(route.upstream.path, ctx.rawSearch),
-    headers,
+    headers: upstreamHeaders,
     countBodyLimit: hasBody ? route.server.maxBodyBytes : undefined,
     cors: x.cors,
     onError: (e) => {

@@ -177,12 +177,13 @@ export function joinBase(base: URL, path: string): URL {
 /** `https://x/` → `https://x`: RFC 9728 resource identifiers carry no trailing slash. */
 export const urlString = (u: URL) => (u.pathname === "/" && !u.search ? u.origin : u.href.replace(/\/+$/, ""));
 
-export function factsFromNodeRequest(req: import("node:http").IncomingMessage): RequestFacts {
+/** `headers`: pass req.headers when the caller already read it (the getter is a megamorphic load per call: hot path). */
+export function factsFromNodeRequest(req: import("node:http").IncomingMessage, headers = req.headers): RequestFacts {
   return {
-    host: req.headers.host,
+    host: headers.host,
     encrypted: Boolean((req.socket as { encrypted?: boolean }).encrypted),
     peer: req.socket.remoteAddress,
-    headers: req.headers,
+    headers,
     localAddress: req.socket.localAddress,
     localPort: req.socket.localPort,
   };

@@ -60,8 +60,7 @@ export function withoutGatewayCookies(cookie: string | undefined): string | unde
 }
 
 export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, o: UpstreamHeaderOptions): OutgoingHttpHeaders {
-  const conn = incoming.connection;
-  const named = conn && !PLAIN_CONNECTION.test(conn) ? connectionTokens(conn) : undefined;
+  const named = namedByConnection(incoming.connection);
   const out: OutgoingHttpHeaders = {};
   for (const key in incoming) {
     const v = incoming[key];
@@ -117,8 +116,7 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, o: Upstrea
  * that http-proxy then walks on every response.
  */
 export function clientResponseHeaders(headers: IncomingHttpHeaders, extra?: Readonly<Record<string, string>>): IncomingHttpHeaders {
-  const conn = headers.connection;
-  const named = conn && !PLAIN_CONNECTION.test(conn) ? connectionTokens(conn) : undefined;
+  const named = namedByConnection(headers.connection);
   const out: IncomingHttpHeaders = {};
   for (const k in headers) {
     if (HOP_BY_HOP.has(k) || named?.includes(k)) continue;
@@ -131,3 +129,9 @@ export function clientResponseHeaders(headers: IncomingHttpHeaders, extra?: Read
 
 /** `Connection: keep-alive` or `close` names no other header (the usual case: skip the token split). */
 const PLAIN_CONNECTION = /^\s*(?:keep-alive|close)\s*$/i;
+
+/** Header names a `Connection` value lists, beyond keep-alive/close; undefined when none (hot path: exact values skip the regex). */
+function namedByConnection(conn: string | undefined): string[] | undefined {
+  if (!conn || conn === "keep-alive" || conn === "close" || PLAIN_CONNECTION.test(conn)) return undefined;
+  return connectionTokens(conn);
+}

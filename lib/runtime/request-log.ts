@@ -91,7 +91,16 @@ export function createRequestLog(capacity = 2000): RequestLog {
       atMs[s] = r.atMs;
       durationMs[s] = r.durationMs ?? NaN;
       status[s] = r.status;
-      for (const f of STRING_FIELDS) strings[f][s] = r[f];
+      // Field by field, not a loop over STRING_FIELDS: a computed key per field is a megamorphic access (hot path: every proxied request).
+      strings.server[s] = r.server;
+      strings.method[s] = r.method;
+      strings.path[s] = r.path;
+      strings.outcome[s] = r.outcome;
+      strings.code[s] = r.code;
+      strings.reason[s] = r.reason;
+      strings.subject[s] = r.subject;
+      strings.client[s] = r.client;
+      strings.fingerprint[s] = r.fingerprint;
       diagnosis[s] = r.diagnosis;
       next = (s + 1) % capacity;
       if (count < capacity) count++;

@@ -17,9 +17,9 @@
 // megamorphic (a hash-table probe on every access instead of inline map checks). The gateway's process
 // has more kinds of sockets, streams and requests than a bare proxy (console, JWKS and IdP fetches,
 // Prisma), which pushes Node's own socket, stream and HTTP code past 4 (V8's --log-ic, issue 3). CPU
-// profiles under load: 45–58 µs per request in inline-cache stubs, against 30–37 µs for a bare proxy;
-// with 8, 34–37 µs, and 3,329 against 3,097 req/s at saturation (6 alternating rounds). The bench runs
-// its bare proxy with these same flags, so (c)/(b) does not count this gain as the gateway's.
+// profiles at 2,000 req/s, 4 alternating rounds: 40–50 µs per request in inline-cache stubs without the
+// flag, 34–47 with it (a bare proxy: 30–37); at saturation 3,329 against 3,097 req/s (6 rounds). The
+// bench runs its bare proxy with these same flags, so (c)/(b) does not count this gain as the gateway's.
 export const SERVER_NODE_ARGS = ["--enable-source-maps", "--heap-growing-percent=20", "--no-allocation-site-pretenuring", "--max-valid-polymorphic-map-count=8"];
 
 // Environment defaults; the operator's own environment always wins.

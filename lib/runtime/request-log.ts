@@ -46,6 +46,7 @@ export interface RequestLog {
   stats(server: string, sinceMs?: number): { requests: number; rejections: number; lastRejection?: RequestLogEntry };
 }
 
+// push() writes each of these by name (hot path): a field added here must be added there too.
 const STRING_FIELDS = ["server", "method", "path", "outcome", "code", "reason", "subject", "client", "fingerprint"] as const;
 const OPTIONAL_FIELDS = ["code", "reason", "subject", "client", "fingerprint"] as const;
 type StringField = (typeof STRING_FIELDS)[number];

@@ -15,8 +15,8 @@
 // (Benchmark) has the measurements; test/gc-after-cold-burst.test.ts guards it.
 // --max-valid-polymorphic-map-count=8: a property access that has seen more than 4 hidden classes goes
 // megamorphic (a hash-table probe on every access instead of inline map checks). The gateway's process
-// has more kinds of sockets, streams and requests than a bare proxy (console, JWKS and IdP fetches,
-// Prisma), which pushes Node's own socket, stream and HTTP code past 4 (V8's --log-ic, issue 3). CPU
+// has more kinds of sockets, streams and requests than a bare proxy (console, JWKS and IdP fetches),
+// which pushes Node's own socket, stream and HTTP code past 4 (V8's --log-ic, issue 3). CPU
 // profiles at 2,000 req/s, 4 alternating rounds: 40–50 µs per request in inline-cache stubs without the
 // flag, 34–47 with it (a bare proxy: 30–37); at saturation 3,329 against 3,097 req/s (6 rounds). The
 // bench runs its bare proxy with these same flags, so (c)/(b) does not count this gain as the gateway's.

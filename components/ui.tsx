@@ -5,6 +5,7 @@
 import { useEffect, useState, type ButtonHTMLAttributes, type ReactNode } from "react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { errorMessage } from "@/lib/errors";
 
 const cx = (...c: Array<string | false | null | undefined>) => c.filter(Boolean).join(" ");
 export { cx };
@@ -194,7 +195,7 @@ export function Alert({ tone = "red", title, children, action }: { tone?: "red" 
 }
 
 export function ErrorState({ error, retry }: { error: unknown; retry?: () => void }) {
-  const msg = error instanceof Error ? error.message : String(error);
+  const msg = errorMessage(error);
   return (
     <Alert
       title="Something went wrong"

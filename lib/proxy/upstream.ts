@@ -166,8 +166,7 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
       if (!proxyRes.complete && !res.writableEnded) res.destroy();
     });
     // SSE: the client sees the stream open now, not with the first event.
-    const type = headers["content-type"];
-    if (type !== undefined && (type.charCodeAt(0) | 0x20) === 0x74 /* t: JSON skips the regex */ && SSE_RE.test(type)) res.flushHeaders();
+    if (SSE_RE.test(headers["content-type"] ?? "")) res.flushHeaders();
     proxyRes.pipe(res);
   }
 

@@ -22,6 +22,7 @@
  */
 import http from "node:http";
 import { safeFetch } from "../net/safe-fetch";
+import { errorMessage as msg } from "../errors";
 
 export type StepStatus = "pass" | "fail" | "warn" | "skip";
 export type SelftestStep = {
@@ -306,7 +307,6 @@ export function asMetadataUrls(issuer: string): string[] {
   ];
 }
 
-const msg = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Public-base URLs go to our own listener with the public Host; the rest through safeFetch. */
 function defaultFetch(publicBase: string, loopback: string, timeoutMs: number): SelftestFetch {

@@ -177,7 +177,7 @@ export function joinBase(base: URL, path: string): URL {
 /** `https://x/` → `https://x`: RFC 9728 resource identifiers carry no trailing slash. */
 export const urlString = (u: URL) => (u.pathname === "/" && !u.search ? u.origin : u.href.replace(/\/+$/, ""));
 
-/** `headers`: pass req.headers when the caller already read it (the getter is a megamorphic load per call: hot path). */
+/** `headers`: the caller's req.headers, when it already read them (see handleMcp). */
 export function factsFromNodeRequest(req: import("node:http").IncomingMessage, headers = req.headers): RequestFacts {
   return {
     host: headers.host,

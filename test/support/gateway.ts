@@ -24,7 +24,7 @@ export interface StartGatewayOptions {
   config?: string;
   /** Data dir (default: fresh temp dir, removed by stop()). DATABASE_URL defaults to file:<dataDir>/portcullis.db. */
   dataDir?: string;
-  /** Entry file relative to the repo root (default server.ts, or dist/server.mjs when built; a copied bundle for A/B runs). */
+  /** Entry file relative to the repo root (default server.ts). */
   entry?: string;
   /** Run the production bundle (`node dist/server.mjs` with npm start's Node flags, built by scripts/build-server.mjs) instead of the sources through tsx. */
   built?: boolean;
@@ -112,7 +112,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Gate
     configPath = join(dataDir, `portcullis-config-${randomBytes(4).toString("hex")}.yaml`);
     writeFileSync(configPath, opts.config);
   }
-  const entry = opts.entry ?? (opts.built ? "dist/server.mjs" : "server.ts");
+  const entry = opts.built ? "dist/server.mjs" : (opts.entry ?? "server.ts");
   if (!existsSync(join(REPO_ROOT, entry))) {
     throw new Error(`startGateway: ${join(REPO_ROOT, entry)} does not exist`);
   }

@@ -9,7 +9,8 @@
  *   bare proxy ignore it), so the difference between the rows is what each hop does, not how much
  *   the load generator sends or each side parses.
  *   (d) Portcullis, a pool of 10,000 distinct valid RS256 JWTs (rotated per request)
- * in alternating rounds (a b c d, a b c d, …) so drift hits every row alike; then the SDK's real
+ * in alternating rounds (a b c d, a b c d, …) so drift hits every row alike, each row with the CPU time its
+ * hop used per request (the upstream's for (a), the proxy's for the others); then the SDK's real
  * MCP server direct and through Portcullis; SSE first-event and per-event added delay; the JWKS
  * fetch count of a cold burst; the gateway's peak RSS under load.
  * The gateway is the production bundle run as `npm start` runs it: same Node flags and environment
@@ -27,6 +28,7 @@ import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { startGateway, type Gateway } from "../test/support/gateway";
 import { freePort } from "../test/support/cleanup";
 import { cannon, latency, sleep, type CannonResult, type LatencyResult } from "./load";
+import { processCpuUs } from "./proc-cpu";
 // @ts-expect-error: a plain .mjs build script without type declarations
 import { buildAll } from "../scripts/build-if-stale.mjs";
 import { SERVER_ENV, SERVER_NODE_ARGS } from "../scripts/server-process.mjs";
@@ -189,14 +191,16 @@ servers:
   for (let i = 0; i < 2000; i++) warmPool.push(await sign(`warm-${i}`));
   console.log("done");
 
+  // `hop`: the process whose CPU time a row is charged (the one it measures).
   const rows = {
-    a: { label: "(a) direct upstream", url: upstreamUrl, headers: auth as Record<string, string>, tokens: undefined as string[] | undefined },
-    b: { label: "(b) bare http-proxy (keep-alive)", url: `http://127.0.0.1:${bare.port}/mcp`, headers: auth, tokens: undefined },
-    c: { label: "(c) Portcullis, one RS256 JWT", url: `${gw.url}/servers/bench/mcp`, headers: auth, tokens: undefined },
-    d: { label: "(d) Portcullis, 10k distinct JWTs", url: `${gw.url}/servers/bench/mcp`, headers: MCP_HEADERS, tokens: pool },
+    a: { label: "(a) direct upstream", url: upstreamUrl, headers: auth as Record<string, string>, tokens: undefined as string[] | undefined, hop: upstream.pid },
+    b: { label: "(b) bare http-proxy (keep-alive)", url: `http://127.0.0.1:${bare.port}/mcp`, headers: auth, tokens: undefined, hop: bare.pid },
+    c: { label: "(c) Portcullis, one RS256 JWT", url: `${gw.url}/servers/bench/mcp`, headers: auth, tokens: undefined, hop: gw.pid },
+    d: { label: "(d) Portcullis, 10k distinct JWTs", url: `${gw.url}/servers/bench/mcp`, headers: MCP_HEADERS, tokens: pool, hop: gw.pid },
   };
   type Key = keyof typeof rows;
   const results: Record<Key, CannonResult[]> = { a: [], b: [], c: [], d: [] };
+  const cpuPerReq: Record<Key, number[]> = { a: [], b: [], c: [], d: [] }; // µs of the hop's CPU per request, per round
   let peakRss = 0;
   // Warm-up (JIT, sockets), not recorded.
   for (const k of Object.keys(rows) as Key[]) {
@@ -205,12 +209,15 @@ servers:
   for (let round = 0; round < ROUNDS; round++) {
     for (const k of Object.keys(rows) as Key[]) {
       const run = () => cannon({ ...rows[k], connections: CONNECTIONS, durationS: ROUND_S, body: BODY });
+      const cpu0 = processCpuUs(rows[k].hop);
       if (k === "c" || k === "d") {
         const { value, peakMb } = await withRss(gw.pid, run);
         peakRss = Math.max(peakRss, peakMb);
         results[k].push(value);
       } else results[k].push(await run());
-      console.log(`round ${round + 1} ${rows[k].label}: ${fmt(results[k].at(-1)!.rps)} req/s`);
+      const r = results[k].at(-1)!;
+      cpuPerReq[k].push((processCpuUs(rows[k].hop) - cpu0) / r.requests);
+      console.log(`round ${round + 1} ${rows[k].label}: ${fmt(r.rps)} req/s, ${fmt(cpuPerReq[k].at(-1)!, 1)} µs CPU/req`);
     }
   }
 
@@ -219,6 +226,7 @@ servers:
   // 2,000 req/s. (A fixed 2,000 req/s is ~20 % of (b) on a fast machine but ~80 % on one 4× slower,
   // where every row's latency would be mostly queue.)
   const avg = (k: Key) => mean(results[k].map((r) => r.rps));
+  const cpu = (k: Key) => median(cpuPerReq[k]);
   const LAT_RATE = envNumber("BENCH_LAT_RATE", Math.max(100, Math.min(2000, Math.round(avg("b") / 400) * 100)));
   // Alternating rounds like the throughput rows: one 4 s sample per row is at the mercy of whatever
   // else the 2 cores are doing, so each percentile is the median over rounds, and the added latency
@@ -269,13 +277,16 @@ servers:
   ];
 
   console.log(`\nThroughput: ${ROUNDS} alternating rounds × ${ROUND_S} s, ${CONNECTIONS} connections, POST tools/call`);
-  console.log(`${"row".padEnd(40)} ${"req/s".padStart(9)} ${"×(a)".padStart(6)} ${"×(b)".padStart(6)} ${"errors".padStart(7)}  rounds`);
+  console.log(`${"row".padEnd(40)} ${"req/s".padStart(9)} ${"×(a)".padStart(6)} ${"×(b)".padStart(6)} ${"errors".padStart(7)} ${"CPU µs/req".padStart(11)}  rounds`);
   for (const k of ["a", "b", "c", "d"] as Key[]) {
     const each = results[k].map((r) => fmt(r.rps)).join(" ");
-    console.log(`${rows[k].label.padEnd(40)} ${fmt(avg(k)).padStart(9)} ${fmt(avg(k) / A, 2).padStart(6)} ${fmt(avg(k) / B, 2).padStart(6)} ${String(errs(k)).padStart(7)}  ${each}`);
+    console.log(`${rows[k].label.padEnd(40)} ${fmt(avg(k)).padStart(9)} ${fmt(avg(k) / A, 2).padStart(6)} ${fmt(avg(k) / B, 2).padStart(6)} ${String(errs(k)).padStart(7)} ${fmt(cpu(k), 1).padStart(11)}  ${each}`);
   }
   // The spread says how much of a ratio is the machine: (c) and (b) of the same round ran seconds apart.
   console.log(`(c)/(b) per round: ${results.c.map((r, i) => fmt(r.rps / results.b[i].rps, 2)).join(" ")}`);
+  // CPU per request is the hop's own cost, whatever else the cores did: (b)'s over (c)'s is the throughput
+  // ratio a saturated single-threaded gateway would reach with the cores to itself.
+  console.log(`CPU per request (medians of rounds; (a): the upstream's, others: the proxy's): (b)/(c) ${fmt(cpu("b") / cpu("c"), 3)}, per round ${cpuPerReq.c.map((c, i) => fmt(cpuPerReq.b[i] / c, 2)).join(" ")}`);
   console.log(`${"SDK MCP server, direct".padEnd(40)} ${fmt(sdkDirect.rps).padStart(9)} ${"".padStart(6)} ${"".padStart(6)} ${String(sdkDirect.errors + sdkDirect.non2xx).padStart(7)}`);
   console.log(`${"SDK MCP server, through Portcullis".padEnd(40)} ${fmt(sdkGw.rps).padStart(9)} ${fmt(sdkGw.rps / sdkDirect.rps, 2).padStart(6)} ${"".padStart(6)} ${String(sdkGw.errors + sdkGw.non2xx).padStart(7)}`);
   console.log(`\nLatency at ${CONNECTIONS} connections, ${LAT_RATE} req/s offered (ms; medians of ${ROUNDS} alternating rounds):`);
@@ -291,8 +302,8 @@ servers:
     node: process.version,
     cpus: (await import("node:os")).cpus().length,
     config: { rounds: ROUNDS, roundSeconds: ROUND_S, warmupSeconds: WARMUP_S, connections: CONNECTIONS, pool: POOL, latencyRate: LAT_RATE, console: WITH_CONSOLE, nodeArgs: SERVER_NODE_ARGS },
-    throughput: Object.fromEntries((["a", "b", "c", "d"] as Key[]).map((k) => [k, { label: rows[k].label, avgRps: avg(k), rounds: results[k], errors: errs(k) }])),
-    ratios: { cOverB: C / B, cOverA: C / A, dOverB: D / B, bOverA: B / A },
+    throughput: Object.fromEntries((["a", "b", "c", "d"] as Key[]).map((k) => [k, { label: rows[k].label, avgRps: avg(k), rounds: results[k], errors: errs(k), cpuUsPerRequest: { median: cpu(k), rounds: cpuPerReq[k] } }])),
+    ratios: { cOverB: C / B, cOverA: C / A, dOverB: D / B, bOverA: B / A, cpuPerRequestBOverC: cpu("b") / cpu("c") },
     sdk: { direct: sdkDirect, portcullis: sdkGw, ratio: sdkGw.rps / sdkDirect.rps },
     latency: { ...lat, added },
     sse: { direct: sseDirect, portcullis: sseGw, added: sseAdded },

@@ -1,0 +1,25 @@
+/**
+ * CPU time a process has used (user + system, all its threads), from /proc/<pid>/stat.
+ * The bench reports it per request for each row: req/s on a shared 2-core VM moves with whatever
+ * else the cores are doing, while CPU per request is what each hop itself costs.
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+
+/** Clock ticks per second of /proc's utime/stime (USER_HZ; 100 on every common Linux). */
+const TICKS_PER_S = (() => {
+  try {
+    const n = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
+    return n > 0 ? n : 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU time used so far by process `pid`, in µs (resolution 1/USER_HZ s). */
+export function processCpuUs(pid: number): number {
+  // Fields after the command name, which is in parentheses and may contain spaces: utime is field 14 of the line, stime 15.
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(f[11]) + Number(f[12])) / TICKS_PER_S) * 1e6;
+}

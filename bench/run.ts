@@ -20,7 +20,7 @@
  * Prints a table, writes bench/results/<timestamp>.json and bench/results/latest.json.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import http from "node:http";
@@ -28,7 +28,7 @@ import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { startGateway, type Gateway } from "../test/support/gateway";
 import { freePort } from "../test/support/cleanup";
 import { cannon, latency, sleep, type CannonResult, type LatencyResult } from "./load";
-import { processCpuUs } from "./proc-cpu";
+import { processCpuUs, processRssMb } from "./proc-stats";
 // @ts-expect-error: a plain .mjs build script without type declarations
 import { buildAll } from "../scripts/build-if-stale.mjs";
 import { SERVER_ENV, SERVER_NODE_ARGS } from "../scripts/server-process.mjs";
@@ -70,15 +70,10 @@ function child(kind: string, arg?: string, nodeArgs: readonly string[] = []): Pr
   });
 }
 
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-
 /** Samples a process's RSS while `fn` runs; returns fn's result and the peak. */
 async function withRss<T>(pid: number, fn: () => Promise<T>): Promise<{ value: T; peakMb: number }> {
-  let peak = rssMb(pid);
-  const t = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 200);
+  let peak = processRssMb(pid);
+  const t = setInterval(() => (peak = Math.max(peak, processRssMb(pid))), 200);
   try {
     return { value: await fn(), peakMb: peak };
   } finally {
@@ -257,7 +252,7 @@ servers:
   // SSE: 30 streams of 20 events 10 ms apart, direct and through Portcullis.
   const sseDirect = await sse(`http://127.0.0.1:${sseUp.port}/sse`, {}, 30);
   const sseGw = await sse(`${gw.url}/servers/sse/mcp`, { authorization: `Bearer ${token}` }, 30);
-  const rssAfter = rssMb(gw.pid);
+  const rssAfter = processRssMb(gw.pid);
 
   // Summary.
   const errs = (k: Key) => results[k].reduce((s, r) => s + r.errors + r.non2xx, 0);

@@ -307,7 +307,6 @@ export function asMetadataUrls(issuer: string): string[] {
   ];
 }
 
-
 /** Public-base URLs go to our own listener with the public Host; the rest through safeFetch. */
 function defaultFetch(publicBase: string, loopback: string, timeoutMs: number): SelftestFetch {
   const pub = new URL(publicBase);

@@ -1,7 +1,7 @@
 /**
- * CPU time a process has used (user + system, all its threads), from /proc/<pid>/stat.
- * The bench reports it per request for each row: req/s on a shared 2-core VM moves with whatever
- * else the cores are doing, while CPU per request is what each hop itself costs.
+ * What the bench reads of its peer processes from /proc: resident memory, and CPU time used (user +
+ * system, all threads). CPU time is reported per request for each row: req/s on a shared 2-core VM
+ * moves with whatever else the cores are doing, while CPU per request is what each hop itself costs.
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -22,4 +22,10 @@ export function processCpuUs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return ((Number(f[11]) + Number(f[12])) / TICKS_PER_S) * 1e6;
+}
+
+/** Resident set size of process `pid`, in MB. */
+export function processRssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) / 1024 : NaN;
 }

@@ -89,7 +89,7 @@ servers:
     const mark = gw.stdout().length;
     const r = await steady(4);
     expect(r.non2xx + r.errors).toBe(0);
-    // Enough traffic to fill the young generation many times over (about 12 MB per scavenge).
+    // Enough traffic to fill the young generation many times over (a few MB per scavenge).
     expect(r.requests.total).toBeGreaterThan(2000);
     const gcLines = gw.stdout().slice(mark).split("\n").filter((l) => /ms: (Scavenge|Mark-Compact)/.test(l));
     const trace = `GCs in 4 s of steady traffic:\n${gcLines.join("\n")}\n`;

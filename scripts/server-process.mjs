@@ -23,14 +23,14 @@
 // --no-memory-reducer: when a fresh process gets no traffic (a replica started before its traffic
 // arrives), V8's memory reducer runs two memory-reducing full GCs 8–9 s after start, and after them the
 // proxy path used 15–20 % more CPU per request for the rest of the process's life (user time, not page
-// faults; not bytecode flushing: --no-flush-bytecode changed nothing). Gateways idle 20 s after start, alternating rounds: 58.6–64.2 µs per request against
-// 50.6–55.1 with the flag (bare proxy 47–48); in `npm run bench`, whose gateway idles while the bench signs
-// its token pool, (b)/(c) CPU per request went from 0.74–0.83 to 0.94–0.95. The cost: an idle process keeps
-// its heap instead of returning it to the OS (the peak under load is what RSS must be sized for anyway).
-// test/idle-gc.test.ts guards it.
+// faults; not bytecode flushing: --no-flush-bytecode changed nothing). Gateways idle 20 s after start,
+// alternating rounds: 58.6–64.2 µs per request, against 50.6–55.1 with the flag (bare proxy 47–48). In
+// `npm run bench`, whose gateway idles while the bench signs its token pool, (b)/(c) CPU per request went
+// from 0.74–0.83 to 0.94–0.95. The cost: an idle process keeps its heap instead of returning it to the OS
+// (the peak under load is what RSS must be sized for anyway). test/idle-gc.test.ts guards it.
 // --max-semi-space-size=8: the young generation's two halves grow to 8 MB each instead of 16. Peak RSS
-// under the bench's load 171–184 MB against 190–210 MB. Twice the scavenges, each half as long: CPU per
-// request 50.7 against 52.0 µs in alternating rounds, no cost within noise (README, Benchmark).
+// under the bench's load 171–184 MB against 190–210 MB; CPU per request 50.7 against 52.0 µs in
+// alternating rounds, no cost within noise (README, Benchmark).
 export const SERVER_NODE_ARGS = [
   "--enable-source-maps",
   "--heap-growing-percent=20",

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error: a plain .mjs build script without type declarations
 import { buildServer } from "../scripts/build-server.mjs";
 import { closeHttpServer, listenLoopback } from "./support/cleanup";
+import { gcTraceLines } from "./support/gc-trace";
 import { startGateway, type Gateway } from "./support/gateway";
 
 const BODY = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "echo", arguments: {} } });
@@ -91,7 +92,7 @@ servers:
     expect(r.non2xx + r.errors).toBe(0);
     // Enough traffic to fill the young generation many times over (a few MB per scavenge).
     expect(r.requests.total).toBeGreaterThan(2000);
-    const gcLines = gw.stdout().slice(mark).split("\n").filter((l) => /ms: (Scavenge|Mark-Compact)/.test(l));
+    const gcLines = gcTraceLines(gw.stdout().slice(mark));
     const trace = `GCs in 4 s of steady traffic:\n${gcLines.join("\n")}\n`;
     expect(gcLines.filter((l) => l.includes("Scavenge")).length, trace).toBeGreaterThan(5);
     // With the request path pretenured this was 6–10 in 4 s; with young-generation GCs only, 0 (the heap is

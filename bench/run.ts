@@ -10,7 +10,8 @@
  *   the load generator sends or each side parses.
  *   (d) Portcullis, a pool of 10,000 distinct valid RS256 JWTs (rotated per request)
  * in alternating rounds (a b c d, a b c d, …) so drift hits every row alike, each row with the CPU time its
- * hop used per request (the upstream's for (a), the proxy's for the others); then the SDK's real
+ * hop used per request (the upstream's for (a), the proxy's for the others) and, since they share the
+ * cores, the load generator's (every row) and the upstream's (proxied rows); then the SDK's real
  * MCP server direct and through Portcullis; SSE first-event and per-event added delay; the JWKS
  * fetch count of a cold burst; the gateway's peak RSS under load.
  * The gateway is the production bundle run as `npm start` runs it: same Node flags and environment
@@ -235,7 +236,7 @@ ${identity}`,
     for (const k of Object.keys(rows) as Key[]) {
       const run = () => cannon({ ...rows[k], connections: CONNECTIONS, durationS: ROUND_S, body: BODY });
       const cpu0 = processCpuUs(rows[k].hop);
-      const upstream0 = processCpuUs(upstream.pid);
+      const upstream0 = k === "a" ? 0 : processCpuUs(upstream.pid); // (a)'s hop is the upstream: read once
       const loadgen0 = process.cpuUsage();
       if (k === "c" || k === "d") {
         const { value, peakMb } = await withRss(gw.pid, run);

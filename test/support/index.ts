@@ -10,5 +10,4 @@ export { startGateway, runCli, REPO_ROOT } from "./gateway";
 export type { Gateway, StartGatewayOptions, CliResult } from "./gateway";
 export { TestOAuthClient, runSdkAuthFlow } from "./oauth-client";
 export { sendUntilRefused } from "./rate-limit";
-export { gcTraceLines } from "./gc-trace";
 export type { Burst } from "./rate-limit";

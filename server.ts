@@ -11,7 +11,7 @@ import { setRuntime } from "./lib/runtime/global";
 import { createGatewayRequestHandler, type NextHandler } from "./lib/http/gateway-server";
 import { isAppError } from "./lib/errors";
 import { listenFailed } from "./lib/http/listen-error";
-import { projectRoot } from "./lib/paths";
+import { projectRoot } from "./lib/project-root";
 import { shapeClientSocket } from "./lib/proxy/connection-verdict";
 
 async function main() {

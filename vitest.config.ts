@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["lib/**/*.test.ts", "cli/**/*.test.ts"],
+          include: ["lib/**/*.test.ts", "cli/**/*.test.ts", "app/**/*.test.ts"],
           environment: "node",
           testTimeout: 15_000,
         },

@@ -45,9 +45,9 @@ export function buildProgram() {
     .requiredOption("-f, --file <file>", "YAML file, or - for standard input")
     .option("--prune", "delete providers and servers that are not in the file")
     .option("--dry-run", "validate against the database and report what would change, without applying")
-    .option("--keep-upstream", "with --prune: leave the upstream clients of deleted providers' clients at the IdP (by default they are deleted there first)")
-    .action(async (opts: { file: string; prune?: boolean; dryRun?: boolean; keepUpstream?: boolean }) => {
-      if (opts.keepUpstream && !opts.prune) throw new AppError("bad_request", "--keep-upstream only applies with --prune");
+    .option("--keep-idp-clients", "with --prune: leave the clients of deleted providers' clients at the IdP (by default they are deleted there first)")
+    .action(async (opts: { file: string; prune?: boolean; dryRun?: boolean; keepIdpClients?: boolean }) => {
+      if (opts.keepIdpClients && !opts.prune) throw new AppError("bad_request", "--keep-idp-clients only applies with --prune");
       const env = parseEnv();
       const store = await openDatabase(env);
       try {
@@ -55,16 +55,16 @@ export function buildProgram() {
           prune: opts.prune,
           dryRun: opts.dryRun,
           actor: "cli",
-          beforeDeletingProviders: opts.keepUpstream
+          beforeDeletingProviders: opts.keepIdpClients
             ? undefined
-            : cleanUpBeforeProviderDeletes(clientAdminDeps({ db: store.db, secrets: store.secrets, env }), { actor: "cli", keepHint: "apply with --keep-upstream" }),
+            : cleanUpBeforeProviderDeletes(clientAdminDeps({ db: store.db, secrets: store.secrets, env }), { actor: "cli", keepHint: "apply with --keep-idp-clients" }),
         });
         const line = (label: string, xs: string[]) => xs.length && out(`${label}: ${xs.join(", ")}`);
         line(opts.dryRun ? "would create" : "created", s.created);
         line(opts.dryRun ? "would update" : "updated", s.updated);
         line(opts.dryRun ? "would delete" : "deleted", s.deleted);
         line("unchanged", s.unchanged);
-        for (const [p, counts] of Object.entries(s.upstream ?? {})) out(`clients of provider/${p}: ${describeCleanup(counts)}`);
+        for (const [p, counts] of Object.entries(s.idpClients ?? {})) out(`clients of provider/${p}: ${describeCleanup(counts)}`);
         out(opts.dryRun ? "dry run: nothing applied" : `config version ${s.version}`);
       } finally {
         await store.db.$disconnect();

@@ -119,7 +119,7 @@ test("lists a client registered at the provider's facade and deletes it", async 
   await expect(row).toHaveCount(0);
   // The e2e provider has a pre-registered upstream client: nothing of this client's lives at the IdP.
   await expect(page.getByTestId("client-delete-notice")).toHaveText(
-    `Deleted ${clientId}. The client used the provider's own upstream client: nothing to delete at the identity provider.`,
+    `Deleted ${clientId}. The client used the provider's own IdP client: nothing to delete at the identity provider.`,
   );
   await expect(page.getByText("No client has registered at this provider's facade.")).toBeVisible();
   // Gone for the facade too: the token endpoint no longer knows it.
@@ -141,13 +141,13 @@ test("offers to delete a client here only when the IdP cannot delete its upstrea
   await page.route("**/api/providers/idp/clients", async (route) => {
     const real = await route.fetch();
     const body = (await real.json()) as { clients: Array<Record<string, unknown>> };
-    for (const c of body.clients) if (c.clientId === clientId) Object.assign(c, { upstreamClientId: "up-1", upstreamDeletable: true });
+    for (const c of body.clients) if (c.clientId === clientId) Object.assign(c, { idpClientId: "up-1", idpDeletable: true });
     await route.fulfill({ response: real, json: body });
   });
   const down = `the identity provider's client "up-1" was not deleted: the call to the identity provider failed (fetch_network). Nothing was deleted; retry, or delete the client here only (keep it at the IdP) and remove it there yourself`;
-  await page.route(`**/api/providers/idp/clients/${clientId}?upstream=delete`, (route) => route.fulfill({ status: 502, json: { error: { code: "upstream_unavailable", message: down } } }));
+  await page.route(`**/api/providers/idp/clients/${clientId}?idp=delete`, (route) => route.fulfill({ status: 502, json: { error: { code: "idp_unavailable", message: down } } }));
   const kept = `The identity provider's client "up-1" was kept, as asked: remove it there if it is no longer wanted.`;
-  await page.route(`**/api/providers/idp/clients/${clientId}?upstream=keep`, async (route) => {
+  await page.route(`**/api/providers/idp/clients/${clientId}?idp=keep`, async (route) => {
     const real = await route.fetch();
     expect(real.status()).toBe(200);
     await route.fulfill({ response: real, json: { deleted: clientId, upstream: { status: "kept", clientId: "up-1", message: kept } } });
@@ -155,7 +155,7 @@ test("offers to delete a client here only when the IdP cannot delete its upstrea
 
   await page.goto("/providers/idp");
   const row = page.getByTestId(`client-row-${clientId}`);
-  await expect(row).toContainText("upstream up-1");
+  await expect(row).toContainText("IdP client up-1");
   await row.getByRole("button", { name: "Delete" }).click();
   const dialog = page.getByRole("dialog");
   await expect(dialog).toContainText("up-1, is deleted there first");
@@ -208,8 +208,8 @@ test("deletes a provider, here only when the IdP cannot delete its clients there
   expect(created.status()).toBe(201);
   // As in the client test above: the IdP-down answer is played (the API itself: test/facade-clients.test.ts);
   // the deletion that finally happens is the real one.
-  const down = `provider "retired" was not deleted: the identity provider's client "up-7" could not be deleted there: the call to the identity provider failed (fetch_network). 1 client remains with the provider. Retry, or delete the provider keeping its IdP clients (?upstream=keep) and remove them at the IdP yourself.`;
-  await page.route("**/api/providers/retired?upstream=delete", (route) => route.fulfill({ status: 502, json: { error: { code: "upstream_unavailable", message: down } } }));
+  const down = `provider "retired" was not deleted: the identity provider's client "up-7" could not be deleted there: the call to the identity provider failed (fetch_network). 1 client remains with the provider. Retry, or delete the provider keeping its IdP clients (?idp=keep) and remove them at the IdP yourself.`;
+  await page.route("**/api/providers/retired?idp=delete", (route) => route.fulfill({ status: 502, json: { error: { code: "idp_unavailable", message: down } } }));
 
   await page.goto("/providers/retired");
   await page.getByRole("button", { name: "Delete" }).first().click();

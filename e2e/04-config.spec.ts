@@ -65,5 +65,5 @@ test("a pruning import says what became of the removed providers' clients at the
   await page.getByRole("button", { name: "Apply" }).click();
   const result = page.getByTestId("import-result");
   await expect(result).toContainText("provider/old");
-  await expect(page.getByTestId("import-upstream")).toHaveText("Clients of provider/old: 2 deleted at the IdP, 1 on the provider's own client");
+  await expect(page.getByTestId("import-idp-clients")).toHaveText("Clients of provider/old: 2 deleted at the IdP, 1 on the provider's own client");
 });

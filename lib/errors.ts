@@ -16,7 +16,8 @@ export const errorStatus = {
   payload_too_large: 413,
   rate_limited: 429,
   internal: 500,
-  upstream_unavailable: 502,
+  /** The identity provider refused or failed a call the gateway made (client clean-up). */
+  idp_unavailable: 502,
   not_ready: 503,
   /** The data directory, SQLite file or PostgreSQL server cannot be used (at startup, or by the CLI). */
   storage_unavailable: 503,

@@ -9,7 +9,7 @@ import { facadeConfig } from "./oauth-helpers";
 autoCleanup();
 
 /** Registers a client at `provider`'s facade; the gateway registers one of its own at the IdP for it. */
-async function registerAt(gw: Gateway, idp: Idp, provider: string, name: string): Promise<{ clientId: string; upstreamClientId: string }> {
+async function registerAt(gw: Gateway, idp: Idp, provider: string, name: string): Promise<{ clientId: string; idpClientId: string }> {
   const r = await gw.fetch(`/oauth/${provider}/register`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -17,13 +17,13 @@ async function registerAt(gw: Gateway, idp: Idp, provider: string, name: string)
   });
   expect(r.status).toBe(201);
   const clientId = ((await r.json()) as { client_id: string }).client_id;
-  const list = (await (await gw.api(`/api/providers/${provider}/clients`)).json()) as { clients: Array<{ clientId: string; upstreamClientId: string | null; upstreamDeletable: boolean }> };
+  const list = (await (await gw.api(`/api/providers/${provider}/clients`)).json()) as { clients: Array<{ clientId: string; idpClientId: string | null; idpDeletable: boolean }> };
   const mine = list.clients.find((c) => c.clientId === clientId)!;
   // Exactly these fields: the registration access token and URI stay inside the gateway.
-  expect(Object.keys(mine).sort()).toEqual(["clientId", "clientName", "createdAt", "hasSecret", "redirectUris", "tokenEndpointAuthMethod", "upstreamClientId", "upstreamDeletable"]);
-  expect(mine.upstreamDeletable).toBe(true);
-  expect(await idp.hasClient(mine.upstreamClientId!)).toBe(true);
-  return { clientId, upstreamClientId: mine.upstreamClientId! };
+  expect(Object.keys(mine).sort()).toEqual(["clientId", "clientName", "createdAt", "hasSecret", "redirectUris", "tokenEndpointAuthMethod", "idpClientId", "idpDeletable"]);
+  expect(mine.idpDeletable).toBe(true);
+  expect(await idp.hasClient(mine.idpClientId!)).toBe(true);
+  return { clientId, idpClientId: mine.idpClientId! };
 }
 
 type Config = { providers: Array<Record<string, unknown>>; servers: Array<Record<string, unknown>> };
@@ -62,19 +62,19 @@ describe("facade clients and their upstream clients at the IdP", () => {
     expect(r.status).toBe(200);
     expect(await r.json()).toEqual({
       deleted: c.clientId,
-      upstream: { status: "deleted", clientId: c.upstreamClientId, message: `The identity provider's client "${c.upstreamClientId}" was deleted too.` },
+      upstream: { status: "deleted", clientId: c.idpClientId, message: `The identity provider's client "${c.idpClientId}" was deleted too.` },
     });
-    expect(idp.requests.some((q) => q.method === "DELETE" && q.path.endsWith(`/${c.upstreamClientId}`))).toBe(true);
-    expect(await idp.hasClient(c.upstreamClientId)).toBe(false);
+    expect(idp.requests.some((q) => q.method === "DELETE" && q.path.endsWith(`/${c.idpClientId}`))).toBe(true);
+    expect(await idp.hasClient(c.idpClientId)).toBe(false);
     expect((await gw.api(`/api/providers/std/clients/${c.clientId}`, { method: "DELETE" })).status).toBe(404);
   });
 
   it("refuses a bad upstream parameter without deleting anything", async () => {
     const c = await register("Bad parameter");
-    const r = await gw.api(`/api/providers/std/clients/${c.clientId}?upstream=maybe`, { method: "DELETE" });
+    const r = await gw.api(`/api/providers/std/clients/${c.clientId}?idp=maybe`, { method: "DELETE" });
     expect(r.status).toBe(400);
-    expect((await r.json()).error).toEqual({ code: "bad_request", message: 'upstream must be "delete" or "keep", not "maybe"' });
-    expect(await idp.hasClient(c.upstreamClientId)).toBe(true);
+    expect((await r.json()).error).toEqual({ code: "bad_request", message: 'idp must be "delete" or "keep", not "maybe"' });
+    expect(await idp.hasClient(c.idpClientId)).toBe(true);
     expect((await gw.api(`/api/providers/std/clients/${c.clientId}`, { method: "DELETE" })).status).toBe(200);
   });
 
@@ -84,15 +84,15 @@ describe("facade clients and their upstream clients at the IdP", () => {
     const r = await gw.api(`/api/providers/std/clients/${c.clientId}`, { method: "DELETE" });
     expect(r.status).toBe(502);
     const err = (await r.json()).error;
-    expect(err.code).toBe("upstream_unavailable");
-    expect(err.message).toMatch(new RegExp(`^the identity provider's client "${c.upstreamClientId}" was not deleted: the call to the identity provider failed \\(fetch_`));
+    expect(err.code).toBe("idp_unavailable");
+    expect(err.message).toMatch(new RegExp(`^the identity provider's client "${c.idpClientId}" was not deleted: the call to the identity provider failed \\(fetch_`));
     expect(err.message).toContain("Nothing was deleted");
     const listed = (await (await gw.api("/api/providers/std/clients")).json()) as { clients: Array<{ clientId: string }> };
     expect(listed.clients.map((x) => x.clientId)).toContain(c.clientId);
 
-    const kept = await gw.api(`/api/providers/std/clients/${c.clientId}?upstream=keep`, { method: "DELETE" });
+    const kept = await gw.api(`/api/providers/std/clients/${c.clientId}?idp=keep`, { method: "DELETE" });
     expect(kept.status).toBe(200);
-    expect((await kept.json()).upstream).toMatchObject({ status: "kept", clientId: c.upstreamClientId });
+    expect((await kept.json()).idp).toMatchObject({ status: "kept", clientId: c.idpClientId });
     const after = (await (await gw.api("/api/providers/std/clients")).json()) as { clients: Array<{ clientId: string }> };
     expect(after.clients.map((x) => x.clientId)).not.toContain(c.clientId);
   });
@@ -116,17 +116,17 @@ describe("deleting a provider deletes its clients' upstream clients at the IdP f
 
     const inUse = await gw.api("/api/providers/std", { method: "DELETE" });
     expect(inUse.status).toBe(409);
-    expect(await idp.hasClient(a.upstreamClientId)).toBe(true);
+    expect(await idp.hasClient(a.idpClientId)).toBe(true);
     expect((await gw.api("/api/servers/spare-tools", { method: "DELETE" })).status).toBe(204);
-    expect((await gw.api("/api/providers/spare?upstream=maybe", { method: "DELETE" })).status).toBe(400);
-    expect(await idp.hasClient(b.upstreamClientId)).toBe(true);
+    expect((await gw.api("/api/providers/spare?idp=maybe", { method: "DELETE" })).status).toBe(400);
+    expect(await idp.hasClient(b.idpClientId)).toBe(true);
 
     const r = await gw.api("/api/providers/spare", { method: "DELETE" });
     expect(r.status).toBe(200);
-    expect(await r.json()).toEqual({ deleted: "spare", upstream: { deleted: 1, already_gone: 0, none: 0, unmanaged: 0, kept: 0 } });
-    expect(await idp.hasClient(b.upstreamClientId)).toBe(false);
+    expect(await r.json()).toEqual({ deleted: "spare", idpClients: { deleted: 1, already_gone: 0, none: 0, unmanaged: 0, kept: 0 } });
+    expect(await idp.hasClient(b.idpClientId)).toBe(false);
     expect((await gw.api("/api/providers/spare")).status).toBe(404);
-    expect(await idp.hasClient(a.upstreamClientId)).toBe(true);
+    expect(await idp.hasClient(a.idpClientId)).toBe(true);
   });
 
   it("keeps the provider when the IdP is down, and deletes it here only when asked to keep its IdP clients", async () => {
@@ -135,14 +135,14 @@ describe("deleting a provider deletes its clients' upstream clients at the IdP f
     const r = await gw.api("/api/providers/std", { method: "DELETE" });
     expect(r.status).toBe(502);
     const err = (await r.json()).error;
-    expect(err.code).toBe("upstream_unavailable");
-    expect(err.message).toMatch(/^provider "std" was not deleted: the identity provider's client "[^"]+" could not be deleted there: the call to the identity provider failed \(fetch_\w+\)\. 1 client remains with the provider\. Retry, or delete the provider keeping its IdP clients \(\?upstream=keep\)/);
+    expect(err.code).toBe("idp_unavailable");
+    expect(err.message).toMatch(/^provider "std" was not deleted: the identity provider's client "[^"]+" could not be deleted there: the call to the identity provider failed \(fetch_\w+\)\. 1 client remains with the provider\. Retry, or delete the provider keeping its IdP clients \(\?idp=keep\)/);
     expect((await gw.api("/api/providers/std")).status).toBe(200);
     expect(((await (await gw.api("/api/providers/std/clients")).json()) as { total: number }).total).toBe(1);
 
-    const kept = await gw.api("/api/providers/std?upstream=keep", { method: "DELETE" });
+    const kept = await gw.api("/api/providers/std?idp=keep", { method: "DELETE" });
     expect(kept.status).toBe(200);
-    expect(await kept.json()).toEqual({ deleted: "std", upstream: { deleted: 0, already_gone: 0, none: 0, unmanaged: 0, kept: 1 } });
+    expect(await kept.json()).toEqual({ deleted: "std", idpClients: { deleted: 0, already_gone: 0, none: 0, unmanaged: 0, kept: 1 } });
     expect((await gw.api("/api/providers/std")).status).toBe(404);
   });
 });
@@ -171,19 +171,19 @@ describe("apply --prune deletes removed providers' clients at the IdP first", ()
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/deleted: server\/spare-tools, provider\/spare/);
     expect(r.stdout).toContain("\nclients of provider/spare: 1 deleted at the IdP\n");
-    expect(await idp.hasClient(b.upstreamClientId)).toBe(false);
-    expect(await idp.hasClient(a.upstreamClientId)).toBe(true);
+    expect(await idp.hasClient(b.idpClientId)).toBe(false);
+    expect(await idp.hasClient(a.idpClientId)).toBe(true);
 
     // Keeping the IdP clients is a choice for a prune only.
-    const alone = await gw.cli(["apply", "-f", "-", "--keep-upstream"], { input: onlyStd });
-    expect(alone).toMatchObject({ code: 2, stderr: "error: --keep-upstream only applies with --prune\n" });
+    const alone = await gw.cli(["apply", "-f", "-", "--keep-idp-clients"], { input: onlyStd });
+    expect(alone).toMatchObject({ code: 2, stderr: "error: --keep-idp-clients only applies with --prune\n" });
     const importing = (body: object) => gw.api("/api/config/import", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ yaml: "providers: []\nservers: []\n", ...body }) });
-    expect((await importing({ keepUpstream: true })).status).toBe(400);
-    const kept = await importing({ prune: true, keepUpstream: true });
+    expect((await importing({ keepIdpClients: true })).status).toBe(400);
+    const kept = await importing({ prune: true, keepIdpClients: true });
     expect(kept.status).toBe(200);
     const keptBody = await kept.json();
     expect(keptBody.deleted).toEqual(["server/tools", "provider/std"]);
-    expect(keptBody).not.toHaveProperty("upstream"); // nothing was done at the IdP
-    expect(await idp.hasClient(a.upstreamClientId)).toBe(true);
+    expect(keptBody).not.toHaveProperty("idpClients"); // nothing was done at the IdP
+    expect(await idp.hasClient(a.idpClientId)).toBe(true);
   });
 });

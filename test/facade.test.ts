@@ -22,7 +22,7 @@ type Case = {
   provider: (idp: Idp) => ProviderYaml;
   server?: { audiences?: string[]; includeClientIdInAudience?: boolean };
   /** What the access token's aud must be, given the resource URL. */
-  expectAud: (resource: string, idp: Idp, upstreamClientId: string | undefined) => unknown;
+  expectAud: (resource: string, idp: Idp, idpClientId: string | undefined) => unknown;
   /** Further checks once the token is issued: the IdP's own scope and client claims, what it was asked. */
   expectClaims?: (claims: Record<string, unknown>, idp: Idp) => void;
 };

@@ -232,23 +232,23 @@ function suite(name: string, makeUrl: () => Promise<string>) {
       });
       await oauth.createClient(client("old-client", 1_000));
       const registration = { uri: "https://idp.example/reg/up-new", tokenEnc: "v1.enc" };
-      await oauth.createClient({ ...client("new-client", 2_000), clientSecretHash: "h", upstreamClientId: "up-new", upstreamRegistration: registration });
+      await oauth.createClient({ ...client("new-client", 2_000), clientSecretHash: "h", idpClientId: "up-new", idpRegistration: registration });
       await oauth.saveConsent({ browserIdHash: "b1", clientId: "old-client", providerName, scope: "" });
-      await oauth.createPending({ stateHash: "s1", kind: "upstream", providerName, clientId: "old-client", redirectUri: "http://127.0.0.1:5555/cb", codeChallenge: "c", codeChallengeMethod: "S256", facadeIssuer: "http://x", expiresAt: new Date(Date.now() + 60_000) });
+      await oauth.createPending({ stateHash: "s1", kind: "idp", providerName, clientId: "old-client", redirectUri: "http://127.0.0.1:5555/cb", codeChallenge: "c", codeChallengeMethod: "S256", facadeIssuer: "http://x", expiresAt: new Date(Date.now() + 60_000) });
 
       expect((await oauth.listClients(providerName, 10)).map((c) => c.clientId)).toEqual(["new-client", "old-client"]);
       expect((await oauth.listClients(providerName, 1)).map((c) => c.clientId)).toEqual(["new-client"]);
       expect(await oauth.listClients("no-such-provider", 10)).toEqual([]);
-      expect((await oauth.getClient("new-client"))?.upstreamRegistration).toEqual(registration);
-      expect((await oauth.getClient("old-client"))?.upstreamRegistration).toBeUndefined();
+      expect((await oauth.getClient("new-client"))?.idpRegistration).toEqual(registration);
+      expect((await oauth.getClient("old-client"))?.idpRegistration).toBeUndefined();
 
       expect(await oauth.deleteClient("no-such-provider", "old-client", { actor: "test" })).toBe(false);
-      expect(await oauth.deleteClient(providerName, "old-client", { actor: "test", upstream: { status: "deleted", clientId: "up-old" } })).toBe(true);
+      expect(await oauth.deleteClient(providerName, "old-client", { actor: "test", idp: { status: "deleted", clientId: "up-old" } })).toBe(true);
       expect(await oauth.getClient("old-client")).toBeNull();
       expect(await oauth.getConsent("b1", "old-client")).toBeNull();
-      expect(await oauth.consumePending("s1", "upstream", providerName, new Date())).toBeNull();
+      expect(await oauth.consumePending("s1", "idp", providerName, new Date())).toBeNull();
       const audit = await ctx.db.auditEvent.findFirstOrThrow({ where: { action: "oauth-client.delete" } });
-      expect(audit).toMatchObject({ actor: "test", target: `provider/${providerName}/client/old-client`, detail: { consents: 1, pendingAuthorizations: 1, upstream: { status: "deleted", clientId: "up-old" } } });
+      expect(audit).toMatchObject({ actor: "test", target: `provider/${providerName}/client/old-client`, detail: { consents: 1, pendingAuthorizations: 1, idp: { status: "deleted", clientId: "up-old" } } });
       expect(await oauth.deleteClient(providerName, "old-client", { actor: "test" })).toBe(false);
       expect((await oauth.listClients(providerName, 10)).map((c) => c.clientId)).toEqual(["new-client"]);
     });

@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { AppError } from "../errors";
-import { parseOrThrow } from "../config/paths";
+import { parseOrThrow } from "../config/field-errors";
 import { readBody, sendError, sendJson } from "../http/respond";
 import type { AdminRepo } from "../db/admin-repo";
 import { ADMIN_USERNAME } from "./bootstrap";

@@ -27,7 +27,7 @@ describe("applyConfigText with beforeDeletingProviders", () => {
     });
     expect(log).toEqual(["dry run", "hook spare", "apply"]);
     // What the hook returns is reported with the summary.
-    expect(r).toEqual({ version: 2, created: [], updated: [], deleted: ["provider/spare"], unchanged: ["provider/kc"], upstream: { spare: "what the hook did" } });
+    expect(r).toEqual({ version: 2, created: [], updated: [], deleted: ["provider/spare"], unchanged: ["provider/kc"], idpClients: { spare: "what the hook did" } });
   });
 
   it("reports no upstream when the hook did not run", async () => {

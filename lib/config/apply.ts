@@ -4,7 +4,7 @@
  */
 import type { ConfigRepo, ApplySummary } from "../db/config-repo";
 import { validateChanges } from "./changes";
-import { validationError } from "./paths";
+import { validationError } from "./field-errors";
 import { configFileToChanges, exportYaml, parseConfigFileDetailed } from "./yaml";
 
 /**
@@ -22,11 +22,11 @@ export async function applyConfigText<U = never>(
     /**
      * Work outside the database before providers are deleted (their clients at the IdP). Runs after a dry
      * run proved the whole apply valid; if it throws, nothing is applied. What it returns is reported as
-     * the summary's `upstream`.
+     * the summary's `idpClients`.
      */
     beforeDeletingProviders?: (names: string[]) => Promise<U>;
   },
-): Promise<ApplySummary & { upstream?: U }> {
+): Promise<ApplySummary & { idpClients?: U }> {
   const { file, errors, invalidProviderNames, invalidServerRefs } = parseConfigFileDetailed(text);
   const state = await repo.stateIndex();
   const changes = configFileToChanges(file, {
@@ -45,8 +45,8 @@ export async function applyConfigText<U = never>(
   const deleting = changes.flatMap((c) => (c.op === "delete-provider" ? [c.name] : []));
   if (!opts.dryRun && deleting.length > 0 && opts.beforeDeletingProviders) {
     await repo.applyChanges(changes, opts.actor, action, { dryRun: true });
-    const upstream = await opts.beforeDeletingProviders(deleting);
-    return { ...(await repo.applyChanges(changes, opts.actor, action, {})), upstream };
+    const idpClients = await opts.beforeDeletingProviders(deleting);
+    return { ...(await repo.applyChanges(changes, opts.actor, action, {})), idpClients };
   }
   return repo.applyChanges(changes, opts.actor, action, { dryRun: opts.dryRun });
 }

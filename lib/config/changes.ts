@@ -6,7 +6,7 @@
 import type { FieldError } from "../errors";
 import type { ProviderConfig, ServerConfig } from "./schema";
 import { serverPath } from "./schema";
-import { formatPath } from "./paths";
+import { formatPath } from "./field-errors";
 
 export type Change =
   | { op: "upsert-provider"; value: ProviderConfig; at: PropertyKey[] }

@@ -3,7 +3,7 @@
  * clear message for each bad value.
  */
 import { z } from "zod";
-import { validationError, zodFieldErrors } from "./paths";
+import { validationError, zodFieldErrors } from "./field-errors";
 import { baseUrlSchema } from "./schema";
 
 const bool = z

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { configFileSchema, providerSchema, serverSchema, serverPath } from "./schema";
-import { zodFieldErrors } from "./paths";
+import { zodFieldErrors } from "./field-errors";
 
 const errorsOf = (schema: { safeParse(v: unknown): { success: boolean; error?: unknown } }, v: unknown) => {
   const r = schema.safeParse(v);

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { AppError, isAppError } from "../errors";
 import type { ApplySummary, ConfigRepo } from "../db/config-repo";
-import { parseOrThrow } from "./paths";
+import { parseOrThrow } from "./field-errors";
 import { providerSchema, serverSchema } from "./schema";
 import type { ProviderView, ServerView } from "./model";
 import { viewsToConfig } from "./yaml";

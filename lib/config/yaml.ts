@@ -9,7 +9,7 @@ import type { ProviderView, ServerView } from "./model";
 import { z } from "zod";
 import type { FieldError } from "../errors";
 import { providerSchema, serverSchema, type ConfigFile } from "./schema";
-import { validationError, zodFieldErrors } from "./paths";
+import { validationError, zodFieldErrors } from "./field-errors";
 import type { Change } from "./changes";
 
 export function parseYaml(text: string): unknown {

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { AppError } from "../errors";
 import { validateChanges, type Change, type StateIndex } from "../config/changes";
-import { validationError } from "../config/paths";
+import { validationError } from "../config/field-errors";
 import {
   providerSpec,
   serverSpec,

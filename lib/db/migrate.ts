@@ -8,7 +8,7 @@
  */
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join, dirname } from "node:path";
-import { projectRoot } from "../paths";
+import { projectRoot } from "../project-root";
 import type { DatabaseTarget } from "./url";
 import { ensureDataDir, postgresConnectFailed, sqliteOpenFailed } from "./storage-errors";
 

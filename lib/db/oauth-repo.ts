@@ -54,10 +54,10 @@ type ClientRow = {
   metadata: unknown;
   tokenEndpointAuthMethod: string;
   clientSecretHash: string | null;
-  upstreamClientId: string | null;
-  upstreamClientSecretEnc: string | null;
-  upstreamRegistrationUri: string | null;
-  upstreamRegistrationTokenEnc: string | null;
+  idpClientId: string | null;
+  idpClientSecretEnc: string | null;
+  idpRegistrationUri: string | null;
+  idpRegistrationTokenEnc: string | null;
   createdAt: Date;
 };
 
@@ -69,10 +69,10 @@ const toClient = (r: ClientRow): OAuthClientRecord => ({
   metadata: r.metadata as Record<string, unknown>,
   tokenEndpointAuthMethod: r.tokenEndpointAuthMethod as ClientAuthMethod,
   clientSecretHash: r.clientSecretHash ?? undefined,
-  upstreamClientId: r.upstreamClientId ?? undefined,
-  upstreamClientSecretEnc: r.upstreamClientSecretEnc ?? undefined,
-  upstreamRegistration:
-    r.upstreamRegistrationUri && r.upstreamRegistrationTokenEnc ? { uri: r.upstreamRegistrationUri, tokenEnc: r.upstreamRegistrationTokenEnc } : undefined,
+  idpClientId: r.idpClientId ?? undefined,
+  idpClientSecretEnc: r.idpClientSecretEnc ?? undefined,
+  idpRegistration:
+    r.idpRegistrationUri && r.idpRegistrationTokenEnc ? { uri: r.idpRegistrationUri, tokenEnc: r.idpRegistrationTokenEnc } : undefined,
   createdAt: r.createdAt,
 });
 
@@ -88,10 +88,10 @@ export function createOAuthRepo(db: Db): OAuthStore {
           metadata: c.metadata as object,
           tokenEndpointAuthMethod: c.tokenEndpointAuthMethod,
           clientSecretHash: c.clientSecretHash ?? null,
-          upstreamClientId: c.upstreamClientId ?? null,
-          upstreamClientSecretEnc: c.upstreamClientSecretEnc ?? null,
-          upstreamRegistrationUri: c.upstreamRegistration?.uri ?? null,
-          upstreamRegistrationTokenEnc: c.upstreamRegistration?.tokenEnc ?? null,
+          idpClientId: c.idpClientId ?? null,
+          idpClientSecretEnc: c.idpClientSecretEnc ?? null,
+          idpRegistrationUri: c.idpRegistration?.uri ?? null,
+          idpRegistrationTokenEnc: c.idpRegistration?.tokenEnc ?? null,
           createdAt: c.createdAt,
         },
       });
@@ -118,7 +118,7 @@ export function createOAuthRepo(db: Db): OAuthStore {
             actor: audit.actor,
             action: "oauth-client.delete",
             target: `provider/${providerName}/client/${clientId}`,
-            detail: { consents: consents.count, pendingAuthorizations: pending.count, ...(audit.upstream ? { upstream: audit.upstream } : {}) },
+            detail: { consents: consents.count, pendingAuthorizations: pending.count, ...(audit.idp ? { idp: audit.idp } : {}) },
           },
         });
         return true;

@@ -8,7 +8,6 @@
 import { AppError } from "../errors";
 import type { Runtime } from "../runtime/types";
 import type { RuntimeProvider, RuntimeServer } from "../config/model";
-import { getTokenService } from "../proxy/token-service";
 import { decodeJws } from "../tokens/decode";
 import { tokenAudiences } from "../tokens/claims";
 import type { Check, Diagnosis, ExpectedAudience } from "../tokens/types";
@@ -27,7 +26,7 @@ export type InspectInput = { token: string; server?: string; requestBase?: URL }
 export async function inspectToken(runtime: Runtime, input: InspectInput): Promise<InspectResult> {
   const token = input.token.trim().replace(/^Bearer\s+/i, "");
   if (!token) throw new AppError("validation_failed", "paste a token", { fields: [{ path: "token", message: "is required" }] });
-  const tokens = getTokenService(runtime);
+  const tokens = runtime.tokens;
   const pick = input.server ? { server: input.server, by: "given" as const, alternatives: [] } : pickServer(runtime, token, (name) => safeAudiences(() => tokens.expectedAudiences(name, input.requestBase)));
   const diagnosis = await tokens.verifyForServer(pick.server, token, { requestBase: input.requestBase });
   const { cached: _cached, ...rest } = diagnosis as Diagnosis & { cached?: boolean };

@@ -19,7 +19,7 @@ import { renderConsentPage, sendErrorPage, sendPage } from "./html";
 import { BROWSER_COOKIE, browserCookie, readCookie, readForm, redirect, uniqueParams } from "./http";
 import { matchRedirectUri } from "./redirect-uri";
 import type { OAuthClientRecord, PendingRecord } from "./store";
-import { providerMetadata, upstreamClientFor } from "./upstream";
+import { providerMetadata, idpClientFor } from "./idp-client";
 
 const CHALLENGE_RE = /^[A-Za-z0-9_-]{43,128}$/;
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
@@ -133,7 +133,7 @@ const scopeCovered = (requested: string | undefined, granted: string) => {
 };
 
 /** Stores the pending authorization and redirects the browser to the IdP. */
-async function startUpstream(
+async function redirectToIdp(
   res: ServerResponse,
   a: AuthzRequest,
   client: OAuthClientRecord,
@@ -147,15 +147,15 @@ async function startUpstream(
     throw new TemporarilyUnavailable("too many authorizations in flight; try again shortly", 30);
   }
   const meta = await providerMetadata(ctx.provider, deps);
-  const upstream = await upstreamClientFor(client, ctx.provider, meta, deps);
+  const idpClient = await idpClientFor(client, ctx.provider, meta, deps);
   const state = randomId();
   const { forwarded, ...rest } = a;
-  await deps.store.createPending({ ...rest, stateHash: sha256(state), kind: "upstream", expiresAt: new Date(now + deps.limits.pendingTtlMs) });
+  await deps.store.createPending({ ...rest, stateHash: sha256(state), kind: "idp", expiresAt: new Date(now + deps.limits.pendingTtlMs) });
 
   const url = new URL(meta.authorizationEndpoint);
   const p = url.searchParams;
   p.set("response_type", "code");
-  p.set("client_id", upstream.clientId);
+  p.set("client_id", idpClient.clientId);
   p.set("redirect_uri", ctx.endpoint("callback"));
   p.set("state", state);
   p.set("code_challenge", a.codeChallenge);
@@ -163,7 +163,7 @@ async function startUpstream(
   if (a.scope) p.set("scope", a.scope);
   if (a.resource) p.set("resource", a.resource);
   for (const [k, v] of Object.entries(forwarded)) p.set(k, v);
-  const rewrites = rewriteAuthorizeParams(p, profileFor(ctx.provider), { upstreamClientId: upstream.clientId, extraScopes: ctx.provider.scopes });
+  const rewrites = rewriteAuthorizeParams(p, profileFor(ctx.provider), { idpClientId: idpClient.clientId, extraScopes: ctx.provider.scopes });
   deps.logger.debug({ provider: ctx.provider.name, clientId: client.clientId, rewrites }, "authorization relayed to the IdP");
   redirect(res, url.href, status, headers);
 }
@@ -206,7 +206,7 @@ export async function handleAuthorize(req: IncomingMessage, res: ServerResponse,
     const consent = b.setCookie ? null : await deps.store.getConsent(sha256(b.id), client!.clientId);
     try {
       if (consent && consent.providerName === ctx.provider.name && scopeCovered(a.scope, consent.scope)) {
-        return await startUpstream(res, a, client!, ctx, deps, headers);
+        return await redirectToIdp(res, a, client!, ctx, deps, headers);
       }
       const ticket = randomId();
       const { forwarded: _f, ...rest } = a;
@@ -285,7 +285,7 @@ export async function handleConsent(req: IncomingMessage, res: ServerResponse, c
       forwarded: {},
     };
     try {
-      await startUpstream(res, a, client, ctx, deps, {}, 303);
+      await redirectToIdp(res, a, client, ctx, deps, {}, 303);
     } catch (e) {
       if (e instanceof OAuthError) throw new RedirectError(e, a.redirectUri, a.clientState);
       throw e;

@@ -25,7 +25,7 @@ export async function handleCallback(_req: IncomingMessage, res: ServerResponse,
   }
   const code = q.get("code");
   const error = q.get("error");
-  const pending = await deps.store.consumePending(sha256(state), "upstream", ctx.provider.name, new Date(deps.now()), code && !error ? sha256(code) : undefined);
+  const pending = await deps.store.consumePending(sha256(state), "idp", ctx.provider.name, new Date(deps.now()), code && !error ? sha256(code) : undefined);
   if (!pending) {
     deps.logger.warn({ provider: ctx.provider.name }, "callback with an unknown, expired or already used state");
     return sendErrorPage(res, 400, "Authorization expired", "This sign-in response is unknown, expired or was already used. Nothing was forwarded.");

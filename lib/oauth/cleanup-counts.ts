@@ -1,17 +1,17 @@
 /**
- * What deleting a provider did to its clients' upstream clients at the IdP, in counts, and the phrase the
+ * What deleting a provider did to its clients' IdP clients at the IdP, in counts, and the phrase the
  * CLI and the console show for them. No server imports: the console's client components use it too.
  */
 
 /**
- * none: the client used the provider's pre-registered upstream client; unmanaged: the IdP gave no
- * registration access token, so the upstream client stays there; kept: the admin asked to keep it.
+ * none: the client used the provider's pre-registered IdP client; unmanaged: the IdP gave no
+ * registration access token, so the IdP client stays there; kept: the admin asked to keep it.
  */
-export type UpstreamStatus = "none" | "deleted" | "already_gone" | "kept" | "unmanaged";
+export type IdpCleanupStatus = "none" | "deleted" | "already_gone" | "kept" | "unmanaged";
 
-export type ProviderClientsCleanup = Record<UpstreamStatus, number>;
+export type ProviderClientsCleanup = Record<IdpCleanupStatus, number>;
 
-const PHRASES: ReadonlyArray<readonly [UpstreamStatus, string]> = [
+const PHRASES: ReadonlyArray<readonly [IdpCleanupStatus, string]> = [
   ["deleted", "deleted at the IdP"],
   ["already_gone", "already gone from the IdP"],
   ["unmanaged", "left at the IdP (no registration access token)"],

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { isAppError } from "../errors";
-import { cleanUpBeforeProviderDeletes, deleteFacadeClient, deleteProviderClientsUpstream, keepUpstreamParam, listFacadeClients, type ClientAdminDeps } from "./clients-admin";
+import { cleanUpBeforeProviderDeletes, deleteFacadeClient, deleteProviderIdpClients, keepIdpClientsParam, listFacadeClients, type ClientAdminDeps } from "./clients-admin";
 import { createMemoryOAuthStore, type OAuthClientRecord } from "./store";
-import { UpstreamDeleteError, type UpstreamDeleteResult, type UpstreamRegistration } from "./upstream-registration";
+import { IdpDeleteError, type IdpDeleteResult, type IdpRegistration } from "./idp-registration";
 
 const record = (clientId: string, providerName: string, extra: Partial<OAuthClientRecord> = {}): OAuthClientRecord => ({
   clientId,
@@ -16,13 +16,13 @@ const record = (clientId: string, providerName: string, extra: Partial<OAuthClie
 });
 
 /** The IdP side: what each DELETE at a registration URI answers, and the calls it got. */
-type FakeIdp = { answer: () => Promise<UpstreamDeleteResult>; calls: UpstreamRegistration[] };
+type FakeIdp = { answer: () => Promise<IdpDeleteResult>; calls: IdpRegistration[] };
 
 async function setup(idp: FakeIdp = { answer: async () => "deleted", calls: [] }): Promise<ClientAdminDeps> {
   const store = createMemoryOAuthStore();
   await store.createClient(record("public", "kc"));
-  await store.createClient(record("confidential", "kc", { clientSecretHash: "hash", upstreamClientId: "up-1", upstreamClientSecretEnc: "enc", createdAt: new Date(Date.UTC(2026, 0, 2)) }));
-  await store.createClient(record("managed", "std", { upstreamClientId: "up-2", upstreamRegistration: { uri: "https://idp.example/reg/up-2", tokenEnc: "enc:rat-2" } }));
+  await store.createClient(record("confidential", "kc", { clientSecretHash: "hash", idpClientId: "up-1", idpClientSecretEnc: "enc", createdAt: new Date(Date.UTC(2026, 0, 2)) }));
+  await store.createClient(record("managed", "std", { idpClientId: "up-2", idpRegistration: { uri: "https://idp.example/reg/up-2", tokenEnc: "enc:rat-2" } }));
   await store.createClient(record("elsewhere", "auth0"));
   return {
     store,
@@ -31,7 +31,7 @@ async function setup(idp: FakeIdp = { answer: async () => "deleted", calls: [] }
       if (!enc.startsWith("enc:")) throw new Error("bad ciphertext");
       return enc.slice(4);
     },
-    deleteUpstream: (reg) => {
+    deleteIdpClient: (reg) => {
       idp.calls.push(reg);
       return idp.answer();
     },
@@ -46,8 +46,8 @@ describe("facade clients admin", () => {
     const out = await listFacadeClients(deps, "kc");
     expect(out.total).toBe(2);
     expect(out.clients).toEqual([
-      { clientId: "confidential", clientName: "confidential app", redirectUris: ["http://127.0.0.1:5555/cb"], tokenEndpointAuthMethod: "none", hasSecret: true, upstreamClientId: "up-1", upstreamDeletable: false, createdAt: "2026-01-02T00:00:00.000Z" },
-      { clientId: "public", clientName: "public app", redirectUris: ["http://127.0.0.1:5555/cb"], tokenEndpointAuthMethod: "none", hasSecret: false, upstreamClientId: null, upstreamDeletable: false, createdAt: "2026-01-01T00:00:00.000Z" },
+      { clientId: "confidential", clientName: "confidential app", redirectUris: ["http://127.0.0.1:5555/cb"], tokenEndpointAuthMethod: "none", hasSecret: true, idpClientId: "up-1", idpDeletable: false, createdAt: "2026-01-02T00:00:00.000Z" },
+      { clientId: "public", clientName: "public app", redirectUris: ["http://127.0.0.1:5555/cb"], tokenEndpointAuthMethod: "none", hasSecret: false, idpClientId: null, idpDeletable: false, createdAt: "2026-01-01T00:00:00.000Z" },
     ]);
     expect(JSON.stringify(out)).not.toMatch(/hash|enc"/);
     expect(await listFacadeClients(deps, "empty")).toEqual({ clients: [], total: 0 });
@@ -56,11 +56,11 @@ describe("facade clients admin", () => {
   it("deletes a client with its consents and pending authorizations", async () => {
     const deps = await setup();
     await deps.store.saveConsent({ browserIdHash: "b", clientId: "public", providerName: "kc", scope: "" });
-    await deps.store.createPending({ stateHash: "s", kind: "upstream", providerName: "kc", clientId: "public", redirectUri: "http://127.0.0.1:5555/cb", codeChallenge: "c", codeChallengeMethod: "S256", facadeIssuer: "http://gw/oauth/kc", expiresAt: new Date(Date.now() + 60_000) });
-    expect((await deleteFacadeClient(deps, "kc", "public", { actor: "test" })).upstream.status).toBe("none");
+    await deps.store.createPending({ stateHash: "s", kind: "idp", providerName: "kc", clientId: "public", redirectUri: "http://127.0.0.1:5555/cb", codeChallenge: "c", codeChallengeMethod: "S256", facadeIssuer: "http://gw/oauth/kc", expiresAt: new Date(Date.now() + 60_000) });
+    expect((await deleteFacadeClient(deps, "kc", "public", { actor: "test" })).idp.status).toBe("none");
     expect(await deps.store.getClient("public")).toBeNull();
     expect(await deps.store.getConsent("b", "public")).toBeNull();
-    expect(await deps.store.consumePending("s", "upstream", "kc", new Date())).toBeNull();
+    expect(await deps.store.consumePending("s", "idp", "kc", new Date())).toBeNull();
     expect((await listFacadeClients(deps, "kc")).clients.map((c) => c.clientId)).toEqual(["confidential"]);
   });
 
@@ -72,30 +72,30 @@ describe("facade clients admin", () => {
     expect(await deps.store.getClient("elsewhere")).not.toBeNull();
   });
 
-  it("deletes the upstream client at the IdP first (RFC 7592), with the decrypted registration token", async () => {
+  it("deletes the IdP client at the IdP first (RFC 7592), with the decrypted registration token", async () => {
     const idp: FakeIdp = { answer: async () => "deleted", calls: [] };
     const deps = await setup(idp);
     const out = await deleteFacadeClient(deps, "std", "managed", { actor: "test" });
-    expect(out).toEqual({ deleted: "managed", upstream: { status: "deleted", clientId: "up-2", message: 'The identity provider\'s client "up-2" was deleted too.' } });
+    expect(out).toEqual({ deleted: "managed", idp: { status: "deleted", clientId: "up-2", message: 'The identity provider\'s client "up-2" was deleted too.' } });
     expect(idp.calls).toEqual([{ uri: "https://idp.example/reg/up-2", token: "rat-2" }]);
     expect(await deps.store.getClient("managed")).toBeNull();
   });
 
   it("keeps the client when the IdP fails, and deletes it here only when asked to keep the upstream one", async () => {
-    const answers = [new UpstreamDeleteError("the identity provider answered HTTP 503", true), new UpstreamDeleteError("the identity provider answered HTTP 405 (it does not support deleting clients)", false)];
+    const answers = [new IdpDeleteError("the identity provider answered HTTP 503", true), new IdpDeleteError("the identity provider answered HTTP 405 (it does not support deleting clients)", false)];
     const idp: FakeIdp = { answer: async () => Promise.reject(answers.shift()), calls: [] };
     const deps = await setup(idp);
     expect(await code(deleteFacadeClient(deps, "std", "managed", { actor: "test" }))).toBe(
-      'upstream_unavailable: the identity provider\'s client "up-2" was not deleted: the identity provider answered HTTP 503. Nothing was deleted; retry, or delete the client here only (keep it at the IdP) and remove it there yourself',
+      'idp_unavailable: the identity provider\'s client "up-2" was not deleted: the identity provider answered HTTP 503. Nothing was deleted; retry, or delete the client here only (keep it at the IdP) and remove it there yourself',
     );
     // A refusal that a retry cannot change: the message does not suggest one.
     expect(await code(deleteFacadeClient(deps, "std", "managed", { actor: "test" }))).toBe(
-      'upstream_unavailable: the identity provider\'s client "up-2" was not deleted: the identity provider answered HTTP 405 (it does not support deleting clients). Nothing was deleted; delete the client here only (keep it at the IdP) and remove it there yourself',
+      'idp_unavailable: the identity provider\'s client "up-2" was not deleted: the identity provider answered HTTP 405 (it does not support deleting clients). Nothing was deleted; delete the client here only (keep it at the IdP) and remove it there yourself',
     );
     expect(await deps.store.getClient("managed")).not.toBeNull();
 
-    const kept = await deleteFacadeClient(deps, "std", "managed", { actor: "test", keepUpstream: true });
-    expect(kept.upstream).toMatchObject({ status: "kept", clientId: "up-2" });
+    const kept = await deleteFacadeClient(deps, "std", "managed", { actor: "test", keepIdpClients: true });
+    expect(kept.idp).toMatchObject({ status: "kept", clientId: "up-2" });
     expect(idp.calls).toHaveLength(2);
     expect(await deps.store.getClient("managed")).toBeNull();
   });
@@ -106,25 +106,25 @@ describe("facade clients admin", () => {
     expect(await deps.store.getClient("managed")).not.toBeNull();
   });
 
-  it("reports an upstream client it cannot delete, one already gone, and an undecryptable token", async () => {
+  it("reports an IdP client it cannot delete, one already gone, and an undecryptable token", async () => {
     const gone: FakeIdp = { answer: async () => "already_gone", calls: [] };
     let deps = await setup(gone);
-    expect((await deleteFacadeClient(deps, "std", "managed", { actor: "test" })).upstream.status).toBe("already_gone");
-    expect((await deleteFacadeClient(deps, "kc", "confidential", { actor: "test" })).upstream).toMatchObject({ status: "unmanaged", clientId: "up-1" });
+    expect((await deleteFacadeClient(deps, "std", "managed", { actor: "test" })).idp.status).toBe("already_gone");
+    expect((await deleteFacadeClient(deps, "kc", "confidential", { actor: "test" })).idp).toMatchObject({ status: "unmanaged", clientId: "up-1" });
     expect(gone.calls).toHaveLength(1);
 
     deps = await setup();
     await deps.store.deleteClient("std", "managed", { actor: "test" });
-    await deps.store.createClient(record("managed", "std", { upstreamClientId: "up-2", upstreamRegistration: { uri: "https://idp.example/reg/up-2", tokenEnc: "garbled" } }));
-    expect(await code(deleteFacadeClient(deps, "std", "managed", { actor: "test" }))).toMatch(/^upstream_unavailable: .*cannot be decrypted \(was the secret key replaced\?\)/);
+    await deps.store.createClient(record("managed", "std", { idpClientId: "up-2", idpRegistration: { uri: "https://idp.example/reg/up-2", tokenEnc: "garbled" } }));
+    expect(await code(deleteFacadeClient(deps, "std", "managed", { actor: "test" }))).toMatch(/^idp_unavailable: .*cannot be decrypted \(was the secret key replaced\?\)/);
     expect(await deps.store.getClient("managed")).not.toBeNull();
   });
 
   it("reads the upstream query parameter strictly", () => {
-    expect(keepUpstreamParam(null)).toBe(false);
-    expect(keepUpstreamParam("delete")).toBe(false);
-    expect(keepUpstreamParam("keep")).toBe(true);
-    expect(() => keepUpstreamParam("yes")).toThrow('upstream must be "delete" or "keep", not "yes"');
+    expect(keepIdpClientsParam(null)).toBe(false);
+    expect(keepIdpClientsParam("delete")).toBe(false);
+    expect(keepIdpClientsParam("keep")).toBe(true);
+    expect(() => keepIdpClientsParam("yes")).toThrow('idp must be "delete" or "keep", not "yes"');
   });
 });
 
@@ -133,10 +133,10 @@ describe("a provider's clients before the provider is deleted", () => {
   async function provider(idp: FakeIdp) {
     const deps = await setup(idp);
     for (const n of [3, 4]) {
-      await deps.store.createClient(record(`managed-${n}`, "std", { upstreamClientId: `up-${n}`, upstreamRegistration: { uri: `https://idp.example/reg/up-${n}`, tokenEnc: `enc:rat-${n}` } }));
+      await deps.store.createClient(record(`managed-${n}`, "std", { idpClientId: `up-${n}`, idpRegistration: { uri: `https://idp.example/reg/up-${n}`, tokenEnc: `enc:rat-${n}` } }));
     }
     await deps.store.createClient(record("on-own-client", "std"));
-    await deps.store.createClient(record("unmanaged", "std", { upstreamClientId: "up-9" }));
+    await deps.store.createClient(record("unmanaged", "std", { idpClientId: "up-9" }));
     return deps;
   }
   /** An IdP that deletes every client but the one registered as `upstreamId`, for which it answers 503. */
@@ -144,7 +144,7 @@ describe("a provider's clients before the provider is deleted", () => {
     const idp: FakeIdp = {
       calls: [],
       answer: async () => {
-        if (idp.calls.at(-1)!.uri.endsWith(upstreamId)) throw new UpstreamDeleteError("the identity provider answered HTTP 503", true);
+        if (idp.calls.at(-1)!.uri.endsWith(upstreamId)) throw new IdpDeleteError("the identity provider answered HTTP 503", true);
         return "deleted";
       },
     };
@@ -152,10 +152,10 @@ describe("a provider's clients before the provider is deleted", () => {
   };
   const remaining = async (deps: ClientAdminDeps) => (await deps.store.listClients("std", 100)).map((c) => c.clientId).sort();
 
-  it("deletes every registered upstream client at the IdP, and those clients here", async () => {
+  it("deletes every registered IdP client at the IdP, and those clients here", async () => {
     const idp: FakeIdp = { answer: async () => "deleted", calls: [] };
     const deps = await provider(idp);
-    expect(await deleteProviderClientsUpstream(deps, "std", { actor: "test" })).toEqual({ deleted: 3, already_gone: 0, none: 1, unmanaged: 1, kept: 0 });
+    expect(await deleteProviderIdpClients(deps, "std", { actor: "test" })).toEqual({ deleted: 3, already_gone: 0, none: 1, unmanaged: 1, kept: 0 });
     expect(idp.calls.map((c) => c.uri).sort()).toEqual(["https://idp.example/reg/up-2", "https://idp.example/reg/up-3", "https://idp.example/reg/up-4"]);
     expect(idp.calls.map((c) => c.token).sort()).toEqual(["rat-2", "rat-3", "rat-4"]);
     // The rest go with the provider itself.
@@ -165,17 +165,17 @@ describe("a provider's clients before the provider is deleted", () => {
 
   it("stops at the first IdP failure, keeping the rest (and so the provider), and says what happened", async () => {
     const deps = await provider(down503At("up-3"));
-    expect(await code(deleteProviderClientsUpstream(deps, "std", { actor: "test" }))).toBe(
-      'upstream_unavailable: provider "std" was not deleted: the identity provider\'s client "up-3" could not be deleted there: the identity provider answered HTTP 503. ' +
+    expect(await code(deleteProviderIdpClients(deps, "std", { actor: "test" }))).toBe(
+      'idp_unavailable: provider "std" was not deleted: the identity provider\'s client "up-3" could not be deleted there: the identity provider answered HTTP 503. ' +
         "2 of its clients were deleted before that, here and at the identity provider; 3 clients remain with the provider. " +
-        "Retry, or delete the provider keeping its IdP clients (?upstream=keep) and remove them at the IdP yourself.",
+        "Retry, or delete the provider keeping its IdP clients (?idp=keep) and remove them at the IdP yourself.",
     );
     expect(await remaining(deps)).toEqual(["managed-3", "on-own-client", "unmanaged"]);
   });
 
   it("does not suggest a retry when the IdP refused for good", async () => {
-    const deps = await provider({ answer: async () => Promise.reject(new UpstreamDeleteError("the identity provider refused (HTTP 403)", false)), calls: [] });
-    const msg = await code(deleteProviderClientsUpstream(deps, "std", { actor: "test" }));
+    const deps = await provider({ answer: async () => Promise.reject(new IdpDeleteError("the identity provider refused (HTTP 403)", false)), calls: [] });
+    const msg = await code(deleteProviderIdpClients(deps, "std", { actor: "test" }));
     expect(msg).toMatch(/could not be deleted there: the identity provider refused \(HTTP 403\)\. 5 clients remain with the provider\. Delete the provider keeping its IdP clients/);
     expect(await remaining(deps)).toHaveLength(5);
   });
@@ -183,7 +183,7 @@ describe("a provider's clients before the provider is deleted", () => {
   it("lets an unexpected error through once the calls in flight have ended, starting no new one", async () => {
     const idp: FakeIdp = { answer: async () => Promise.reject(new TypeError("bug")), calls: [] };
     const deps = await provider(idp);
-    await expect(deleteProviderClientsUpstream(deps, "std", { actor: "test" })).rejects.toThrow(TypeError);
+    await expect(deleteProviderIdpClients(deps, "std", { actor: "test" })).rejects.toThrow(TypeError);
     expect(idp.calls).toHaveLength(3); // all three started together (8 at a time); nothing after the error
     expect(await remaining(deps)).toHaveLength(5);
   });
@@ -202,9 +202,9 @@ describe("a provider's clients before the provider is deleted", () => {
     };
     const deps = await setup(idp);
     for (let i = 0; i < 30; i++) {
-      await deps.store.createClient(record(`bulk-${i}`, "std", { upstreamClientId: `b-${i}`, upstreamRegistration: { uri: `https://idp.example/reg/b-${i}`, tokenEnc: `enc:t-${i}` } }));
+      await deps.store.createClient(record(`bulk-${i}`, "std", { idpClientId: `b-${i}`, idpRegistration: { uri: `https://idp.example/reg/b-${i}`, tokenEnc: `enc:t-${i}` } }));
     }
-    expect(await deleteProviderClientsUpstream(deps, "std", { actor: "test" })).toMatchObject({ deleted: 31 });
+    expect(await deleteProviderIdpClients(deps, "std", { actor: "test" })).toMatchObject({ deleted: 31 });
     expect(most).toBe(8);
   });
 
@@ -214,31 +214,31 @@ describe("a provider's clients before the provider is deleted", () => {
       calls: [],
       answer: async () => {
         if (idp.calls.length === 1) {
-          await deps.store.createClient(record("late", "std", { upstreamClientId: "up-late", upstreamRegistration: { uri: "https://idp.example/reg/up-late", tokenEnc: "enc:rat-late" } }));
+          await deps.store.createClient(record("late", "std", { idpClientId: "up-late", idpRegistration: { uri: "https://idp.example/reg/up-late", tokenEnc: "enc:rat-late" } }));
         }
         return "deleted";
       },
     };
     deps = await provider(idp);
-    expect(await deleteProviderClientsUpstream(deps, "std", { actor: "test" })).toEqual({ deleted: 4, already_gone: 0, none: 1, unmanaged: 1, kept: 0 });
+    expect(await deleteProviderIdpClients(deps, "std", { actor: "test" })).toEqual({ deleted: 4, already_gone: 0, none: 1, unmanaged: 1, kept: 0 });
     expect(idp.calls.map((c) => c.uri)).toContain("https://idp.example/reg/up-late");
     expect(await remaining(deps)).toEqual(["on-own-client", "unmanaged"]);
   });
 
-  it("calls nothing with keepUpstream, and counts what stays at the IdP", async () => {
+  it("calls nothing with keepIdpClients, and counts what stays at the IdP", async () => {
     const idp: FakeIdp = { answer: async () => "deleted", calls: [] };
     const deps = await provider(idp);
-    expect(await deleteProviderClientsUpstream(deps, "std", { actor: "test", keepUpstream: true })).toEqual({ deleted: 0, already_gone: 0, none: 1, unmanaged: 0, kept: 4 });
+    expect(await deleteProviderIdpClients(deps, "std", { actor: "test", keepIdpClients: true })).toEqual({ deleted: 0, already_gone: 0, none: 1, unmanaged: 0, kept: 4 });
     expect(idp.calls).toEqual([]);
     expect(await remaining(deps)).toHaveLength(5);
   });
 
   it("for apply --prune: says the file was not applied, how to keep the IdP clients there, and which providers already lost theirs", async () => {
     const deps = await provider(down503At("up-3"));
-    await deps.store.createClient(record("first", "kc", { upstreamClientId: "up-k", upstreamRegistration: { uri: "https://idp.example/reg/up-k", tokenEnc: "enc:rat-k" } }));
+    await deps.store.createClient(record("first", "kc", { idpClientId: "up-k", idpRegistration: { uri: "https://idp.example/reg/up-k", tokenEnc: "enc:rat-k" } }));
     const cleanUp = cleanUpBeforeProviderDeletes(deps, { actor: "cli", keepHint: "apply with --keep-upstream" });
     expect(await code(cleanUp(["kc", "std"]))).toBe(
-      'upstream_unavailable: the file was not applied: pruning provider "std", the identity provider\'s client "up-3" could not be deleted there: the identity provider answered HTTP 503. ' +
+      'idp_unavailable: the file was not applied: pruning provider "std", the identity provider\'s client "up-3" could not be deleted there: the identity provider answered HTTP 503. ' +
         "2 of its clients were deleted before that, here and at the identity provider; 3 clients remain with the provider. " +
         'Retry, or apply with --keep-upstream and remove them at the IdP yourself. The clients of "kc" were already deleted, here and at the identity provider.',
     );
@@ -247,7 +247,7 @@ describe("a provider's clients before the provider is deleted", () => {
 
   it("for apply --prune: returns each provider's counts", async () => {
     const deps = await provider({ answer: async () => "deleted", calls: [] });
-    await deps.store.createClient(record("first", "kc", { upstreamClientId: "up-k", upstreamRegistration: { uri: "https://idp.example/reg/up-k", tokenEnc: "enc:rat-k" } }));
+    await deps.store.createClient(record("first", "kc", { idpClientId: "up-k", idpRegistration: { uri: "https://idp.example/reg/up-k", tokenEnc: "enc:rat-k" } }));
     const cleanUp = cleanUpBeforeProviderDeletes(deps, { actor: "cli", keepHint: "apply with --keep-upstream" });
     expect(await cleanUp(["kc", "std"])).toEqual({
       kc: { deleted: 1, already_gone: 0, none: 1, unmanaged: 1, kept: 0 },
@@ -256,6 +256,6 @@ describe("a provider's clients before the provider is deleted", () => {
   });
 
   it("refuses an unknown provider", async () => {
-    expect(await code(deleteProviderClientsUpstream(await setup(), "nope", { actor: "test" }))).toBe('not_found: provider "nope" does not exist');
+    expect(await code(deleteProviderIdpClients(await setup(), "nope", { actor: "test" }))).toBe('not_found: provider "nope" does not exist');
   });
 });

@@ -2,22 +2,22 @@
  * Admin view of the clients registered at a provider's facade (through DCR or
  * client-ID metadata documents): list them, and delete one that is no longer
  * wanted. What is returned never includes a secret: only whether the client
- * has one, and the id of the upstream client the gateway registered for it.
+ * has one, and the id of the IdP client the gateway registered for it.
  *
- * Deleting a client whose upstream client the gateway registered at the IdP
+ * Deleting a client whose IdP client the gateway registered at the IdP
  * deletes that one too (RFC 7592), first: if the IdP refuses or cannot be
  * reached, nothing is deleted and the error says so, unless the admin asks to
- * keep the upstream client. Deleting a provider does the same for all of its
+ * keep the IdP client. Deleting a provider does the same for all of its
  * clients before the provider goes.
  */
 import { createOAuthRepo } from "../db/oauth-repo";
 import { AppError } from "../errors";
-import type { ProviderClientsCleanup, UpstreamStatus } from "./cleanup-counts";
+import type { ProviderClientsCleanup, IdpCleanupStatus } from "./cleanup-counts";
 import type { Logger } from "../log";
 import type { Runtime } from "../runtime/types";
 import { DEFAULT_LIMITS } from "./context";
 import type { OAuthClientRecord, OAuthStore } from "./store";
-import { deleteUpstreamRegistration, UpstreamDeleteError, type UpstreamDeleteResult, type UpstreamRegistration } from "./upstream-registration";
+import { deleteIdpRegistration, IdpDeleteError, type IdpDeleteResult, type IdpRegistration } from "./idp-registration";
 
 /** The newest this many are listed (with the total): a console page, not an export. A provider may hold up to DEFAULT_LIMITS.maxClientsPerProvider. */
 export const MAX_LISTED_CLIENTS = 500;
@@ -29,9 +29,9 @@ export type FacadeClientView = {
   tokenEndpointAuthMethod: string;
   hasSecret: boolean;
   /** The client the gateway registered at the IdP for this one, if any. */
-  upstreamClientId: string | null;
-  /** Whether the gateway can delete that upstream client at the IdP (RFC 7592). */
-  upstreamDeletable: boolean;
+  idpClientId: string | null;
+  /** Whether the gateway can delete that IdP client at the IdP (RFC 7592). */
+  idpDeletable: boolean;
   createdAt: string;
 };
 
@@ -39,7 +39,7 @@ export type ClientAdminDeps = {
   store: OAuthStore;
   providerExists(name: string): boolean;
   decrypt(enc: string): Promise<string>;
-  deleteUpstream(reg: UpstreamRegistration): Promise<UpstreamDeleteResult>;
+  deleteIdpClient(reg: IdpRegistration): Promise<IdpDeleteResult>;
   logger?: Pick<Logger, "info" | "warn">;
 };
 
@@ -55,14 +55,14 @@ export function clientAdminDeps(
     store: createOAuthRepo(src.db),
     providerExists: (name) => (config ? config.current().providers.has(name) : true),
     decrypt: (enc) => src.secrets.decrypt(enc),
-    deleteUpstream: (reg) => deleteUpstreamRegistration(reg, { env: src.env }),
+    deleteIdpClient: (reg) => deleteIdpRegistration(reg, { env: src.env }),
     logger: src.logger,
   };
 }
 
 /**
  * For `apply --prune` (CLI and the console's import): before providers are deleted, each one's clients'
- * upstream clients at the IdP, one provider after the other (see deleteProviderClientsUpstream). If the
+ * IdP clients at the IdP, one provider after the other (see deleteProviderIdpClients). If the
  * IdP fails, the error says the file was not applied, how to keep the IdP clients in this context
  * (`keepHint`), and which providers already lost their clients.
  */
@@ -72,15 +72,15 @@ export function cleanUpBeforeProviderDeletes(deps: ClientAdminDeps, opts: { acto
     const counts: Record<string, ProviderClientsCleanup> = {};
     for (const p of providers) {
       try {
-        const c = (counts[p] = await deleteProviderClientsUpstream(deps, p, {
+        const c = (counts[p] = await deleteProviderIdpClients(deps, p, {
           actor: opts.actor,
           wording: { lead: `the file was not applied: pruning provider "${p}", the identity provider's client`, keep: opts.keepHint },
         }));
         if (c.deleted + c.already_gone > 0) cleaned.push(p);
       } catch (e) {
-        if (!(e instanceof AppError) || e.code !== "upstream_unavailable" || cleaned.length === 0) throw e;
+        if (!(e instanceof AppError) || e.code !== "idp_unavailable" || cleaned.length === 0) throw e;
         const names = cleaned.map((n) => `"${n}"`).join(", ");
-        throw new AppError("upstream_unavailable", `${e.message} The clients of ${names} were already deleted, here and at the identity provider.`);
+        throw new AppError("idp_unavailable", `${e.message} The clients of ${names} were already deleted, here and at the identity provider.`);
       }
     }
     return counts;
@@ -88,10 +88,10 @@ export function cleanUpBeforeProviderDeletes(deps: ClientAdminDeps, opts: { acto
 }
 
 /** What became of the client the gateway registered at the IdP (each status: cleanup-counts.ts). */
-export type UpstreamCleanup = { status: UpstreamStatus; clientId?: string; message: string };
+export type IdpCleanup = { status: IdpCleanupStatus; clientId?: string; message: string };
 
 /** What DELETE /api/providers/<p>/clients/<id> answers. */
-export type FacadeClientDeletion = { deleted: string; upstream: UpstreamCleanup };
+export type FacadeClientDeletion = { deleted: string; idp: IdpCleanup };
 
 export async function listFacadeClients(deps: ClientAdminDeps, provider: string): Promise<{ clients: FacadeClientView[]; total: number }> {
   assertProvider(deps, provider);
@@ -103,16 +103,16 @@ export async function deleteFacadeClient(
   deps: ClientAdminDeps,
   provider: string,
   clientId: string,
-  opts: { actor: string; keepUpstream?: boolean },
+  opts: { actor: string; keepIdpClients?: boolean },
 ): Promise<FacadeClientDeletion> {
   assertProvider(deps, provider);
   const notFound = () => new AppError("not_found", `provider "${provider}" has no registered client "${clientId}"`);
   const client = await deps.store.getClient(clientId);
   if (!client || client.providerName !== provider) throw notFound();
-  const upstream = await cleanUpUpstream(deps, client, opts.keepUpstream === true);
-  const audit = { actor: opts.actor, upstream: { status: upstream.status, ...(upstream.clientId ? { clientId: upstream.clientId } : {}) } };
+  const idp = await cleanUpIdpClient(deps, client, opts.keepIdpClients === true);
+  const audit = { actor: opts.actor, idp: { status: idp.status, ...(idp.clientId ? { clientId: idp.clientId } : {}) } };
   if (!(await deps.store.deleteClient(provider, clientId, audit))) throw notFound();
-  return { deleted: clientId, upstream };
+  return { deleted: clientId, idp };
 }
 
 /** IdP calls in flight at once while a provider's clients are cleaned up: quick for hundreds, gentle on the IdP. */
@@ -124,28 +124,28 @@ const CLEANUP_PASSES = 3;
 type CleanupWording = { lead: string; keep: string };
 
 /**
- * Before a provider is deleted: each of its clients whose upstream client the gateway registered is deleted
+ * Before a provider is deleted: each of its clients whose IdP client the gateway registered is deleted
  * at the IdP and then here, CLEANUP_CONCURRENCY at a time, listing again for clients that registered
- * meanwhile. At the first IdP failure no new call starts and this throws `upstream_unavailable` (the caller
+ * meanwhile. At the first IdP failure no new call starts and this throws `idp_unavailable` (the caller
  * keeps the provider) saying what happened; the clients already deleted stay deleted, since their IdP clients
- * are gone. The other clients (none to delete at the IdP, or keepUpstream) are counted and go with the provider.
+ * are gone. The other clients (none to delete at the IdP, or keepIdpClients) are counted and go with the provider.
  */
-export async function deleteProviderClientsUpstream(
+export async function deleteProviderIdpClients(
   deps: ClientAdminDeps,
   provider: string,
-  opts: { actor: string; keepUpstream?: boolean; wording?: CleanupWording },
+  opts: { actor: string; keepIdpClients?: boolean; wording?: CleanupWording },
 ): Promise<ProviderClientsCleanup> {
-  const wording = opts.wording ?? { lead: `provider "${provider}" was not deleted: the identity provider's client`, keep: "delete the provider keeping its IdP clients (?upstream=keep)" };
+  const wording = opts.wording ?? { lead: `provider "${provider}" was not deleted: the identity provider's client`, keep: "delete the provider keeping its IdP clients (?idp=keep)" };
   assertProvider(deps, provider);
-  const keep = opts.keepUpstream === true;
+  const keep = opts.keepIdpClients === true;
   const counts: ProviderClientsCleanup = { none: 0, deleted: 0, already_gone: 0, kept: 0, unmanaged: 0 };
   const list = () => deps.store.listClients(provider, DEFAULT_LIMITS.maxClientsPerProvider);
-  let failure: UpstreamCleanupError | undefined;
+  let failure: IdpCleanupError | undefined;
   let unexpected: unknown;
 
   let clients = await list();
   for (let pass = 1; ; pass++) {
-    const managed = keep ? [] : clients.filter((c) => c.upstreamRegistration);
+    const managed = keep ? [] : clients.filter((c) => c.idpRegistration);
     if (managed.length === 0) break;
     if (pass > CLEANUP_PASSES) {
       throw new AppError("conflict", `provider "${provider}" was not deleted: clients kept registering at its facade while their IdP clients were being deleted; retry`);
@@ -155,11 +155,11 @@ export async function deleteProviderClientsUpstream(
       while (next < managed.length && !failure && unexpected === undefined) {
         const c = managed[next++];
         try {
-          const r = await cleanUpUpstream(deps, c, false);
+          const r = await cleanUpIdpClient(deps, c, false);
           counts[r.status]++;
-          await deps.store.deleteClient(provider, c.clientId, { actor: opts.actor, upstream: { status: r.status, clientId: r.clientId } });
+          await deps.store.deleteClient(provider, c.clientId, { actor: opts.actor, idp: { status: r.status, clientId: r.clientId } });
         } catch (e) {
-          if (e instanceof UpstreamCleanupError) failure ??= e;
+          if (e instanceof IdpCleanupError) failure ??= e;
           else unexpected ??= e;
         }
       }
@@ -170,8 +170,8 @@ export async function deleteProviderClientsUpstream(
       const done = counts.deleted + counts.already_gone;
       const left = (await list()).length;
       throw new AppError(
-        "upstream_unavailable",
-        `${wording.lead} "${failure.upstreamClientId}" could not be deleted there: ${failure.reason}. ` +
+        "idp_unavailable",
+        `${wording.lead} "${failure.idpClientId}" could not be deleted there: ${failure.reason}. ` +
           `${done ? `${done} of its clients were deleted before that, here and at the identity provider; ` : ""}${left} ${left === 1 ? "client remains" : "clients remain"} with the provider. ` +
           `${failure.retryable ? `Retry, or ${wording.keep}` : wording.keep[0].toUpperCase() + wording.keep.slice(1)} and remove them at the IdP yourself.`,
       );
@@ -179,37 +179,37 @@ export async function deleteProviderClientsUpstream(
     clients = await list();
   }
   // What remains goes with the provider; count it by what becomes of its IdP client (no IdP call is made).
-  for (const c of clients) counts[(await cleanUpUpstream(deps, c, keep)).status]++;
+  for (const c of clients) counts[(await cleanUpIdpClient(deps, c, keep)).status]++;
   return counts;
 }
 
-/** The DELETE's `upstream` query parameter: `delete` (the default) or `keep`. */
-export function keepUpstreamParam(value: string | null): boolean {
+/** The DELETE's `idp` query parameter: `delete` (the default) or `keep`. */
+export function keepIdpClientsParam(value: string | null): boolean {
   if (value === null || value === "delete") return false;
   if (value === "keep") return true;
-  throw new AppError("bad_request", `upstream must be "delete" or "keep", not "${value.slice(0, 40)}"`);
+  throw new AppError("bad_request", `idp must be "delete" or "keep", not "${value.slice(0, 40)}"`);
 }
 
-/** The IdP did not delete a client's upstream client: which, why, and whether a retry can help. Nothing was deleted. */
-export class UpstreamCleanupError extends AppError {
+/** The IdP did not delete a client's IdP client: which, why, and whether a retry can help. Nothing was deleted. */
+export class IdpCleanupError extends AppError {
   constructor(
-    readonly upstreamClientId: string,
+    readonly idpClientId: string,
     readonly reason: string,
     readonly retryable: boolean,
   ) {
     super(
-      "upstream_unavailable",
-      `the identity provider's client "${upstreamClientId}" was not deleted: ${reason}. Nothing was deleted; ${retryable ? "retry, or " : ""}delete the client here only (keep it at the IdP) and remove it there yourself`,
+      "idp_unavailable",
+      `the identity provider's client "${idpClientId}" was not deleted: ${reason}. Nothing was deleted; ${retryable ? "retry, or " : ""}delete the client here only (keep it at the IdP) and remove it there yourself`,
     );
   }
 }
 
-/** Deletes the upstream client at the IdP when the gateway can and should; throws UpstreamCleanupError (nothing deleted yet) when the IdP fails. */
-async function cleanUpUpstream(deps: ClientAdminDeps, c: OAuthClientRecord, keep: boolean): Promise<UpstreamCleanup> {
-  const id = c.upstreamClientId;
-  if (!id) return { status: "none", message: "The client used the provider's own upstream client: nothing to delete at the identity provider." };
+/** Deletes the IdP client at the IdP when the gateway can and should; throws IdpCleanupError (nothing deleted yet) when the IdP fails. */
+async function cleanUpIdpClient(deps: ClientAdminDeps, c: OAuthClientRecord, keep: boolean): Promise<IdpCleanup> {
+  const id = c.idpClientId;
+  if (!id) return { status: "none", message: "The client used the provider's own IdP client: nothing to delete at the identity provider." };
   if (keep) return { status: "kept", clientId: id, message: `The identity provider's client "${id}" was kept, as asked: remove it there if it is no longer wanted.` };
-  if (!c.upstreamRegistration) {
+  if (!c.idpRegistration) {
     return {
       status: "unmanaged",
       clientId: id,
@@ -217,23 +217,23 @@ async function cleanUpUpstream(deps: ClientAdminDeps, c: OAuthClientRecord, keep
     };
   }
   const failed = (why: string, retryable: boolean) => {
-    deps.logger?.warn({ provider: c.providerName, clientId: c.clientId, upstreamClientId: id, reason: why }, "upstream client not deleted at the IdP");
-    return new UpstreamCleanupError(id, why, retryable);
+    deps.logger?.warn({ provider: c.providerName, clientId: c.clientId, idpClientId: id, reason: why }, "client not deleted at the IdP");
+    return new IdpCleanupError(id, why, retryable);
   };
   let token: string;
   try {
-    token = await deps.decrypt(c.upstreamRegistration.tokenEnc);
+    token = await deps.decrypt(c.idpRegistration.tokenEnc);
   } catch {
     throw failed("its registration access token cannot be decrypted (was the secret key replaced?)", false);
   }
-  let result: UpstreamDeleteResult;
+  let result: IdpDeleteResult;
   try {
-    result = await deps.deleteUpstream({ uri: c.upstreamRegistration.uri, token });
+    result = await deps.deleteIdpClient({ uri: c.idpRegistration.uri, token });
   } catch (e) {
-    if (!(e instanceof UpstreamDeleteError)) throw e;
+    if (!(e instanceof IdpDeleteError)) throw e;
     throw failed(e.message, e.retryable);
   }
-  deps.logger?.info({ provider: c.providerName, clientId: c.clientId, upstreamClientId: id, result }, "upstream client deleted at the IdP");
+  deps.logger?.info({ provider: c.providerName, clientId: c.clientId, idpClientId: id, result }, "client deleted at the IdP");
   return result === "deleted"
     ? { status: "deleted", clientId: id, message: `The identity provider's client "${id}" was deleted too.` }
     : { status: "already_gone", clientId: id, message: `The identity provider no longer knew its client "${id}": nothing was left to delete there.` };
@@ -249,7 +249,7 @@ const view = (c: OAuthClientRecord): FacadeClientView => ({
   redirectUris: c.redirectUris,
   tokenEndpointAuthMethod: c.tokenEndpointAuthMethod,
   hasSecret: c.clientSecretHash !== undefined,
-  upstreamClientId: c.upstreamClientId ?? null,
-  upstreamDeletable: c.upstreamRegistration !== undefined,
+  idpClientId: c.idpClientId ?? null,
+  idpDeletable: c.idpRegistration !== undefined,
   createdAt: c.createdAt.toISOString(),
 });

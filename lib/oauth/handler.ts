@@ -19,7 +19,7 @@ import { buildFacadeMetadata } from "./metadata";
 import { handleRegister } from "./register";
 import { handleToken } from "./token";
 import { CORS_HEADERS, sendPreflight } from "./http";
-import { providerMetadata } from "./upstream";
+import { providerMetadata } from "./idp-client";
 
 const WELL_KNOWN_RE = /^\/\.well-known\/(?:oauth-authorization-server|openid-configuration)\/oauth\/([a-z0-9-]{1,63})$/;
 const FACADE_RE = /^\/oauth\/([a-z0-9-]{1,63})\/(authorize|token|register|callback|\.well-known\/openid-configuration|\.well-known\/oauth-authorization-server)$/;
@@ -108,7 +108,6 @@ export function createOAuthFacadeHandler(runtime: Runtime): GatewayHandler {
     registrations: runtime.rateLimits.registrations,
     now: Date.now,
   };
-  runtime.services.set("oauth.store", store);
   // Expired pending authorizations are deleted hourly (any replica may do it; it is idempotent).
   const sweeper = setInterval(() => store.sweep(new Date(Date.now() - 60_000)).catch(() => {}), 3600_000);
   sweeper.unref();

@@ -1,6 +1,6 @@
 /**
  * Server-rendered pages of the facade: the consent page (MCP spec: a proxy with
- * a static upstream client must ask the user before relaying, or any client
+ * a static IdP client must ask the user before relaying, or any client
  * could ride on earlier IdP consent — the confused deputy) and the error page
  * shown whenever redirecting would be unsafe. No scripts; framing forbidden.
  */

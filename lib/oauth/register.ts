@@ -1,7 +1,7 @@
 /**
  * POST /oauth/<p>/register (RFC 7591): rate-limited per client address, JSON body capped,
  * metadata validated (registration.ts), stored; answers 201. Without a
- * pre-registered upstream client the gateway registers one at the IdP too.
+ * pre-registered IdP client the gateway registers one at the IdP too.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readBody } from "../http/respond";
@@ -10,8 +10,8 @@ import type { FacadeContext, FacadeDeps } from "./context";
 import { redirectAllowlist } from "./context";
 import { InvalidClientMetadata, InvalidRequest, SlowDown, TemporarilyUnavailable } from "./errors";
 import { sendOAuthJson } from "./http";
-import { buildRegistration } from "./registration";
-import { providerMetadata, registerUpstreamClient, usesUpstreamDcr } from "./upstream";
+import { buildRegistration } from "./client-metadata";
+import { providerMetadata, registerIdpClient, usesIdpDcr } from "./idp-client";
 
 export const MAX_REGISTRATION_BYTES = 16 * 1024;
 
@@ -39,14 +39,14 @@ export async function handleRegister(
   }
 
   const meta = await providerMetadata(ctx.provider, deps);
-  if (usesUpstreamDcr(ctx.provider, meta)) {
-    const up = await registerUpstreamClient(ctx.provider, meta, { callback: ctx.endpoint("callback"), clientName: reg.record.clientName }, deps);
-    reg.record.upstreamClientId = up.clientId;
-    if (up.clientSecret) reg.record.upstreamClientSecretEnc = await deps.secrets.encrypt(up.clientSecret);
-    if (up.registration) reg.record.upstreamRegistration = { uri: up.registration.uri, tokenEnc: await deps.secrets.encrypt(up.registration.token) };
-    if (up.authMethod) reg.record.metadata = { ...reg.record.metadata, upstream_token_endpoint_auth_method: up.authMethod };
+  if (usesIdpDcr(ctx.provider, meta)) {
+    const up = await registerIdpClient(ctx.provider, meta, { callback: ctx.endpoint("callback"), clientName: reg.record.clientName }, deps);
+    reg.record.idpClientId = up.clientId;
+    if (up.clientSecret) reg.record.idpClientSecretEnc = await deps.secrets.encrypt(up.clientSecret);
+    if (up.registration) reg.record.idpRegistration = { uri: up.registration.uri, tokenEnc: await deps.secrets.encrypt(up.registration.token) };
+    if (up.authMethod) reg.record.metadata = { ...reg.record.metadata, idp_token_endpoint_auth_method: up.authMethod };
   }
   await deps.store.createClient(reg.record);
-  deps.logger.info({ provider: ctx.provider.name, clientId: reg.record.clientId, clientName: reg.record.clientName, upstreamDcr: Boolean(reg.record.upstreamClientId), upstreamManaged: Boolean(reg.record.upstreamRegistration) }, "oauth client registered");
+  deps.logger.info({ provider: ctx.provider.name, clientId: reg.record.clientId, clientName: reg.record.clientName, idpDcr: Boolean(reg.record.idpClientId), idpManaged: Boolean(reg.record.idpRegistration) }, "oauth client registered");
   sendOAuthJson(res, 201, reg.response);
 }

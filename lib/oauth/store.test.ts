@@ -33,7 +33,7 @@ const stores: [string, () => Promise<OAuthStore>][] = [
 const now = new Date("2030-01-01T00:00:00Z");
 const pending = (stateHash: string, over: Record<string, unknown> = {}) => ({
   stateHash,
-  kind: "upstream" as const,
+  kind: "idp" as const,
   providerName: "p",
   clientId: "c",
   redirectUri: "http://127.0.0.1/cb",
@@ -49,19 +49,19 @@ describe.each(stores)("OAuth state store: %s", (_name, make) => {
   it("consumes a pending authorization exactly once, even concurrently", async () => {
     const s = await make();
     await s.createPending(pending("h1"));
-    const results = await Promise.all(Array.from({ length: 5 }, () => s.consumePending("h1", "upstream", "p", now, "code-h1")));
+    const results = await Promise.all(Array.from({ length: 5 }, () => s.consumePending("h1", "idp", "p", now, "code-h1")));
     expect(results.filter(Boolean)).toHaveLength(1);
-    expect(await s.consumePending("h1", "upstream", "p", now)).toBeNull();
+    expect(await s.consumePending("h1", "idp", "p", now)).toBeNull();
     expect((await s.findByCodeHash("code-h1"))?.clientId).toBe("c");
   });
 
   it("refuses expired, unknown, wrong-kind and wrong-provider records", async () => {
     const s = await make();
     await s.createPending(pending("h2", { expiresAt: new Date(now.getTime() - 1) }));
-    expect(await s.consumePending("h2", "upstream", "p", now)).toBeNull();
-    expect(await s.consumePending("nope", "upstream", "p", now)).toBeNull();
+    expect(await s.consumePending("h2", "idp", "p", now)).toBeNull();
+    expect(await s.consumePending("nope", "idp", "p", now)).toBeNull();
     await s.createPending(pending("h3", { kind: "consent", browserIdHash: "b" }));
-    expect(await s.consumePending("h3", "upstream", "p", now)).toBeNull();
+    expect(await s.consumePending("h3", "idp", "p", now)).toBeNull();
     expect(await s.consumePending("h3", "consent", "other", now)).toBeNull();
     expect((await s.consumePending("h3", "consent", "p", now))?.browserIdHash).toBe("b");
   });
@@ -73,7 +73,7 @@ describe.each(stores)("OAuth state store: %s", (_name, make) => {
     expect(await s.countActivePending("p", now)).toBe(base + 1);
     await s.createPending(pending("h5", { expiresAt: new Date(now.getTime() - 10_000) }));
     expect(await s.sweep(now)).toBeGreaterThanOrEqual(1);
-    expect(await s.consumePending("h5", "upstream", "p", new Date(0))).toBeNull();
+    expect(await s.consumePending("h5", "idp", "p", new Date(0))).toBeNull();
   });
 
   it("stores clients and remembers consent per browser and client", async () => {

@@ -17,17 +17,17 @@ export type OAuthClientRecord = {
   tokenEndpointAuthMethod: ClientAuthMethod;
   clientSecretHash?: string;
   /** Set when the gateway registered a client of its own at the IdP for this client. */
-  upstreamClientId?: string;
-  upstreamClientSecretEnc?: string;
-  /** RFC 7592: where and with which (encrypted) token the gateway can delete its upstream client. */
-  upstreamRegistration?: { uri: string; tokenEnc: string };
+  idpClientId?: string;
+  idpClientSecretEnc?: string;
+  /** RFC 7592: where and with which (encrypted) token the gateway can delete its client there. */
+  idpRegistration?: { uri: string; tokenEnc: string };
   createdAt: Date;
 };
 
-export type PendingKind = "consent" | "upstream";
+export type PendingKind = "consent" | "idp";
 
 export type PendingRecord = {
-  /** SHA-256 of the gateway-generated state (upstream) or consent ticket (consent). */
+  /** SHA-256 of the gateway-generated state (idp) or consent ticket (consent). */
   stateHash: string;
   kind: PendingKind;
   providerName: string;
@@ -61,7 +61,7 @@ export interface OAuthStore {
    * Deletes the client with its remembered consents and its pending authorizations, so a flow
    * in progress cannot finish for it. False when the provider has no such client.
    */
-  deleteClient(providerName: string, clientId: string, audit: { actor: string; upstream?: { status: string; clientId?: string } }): Promise<boolean>;
+  deleteClient(providerName: string, clientId: string, audit: { actor: string; idp?: { status: string; clientId?: string } }): Promise<boolean>;
   getConsent(browserIdHash: string, clientId: string): Promise<ConsentRecord | null>;
   saveConsent(c: Omit<ConsentRecord, "createdAt">): Promise<void>;
   createPending(p: Omit<PendingRecord, "createdAt" | "consumedAt" | "codeHash">): Promise<void>;
@@ -72,7 +72,7 @@ export interface OAuthStore {
    * wins, across replicas.
    */
   consumePending(stateHash: string, kind: PendingKind, providerName: string, now: Date, codeHash?: string): Promise<PendingRecord | null>;
-  /** The consumed upstream record whose callback carried this code. */
+  /** The consumed idp record whose callback carried this code. */
   findByCodeHash(codeHash: string): Promise<PendingRecord | null>;
   /** Unconsumed, unexpired records of a provider (the bound on flows in flight). */
   countActivePending(providerName: string, now: Date): Promise<number>;

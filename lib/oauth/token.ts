@@ -4,9 +4,9 @@
  * 2. authorization_code: the code must be one the callback relayed for this
  *    client and redirect_uri (bound by its hash); code_verifier is required and
  *    passed through untouched — the IdP verifies PKCE;
- * 3. redirect_uri → the gateway callback, the profile's rewrites, the upstream
+ * 3. redirect_uri → the gateway callback, the profile's rewrites, the IdP
  *    client's authentication (basic/post as the IdP's metadata says);
- * 4. the IdP's status and JSON body go back as they are — except an upstream
+ * 4. the IdP's status and JSON body go back as they are — except an IdP
  *    `invalid_client` (the gateway's own credentials), which becomes
  *    server_error so clients do not throw away their registration.
  */
@@ -17,7 +17,7 @@ import type { FacadeContext, FacadeDeps } from "./context";
 import { InvalidClient, InvalidGrant, InvalidRequest, ServerError, UnsupportedGrantType } from "./errors";
 import { readForm, sendOAuthJson } from "./http";
 import type { OAuthClientRecord } from "./store";
-import { postUpstreamToken, providerMetadata, upstreamClientFor } from "./upstream";
+import { postIdpToken, providerMetadata, idpClientFor } from "./idp-client";
 
 function parseBasic(header: string): { id: string; secret: string } | undefined {
   const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
@@ -94,9 +94,9 @@ export async function handleToken(req: IncomingMessage, res: ServerResponse, ctx
   }
 
   const meta = await providerMetadata(ctx.provider, deps);
-  const upstream = await upstreamClientFor(client, ctx.provider, meta, deps);
-  rewriteTokenParams(up, profileFor(ctx.provider), { upstreamClientId: upstream.clientId });
-  const r = await postUpstreamToken(meta, up, upstream, deps);
+  const idpClient = await idpClientFor(client, ctx.provider, meta, deps);
+  rewriteTokenParams(up, profileFor(ctx.provider), { idpClientId: idpClient.clientId });
+  const r = await postIdpToken(meta, up, idpClient, deps);
 
   let json: Record<string, unknown> | undefined;
   try {
@@ -107,7 +107,7 @@ export async function handleToken(req: IncomingMessage, res: ServerResponse, ctx
   }
   if (!json) throw new ServerError(`the identity provider answered HTTP ${r.status} without a JSON body`, 502);
   if (json.error === "invalid_client" || json.error === "unauthorized_client") {
-    deps.logger.error({ provider: ctx.provider.name, status: r.status, error: json.error }, "the IdP rejected the gateway's upstream client");
+    deps.logger.error({ provider: ctx.provider.name, status: r.status, error: json.error }, "the IdP rejected the gateway's client");
     throw new ServerError("the identity provider rejected the gateway's own client credentials (check the provider's clientId/clientSecret)", 502);
   }
   deps.logger.info({ provider: ctx.provider.name, clientId: client.clientId, grant, status: r.status, ...(json.error ? { error: json.error } : {}) }, "token exchange relayed");

@@ -69,14 +69,14 @@ describe("rewrites", () => {
 
   it("entra: drops resource and maps resource scopes to api://<client id>/…, OIDC scopes unchanged", () => {
     const p = params();
-    rewriteAuthorizeParams(p, profileFor(provider({ kind: "entra", issuer: "https://login.microsoftonline.com/t/v2.0" })), { upstreamClientId: "app-1" });
+    rewriteAuthorizeParams(p, profileFor(provider({ kind: "entra", issuer: "https://login.microsoftonline.com/t/v2.0" })), { idpClientId: "app-1" });
     expect(p.has("resource")).toBe(false);
     expect(p.get("scope")).toBe("api://app-1/mcp:read openid");
   });
 
   it("scopeMap wins over the template; provider scopes are added once", () => {
     const prof = profileFor(provider({ kind: "entra", overrides: { scopeMap: { "mcp:read": "api://custom/read" } } }));
-    expect(mapScopes("mcp:read mcp:write", prof, { upstreamClientId: "c", extraScopes: ["openid", "api://custom/read"] })).toBe("api://custom/read api://c/mcp:write openid");
+    expect(mapScopes("mcp:read mcp:write", prof, { idpClientId: "c", extraScopes: ["openid", "api://custom/read"] })).toBe("api://custom/read api://c/mcp:write openid");
   });
 
   it("token requests: resource dropped where the profile says so, kept otherwise", () => {

@@ -32,9 +32,9 @@ export type ProfileData = {
   audienceIsClientId: boolean;
   /** Does the IdP offer RFC 7591 registration? `undefined`: whatever its metadata says. */
   dynamicRegistration?: boolean;
-  /** Drop `resource` from upstream authorize/token requests. */
+  /** Drop `resource` from IdP authorize/token requests. */
   dropResource: boolean;
-  /** Send the client's resource in this parameter on the upstream authorize request. */
+  /** Send the client's resource in this parameter on the IdP authorize request. */
   audienceParam?: string;
   /** Client scope → IdP scope. */
   scopeMap: Record<string, string>;
@@ -43,7 +43,7 @@ export type ProfileData = {
    * e.g. Entra's `api://{clientId}/{scope}`.
    */
   scopeTemplate?: string;
-  /** Fixed parameters added to the upstream authorize request. */
+  /** Fixed parameters added to the IdP authorize request. */
   extraAuthorizeParams: Record<string, string>;
   /** Human notes shown by `discover` (what Portcullis does differently for this kind). */
   notes: string[];

@@ -8,15 +8,15 @@ import { OIDC_SCOPES, type EffectiveProfile } from "./profiles";
 export type Rewrite = { param: string; action: "dropped" | "set" | "mapped"; detail: string };
 
 /** Maps the client's scope string to the IdP's, adding the provider's extra scopes. */
-export function mapScopes(scope: string | undefined, profile: EffectiveProfile, ctx: { upstreamClientId?: string; extraScopes?: readonly string[] }): string | undefined {
+export function mapScopes(scope: string | undefined, profile: EffectiveProfile, ctx: { idpClientId?: string; extraScopes?: readonly string[] }): string | undefined {
   const out: string[] = [];
   const add = (s: string) => {
     if (s && !out.includes(s)) out.push(s);
   };
   for (const s of (scope ?? "").split(" ").filter(Boolean)) {
     if (Object.prototype.hasOwnProperty.call(profile.scopeMap, s)) add(profile.scopeMap[s]);
-    else if (profile.scopeTemplate && !OIDC_SCOPES.has(s) && ctx.upstreamClientId) {
-      add(profile.scopeTemplate.replace("{clientId}", ctx.upstreamClientId).replace("{scope}", s));
+    else if (profile.scopeTemplate && !OIDC_SCOPES.has(s) && ctx.idpClientId) {
+      add(profile.scopeTemplate.replace("{clientId}", ctx.idpClientId).replace("{scope}", s));
     } else add(s);
   }
   for (const s of ctx.extraScopes ?? []) add(s);
@@ -24,14 +24,14 @@ export function mapScopes(scope: string | undefined, profile: EffectiveProfile, 
 }
 
 /**
- * Rewrites an upstream authorization request in place: resource → dropped /
+ * rewrites an IdP authorization request in place: resource → dropped /
  * kept / sent as the audience parameter; scopes mapped; fixed extra parameters
  * added last (they win). Returns what was changed, for logs and `discover`.
  */
 export function rewriteAuthorizeParams(
   params: URLSearchParams,
   profile: EffectiveProfile,
-  ctx: { upstreamClientId?: string; extraScopes?: readonly string[] },
+  ctx: { idpClientId?: string; extraScopes?: readonly string[] },
 ): Rewrite[] {
   const done: Rewrite[] = [];
   const resource = params.get("resource") ?? undefined;
@@ -57,8 +57,8 @@ export function rewriteAuthorizeParams(
   return done;
 }
 
-/** Rewrites an upstream token request in place (authorization_code and refresh_token grants). */
-export function rewriteTokenParams(params: URLSearchParams, profile: EffectiveProfile, ctx: { upstreamClientId?: string }): Rewrite[] {
+/** rewrites an IdP token request in place (authorization_code and refresh_token grants). */
+export function rewriteTokenParams(params: URLSearchParams, profile: EffectiveProfile, ctx: { idpClientId?: string }): Rewrite[] {
   const done: Rewrite[] = [];
   if (params.has("resource") && (profile.dropResource || profile.audienceParam)) {
     params.delete("resource");
@@ -79,7 +79,7 @@ export function rewriteTokenParams(params: URLSearchParams, profile: EffectivePr
 export function describeRewrites(profile: EffectiveProfile): { id: string; description: string }[] {
   const out: { id: string; description: string }[] = [];
   if (profile.audienceParam) out.push({ id: "audience_param", description: `RFC 8707 resource is sent as \`${profile.audienceParam}\`` });
-  if (profile.dropResource || profile.audienceParam) out.push({ id: "drop_resource", description: "`resource` is removed from upstream authorize and token requests" });
+  if (profile.dropResource || profile.audienceParam) out.push({ id: "drop_resource", description: "`resource` is removed from IdP authorize and token requests" });
   else if (profile.resourceIndicators) out.push({ id: "keep_resource", description: "`resource` is forwarded to the IdP (RFC 8707)" });
   const maps = Object.entries(profile.scopeMap);
   if (maps.length) out.push({ id: "scope_map", description: `scopes mapped: ${maps.map(([a, b]) => `${a} → ${b}`).join(", ")}` });

@@ -8,14 +8,12 @@ import type { Runtime } from "../runtime/types";
 import { PRM_WELL_KNOWN } from "../urls/resource-urls";
 import { handleMcp } from "./mcp-handler";
 import { handleMetadata } from "./metadata-handler";
-import { getRoutes } from "./routes-service";
-import { getTokenService } from "./token-service";
 import { createForwarder } from "./upstream";
 
 export function createResourceServerHandler(runtime: Runtime): GatewayHandler {
-  const routes = getRoutes(runtime);
+  const routes = runtime.routes;
   const forwarder = createForwarder({ logger: runtime.logger });
-  const deps = { tokens: getTokenService(runtime), forwarder, trustedProxies: runtime.trustedProxies, requestLog: runtime.requestLog };
+  const deps = { tokens: runtime.tokens, forwarder, trustedProxies: runtime.trustedProxies, requestLog: runtime.requestLog };
 
   return (req, res, ctx) => {
     const table = routes.current();

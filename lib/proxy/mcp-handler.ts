@@ -21,7 +21,7 @@ import { upstreamRequestHeaders, type Identity } from "./headers";
 import { originAllowed, trustworthyRequestOrigin } from "./origin";
 import { rememberedVerdict, rememberVerdict } from "./connection-verdict";
 import type { CompiledRoute, RouteTable } from "./route-table";
-import type { TokenService } from "./token-service";
+import type { TokenService } from "../tokens/token-service";
 import type { Forwarder } from "./upstream";
 
 export type McpDeps = {
@@ -46,7 +46,7 @@ export function handleMcp(deps: McpDeps, table: RouteTable, route: CompiledRoute
   // Read once: req.headers is a getter, and its symbol lookup was a megamorphic load in CPU profiles (hot path).
   const headers = req.headers;
   const facts = factsFromNodeRequest(req, headers);
-  const pb = resolvePublicBase(facts, { publicUrl: table.publicUrl, trustedProxies: deps.trustedProxies, serverPublicUrls: route.publicUrls });
+  const publicBase = resolvePublicBase(facts, { publicUrl: table.publicUrl, trustedProxies: deps.trustedProxies, serverPublicUrls: route.publicUrls });
   const method = req.method ?? "GET";
   // Numeric fields start as doubles (not 0) so the object keeps one shape when the real values land (hot path).
   const log: LogDraft = {
@@ -74,7 +74,7 @@ export function handleMcp(deps: McpDeps, table: RouteTable, route: CompiledRoute
   });
 
   const origin = headers.origin;
-  if (origin !== undefined && !originAllowed(route.origins, origin, trustworthyRequestOrigin(pb))) {
+  if (origin !== undefined && !originAllowed(route.origins, origin, trustworthyRequestOrigin(publicBase))) {
     return refuse(res, ctx, log, new ProxyError("forbidden_origin", "This Origin is not allowed to use this MCP server"));
   }
   const cors = origin !== undefined ? corsFor(origin) : undefined;
@@ -92,26 +92,26 @@ export function handleMcp(deps: McpDeps, table: RouteTable, route: CompiledRoute
     }
     if (hasQueryToken(ctx.rawSearch)) {
       const e = new ProxyError("invalid_request", "Access tokens in the query string are not accepted; send an Authorization: Bearer header");
-      const challenge: Record<string, string> = route.mode === "oauth" ? { "www-authenticate": buildWwwAuthenticate({ resourceMetadata: metadataUrl(pb.base, route.path), error: "invalid_request", errorDescription: e.message }) } : {};
+      const challenge: Record<string, string> = route.mode === "oauth" ? { "www-authenticate": buildWwwAuthenticate({ resourceMetadata: metadataUrl(publicBase.base, route.path), error: "invalid_request", errorDescription: e.message }) } : {};
       return refuse(res, ctx, log, e, { ...challenge, ...cors });
     }
   }
 
-  const x: Exchange = { deps, route, req, headers, res, ctx, log, pb, peer: facts.peer, cors };
+  const exchange: McpExchange = { deps, route, req, headers, res, ctx, log, publicBase, peer: facts.peer, cors };
   if (route.mode !== "oauth") {
     ctx.outcome = route.mode;
     log.outcome = route.mode === "passthrough" ? "passthrough" : "unauthenticated";
-    return forward(x, undefined);
+    return forward(exchange, undefined);
   }
 
   const bearer = bearerFromHeader(headers.authorization);
-  if (bearer.kind === "none") return decideAndForward(x, undefined);
-  const target = deps.tokens.targetFor(route, pb.base);
+  if (bearer.kind === "none") return decideAndForward(exchange, undefined);
+  const target = deps.tokens.targetFor(route, publicBase.base);
   if (!target) {
     // auth: oauth naming a provider that does not exist: fail closed, say why in the log.
     log.code = "provider_not_found";
     log.reason = `provider ${route.server.oauth?.provider} is not configured`;
-    sendChallenge(res, route, pb, { status: 401, oauthError: "invalid_token", errorDescription: "The server's authorization is misconfigured" }, cors);
+    sendChallenge(res, route, publicBase, { status: 401, oauthError: "invalid_token", errorDescription: "The server's authorization is misconfigured" }, cors);
     ctx.outcome = "rejected:provider_not_found";
     log.outcome = "rejected";
     return;
@@ -121,12 +121,12 @@ export function handleMcp(deps: McpDeps, table: RouteTable, route: CompiledRoute
     cached = deps.tokens.cachedVerdict(bearer.token, target);
     if (cached) rememberVerdict(req.socket, bearer.token, target, cached);
   }
-  if (cached) return decideAndForward(x, cached);
-  return deps.tokens.verify(bearer.token, target).then((d) => decideAndForward(x, d));
+  if (cached) return decideAndForward(exchange, cached);
+  return deps.tokens.verify(bearer.token, target).then((diagnosis) => decideAndForward(exchange, diagnosis));
 }
 
 /** One request's state once it passed the pre-checks (one object instead of closures: hot path). */
-type Exchange = {
+type McpExchange = {
   deps: McpDeps;
   route: CompiledRoute;
   req: IncomingMessage;
@@ -134,37 +134,37 @@ type Exchange = {
   res: ServerResponse;
   ctx: RequestContext;
   log: LogDraft;
-  pb: PublicBase;
+  publicBase: PublicBase;
   peer: string | undefined;
   cors: Record<string, string> | undefined;
 };
 
 /** Applies the enforcement mode to the token's diagnosis (undefined: no token), then answers or forwards. */
-function decideAndForward(x: Exchange, diagnosis: Diagnosis | undefined): void {
-  const { route, ctx, log } = x;
+function decideAndForward(exchange: McpExchange, diagnosis: Diagnosis | undefined): void {
+  const { route, ctx, log } = exchange;
   if (diagnosis) {
     log.fingerprint = diagnosis.fingerprint;
     log.subject = diagnosis.subject;
     log.client = diagnosis.clientId;
   }
-  const d = decide(route.enforcement, diagnosis ?? "no_token");
-  if (!d.allow) {
-    sendChallenge(x.res, route, x.pb, d, x.cors);
+  const decision = decide(route.enforcement, diagnosis ?? "no_token");
+  if (!decision.allow) {
+    sendChallenge(exchange.res, route, exchange.publicBase, decision, exchange.cors);
     const code = diagnosis?.failed?.code ?? "no_token";
     ctx.outcome = `rejected:${code}`;
-    log.outcome = d.reason === "no_token" ? "unauthenticated" : "rejected";
+    log.outcome = decision.reason === "no_token" ? "unauthenticated" : "rejected";
     log.code = code;
     log.reason = diagnosis?.failed?.message ?? "no access token";
     // Kept for "open in inspector"; rejections are never served from the verdict cache, so this is the full diagnosis.
     log.diagnosis = diagnosis;
     return;
   }
-  if (d.authenticated && diagnosis) {
+  if (decision.authenticated && diagnosis) {
     ctx.outcome = "accepted";
     log.outcome = "accepted";
-    return forward(x, { subject: diagnosis.subject, client: diagnosis.clientId, scopes: diagnosis.scopes });
+    return forward(exchange, { subject: diagnosis.subject, client: diagnosis.clientId, scopes: diagnosis.scopes });
   }
-  if (d.reason === "permissive" && diagnosis) {
+  if (decision.reason === "permissive" && diagnosis) {
     const code = diagnosis.failed?.code ?? "invalid_token";
     ctx.outcome = `permissive:${code}`;
     log.outcome = "permissive";
@@ -172,23 +172,23 @@ function decideAndForward(x: Exchange, diagnosis: Diagnosis | undefined): void {
     log.reason = diagnosis.failed?.message;
     log.diagnosis = diagnosis;
   } else {
-    ctx.outcome = d.reason === "permissive" ? "permissive:no_token" : "unauthenticated";
-    log.outcome = d.reason === "permissive" ? "permissive" : "unauthenticated";
+    ctx.outcome = decision.reason === "permissive" ? "permissive:no_token" : "unauthenticated";
+    log.outcome = decision.reason === "permissive" ? "permissive" : "unauthenticated";
   }
-  forward(x, undefined);
+  forward(exchange, undefined);
 }
 
 /** Body limit precheck, upstream headers (identity only from a verified token), then stream to the upstream. */
-function forward(x: Exchange, identity: Identity | undefined): void {
-  const { route, req, headers, res, ctx, log, deps } = x;
+function forward(exchange: McpExchange, identity: Identity | undefined): void {
+  const { route, req, headers, res, ctx, log, deps } = exchange;
   if (declaredTooLarge(headers["content-length"], route.server.maxBodyBytes)) {
-    return refuse(res, ctx, log, new ProxyError("payload_too_large", `The request body exceeds ${route.server.maxBodyBytes} bytes`), { connection: "close", ...x.cors });
+    return refuse(res, ctx, log, new ProxyError("payload_too_large", `The request body exceeds ${route.server.maxBodyBytes} bytes`), { connection: "close", ...exchange.cors });
   }
   const upstreamHeaders = upstreamRequestHeaders(headers, {
     mode: route.mode,
     upstreamAuth: route.server.upstreamAuth,
     identity: route.server.identityHeaders ? identity : undefined,
-    forwarded: forwardedFor(x.peer, headers["x-forwarded-for"], deps.trustedProxies, x.pb),
+    forwarded: forwardedFor(exchange.peer, headers["x-forwarded-for"], deps.trustedProxies, exchange.publicBase),
   });
   const hasBody = headers["content-length"] === undefined && headers["transfer-encoding"] !== undefined;
   deps.forwarder.forward(req, res, {
@@ -196,7 +196,7 @@ function forward(x: Exchange, identity: Identity | undefined): void {
     path: route.upstream.path + joinQuery(route.upstream.path, ctx.rawSearch),
     headers: upstreamHeaders,
     countBodyLimit: hasBody ? route.server.maxBodyBytes : undefined,
-    cors: x.cors,
+    cors: exchange.cors,
     onError: (e) => {
       ctx.outcome = `error:${e.code}`;
       log.outcome = "error";
@@ -209,13 +209,13 @@ function forward(x: Exchange, identity: Identity | undefined): void {
 function sendChallenge(
   res: ServerResponse,
   route: CompiledRoute,
-  pb: PublicBase,
+  publicBase: PublicBase,
   r: { status: 401 | 403; oauthError?: "invalid_token" | "insufficient_scope"; errorDescription?: string },
   cors: Record<string, string> | undefined,
 ) {
   const requiredScopes = route.server.oauth?.requiredScopes;
   const header = buildWwwAuthenticate({
-    resourceMetadata: metadataUrl(pb.base, route.path),
+    resourceMetadata: metadataUrl(publicBase.base, route.path),
     error: r.oauthError,
     errorDescription: r.errorDescription,
     // No token: tell the client which scopes to ask for. insufficient_scope: RFC 6750 §3.1 wants them too.
@@ -241,9 +241,9 @@ function refuse(res: ServerResponse, ctx: RequestContext, log: LogDraft, e: Prox
 }
 
 /** What the upstream learns about the client: the resolved public base, and the peer appended to a trusted chain. */
-function forwardedFor(peer: string | undefined, xff: string | string[] | undefined, trusted: TrustedProxies, pb: PublicBase) {
+function forwardedFor(peer: string | undefined, xff: string | string[] | undefined, trusted: TrustedProxies, publicBase: PublicBase) {
   const prior = xff !== undefined && trusted.matches(peer) ? (Array.isArray(xff) ? xff.join(", ") : xff) : undefined;
-  const b = baseParts(pb.base);
+  const b = baseParts(publicBase.base);
   return { for: peer, priorFor: prior, proto: b.proto, host: b.host, prefix: b.prefix };
 }
 

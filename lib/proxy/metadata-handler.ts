@@ -41,7 +41,7 @@ export function handleMetadata(deps: MetadataDeps, table: RouteTable, req: Incom
     return true;
   }
 
-  const pb = resolvePublicBase(facts, { publicUrl: table.publicUrl, trustedProxies: deps.trustedProxies, serverPublicUrls: route.publicUrls });
+  const publicBase = resolvePublicBase(facts, { publicUrl: table.publicUrl, trustedProxies: deps.trustedProxies, serverPublicUrls: route.publicUrls });
   if (route.mode === "passthrough") {
     ctx.outcome = "passthrough";
     deps.forwarder.forward(req, res, {
@@ -49,14 +49,14 @@ export function handleMetadata(deps: MetadataDeps, table: RouteTable, req: Incom
       path: route.upstream.metadataPath + (ctx.url.search.length > 1 ? ctx.url.search : ""),
       headers: upstreamRequestHeaders(req.headers, {
         mode: "passthrough",
-        forwarded: { for: facts.peer, proto: pb.base.protocol.slice(0, -1), host: pb.base.host },
+        forwarded: { for: facts.peer, proto: publicBase.base.protocol.slice(0, -1), host: publicBase.base.host },
       }),
       cors: { "access-control-allow-origin": "*" },
     });
     return true;
   }
 
-  const body = JSON.stringify(documentFor(route.server, route.provider, pb.base));
+  const body = JSON.stringify(documentFor(route.server, route.provider, publicBase.base));
   res.writeHead(200, {
     "content-type": "application/json; charset=utf-8",
     "content-length": Buffer.byteLength(body),

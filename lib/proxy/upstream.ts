@@ -53,13 +53,13 @@ export type Forwarder = {
 export const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
- * Per-exchange state, kept on the request (http-proxy events only give us req/res). A symbol property,
+ * Per-request forwarding state, kept on the request (http-proxy events only give us req/res). A symbol property,
  * not a Map or WeakMap keyed by the request: both were measured (issue 3) at 100–190 µs more CPU per
  * request on the gateway, about a third more.
  */
-type Exchange = { o: ForwardOptions; proxyReq?: http.ClientRequest; failed: boolean };
-const EXCHANGE = Symbol("portcullis.exchange");
-type WithExchange = IncomingMessage & { [EXCHANGE]?: Exchange };
+type ForwardState = { options: ForwardOptions; proxyReq?: http.ClientRequest; failed: boolean };
+const FORWARD_STATE = Symbol("portcullis.forwardState");
+type WithForwardState = IncomingMessage & { [FORWARD_STATE]?: ForwardState };
 
 const SSE_RE = /^text\/event-stream/i;
 
@@ -108,24 +108,24 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
     byTarget = new WeakMap();
   }
 
-  function fail(req: WithExchange, res: ServerResponse, e: ProxyError) {
-    const ex = req[EXCHANGE];
+  function fail(req: WithForwardState, res: ServerResponse, e: ProxyError) {
+    const ex = req[FORWARD_STATE];
     if (ex) {
       if (ex.failed) return;
       ex.failed = true;
       ex.proxyReq?.destroy();
-      ex.o.onError?.(e);
+      ex.options.onError?.(e);
     }
     if (res.headersSent || res.destroyed) {
       res.destroy();
       return;
     }
     // Connection: close — the client may still be sending a body we will not read.
-    sendProxyError(res, e, { connection: "close", ...(ex?.o.cors ?? {}) });
+    sendProxyError(res, e, { connection: "close", ...(ex?.options.cors ?? {}) });
   }
 
-  function onProxyReq(proxyReq: http.ClientRequest, req: WithExchange, res: ServerResponse) {
-    const ex = req[EXCHANGE];
+  function onProxyReq(proxyReq: http.ClientRequest, req: WithForwardState, res: ServerResponse) {
+    const ex = req[FORWARD_STATE];
     if (!ex) return;
     ex.proxyReq = proxyReq;
     if (res.destroyed || ex.failed) {
@@ -143,13 +143,13 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
     }
   }
 
-  function onProxyRes(proxyRes: IncomingMessage, req: WithExchange, res: ServerResponse) {
+  function onProxyRes(proxyRes: IncomingMessage, req: WithForwardState, res: ServerResponse) {
     // The client left, or we already answered (fail(): connect timeout, body over the limit): nothing to relay.
     if (res.headersSent || res.destroyed) {
       proxyRes.destroy();
       return;
     }
-    const headers = clientResponseHeaders(proxyRes.headers, req[EXCHANGE]?.o.cors);
+    const headers = clientResponseHeaders(proxyRes.headers, req[FORWARD_STATE]?.options.cors);
     try {
       res.writeHead(proxyRes.statusCode ?? 502, proxyRes.statusMessage || undefined, headers);
     } catch (e) {
@@ -171,18 +171,18 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
   }
 
   /** http-proxy's per-request error callback: one function for every exchange (no closure per request). */
-  function onUpstreamError(err: Error, req: WithExchange, res: ServerResponse) {
-    const ex = req[EXCHANGE];
+  function onUpstreamError(err: Error, req: WithForwardState, res: ServerResponse) {
+    const ex = req[FORWARD_STATE];
     if (!ex || ex.failed || res.destroyed) return; // we cancelled it, or the client left first
     const code = (err as NodeJS.ErrnoException | undefined)?.code;
-    opts.logger?.warn({ err: err?.message, code, upstream: `${ex.o.target.protocol}//${ex.o.target.host}` }, "upstream request failed");
+    opts.logger?.warn({ err: err?.message, code, upstream: `${ex.options.target.protocol}//${ex.options.target.host}` }, "upstream request failed");
     fail(req, res, new ProxyError("upstream_unavailable", "The upstream MCP server is unavailable", { cause: err }));
   }
 
   return {
-    forward(req: WithExchange, res, o) {
-      const ex: Exchange = { o, failed: false };
-      req[EXCHANGE] = ex;
+    forward(req: WithForwardState, res, o) {
+      const ex: ForwardState = { options: o, failed: false };
+      req[FORWARD_STATE] = ex;
       req.headers = o.headers as IncomingMessage["headers"]; // http-proxy copies req.headers to the upstream request
       req.url = o.path; // with prependPath: false, the upstream path is req.url's path + query
 

@@ -21,6 +21,9 @@ import { parseTrustedProxies } from "../urls/trusted-proxies";
 import { createConfigCache } from "./config-cache";
 import { createRequestLog } from "./request-log";
 import type { Runtime } from "./types";
+import { createTokenService } from "../tokens/token-service";
+import { resolveJwksUrlWithSource } from "../providers";
+import { createRoutes } from "../proxy/routes-service";
 
 export type OpenDatabase = { target: DatabaseTarget; db: Db; secrets: SecretBox; config: ConfigRepo; admin: AdminRepo; keySource: string };
 
@@ -96,7 +99,13 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
     trustedProxies: parseTrustedProxies(env.TRUSTED_PROXIES),
     requestLog: createRequestLog(),
     startedAt: Date.now(),
-    services: new Map(),
+    tokens: createTokenService({
+      servers: () => config.current(),
+      publicUrl: env.PUBLIC_URL,
+      logger,
+      resolveJwksUrl: (p) => resolveJwksUrlWithSource(p, { env }),
+    }),
+    routes: createRoutes(config, env, logger),
     async close() {
       clearInterval(sweeper);
       config.stop();

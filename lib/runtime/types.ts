@@ -9,6 +9,8 @@ import type { SecretBox } from "../secrets/secret-box";
 import type { TrustedProxies } from "../urls/trusted-proxies";
 import type { ConfigCache } from "./config-cache";
 import type { RequestLog } from "./request-log";
+import type { TokenService } from "../tokens/token-service";
+import type { Routes } from "../proxy/routes-service";
 
 /**
  * Everything a running gateway holds, created once by server.ts (or the CLI)
@@ -28,7 +30,9 @@ export interface Runtime {
   trustedProxies: TrustedProxies;
   requestLog: RequestLog;
   startedAt: number;
-  /** Named services added by feature modules (token verifier, JWKS caches, OAuth facade…). */
-  services: Map<string, unknown>;
+  /** The one token service (JWKS caches, verdict cache) shared by the proxy, the inspector and the CLI. */
+  tokens: TokenService;
+  /** The compiled route table, recompiled on every config reload. */
+  routes: Routes;
   close(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 export { verifyAccessToken } from "./verify";
 export { createVerifier, MAX_VERDICT_TTL_MS, type Verifier, type VerifierOptions, type CachedDiagnosis } from "./verifier";
 export { decide, type Decision, type Enforcement, type Rejection } from "./decide";
-export { buildExpectedAudiences, type ExpectedAudienceInput } from "./audiences";
+export { buildExpectedAudiences, type ExpectedAudienceInput } from "./expected-audiences";
 export { JwksCache, JwksRegistry, JWKS_DEFAULTS, defaultJwksFetcher, type JwksCacheOptions, type JwksFetcher } from "./jwks-cache";
 export { applyFixPatch, type FixPatch, type FixEntity } from "./fix";
 export { ASYMMETRIC_ALGS, allowedAlgorithms } from "./checks/alg";

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { beforeAll, describe, expect, it } from "vitest";
 import { JwksCache, JwksRegistry } from "./jwks-cache";
 import { parseJwks } from "./jwk-select";
-import { makeKey, type TestKey } from "./test-kit";
+import { makeKey, type TestKey } from "../../test/support/token-kit";
 
 let rs: TestKey, rs2: TestKey, es: TestKey;
 beforeAll(async () => {

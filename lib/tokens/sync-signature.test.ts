@@ -1,7 +1,7 @@
 import { generateKeyPairSync, sign as nodeSign } from "node:crypto";
 import { compactVerify, CompactSign, exportJWK, generateKeyPair, importJWK } from "jose";
 import { describe, expect, it } from "vitest";
-import { b64 } from "./test-kit";
+import { b64 } from "../../test/support/token-kit";
 import { syncVerifier } from "./sync-signature";
 
 type Pair = { alg: string; privateKey: CryptoKey; publicKey: CryptoKey };

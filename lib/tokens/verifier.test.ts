@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { baseClaims, fixture, makeKey, NOW_S, sign, type TestKey } from "./test-kit";
+import { baseClaims, fixture, makeKey, NOW_S, sign, type TestKey } from "../../test/support/token-kit";
 import { createVerifier } from "./verifier";
 
 let rs: TestKey;

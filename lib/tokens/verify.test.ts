@@ -1,6 +1,6 @@
 import { describe, expect, it, beforeAll } from "vitest";
 import { applyFixPatch } from "./fix";
-import { baseClaims, b64, CLIENT_ID, craft, fixture, ISSUER, makeKey, NOW_S, RESOURCE, sign, type TestKey } from "./test-kit";
+import { baseClaims, b64, CLIENT_ID, craft, fixture, ISSUER, makeKey, NOW_S, RESOURCE, sign, type TestKey } from "../../test/support/token-kit";
 import { checkIds, type Diagnosis } from "./types";
 import { verifyAccessToken } from "./verify";
 import { exportJWK, generateKeyPair } from "jose";

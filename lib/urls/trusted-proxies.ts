@@ -5,7 +5,7 @@
  * URLs the gateway advertises or the audiences it accepts.
  */
 import { BlockList, isIP } from "node:net";
-import { validationError } from "../config/paths";
+import { validationError } from "../config/field-errors";
 
 export type TrustedProxies = { matches(address: string | undefined): boolean; empty: boolean };
 

@@ -1,7 +1,7 @@
 "use client";
 import { useState, type FormEvent } from "react";
 import { useRouter, useSearchParams } from "next/navigation";
-import { api, errorMessage } from "@/lib/console/api";
+import { api, errorMessage } from "@/app/_lib/api";
 import { Alert, Button, Field } from "@/components/ui";
 
 /** Only same-site relative paths: never an open redirect. */

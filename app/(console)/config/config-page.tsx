@@ -1,21 +1,21 @@
 "use client";
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, apiText, isApiError, type ApiError } from "@/lib/console/api";
+import { api, apiText, isApiError, type ApiError } from "@/app/_lib/api";
 import { Alert, Badge, Button, Card, ErrorState, Loading, PageHeader } from "@/components/ui";
 import { describeCleanup, type ProviderClientsCleanup } from "@/lib/oauth/cleanup-counts";
 
-type ImportResult = { version: number; created: string[]; updated: string[]; deleted: string[]; unchanged: string[]; dryRun: boolean; upstream?: Record<string, ProviderClientsCleanup> };
+type ImportResult = { version: number; created: string[]; updated: string[]; deleted: string[]; unchanged: string[]; dryRun: boolean; idpClients?: Record<string, ProviderClientsCleanup> };
 
 export function ConfigPage() {
   const qc = useQueryClient();
   const exported = useQuery({ queryKey: ["config-export"], queryFn: () => apiText("/api/config/export") });
   const [yaml, setYaml] = useState("");
   const [prune, setPrune] = useState(false);
-  const [keepUpstream, setKeepUpstream] = useState(false);
+  const [keepIdpClients, setKeepIdpClients] = useState(false);
   const [fileName, setFileName] = useState<string>();
   const imp = useMutation({
-    mutationFn: (dryRun: boolean) => api<ImportResult>("/api/config/import", { method: "POST", body: { yaml, prune, dryRun, keepUpstream: prune && keepUpstream } }),
+    mutationFn: (dryRun: boolean) => api<ImportResult>("/api/config/import", { method: "POST", body: { yaml, prune, dryRun, keepIdpClients: prune && keepIdpClients } }),
     onSuccess: (r) => {
       if (!r.dryRun) {
         for (const k of ["servers", "providers", "config-export", "status"]) qc.invalidateQueries({ queryKey: [k] });
@@ -110,7 +110,7 @@ export function ConfigPage() {
             </label>
             {prune && (
               <label className="ml-6 flex items-start gap-2 text-sm text-slate-700">
-                <input type="checkbox" className="mt-0.5 size-4 accent-indigo-600" checked={keepUpstream} onChange={(e) => setKeepUpstream(e.target.checked)} />
+                <input type="checkbox" className="mt-0.5 size-4 accent-indigo-600" checked={keepIdpClients} onChange={(e) => setKeepIdpClients(e.target.checked)} />
                 <span>
                   Keep their IdP clients <span className="block text-xs text-slate-500">Leave the clients at the identity provider, to remove them there yourself.</span>
                 </span>
@@ -174,8 +174,8 @@ function ImportSummary({ r }: { r: ImportResult }) {
             ) : null,
           )}
           {groups.every(([, n]) => n.length === 0) && <span className="text-xs">No changes.</span>}
-          {Object.entries(r.upstream ?? {}).map(([p, counts]) => (
-            <div key={p} className="text-xs" data-testid="import-upstream">
+          {Object.entries(r.idpClients ?? {}).map(([p, counts]) => (
+            <div key={p} className="text-xs" data-testid="import-idp-clients">
               Clients of provider/{p}: {describeCleanup(counts)}
             </div>
           ))}

@@ -7,8 +7,8 @@ import type { ServerView } from "@/lib/config/model";
 import type { InspectResult } from "@/lib/inspect";
 import type { Check, Diagnosis, ExpectedAudience, Fix, JsonValue } from "@/lib/tokens/types";
 import type { RequestLogEntry } from "@/lib/runtime/request-log";
-import { api, errorMessage, fieldErrorMap } from "@/lib/console/api";
-import { claimTime, clockTime, relativeTime } from "@/lib/console/format";
+import { api, errorMessage, fieldErrorMap } from "@/app/_lib/api";
+import { claimTime, clockTime, relativeTime } from "@/app/_lib/format";
 import { Alert, Badge, Button, Card, EmptyState, ErrorState, Field, Loading, PageHeader, cx } from "@/components/ui";
 
 const PICK_LABEL: Record<InspectResult["pick"]["by"], string> = {

@@ -4,9 +4,9 @@ import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useQuery } from "@tanstack/react-query";
 import type { ServerView } from "@/lib/config/model";
-import type { LogEntrySummary } from "@/lib/console/server/request-entries";
-import { api } from "@/lib/console/api";
-import { clockTime } from "@/lib/console/format";
+import type { LogEntrySummary } from "@/lib/runtime/request-entries";
+import { api } from "@/app/_lib/api";
+import { clockTime } from "@/app/_lib/format";
 import { Badge, Button, Dot, EmptyState, PageHeader, cx } from "@/components/ui";
 
 const OUTCOMES = ["accepted", "rejected", "unauthenticated", "permissive", "passthrough", "error"] as const;

@@ -2,9 +2,9 @@
 import { useState, type FormEvent } from "react";
 import { jwsAlgorithms, providerKinds, providerSchema, type ProfileOverrides } from "@/lib/config/schema";
 import type { ProviderView } from "@/lib/config/model";
-import { useSaveEntity } from "@/lib/console/use-save-entity";
-import { linesToPairs, pairsToLines } from "@/lib/console/pairs";
-import { compact, errorsUnder, validate, type FieldErrors } from "@/lib/console/validate";
+import { useSaveEntity } from "@/app/_lib/use-save-entity";
+import { linesToPairs, pairsToLines } from "@/app/_lib/pairs";
+import { compact, errorsUnder, validate, type FieldErrors } from "@/app/_lib/validate";
 import { Alert, Card, Field, FormActions, LinesInput } from "@/components/ui";
 import { SecretField, secretPayload, type SecretValue } from "@/components/secret-field";
 

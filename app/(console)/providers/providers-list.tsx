@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import type { ProviderView, ServerView } from "@/lib/config/model";
-import { api } from "@/lib/console/api";
+import { api } from "@/app/_lib/api";
 import { Badge, ButtonLink, EmptyState, ErrorState, Loading, PageHeader } from "@/components/ui";
 
 export function ProvidersList() {

@@ -4,11 +4,11 @@ import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { defaultServerPath, enforcementModes, serverSchema, type ResourceMetadataConfig } from "@/lib/config/schema";
 import type { ProviderView, ServerView } from "@/lib/config/model";
-import type { GatewayStatus } from "@/lib/console/server/status";
-import { api } from "@/lib/console/api";
-import { useSaveEntity } from "@/lib/console/use-save-entity";
-import { compact, errorsUnder, validate, type FieldErrors } from "@/lib/console/validate";
-import { previewServer, sourceLabel } from "@/lib/console/preview";
+import type { GatewayStatus } from "@/lib/status/gateway-status";
+import { api } from "@/app/_lib/api";
+import { useSaveEntity } from "@/app/_lib/use-save-entity";
+import { compact, errorsUnder, validate, type FieldErrors } from "@/app/_lib/validate";
+import { previewServer, sourceLabel } from "@/app/_lib/preview";
 import { Alert, Card, CopyButton, CopyField, Field, FormActions, LinesInput, Switch, Tabs, cx } from "@/components/ui";
 import { SecretField, secretPayload, type SecretValue } from "@/components/secret-field";
 

@@ -2,10 +2,10 @@
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import type { ServerView } from "@/lib/config/model";
-import type { GatewayStatus, ServerActivity } from "@/lib/console/server/status";
-import type { ProbeResult } from "@/lib/console/server/probe";
-import { api } from "@/lib/console/api";
-import { relativeTime } from "@/lib/console/format";
+import type { GatewayStatus, ServerActivity } from "@/lib/status/gateway-status";
+import type { ProbeResult } from "@/lib/status/upstream-probe";
+import { api } from "@/app/_lib/api";
+import { relativeTime } from "@/app/_lib/format";
 import { Badge, ButtonLink, Dot, EmptyState, ErrorState, Loading, PageHeader, Spinner } from "@/components/ui";
 
 export function ServersList() {

@@ -13,7 +13,7 @@
  */
 import type { z } from "zod";
 import { AppError, errorStatus, type AppErrorCode, type FieldError } from "@/lib/errors";
-import { parseOrThrow, zodFieldErrors, validationError } from "@/lib/config/paths";
+import { parseOrThrow, zodFieldErrors, validationError } from "@/lib/config/field-errors";
 import { getRuntime } from "@/lib/runtime/global";
 
 const ACTOR_HEADER = "x-portcullis-actor";

@@ -1,4 +1,4 @@
-import { serverActivity } from "@/lib/console/server/status";
+import { serverActivity } from "@/lib/status/gateway-status";
 import { apiHandler, getRuntime } from "../_lib/handler";
 
 export const dynamic = "force-dynamic";

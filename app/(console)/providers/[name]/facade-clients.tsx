@@ -2,7 +2,7 @@
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { FacadeClientDeletion as Deleted, FacadeClientView } from "@/lib/oauth/clients-admin";
-import { api, errorMessage, isApiError } from "@/lib/console/api";
+import { api, errorMessage, isApiError } from "@/app/_lib/api";
 import { Badge, Card, ConfirmDelete, ErrorState, Loading } from "@/components/ui";
 
 type ClientList = { clients: FacadeClientView[]; total: number };
@@ -33,7 +33,7 @@ export function FacadeClients({ provider }: { provider: string }) {
       ) : (
         <ul className="divide-y divide-slate-100">
           {list.data.clients.map((c) => (
-            <ClientRow key={c.clientId} provider={provider} client={c} queryKey={key} onDeleted={(d) => setNotice(`Deleted ${d.deleted}. ${d.upstream.message}`)} />
+            <ClientRow key={c.clientId} provider={provider} client={c} queryKey={key} onDeleted={(d) => setNotice(`Deleted ${d.deleted}. ${d.idp.message}`)} />
           ))}
         </ul>
       )}
@@ -44,15 +44,15 @@ export function FacadeClients({ provider }: { provider: string }) {
 function ClientRow({ provider, client: c, queryKey, onDeleted }: { provider: string; client: FacadeClientView; queryKey: string[]; onDeleted: (d: Deleted) => void }) {
   const qc = useQueryClient();
   const del = useMutation({
-    mutationFn: (upstream: "delete" | "keep") =>
-      api<Deleted>(`/api/providers/${encodeURIComponent(provider)}/clients/${encodeURIComponent(c.clientId)}?upstream=${upstream}`, { method: "DELETE" }),
+    mutationFn: (idp: "delete" | "keep") =>
+      api<Deleted>(`/api/providers/${encodeURIComponent(provider)}/clients/${encodeURIComponent(c.clientId)}?idp=${idp}`, { method: "DELETE" }),
     onSuccess: (d) => {
       onDeleted(d);
       return qc.invalidateQueries({ queryKey });
     },
   });
   // The IdP could not delete its client: nothing was deleted; offer to delete it here only.
-  const idpFailed = isApiError(del.error) && del.error.code === "upstream_unavailable";
+  const idpFailed = isApiError(del.error) && del.error.code === "idp_unavailable";
   return (
     <li className="flex items-start justify-between gap-4 px-5 py-3" data-testid={`client-row-${c.clientId}`}>
       <div className="min-w-0 space-y-0.5">
@@ -60,16 +60,16 @@ function ClientRow({ provider, client: c, queryKey, onDeleted }: { provider: str
           <span className="font-medium">{c.clientName ?? "(no name)"}</span>
           <code className="rounded bg-slate-100 px-1 text-xs">{c.clientId}</code>
           <Badge>{c.hasSecret ? "confidential" : "public"}</Badge>
-          {c.upstreamClientId && (
+          {c.idpClientId && (
             <Badge
               tone="sky"
               title={
-                c.upstreamDeletable
+                c.idpDeletable
                   ? "The client the gateway registered at the IdP for this one; deleting this client deletes it there too"
                   : "The client the gateway registered at the IdP for this one; the IdP gave no way to delete it, so it stays there"
               }
             >
-              upstream {c.upstreamClientId}
+              IdP client {c.idpClientId}
             </Badge>
           )}
         </div>
@@ -84,10 +84,10 @@ function ClientRow({ provider, client: c, queryKey, onDeleted }: { provider: str
         error={del.error ? errorMessage(del.error) : undefined}
         onConfirm={() => del.mutate("delete")}
         detail={
-          c.upstreamClientId &&
-          (c.upstreamDeletable
-            ? `The client the gateway registered for it at the identity provider, ${c.upstreamClientId}, is deleted there first.`
-            : `The client the gateway registered for it at the identity provider, ${c.upstreamClientId}, stays there: remove it in the IdP's console.`)
+          c.idpClientId &&
+          (c.idpDeletable
+            ? `The client the gateway registered for it at the identity provider, ${c.idpClientId}, is deleted there first.`
+            : `The client the gateway registered for it at the identity provider, ${c.idpClientId}, stays there: remove it in the IdP's console.`)
         }
         alternative={idpFailed ? { label: "Delete here only", onClick: () => del.mutate("keep") } : undefined}
       />

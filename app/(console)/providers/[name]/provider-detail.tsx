@@ -3,7 +3,7 @@ import { useRouter, useSearchParams } from "next/navigation";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ProviderView } from "@/lib/config/model";
 import type { DiscoveryReport } from "@/lib/providers/discover-report";
-import { api, errorMessage, isApiError } from "@/lib/console/api";
+import { api, errorMessage, isApiError } from "@/app/_lib/api";
 import { Alert, Badge, Button, Card, ConfirmDelete, Dot, ErrorState, Loading, PageHeader } from "@/components/ui";
 import { ProviderForm } from "../provider-form";
 import { FacadeClients, facadeClientsKey } from "./facade-clients";
@@ -15,7 +15,7 @@ export function ProviderDetail({ name }: { name: string }) {
   const provider = useQuery({ queryKey: ["provider", name], queryFn: () => api<ProviderView>(`/api/providers/${encodeURIComponent(name)}`) });
   const discover = useMutation({ mutationFn: () => api<DiscoveryReport>(`/api/discover/${encodeURIComponent(name)}`, { method: "POST" }) });
   const del = useMutation({
-    mutationFn: (upstream: "delete" | "keep") => api(`/api/providers/${encodeURIComponent(name)}?upstream=${upstream}`, { method: "DELETE" }),
+    mutationFn: (idp: "delete" | "keep") => api(`/api/providers/${encodeURIComponent(name)}?idp=${idp}`, { method: "DELETE" }),
     onSuccess: () => {
       qc.invalidateQueries({ queryKey: ["providers"] });
       router.push("/providers");
@@ -24,7 +24,7 @@ export function ProviderDetail({ name }: { name: string }) {
     onError: () => qc.invalidateQueries({ queryKey: facadeClientsKey(name) }),
   });
   // The IdP could not delete some of its clients: the provider stays; offer to delete it here only.
-  const idpFailed = isApiError(del.error) && del.error.code === "upstream_unavailable";
+  const idpFailed = isApiError(del.error) && del.error.code === "idp_unavailable";
 
   if (provider.isPending) return <Loading />;
   if (provider.isError) return <ErrorState error={provider.error} retry={() => provider.refetch()} />;

@@ -2,7 +2,7 @@
 import { useRouter, useSearchParams } from "next/navigation";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ServerView } from "@/lib/config/model";
-import { api, errorMessage } from "@/lib/console/api";
+import { api, errorMessage } from "@/app/_lib/api";
 import { Alert, Button, ButtonLink, ConfirmDelete, ErrorState, Loading, PageHeader } from "@/components/ui";
 import { ServerForm } from "../server-form";
 import { AuthSummary } from "../servers-list";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { deleteEntity, getEntity, saveEntity } from "@/lib/config/service";
 import type { ProviderClientsCleanup } from "@/lib/oauth/cleanup-counts";
-import { clientAdminDeps, deleteProviderClientsUpstream, keepUpstreamParam } from "@/lib/oauth/clients-admin";
+import { clientAdminDeps, deleteProviderIdpClients, keepIdpClientsParam } from "@/lib/oauth/clients-admin";
 import { actorOf, apiHandler, getRuntime, param, readJson } from "../../_lib/handler";
 
 export const dynamic = "force-dynamic";
@@ -14,19 +14,19 @@ export const PUT = apiHandler(async (req, p) =>
 );
 
 /**
- * Deletes the provider with its facade clients. The upstream clients the gateway registered for them at
- * the IdP are deleted there first, unless `?upstream=keep`; if the IdP fails, the provider stays (502).
+ * Deletes the provider with its facade clients. The clients the gateway registered for them at
+ * the IdP are deleted there first, unless `?idp=keep`; if the IdP fails, the provider stays (502).
  */
 export const DELETE = apiHandler(async (req, p) => {
   const name = param(p, "name");
   const actor = actorOf(req);
-  const keepUpstream = keepUpstreamParam(new URL(req.url).searchParams.get("upstream"));
+  const keepIdpClients = keepIdpClientsParam(new URL(req.url).searchParams.get("idp"));
   const runtime = getRuntime();
-  let upstream: ProviderClientsCleanup | undefined;
+  let idpClients: ProviderClientsCleanup | undefined;
   await deleteEntity(runtime, "provider", name, actor, {
     before: async () => {
-      upstream = await deleteProviderClientsUpstream(clientAdminDeps(runtime), name, { actor, keepUpstream });
+      idpClients = await deleteProviderIdpClients(clientAdminDeps(runtime), name, { actor, keepIdpClients });
     },
   });
-  return { deleted: name, upstream };
+  return { deleted: name, idpClients };
 });

@@ -1,4 +1,4 @@
-import { filterFrom, requestLogStream } from "@/lib/console/server/request-entries";
+import { filterFrom, requestLogStream } from "@/lib/runtime/request-entries";
 import { apiHandler, getRuntime } from "../../_lib/handler";
 
 export const dynamic = "force-dynamic";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { runSelftest } from "@/lib/selftest";
-import { selftestTarget } from "@/lib/console/server/selftest-target";
+import { selftestTarget } from "@/lib/selftest/target";
 import { apiHandler, getRuntime, param, readJson } from "../../../_lib/handler";
 
 export const dynamic = "force-dynamic";

@@ -1,5 +1,5 @@
 import { AppError } from "@/lib/errors";
-import { probeUpstream } from "@/lib/console/server/probe";
+import { probeUpstream } from "@/lib/status/upstream-probe";
 import { apiHandler, getRuntime, param } from "../../../_lib/handler";
 
 export const dynamic = "force-dynamic";

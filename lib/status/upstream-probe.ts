@@ -7,7 +7,7 @@
 import http from "node:http";
 import https from "node:https";
 import type { LookupFunction } from "node:net";
-import { blockPrivateNetworkFromEnv, resolveAllowed, systemResolver, type ResolvedAddress } from "../../net/policy";
+import { blockPrivateNetworkFromEnv, resolveAllowed, systemResolver, type ResolvedAddress } from "../net/policy";
 
 export type ProbeResult = { reachable: boolean; status?: number; ms: number; error?: string; checkedAt: string };
 

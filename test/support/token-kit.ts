@@ -4,9 +4,9 @@
  */
 import { createHmac } from "node:crypto";
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from "jose";
-import { buildExpectedAudiences } from "./audiences";
-import { JwksCache, type JwksCacheOptions } from "./jwks-cache";
-import type { VerifyTarget } from "./types";
+import { buildExpectedAudiences } from "../../lib/tokens/expected-audiences";
+import { JwksCache, type JwksCacheOptions } from "../../lib/tokens/jwks-cache";
+import type { VerifyTarget } from "../../lib/tokens/types";
 
 export const ISSUER = "https://idp.example.com/realms/mcp";
 export const RESOURCE = "https://mcp.example.com/servers/fetcher/mcp";

@@ -4,8 +4,8 @@
  * own pure functions (lib/proxy/server-urls.ts). Runs in the browser on every
  * keystroke.
  */
-import { documentFor, listServerUrls, type ProviderLike, type ServerLike, type ServerUrlSet } from "../proxy/server-urls";
-import type { ProtectedResourceMetadata } from "../proxy/metadata";
+import { documentFor, listServerUrls, type ProviderLike, type ServerLike, type ServerUrlSet } from "../../lib/proxy/server-urls";
+import type { ProtectedResourceMetadata } from "../../lib/proxy/metadata";
 
 export type ServerPreview = ServerUrlSet & { metadata: ProtectedResourceMetadata | null };
 

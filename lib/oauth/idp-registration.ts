@@ -1,5 +1,5 @@
 /**
- * RFC 7592 for the upstream clients the gateway registers at an IdP: keep the
+ * RFC 7592 for the IdP clients the gateway registers at an IdP: keep the
  * client configuration endpoint and registration access token the IdP answers
  * with, and use them to delete that client when its facade client is deleted.
  * Without them the IdP keeps one orphan client per deleted facade client.
@@ -7,14 +7,14 @@
 import { isFetchError, safeFetch } from "../net";
 import { fetchOpts, type ProviderDeps } from "../providers";
 
-export type UpstreamRegistration = { uri: string; token: string };
+export type IdpRegistration = { uri: string; token: string };
 
 /**
  * The management handle from a registration response, if the IdP gave one. The URI must be on the
  * registration endpoint's origin: the gateway will later send the token there, and an IdP answer
  * must not be able to point that call at another host.
  */
-export function registrationFromResponse(json: Record<string, unknown>, registrationEndpoint: string): UpstreamRegistration | undefined {
+export function registrationFromResponse(json: Record<string, unknown>, registrationEndpoint: string): IdpRegistration | undefined {
   const uri = json.registration_client_uri;
   const token = json.registration_access_token;
   if (typeof uri !== "string" || typeof token !== "string" || token === "") return undefined;
@@ -28,15 +28,15 @@ export function registrationFromResponse(json: Record<string, unknown>, registra
   return { uri: u.href, token };
 }
 
-/** What happened to the upstream client; anything else is thrown as UpstreamDeleteError. */
-export type UpstreamDeleteResult = "deleted" | "already_gone";
+/** What happened to the IdP client; anything else is thrown as IdpDeleteError. */
+export type IdpDeleteResult = "deleted" | "already_gone";
 
 /** The IdP did not delete the client. `retryable`: a later attempt may succeed (network, 5xx, 429). */
-export class UpstreamDeleteError extends Error {
+export class IdpDeleteError extends Error {
   readonly retryable: boolean;
   constructor(message: string, retryable: boolean) {
     super(message);
-    this.name = "UpstreamDeleteError";
+    this.name = "IdpDeleteError";
     this.retryable = retryable;
   }
 }
@@ -54,7 +54,7 @@ const REFUSALS: Record<number, string> = {
  * answers it for an unknown client: a revoked or expired token gets it too, while the client
  * stays, and the gateway would then drop the only token it had without saying so.
  */
-export async function deleteUpstreamRegistration(reg: UpstreamRegistration, deps: ProviderDeps): Promise<UpstreamDeleteResult> {
+export async function deleteIdpRegistration(reg: IdpRegistration, deps: ProviderDeps): Promise<IdpDeleteResult> {
   let status: number;
   try {
     const res = await safeFetch(reg.uri, {
@@ -68,10 +68,10 @@ export async function deleteUpstreamRegistration(reg: UpstreamRegistration, deps
     status = res.status;
   } catch (e) {
     const code = isFetchError(e) ? e.code : "network error";
-    throw new UpstreamDeleteError(`the call to the identity provider failed (${code})`, code !== "fetch_too_many_redirects");
+    throw new IdpDeleteError(`the call to the identity provider failed (${code})`, code !== "fetch_too_many_redirects");
   }
   if (status >= 200 && status < 300) return "deleted";
   if (status === 404 || status === 410) return "already_gone";
   const refusal = REFUSALS[status];
-  throw new UpstreamDeleteError(`the identity provider answered HTTP ${status}${refusal ? ` (${refusal})` : ""}`, !refusal && (status >= 500 || status === 429));
+  throw new IdpDeleteError(`the identity provider answered HTTP ${status}${refusal ? ` (${refusal})` : ""}`, !refusal && (status >= 500 || status === 429));
 }

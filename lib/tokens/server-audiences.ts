@@ -10,7 +10,7 @@
  * should pin PUBLIC_URL (or publicUrls) so a client cannot pick the audience.
  */
 import type { RuntimeProvider, RuntimeServer } from "../config/model";
-import { buildExpectedAudiences, type ExpectedAudience } from "../tokens";
+import { buildExpectedAudiences, type ExpectedAudience } from "./index";
 import { resourceUrl } from "../urls/resource-urls";
 
 export type ResourceUrl = { url: string; source: "public_url" | "request_url" };

@@ -2,7 +2,7 @@
  * Request-log entries as the console lists and streams them: everything but
  * the (large) diagnosis, which is fetched on demand by id.
  */
-import type { RequestLog, RequestLogEntry } from "../../runtime/request-log";
+import type { RequestLog, RequestLogEntry } from "./request-log";
 
 export type LogEntrySummary = Omit<RequestLogEntry, "diagnosis"> & { hasDiagnosis: boolean };
 export type LogFilter = { server?: string; outcome?: string };

@@ -6,7 +6,7 @@
  * source fails closed with `jwks_unavailable`.
  */
 import type { RuntimeProvider } from "../config/model";
-import type { JwksRegistry, KeyLookup, KeySource, KeySourceStatus } from "../tokens";
+import type { JwksRegistry, KeyLookup, KeySource, KeySourceStatus } from "./index";
 import { resolveJwksUrlWithSource } from "../providers";
 import { errorMessage } from "../errors";
 

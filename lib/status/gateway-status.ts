@@ -1,7 +1,7 @@
 /**
  * Per-server activity for the servers list, from the live request log.
  */
-import type { RequestLog, RequestLogEntry } from "../../runtime/request-log";
+import type { RequestLog, RequestLogEntry } from "../runtime/request-log";
 
 export type ServerActivity = {
   requests: number;

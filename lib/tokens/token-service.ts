@@ -1,13 +1,12 @@
 /**
  * The gateway's token service: one JWKS registry and one verdict cache per
  * process, shared by the proxy (hot path), the console inspector and the CLI
- * through `getTokenService(runtime)`. All of them compute expected audiences
+ * through `runtime.tokens`. All of them compute expected audiences
  * with audiences.ts and verify with lib/tokens' pipeline, so what the
  * inspector shows is exactly what the proxy decides.
  */
 import type { RuntimeProvider, RuntimeServer } from "../config/model";
 import type { Logger } from "../log";
-import type { Runtime } from "../runtime/types";
 import {
   createVerifier,
   type CachedDiagnosis,
@@ -18,13 +17,13 @@ import {
   type KeySourceStatus,
   type Verifier,
   type VerifyTarget,
-} from "../tokens";
-import { expectedAudiencesOf } from "./audiences";
-import { ServerLookupError } from "./errors";
+} from "./index";
+import { expectedAudiencesOf } from "./server-audiences";
+import { ServerLookupError } from "../proxy/errors";
 import type { JwksUrlResolution } from "./key-sources";
 import { resolveJwksUrlWithSource } from "../providers";
 import { ProviderKeySources } from "./key-sources";
-import type { CompiledRoute } from "./route-table";
+import type { CompiledRoute } from "../proxy/route-table";
 
 export type VerifyForServerOptions = {
   /** Public base of the request being diagnosed (adds its resource URL as an accepted audience). */
@@ -137,21 +136,4 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
     verify: (token, target) => verifier.verify(token, target),
     cachedVerdict: (token, target) => verifier.cachedVerdict(token, target),
   };
-}
-
-const SERVICE_KEY = "portcullis.tokenService";
-
-/** The process-wide token service, memoised in runtime.services (works across Next's module copies). */
-export function getTokenService(runtime: Runtime): TokenService {
-  let s = runtime.services.get(SERVICE_KEY) as TokenService | undefined;
-  if (!s) {
-    s = createTokenService({
-      servers: () => runtime.config.current(),
-      publicUrl: runtime.env.PUBLIC_URL,
-      logger: runtime.logger,
-      resolveJwksUrl: (p) => resolveJwksUrlWithSource(p, { env: runtime.env }),
-    });
-    runtime.services.set(SERVICE_KEY, s);
-  }
-  return s;
 }

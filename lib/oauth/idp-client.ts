@@ -1,5 +1,5 @@
 /**
- * The gateway as a client of the IdP: which upstream client a gateway client
+ * The gateway as a client of the IdP: which IdP client a gateway client
  * maps to (the provider's pre-registered client, or one the gateway registered
  * through the IdP's own DCR), how it authenticates at the token endpoint, and
  * the outbound calls (through lib/net: admin-configured URLs).
@@ -10,9 +10,9 @@ import type { RuntimeProvider } from "../config/model";
 import type { FacadeDeps } from "./context";
 import { ServerError, TemporarilyUnavailable } from "./errors";
 import type { OAuthClientRecord } from "./store";
-import { registrationFromResponse, type UpstreamRegistration } from "./upstream-registration";
+import { registrationFromResponse, type IdpRegistration } from "./idp-registration";
 
-export type UpstreamClient = { clientId: string; clientSecret?: string; authMethod: "client_secret_basic" | "client_secret_post" | "none" };
+export type IdpClient = { clientId: string; clientSecret?: string; authMethod: "client_secret_basic" | "client_secret_post" | "none" };
 
 export async function providerMetadata(provider: RuntimeProvider, deps: FacadeDeps): Promise<ResolvedMetadata> {
   try {
@@ -24,7 +24,7 @@ export async function providerMetadata(provider: RuntimeProvider, deps: FacadeDe
 }
 
 /** Picks client_secret_basic unless the IdP lists only client_secret_post (RFC 8414: the default is basic). */
-export function pickAuthMethod(meta: ResolvedMetadata, hasSecret: boolean): UpstreamClient["authMethod"] {
+export function pickAuthMethod(meta: ResolvedMetadata, hasSecret: boolean): IdpClient["authMethod"] {
   if (!hasSecret) return "none";
   const supported = meta.document.token_endpoint_auth_methods_supported;
   if (!Array.isArray(supported) || supported.length === 0 || supported.includes("client_secret_basic")) return "client_secret_basic";
@@ -32,28 +32,29 @@ export function pickAuthMethod(meta: ResolvedMetadata, hasSecret: boolean): Upst
   return "client_secret_basic";
 }
 
-export async function upstreamClientFor(client: OAuthClientRecord, provider: RuntimeProvider, meta: ResolvedMetadata, deps: FacadeDeps): Promise<UpstreamClient> {
-  if (client.upstreamClientId) {
-    const secret = client.upstreamClientSecretEnc ? await deps.secrets.decrypt(client.upstreamClientSecretEnc) : undefined;
-    const m = (client.metadata.upstream_token_endpoint_auth_method as string | undefined) ?? pickAuthMethod(meta, Boolean(secret));
-    return { clientId: client.upstreamClientId, clientSecret: secret, authMethod: secret ? (m === "client_secret_post" ? "client_secret_post" : "client_secret_basic") : "none" };
+export async function idpClientFor(client: OAuthClientRecord, provider: RuntimeProvider, meta: ResolvedMetadata, deps: FacadeDeps): Promise<IdpClient> {
+  if (client.idpClientId) {
+    const secret = client.idpClientSecretEnc ? await deps.secrets.decrypt(client.idpClientSecretEnc) : undefined;
+    // `upstream_token_endpoint_auth_method`: the key registrations stored before it was renamed.
+    const m = ((client.metadata.idp_token_endpoint_auth_method ?? client.metadata.upstream_token_endpoint_auth_method) as string | undefined) ?? pickAuthMethod(meta, Boolean(secret));
+    return { clientId: client.idpClientId, clientSecret: secret, authMethod: secret ? (m === "client_secret_post" ? "client_secret_post" : "client_secret_basic") : "none" };
   }
-  if (!provider.clientId) throw new ServerError(`provider "${provider.name}" has no upstream client: configure clientId (and clientSecret)`);
+  if (!provider.clientId) throw new ServerError(`provider "${provider.name}" has no IdP client: configure clientId (and clientSecret)`);
   return { clientId: provider.clientId, clientSecret: provider.clientSecret, authMethod: pickAuthMethod(meta, Boolean(provider.clientSecret)) };
 }
 
 /** Should registration at the facade also register a client at the IdP (no pre-registered one)? */
-export function usesUpstreamDcr(provider: RuntimeProvider, meta: ResolvedMetadata): boolean {
+export function usesIdpDcr(provider: RuntimeProvider, meta: ResolvedMetadata): boolean {
   return !provider.clientId && profileFor(provider).dynamicRegistration !== false && Boolean(meta.registrationEndpoint);
 }
 
 /** Registers a confidential client at the IdP whose only redirect URI is the facade callback. */
-export async function registerUpstreamClient(
+export async function registerIdpClient(
   provider: RuntimeProvider,
   meta: ResolvedMetadata,
   opts: { callback: string; clientName?: string },
   deps: FacadeDeps,
-): Promise<{ clientId: string; clientSecret?: string; authMethod?: string; registration?: UpstreamRegistration }> {
+): Promise<{ clientId: string; clientSecret?: string; authMethod?: string; registration?: IdpRegistration }> {
   const body = JSON.stringify({
     redirect_uris: [opts.callback],
     grant_types: ["authorization_code", "refresh_token"],
@@ -98,10 +99,10 @@ export function basicAuthorization(id: string, secret: string): string {
   return `Basic ${Buffer.from(`${enc(id)}:${enc(secret)}`).toString("base64")}`;
 }
 
-export type UpstreamTokenResponse = { status: number; body: Buffer; contentType: string | null };
+export type IdpTokenResponse = { status: number; body: Buffer; contentType: string | null };
 
-/** POSTs a token request to the IdP with the upstream client's authentication. */
-export async function postUpstreamToken(meta: ResolvedMetadata, params: URLSearchParams, client: UpstreamClient, deps: FacadeDeps): Promise<UpstreamTokenResponse> {
+/** POSTs a token request to the IdP with the IdP client's authentication. */
+export async function postIdpToken(meta: ResolvedMetadata, params: URLSearchParams, client: IdpClient, deps: FacadeDeps): Promise<IdpTokenResponse> {
   const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded", accept: "application/json" };
   params.delete("client_id");
   params.delete("client_secret");

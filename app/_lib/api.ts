@@ -82,4 +82,4 @@ export function fieldErrorMap(e: unknown): Record<string, string> {
   return out;
 }
 
-export { errorMessage } from "../errors";
+export { errorMessage } from "../../lib/errors";

@@ -3,9 +3,9 @@
  * (its first public URL, else PUBLIC_URL, else the console's own address), the
  * MCP URL there, and this process's loopback listener.
  */
-import type { Runtime } from "../../runtime/types";
-import { resourceUrl } from "../../urls/resource-urls";
-import { AppError } from "../../errors";
+import type { Runtime } from "../runtime/types";
+import { resourceUrl } from "../urls/resource-urls";
+import { AppError } from "../errors";
 
 export function selftestTarget(rt: Runtime, name: string, consoleOrigin: string, requestedBase?: string) {
   const server = rt.config.current().servers.get(name);

@@ -3,7 +3,7 @@
  * form shows exactly the errors the server would return, keyed by field path.
  */
 import type { z } from "zod";
-import { zodFieldErrors } from "../config/paths";
+import { zodFieldErrors } from "../../lib/config/field-errors";
 
 export type FieldErrors = Record<string, string>;
 

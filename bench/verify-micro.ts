@@ -1,15 +1,15 @@
 /**
  * Micro-benchmark of the verification pipeline (not a test; no assertions):
- *   node --import tsx lib/tokens/verify.bench-script.ts
+ *   node --import tsx bench/verify-micro.ts
  * Prints µs per verification: raw jose compactVerify, the synchronous path the
  * signature check takes (sync-signature.ts), the full uncached
  * pipeline, and the cached verifier (hits, and a 10k distinct-token pool).
  */
 import { compactVerify } from "jose";
-import { baseClaims, fixture, makeKey, sign } from "./test-kit";
-import { syncVerifier } from "./sync-signature";
-import { createVerifier } from "./verifier";
-import { verifyAccessToken } from "./verify";
+import { baseClaims, fixture, makeKey, sign } from "../test/support/token-kit";
+import { syncVerifier } from "../lib/tokens/sync-signature";
+import { createVerifier } from "../lib/tokens/verifier";
+import { verifyAccessToken } from "../lib/tokens/verify";
 
 async function time(label: string, n: number, fn: (i: number) => Promise<unknown>) {
   for (let i = 0; i < Math.min(n, 2000); i++) await fn(i); // warm-up (JIT, key import)

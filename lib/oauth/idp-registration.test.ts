@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deleteUpstreamRegistration, registrationFromResponse, type UpstreamDeleteError } from "./upstream-registration";
+import { deleteIdpRegistration, registrationFromResponse, type IdpDeleteError } from "./idp-registration";
 
 describe("registrationFromResponse", () => {
   const endpoint = "https://idp.example/realms/a/clients-registrations/openid-connect";
@@ -20,7 +20,7 @@ describe("registrationFromResponse", () => {
   });
 });
 
-describe("deleteUpstreamRegistration", () => {
+describe("deleteIdpRegistration", () => {
   const seen: Array<{ method?: string; url?: string; authorization?: string }> = [];
   let server: http.Server;
   let base: string;
@@ -36,7 +36,7 @@ describe("deleteUpstreamRegistration", () => {
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-  const del = (status: number) => deleteUpstreamRegistration({ uri: `${base}/${status}`, token: "rat" }, { blockPrivateNetwork: false });
+  const del = (status: number) => deleteIdpRegistration({ uri: `${base}/${status}`, token: "rat" }, { blockPrivateNetwork: false });
 
   it("sends DELETE with the registration access token, and reads 2xx as deleted", async () => {
     expect(await del(204)).toBe("deleted");
@@ -47,7 +47,7 @@ describe("deleteUpstreamRegistration", () => {
     expect(await del(410)).toBe("already_gone");
   });
 
-  const failure = (p: Promise<unknown>) => p.then(() => "no error", (e: UpstreamDeleteError) => `${e.retryable ? "retryable" : "final"}: ${e.message}`);
+  const failure = (p: Promise<unknown>) => p.then(() => "no error", (e: IdpDeleteError) => `${e.retryable ? "retryable" : "final"}: ${e.message}`);
   it("fails for a refusal (a revoked token's 401 included: the client may still be there) without suggesting a retry", async () => {
     expect(await failure(del(401))).toBe(
       "final: the identity provider answered HTTP 401 (it refused the registration access token: the client may already be gone, or the token was revoked)",
@@ -59,7 +59,7 @@ describe("deleteUpstreamRegistration", () => {
   it("fails retryably for a server error, rate limiting or an unreachable IdP", async () => {
     expect(await failure(del(500))).toBe("retryable: the identity provider answered HTTP 500");
     expect(await failure(del(429))).toBe("retryable: the identity provider answered HTTP 429");
-    expect(await failure(deleteUpstreamRegistration({ uri: "http://127.0.0.1:1/reg/x", token: "rat" }, { blockPrivateNetwork: false }))).toMatch(
+    expect(await failure(deleteIdpRegistration({ uri: "http://127.0.0.1:1/reg/x", token: "rat" }, { blockPrivateNetwork: false }))).toMatch(
       /^retryable: the call to the identity provider failed \(fetch_/,
     );
   });

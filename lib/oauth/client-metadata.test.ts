@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { sha256 } from "../admin/tokens";
-import { buildRegistration } from "./registration";
+import { buildRegistration } from "./client-metadata";
 
 const reg = (body: unknown, allowlist?: string[]) => buildRegistration(body, { providerName: "p", allowlist });
 

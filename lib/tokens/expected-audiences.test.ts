@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildExpectedAudiences } from "./audiences";
+import { buildExpectedAudiences } from "./expected-audiences";
 
 describe("buildExpectedAudiences", () => {
   const base = {

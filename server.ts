@@ -48,7 +48,9 @@ async function main() {
   logger.info({ url, database: runtime.target.kind, console: Boolean(nextHandler) }, "portcullis listening");
   if (process.stdout.isTTY || env.NODE_ENV !== "test") {
     const base = env.PUBLIC_URL ?? url;
-    console.log(`\n  Portcullis is running at ${base}\n${nextHandler ? `  Console: ${base}/  (sign in as "admin")\n` : ""}`);
+    console.log(
+      `\n  Portcullis is running at ${base}\n${nextHandler ? `  Console: ${base}/  (sign in as "admin")\n` : ""}`,
+    );
   }
 
   let closing = false;

@@ -32,7 +32,8 @@ export async function cannon(o: {
   const { tokens, connections } = o;
   let setupClient: ((client: { setRequests(r: object[]): void }) => void) | undefined;
   if (tokens) {
-    if (tokens.length < connections) throw new Error(`a token pool needs at least one token per connection (${tokens.length} < ${connections})`);
+    if (tokens.length < connections)
+      throw new Error(`a token pool needs at least one token per connection (${tokens.length} < ${connections})`);
     const slices: object[][] = Array.from({ length: connections }, () => []);
     tokens.forEach((t, j) => slices[j % connections].push({ headers: { ...o.headers, authorization: `Bearer ${t}` } }));
     let next = 0;
@@ -53,7 +54,14 @@ export async function cannon(o: {
 export type LatencyResult = { p50: number; p90: number; p99: number; n: number; errors: number };
 
 /** `connections` keep-alive connections sharing `rate` requests/s for `durationMs`. Durations in ms. */
-export async function latency(o: { url: string; connections: number; rate: number; durationMs: number; body: string; headers: Record<string, string> }): Promise<LatencyResult> {
+export async function latency(o: {
+  url: string;
+  connections: number;
+  rate: number;
+  durationMs: number;
+  body: string;
+  headers: Record<string, string>;
+}): Promise<LatencyResult> {
   const u = new URL(o.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections });
   const samples: number[] = [];
@@ -64,7 +72,14 @@ export async function latency(o: { url: string; connections: number; rate: numbe
     new Promise<void>((resolve) => {
       const t0 = process.hrtime.bigint();
       const req = http.request(
-        { host: u.hostname, port: u.port, path: u.pathname, method: "POST", agent, headers: { ...o.headers, "content-length": Buffer.byteLength(o.body) } },
+        {
+          host: u.hostname,
+          port: u.port,
+          path: u.pathname,
+          method: "POST",
+          agent,
+          headers: { ...o.headers, "content-length": Buffer.byteLength(o.body) },
+        },
         (res) => {
           res.resume();
           res.on("end", () => {

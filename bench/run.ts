@@ -42,7 +42,8 @@ function envNumber(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!(raw.trim() !== "" && Number.isFinite(n) && n > 0)) throw new Error(`${name} must be a positive number, got ${JSON.stringify(raw)}`);
+  if (!(raw.trim() !== "" && Number.isFinite(n) && n > 0))
+    throw new Error(`${name} must be a positive number, got ${JSON.stringify(raw)}`);
   return n;
 }
 // 5, not 3: on the shared 2-core VM one round's (c)/(b) ranged from 0.70 to 1.29 (20 runs of 3 rounds),
@@ -71,13 +72,22 @@ const IDENTITY_HEADERS = envFlag("BENCH_IDENTITY_HEADERS", true);
 const CONNECTIONS = 32;
 const POOL = 10_000;
 const ISSUER = "https://issuer.bench.portcullis.test";
-const BODY = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "echo", arguments: { text: "hello" } } });
+const BODY = JSON.stringify({
+  jsonrpc: "2.0",
+  id: 1,
+  method: "tools/call",
+  params: { name: "echo", arguments: { text: "hello" } },
+});
 const MCP_HEADERS = { "content-type": "application/json", accept: "application/json, text/event-stream" };
 
 const children: ChildProcess[] = [];
 function child(kind: string, arg?: string, nodeArgs: readonly string[] = []): Promise<{ port: number; pid: number }> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [...nodeArgs, "--import", "tsx", join(ROOT, "bench/servers.ts"), kind, ...(arg ? [arg] : [])], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+    const p = spawn(
+      process.execPath,
+      [...nodeArgs, "--import", "tsx", join(ROOT, "bench/servers.ts"), kind, ...(arg ? [arg] : [])],
+      { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
+    );
     children.push(p);
     let out = "";
     p.stdout!.on("data", (c: Buffer) => {
@@ -109,27 +119,37 @@ async function sse(url: string, headers: Record<string, string>, streams: number
     await new Promise<void>((resolve, reject) => {
       const u = new URL(url);
       const t0 = performance.timeOrigin + performance.now();
-      const req = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method: "GET", agent, headers: { accept: "text/event-stream", ...headers } }, (res) => {
-        if (res.statusCode !== 200) return reject(new Error(`SSE ${url}: HTTP ${res.statusCode}`));
-        let buf = "";
-        let n = 0;
-        res.setEncoding("utf8");
-        res.on("data", (c: string) => {
-          const now = performance.timeOrigin + performance.now();
-          buf += c;
-          let i: number;
-          while ((i = buf.indexOf("\n\n")) >= 0) {
-            const ev = buf.slice(0, i);
-            buf = buf.slice(i + 2);
-            const data = /data: (.*)/.exec(ev)?.[1];
-            if (!data) continue;
-            const { t } = JSON.parse(data) as { t: number };
-            if (n++ === 0) first.push(now - t0);
-            else lag.push(now - t);
-          }
-        });
-        res.on("end", resolve);
-      });
+      const req = http.request(
+        {
+          host: u.hostname,
+          port: u.port,
+          path: u.pathname + u.search,
+          method: "GET",
+          agent,
+          headers: { accept: "text/event-stream", ...headers },
+        },
+        (res) => {
+          if (res.statusCode !== 200) return reject(new Error(`SSE ${url}: HTTP ${res.statusCode}`));
+          let buf = "";
+          let n = 0;
+          res.setEncoding("utf8");
+          res.on("data", (c: string) => {
+            const now = performance.timeOrigin + performance.now();
+            buf += c;
+            let i: number;
+            while ((i = buf.indexOf("\n\n")) >= 0) {
+              const ev = buf.slice(0, i);
+              buf = buf.slice(i + 2);
+              const data = /data: (.*)/.exec(ev)?.[1];
+              if (!data) continue;
+              const { t } = JSON.parse(data) as { t: number };
+              if (n++ === 0) first.push(now - t0);
+              else lag.push(now - t);
+            }
+          });
+          res.on("end", resolve);
+        },
+      );
       req.on("error", reject);
       req.end();
     });
@@ -150,14 +170,21 @@ async function main() {
   // Keys and peers.
   const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
   const jwk = { ...(await exportJWK(publicKey)), kid: "bench", alg: "RS256", use: "sig" };
-  const [upstream, sseUp, sdk, jwks] = await Promise.all([child("upstream"), child("sse"), child("mcp-sdk"), child("jwks", JSON.stringify({ keys: [jwk] }))]);
+  const [upstream, sseUp, sdk, jwks] = await Promise.all([
+    child("upstream"),
+    child("sse"),
+    child("mcp-sdk"),
+    child("jwks", JSON.stringify({ keys: [jwk] })),
+  ]);
   const upstreamUrl = `http://127.0.0.1:${upstream.port}/mcp`;
   // The bare proxy runs with the gateway's Node flags, so that (c)/(b) measures what the gateway does, not how V8 is tuned.
   const bare = await child("bare-proxy", upstreamUrl, SERVER_NODE_ARGS);
   const port = await freePort();
   // Measure what `npm start` runs: the production bundle on plain Node, with the console unless BENCH_CONSOLE=0.
   await buildAll({ console: WITH_CONSOLE }); // as npm start: the console only when it is served
-  console.log(`gateway: production bundle, ${WITH_CONSOLE ? "console on (as npm start runs it)" : "proxy-only (PORTCULLIS_NO_CONSOLE=1)"}`);
+  console.log(
+    `gateway: production bundle, ${WITH_CONSOLE ? "console on (as npm start runs it)" : "proxy-only (PORTCULLIS_NO_CONSOLE=1)"}`,
+  );
   const identity = IDENTITY_HEADERS ? "" : "    identityHeaders: false\n";
   const gw: Gateway = await startGateway({
     built: true,
@@ -199,7 +226,13 @@ ${identity}`,
   // Cold burst: 200 concurrent first requests with distinct tokens → exactly one JWKS fetch.
   const burstTokens = await Promise.all(Array.from({ length: 200 }, (_, i) => sign(`burst-${i}`)));
   const burst = await Promise.all(
-    burstTokens.map((t) => fetch(`${gw.url}/servers/bench/mcp`, { method: "POST", headers: { ...MCP_HEADERS, authorization: `Bearer ${t}` }, body: BODY }).then(async (r) => (await r.arrayBuffer(), r.status))),
+    burstTokens.map((t) =>
+      fetch(`${gw.url}/servers/bench/mcp`, {
+        method: "POST",
+        headers: { ...MCP_HEADERS, authorization: `Bearer ${t}` },
+        body: BODY,
+      }).then(async (r) => (await r.arrayBuffer(), r.status)),
+    ),
   );
   const jwksFetches = Number(await (await fetch(`http://127.0.0.1:${jwks.port}/count`)).text());
   const burstOk = burst.filter((s) => s === 200).length;
@@ -215,10 +248,34 @@ ${identity}`,
 
   // `hop`: the process whose CPU time a row is charged (the one it measures).
   const rows = {
-    a: { label: "(a) direct upstream", url: upstreamUrl, headers: auth as Record<string, string>, tokens: undefined as string[] | undefined, hop: upstream.pid },
-    b: { label: "(b) bare http-proxy (keep-alive)", url: `http://127.0.0.1:${bare.port}/mcp`, headers: auth, tokens: undefined, hop: bare.pid },
-    c: { label: "(c) Portcullis, one RS256 JWT", url: `${gw.url}/servers/bench/mcp`, headers: auth, tokens: undefined, hop: gw.pid },
-    d: { label: "(d) Portcullis, 10k distinct JWTs", url: `${gw.url}/servers/bench/mcp`, headers: MCP_HEADERS, tokens: pool, hop: gw.pid },
+    a: {
+      label: "(a) direct upstream",
+      url: upstreamUrl,
+      headers: auth as Record<string, string>,
+      tokens: undefined as string[] | undefined,
+      hop: upstream.pid,
+    },
+    b: {
+      label: "(b) bare http-proxy (keep-alive)",
+      url: `http://127.0.0.1:${bare.port}/mcp`,
+      headers: auth,
+      tokens: undefined,
+      hop: bare.pid,
+    },
+    c: {
+      label: "(c) Portcullis, one RS256 JWT",
+      url: `${gw.url}/servers/bench/mcp`,
+      headers: auth,
+      tokens: undefined,
+      hop: gw.pid,
+    },
+    d: {
+      label: "(d) Portcullis, 10k distinct JWTs",
+      url: `${gw.url}/servers/bench/mcp`,
+      headers: MCP_HEADERS,
+      tokens: pool,
+      hop: gw.pid,
+    },
   };
   type Key = keyof typeof rows;
   const results: Record<Key, CannonResult[]> = { a: [], b: [], c: [], d: [] };
@@ -230,7 +287,13 @@ ${identity}`,
   let peakRss = 0;
   // Warm-up (JIT, sockets), not recorded.
   for (const k of Object.keys(rows) as Key[]) {
-    await cannon({ ...rows[k], ...(k === "d" ? { tokens: warmPool } : {}), connections: CONNECTIONS, durationS: WARMUP_S, body: BODY });
+    await cannon({
+      ...rows[k],
+      ...(k === "d" ? { tokens: warmPool } : {}),
+      connections: CONNECTIONS,
+      durationS: WARMUP_S,
+      body: BODY,
+    });
   }
   for (let round = 0; round < ROUNDS; round++) {
     for (const k of Object.keys(rows) as Key[]) {
@@ -248,7 +311,9 @@ ${identity}`,
       const loadgen = process.cpuUsage(loadgen0);
       loadgenCpuPerReq[k].push((loadgen.user + loadgen.system) / r.requests);
       if (k !== "a") upstreamCpuPerReq[k].push((processCpuUs(upstream.pid) - upstream0) / r.requests);
-      console.log(`round ${round + 1} ${rows[k].label}: ${fmt(r.rps)} req/s, ${fmt(cpuPerReq[k].at(-1)!, 1)} µs CPU/req`);
+      console.log(
+        `round ${round + 1} ${rows[k].label}: ${fmt(r.rps)} req/s, ${fmt(cpuPerReq[k].at(-1)!, 1)} µs CPU/req`,
+      );
     }
   }
 
@@ -266,12 +331,29 @@ ${identity}`,
   // is the median of the per-round differences (c and b measured back to back).
   const latRounds: Record<"a" | "b" | "c", LatencyResult[]> = { a: [], b: [], c: [] };
   for (let round = 0; round < ROUNDS; round++) {
-    for (const k of ["a", "b", "c"] as const) latRounds[k].push(await latency({ url: rows[k].url, headers: rows[k].headers, body: BODY, connections: CONNECTIONS, rate: LAT_RATE, durationMs: 4000 }));
+    for (const k of ["a", "b", "c"] as const)
+      latRounds[k].push(
+        await latency({
+          url: rows[k].url,
+          headers: rows[k].headers,
+          body: BODY,
+          connections: CONNECTIONS,
+          rate: LAT_RATE,
+          durationMs: 4000,
+        }),
+      );
   }
   const lat: Partial<Record<Key, LatencyResult & { rounds: LatencyResult[] }>> = {};
   for (const k of ["a", "b", "c"] as const) {
     const rs = latRounds[k];
-    lat[k] = { p50: median(rs.map((r) => r.p50)), p90: median(rs.map((r) => r.p90)), p99: median(rs.map((r) => r.p99)), n: rs.reduce((s, r) => s + r.n, 0), errors: rs.reduce((s, r) => s + r.errors, 0), rounds: rs };
+    lat[k] = {
+      p50: median(rs.map((r) => r.p50)),
+      p90: median(rs.map((r) => r.p90)),
+      p99: median(rs.map((r) => r.p99)),
+      n: rs.reduce((s, r) => s + r.n, 0),
+      errors: rs.reduce((s, r) => s + r.errors, 0),
+      rounds: rs,
+    };
   }
   const pairedAdded = (x: "a" | "b", q: "p50" | "p99") => median(latRounds.c.map((c, i) => c[q] - latRounds[x][i][q]));
 
@@ -279,13 +361,30 @@ ${identity}`,
   const init = await fetch(`http://127.0.0.1:${sdk.port}/mcp`, {
     method: "POST",
     headers: MCP_HEADERS,
-    body: JSON.stringify({ jsonrpc: "2.0", id: 0, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "bench", version: "1" } } }),
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id: 0,
+      method: "initialize",
+      params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "bench", version: "1" } },
+    }),
   });
   const sid = init.headers.get("mcp-session-id")!;
   await init.arrayBuffer();
   const sdkHeaders = { ...MCP_HEADERS, "mcp-session-id": sid, "mcp-protocol-version": "2025-06-18" };
-  const sdkDirect = await cannon({ url: `http://127.0.0.1:${sdk.port}/mcp`, headers: sdkHeaders, body: BODY, connections: CONNECTIONS, durationS: ROUND_S });
-  const sdkGw = await cannon({ url: `${gw.url}/servers/sdk/mcp`, headers: { ...sdkHeaders, authorization: `Bearer ${token}` }, body: BODY, connections: CONNECTIONS, durationS: ROUND_S });
+  const sdkDirect = await cannon({
+    url: `http://127.0.0.1:${sdk.port}/mcp`,
+    headers: sdkHeaders,
+    body: BODY,
+    connections: CONNECTIONS,
+    durationS: ROUND_S,
+  });
+  const sdkGw = await cannon({
+    url: `${gw.url}/servers/sdk/mcp`,
+    headers: { ...sdkHeaders, authorization: `Bearer ${token}` },
+    body: BODY,
+    connections: CONNECTIONS,
+    durationS: ROUND_S,
+  });
 
   // SSE: 30 streams of 20 events 10 ms apart, direct and through Portcullis.
   const sseDirect = await sse(`http://127.0.0.1:${sseUp.port}/sse`, {}, 30);
@@ -294,32 +393,62 @@ ${identity}`,
 
   // Summary.
   const errs = (k: Key) => results[k].reduce((s, r) => s + r.errors + r.non2xx, 0);
-  const A = avg("a"), B = avg("b"), C = avg("c"), D = avg("d");
-  const added = { p50VsBare: pairedAdded("b", "p50"), p99VsBare: pairedAdded("b", "p99"), p50VsDirect: pairedAdded("a", "p50"), p99VsDirect: pairedAdded("a", "p99") };
-  const sseAdded = { firstEventMs: sseGw.firstEventMs - sseDirect.firstEventMs, perEventMs: sseGw.perEventLagMs - sseDirect.perEventLagMs };
-  const totalErrors = (["a", "b", "c", "d"] as Key[]).reduce((s, k) => s + errs(k), 0) + sdkDirect.errors + sdkDirect.non2xx + sdkGw.errors + sdkGw.non2xx;
+  const A = avg("a"),
+    B = avg("b"),
+    C = avg("c"),
+    D = avg("d");
+  const added = {
+    p50VsBare: pairedAdded("b", "p50"),
+    p99VsBare: pairedAdded("b", "p99"),
+    p50VsDirect: pairedAdded("a", "p50"),
+    p99VsDirect: pairedAdded("a", "p99"),
+  };
+  const sseAdded = {
+    firstEventMs: sseGw.firstEventMs - sseDirect.firstEventMs,
+    perEventMs: sseGw.perEventLagMs - sseDirect.perEventLagMs,
+  };
+  const totalErrors =
+    (["a", "b", "c", "d"] as Key[]).reduce((s, k) => s + errs(k), 0) +
+    sdkDirect.errors +
+    sdkDirect.non2xx +
+    sdkGw.errors +
+    sdkGw.non2xx;
   const targets = [
     { what: "(c) ≥ 0.9 × (b) req/s", value: `${fmt(C / B, 3)} ×`, pass: C >= 0.9 * B },
     { what: "(d) ≥ 3000 req/s", value: `${fmt(D)} req/s`, pass: D >= 3000 },
-    { what: "added p50 ≤ 0.5 ms (c vs b, 32 conns)", value: `${fmt(added.p50VsBare, 3)} ms`, pass: added.p50VsBare <= 0.5 },
+    {
+      what: "added p50 ≤ 0.5 ms (c vs b, 32 conns)",
+      value: `${fmt(added.p50VsBare, 3)} ms`,
+      pass: added.p50VsBare <= 0.5,
+    },
     { what: "added p99 ≤ 5 ms (c vs b, 32 conns)", value: `${fmt(added.p99VsBare, 3)} ms`, pass: added.p99VsBare <= 5 },
-    { what: "SSE added first-event ≤ 2 ms", value: `${fmt(sseAdded.firstEventMs, 3)} ms`, pass: sseAdded.firstEventMs <= 2 },
+    {
+      what: "SSE added first-event ≤ 2 ms",
+      value: `${fmt(sseAdded.firstEventMs, 3)} ms`,
+      pass: sseAdded.firstEventMs <= 2,
+    },
     { what: "zero errors", value: String(totalErrors), pass: totalErrors === 0 },
     { what: "one JWKS fetch for a cold burst", value: String(jwksFetches), pass: jwksFetches === 1 && burstOk === 200 },
     { what: "gateway RSS under load ≤ 200 MB", value: `${fmt(peakRss, 1)} MB`, pass: peakRss <= 200 },
   ];
 
   console.log(`\nThroughput: ${ROUNDS} alternating rounds × ${ROUND_S} s, ${CONNECTIONS} connections, POST tools/call`);
-  console.log(`${"row".padEnd(40)} ${"req/s".padStart(9)} ${"×(a)".padStart(6)} ${"×(b)".padStart(6)} ${"errors".padStart(7)} ${"CPU µs/req".padStart(11)}  rounds`);
+  console.log(
+    `${"row".padEnd(40)} ${"req/s".padStart(9)} ${"×(a)".padStart(6)} ${"×(b)".padStart(6)} ${"errors".padStart(7)} ${"CPU µs/req".padStart(11)}  rounds`,
+  );
   for (const k of ["a", "b", "c", "d"] as Key[]) {
     const each = results[k].map((r) => fmt(r.rps)).join(" ");
-    console.log(`${rows[k].label.padEnd(40)} ${fmt(avg(k)).padStart(9)} ${fmt(avg(k) / A, 2).padStart(6)} ${fmt(avg(k) / B, 2).padStart(6)} ${String(errs(k)).padStart(7)} ${fmt(cpu(k), 1).padStart(11)}  ${each}`);
+    console.log(
+      `${rows[k].label.padEnd(40)} ${fmt(avg(k)).padStart(9)} ${fmt(avg(k) / A, 2).padStart(6)} ${fmt(avg(k) / B, 2).padStart(6)} ${String(errs(k)).padStart(7)} ${fmt(cpu(k), 1).padStart(11)}  ${each}`,
+    );
   }
   // The spread says how much of a ratio is the machine: (c) and (b) of the same round ran seconds apart.
   console.log(`(c)/(b) per round: ${results.c.map((r, i) => fmt(r.rps / results.b[i].rps, 2)).join(" ")}`);
   // CPU per request is the hop's own cost, whatever else the cores did: (b)'s over (c)'s is the throughput
   // ratio a saturated single-threaded gateway would reach with the cores to itself.
-  console.log(`CPU per request (medians of rounds; (a): the upstream's, others: the proxy's): (b)/(c) ${fmt(cpu("b") / cpu("c"), 3)}, per round ${cpuPerReq.c.map((c, i) => fmt(cpuPerReq.b[i] / c, 2)).join(" ")}`);
+  console.log(
+    `CPU per request (medians of rounds; (a): the upstream's, others: the proxy's): (b)/(c) ${fmt(cpu("b") / cpu("c"), 3)}, per round ${cpuPerReq.c.map((c, i) => fmt(cpuPerReq.b[i] / c, 2)).join(" ")}`,
+  );
   // Where (c) costs more than (b), process by process: on a saturated shared machine the throughput ratio
   // follows the whole path's CPU per request, not the proxy's alone.
   const moreThanB = (x: Record<Key, number[]>) => median(x.c) - median(x.b);
@@ -327,12 +456,25 @@ ${identity}`,
     `CPU per request, (c) minus (b) (medians): proxy ${fmt(moreThanB(cpuPerReq), 1)} µs, upstream ${fmt(moreThanB(upstreamCpuPerReq), 1)} µs, load generator ${fmt(moreThanB(loadgenCpuPerReq), 1)} µs; ` +
       `whole path (b)/(c) ${fmt(median(pathCpu("b")) / median(pathCpu("c")), 3)}`,
   );
-  console.log(`${"SDK MCP server, direct".padEnd(40)} ${fmt(sdkDirect.rps).padStart(9)} ${"".padStart(6)} ${"".padStart(6)} ${String(sdkDirect.errors + sdkDirect.non2xx).padStart(7)}`);
-  console.log(`${"SDK MCP server, through Portcullis".padEnd(40)} ${fmt(sdkGw.rps).padStart(9)} ${fmt(sdkGw.rps / sdkDirect.rps, 2).padStart(6)} ${"".padStart(6)} ${String(sdkGw.errors + sdkGw.non2xx).padStart(7)}`);
-  console.log(`\nLatency at ${CONNECTIONS} connections, ${LAT_RATE} req/s offered (ms; medians of ${ROUNDS} alternating rounds):`);
-  for (const k of ["a", "b", "c"] as Key[]) console.log(`${rows[k].label.padEnd(40)} p50 ${fmt(lat[k]!.p50, 3)}  p90 ${fmt(lat[k]!.p90, 3)}  p99 ${fmt(lat[k]!.p99, 3)}  (n=${lat[k]!.n}, errors ${lat[k]!.errors})`);
-  console.log(`added by Portcullis (median of per-round differences) vs bare proxy: p50 ${fmt(added.p50VsBare, 3)} ms, p99 ${fmt(added.p99VsBare, 3)} ms; vs direct: p50 ${fmt(added.p50VsDirect, 3)} ms, p99 ${fmt(added.p99VsDirect, 3)} ms`);
-  console.log(`\nSSE (30 streams × 20 events): first event direct ${fmt(sseDirect.firstEventMs, 3)} ms, via Portcullis ${fmt(sseGw.firstEventMs, 3)} ms (added ${fmt(sseAdded.firstEventMs, 3)} ms); per-event lag direct ${fmt(sseDirect.perEventLagMs, 3)} ms, via Portcullis ${fmt(sseGw.perEventLagMs, 3)} ms (added ${fmt(sseAdded.perEventMs, 3)} ms)`);
+  console.log(
+    `${"SDK MCP server, direct".padEnd(40)} ${fmt(sdkDirect.rps).padStart(9)} ${"".padStart(6)} ${"".padStart(6)} ${String(sdkDirect.errors + sdkDirect.non2xx).padStart(7)}`,
+  );
+  console.log(
+    `${"SDK MCP server, through Portcullis".padEnd(40)} ${fmt(sdkGw.rps).padStart(9)} ${fmt(sdkGw.rps / sdkDirect.rps, 2).padStart(6)} ${"".padStart(6)} ${String(sdkGw.errors + sdkGw.non2xx).padStart(7)}`,
+  );
+  console.log(
+    `\nLatency at ${CONNECTIONS} connections, ${LAT_RATE} req/s offered (ms; medians of ${ROUNDS} alternating rounds):`,
+  );
+  for (const k of ["a", "b", "c"] as Key[])
+    console.log(
+      `${rows[k].label.padEnd(40)} p50 ${fmt(lat[k]!.p50, 3)}  p90 ${fmt(lat[k]!.p90, 3)}  p99 ${fmt(lat[k]!.p99, 3)}  (n=${lat[k]!.n}, errors ${lat[k]!.errors})`,
+    );
+  console.log(
+    `added by Portcullis (median of per-round differences) vs bare proxy: p50 ${fmt(added.p50VsBare, 3)} ms, p99 ${fmt(added.p99VsBare, 3)} ms; vs direct: p50 ${fmt(added.p50VsDirect, 3)} ms, p99 ${fmt(added.p99VsDirect, 3)} ms`,
+  );
+  console.log(
+    `\nSSE (30 streams × 20 events): first event direct ${fmt(sseDirect.firstEventMs, 3)} ms, via Portcullis ${fmt(sseGw.firstEventMs, 3)} ms (added ${fmt(sseAdded.firstEventMs, 3)} ms); per-event lag direct ${fmt(sseDirect.perEventLagMs, 3)} ms, via Portcullis ${fmt(sseGw.perEventLagMs, 3)} ms (added ${fmt(sseAdded.perEventMs, 3)} ms)`,
+  );
   console.log(`gateway RSS: peak under load ${fmt(peakRss, 1)} MB, after ${fmt(rssAfter, 1)} MB`);
   console.log(`\nTargets:`);
   for (const t of targets) console.log(`  ${t.pass ? "PASS" : "MISS"}  ${t.what.padEnd(42)} ${t.value}`);
@@ -352,9 +494,27 @@ ${identity}`,
     at: new Date().toISOString(),
     node: process.version,
     cpus: (await import("node:os")).cpus().length,
-    config: { rounds: ROUNDS, roundSeconds: ROUND_S, warmupSeconds: WARMUP_S, connections: CONNECTIONS, pool: POOL, latencyRate: LAT_RATE, console: WITH_CONSOLE, consoleUsed: CONSOLE_USED, identityHeaders: IDENTITY_HEADERS, nodeArgs: SERVER_NODE_ARGS },
+    config: {
+      rounds: ROUNDS,
+      roundSeconds: ROUND_S,
+      warmupSeconds: WARMUP_S,
+      connections: CONNECTIONS,
+      pool: POOL,
+      latencyRate: LAT_RATE,
+      console: WITH_CONSOLE,
+      consoleUsed: CONSOLE_USED,
+      identityHeaders: IDENTITY_HEADERS,
+      nodeArgs: SERVER_NODE_ARGS,
+    },
     throughput: Object.fromEntries((["a", "b", "c", "d"] as Key[]).map((k) => [k, rowReport(k)])),
-    ratios: { cOverB: C / B, cOverA: C / A, dOverB: D / B, bOverA: B / A, cpuPerRequestBOverC: cpu("b") / cpu("c"), pathCpuPerRequestBOverC: median(pathCpu("b")) / median(pathCpu("c")) },
+    ratios: {
+      cOverB: C / B,
+      cOverA: C / A,
+      dOverB: D / B,
+      bOverA: B / A,
+      cpuPerRequestBOverC: cpu("b") / cpu("c"),
+      pathCpuPerRequestBOverC: median(pathCpu("b")) / median(pathCpu("c")),
+    },
     sdk: { direct: sdkDirect, portcullis: sdkGw, ratio: sdkGw.rps / sdkDirect.rps },
     latency: { ...lat, added },
     sse: { direct: sseDirect, portcullis: sseGw, added: sseAdded },

@@ -16,7 +16,9 @@ async function time(label: string, n: number, fn: (i: number) => Promise<unknown
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < n; i++) await fn(i);
   const us = Number(process.hrtime.bigint() - t0) / 1e3 / n;
-  console.log(`${label.padEnd(52)} ${us.toFixed(2).padStart(8)} µs/op  (${Math.round(1e6 / us).toLocaleString("en")} ops/s)`);
+  console.log(
+    `${label.padEnd(52)} ${us.toFixed(2).padStart(8)} µs/op  (${Math.round(1e6 / us).toLocaleString("en")} ops/s)`,
+  );
   return us;
 }
 

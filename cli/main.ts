@@ -36,18 +36,26 @@ export function buildProgram() {
       const env = parseEnv();
       const target = parseDatabaseUrl(env.DATABASE_URL);
       const r = await migrate(target);
-      out(`${redactDatabaseUrl(target.url)}: ${r.applied.length ? `applied ${r.applied.join(", ")}` : "up to date"} (${r.alreadyApplied.length} already applied)`);
+      out(
+        `${redactDatabaseUrl(target.url)}: ${r.applied.length ? `applied ${r.applied.join(", ")}` : "up to date"} (${r.alreadyApplied.length} already applied)`,
+      );
     });
 
   program
     .command("apply")
-    .description("validate a YAML config file and apply it in one transaction (nothing is applied if any entry is invalid)")
+    .description(
+      "validate a YAML config file and apply it in one transaction (nothing is applied if any entry is invalid)",
+    )
     .requiredOption("-f, --file <file>", "YAML file, or - for standard input")
     .option("--prune", "delete providers and servers that are not in the file")
     .option("--dry-run", "validate against the database and report what would change, without applying")
-    .option("--keep-idp-clients", "with --prune: leave the clients of deleted providers' clients at the IdP (by default they are deleted there first)")
+    .option(
+      "--keep-idp-clients",
+      "with --prune: leave the clients of deleted providers' clients at the IdP (by default they are deleted there first)",
+    )
     .action(async (opts: { file: string; prune?: boolean; dryRun?: boolean; keepIdpClients?: boolean }) => {
-      if (opts.keepIdpClients && !opts.prune) throw new AppError("bad_request", "--keep-idp-clients only applies with --prune");
+      if (opts.keepIdpClients && !opts.prune)
+        throw new AppError("bad_request", "--keep-idp-clients only applies with --prune");
       const env = parseEnv();
       const store = await openDatabase(env);
       try {
@@ -57,14 +65,18 @@ export function buildProgram() {
           actor: "cli",
           beforeDeletingProviders: opts.keepIdpClients
             ? undefined
-            : cleanUpBeforeProviderDeletes(clientAdminDeps({ db: store.db, secrets: store.secrets, env }), { actor: "cli", keepHint: "apply with --keep-idp-clients" }),
+            : cleanUpBeforeProviderDeletes(clientAdminDeps({ db: store.db, secrets: store.secrets, env }), {
+                actor: "cli",
+                keepHint: "apply with --keep-idp-clients",
+              }),
         });
         const line = (label: string, xs: string[]) => xs.length && out(`${label}: ${xs.join(", ")}`);
         line(opts.dryRun ? "would create" : "created", s.created);
         line(opts.dryRun ? "would update" : "updated", s.updated);
         line(opts.dryRun ? "would delete" : "deleted", s.deleted);
         line("unchanged", s.unchanged);
-        for (const [p, counts] of Object.entries(s.idpClients ?? {})) out(`clients of provider/${p}: ${describeCleanup(counts)}`);
+        for (const [p, counts] of Object.entries(s.idpClients ?? {}))
+          out(`clients of provider/${p}: ${describeCleanup(counts)}`);
         out(opts.dryRun ? "dry run: nothing applied" : `config version ${s.version}`);
       } finally {
         await store.db.$disconnect();
@@ -85,7 +97,9 @@ export function buildProgram() {
 
   program
     .command("inspect")
-    .description("diagnose an access token for a server: every check, expected vs actual, and the fix (exit 0 accepted, 1 rejected)")
+    .description(
+      "diagnose an access token for a server: every check, expected vs actual, and the fix (exit 0 accepted, 1 rejected)",
+    )
     .requiredOption("-s, --server <name>", "virtual server name")
     .argument("[token]", "the token, or - to read it from standard input (safer: keeps it out of shell history)")
     .option("--json", "print the diagnosis as JSON")

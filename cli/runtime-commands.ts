@@ -12,7 +12,10 @@ type Out = { json: boolean; out: (s: string) => void };
 async function withRuntime<T>(fn: (rt: Runtime) => Promise<T>): Promise<T> {
   const env = parseEnv();
   // A diagnostic command re-applies no config file and never touches the admin account.
-  const rt = await createRuntime({ ...env, PORTCULLIS_CONFIG: undefined }, { logger: createLogger("silent"), bootstrapAdmin: false });
+  const rt = await createRuntime(
+    { ...env, PORTCULLIS_CONFIG: undefined },
+    { logger: createLogger("silent"), bootstrapAdmin: false },
+  );
   try {
     return await fn(rt);
   } finally {

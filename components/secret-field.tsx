@@ -8,7 +8,21 @@ import { Badge, Button } from "./ui";
 
 export type SecretValue = string | null | undefined;
 
-export function SecretField({ id, isSet, value, onChange, placeholder, invalid }: { id: string; isSet: boolean; value: SecretValue; onChange: (v: SecretValue) => void; placeholder?: string; invalid?: boolean }) {
+export function SecretField({
+  id,
+  isSet,
+  value,
+  onChange,
+  placeholder,
+  invalid,
+}: {
+  id: string;
+  isSet: boolean;
+  value: SecretValue;
+  onChange: (v: SecretValue) => void;
+  placeholder?: string;
+  invalid?: boolean;
+}) {
   if (isSet && value === undefined) {
     return (
       <div className="flex items-center gap-3">

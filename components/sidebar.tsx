@@ -10,7 +10,11 @@ const NAV = [
   { href: "/providers", label: "Providers", icon: "M12 3l8 4v5c0 5-3.5 8-8 9-4.5-1-8-4-8-9V7z" },
   { href: "/inspector", label: "Inspector", icon: "M11 4a7 7 0 1 0 0 14 7 7 0 0 0 0-14zM20 20l-4-4" },
   { href: "/log", label: "Live log", icon: "M4 6h16M4 12h10M4 18h13" },
-  { href: "/config", label: "Config", icon: "M8 4H6a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V10l-6-6zM14 4v6h6" },
+  {
+    href: "/config",
+    label: "Config",
+    icon: "M8 4H6a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V10l-6-6zM14 4v6h6",
+  },
 ];
 
 export function Sidebar({ actor }: { actor: string }) {
@@ -44,7 +48,16 @@ export function Sidebar({ actor }: { actor: string }) {
                 active ? "bg-indigo-50 text-indigo-700" : "text-slate-600 hover:bg-slate-50 hover:text-slate-900",
               )}
             >
-              <svg viewBox="0 0 24 24" className="size-4 shrink-0" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" aria-hidden>
+              <svg
+                viewBox="0 0 24 24"
+                className="size-4 shrink-0"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="1.8"
+                strokeLinecap="round"
+                strokeLinejoin="round"
+                aria-hidden
+              >
                 <path d={n.icon} />
               </svg>
               {n.label}
@@ -56,7 +69,12 @@ export function Sidebar({ actor }: { actor: string }) {
         <div className="truncate text-xs text-slate-500" title={actor}>
           Signed in as <span className="font-medium text-slate-700">{actor}</span>
         </div>
-        <button type="button" onClick={signOut} disabled={busy} className="mt-2 text-xs font-medium text-slate-600 hover:text-slate-900 disabled:opacity-50">
+        <button
+          type="button"
+          onClick={signOut}
+          disabled={busy}
+          className="mt-2 text-xs font-medium text-slate-600 hover:text-slate-900 disabled:opacity-50"
+        >
           {busy ? "Signing out…" : "Sign out"}
         </button>
       </div>

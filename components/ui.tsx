@@ -45,11 +45,28 @@ export function Button({
   );
 }
 
-export function ButtonLink({ href, variant = "secondary", size = "md", children, className }: { href: string; variant?: Variant; size?: "sm" | "md"; children: ReactNode; className?: string }) {
+export function ButtonLink({
+  href,
+  variant = "secondary",
+  size = "md",
+  children,
+  className,
+}: {
+  href: string;
+  variant?: Variant;
+  size?: "sm" | "md";
+  children: ReactNode;
+  className?: string;
+}) {
   return (
     <Link
       href={href}
-      className={cx("inline-flex items-center justify-center gap-1.5 rounded-md font-medium whitespace-nowrap transition-colors", variants[variant], sizes[size], className)}
+      className={cx(
+        "inline-flex items-center justify-center gap-1.5 rounded-md font-medium whitespace-nowrap transition-colors",
+        variants[variant],
+        sizes[size],
+        className,
+      )}
     >
       {children}
     </Link>
@@ -65,7 +82,15 @@ export function Spinner({ className = "size-4" }: { className?: string }) {
   );
 }
 
-export function PageHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: string;
+  description?: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <div className="mb-6 flex flex-wrap items-start justify-between gap-4">
       <div className="min-w-0">
@@ -77,7 +102,21 @@ export function PageHeader({ title, description, actions }: { title: string; des
   );
 }
 
-export function Card({ title, description, actions, children, className, padded = true }: { title?: ReactNode; description?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string; padded?: boolean }) {
+export function Card({
+  title,
+  description,
+  actions,
+  children,
+  className,
+  padded = true,
+}: {
+  title?: ReactNode;
+  description?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+  className?: string;
+  padded?: boolean;
+}) {
   return (
     <section className={cx("rounded-lg border border-slate-200 bg-white shadow-xs", className)}>
       {(title || actions) && (
@@ -103,9 +142,26 @@ const tones: Record<Tone, string> = {
   indigo: "bg-indigo-50 text-indigo-700 ring-indigo-200",
   sky: "bg-sky-50 text-sky-700 ring-sky-200",
 };
-export function Badge({ tone = "slate", children, className, title }: { tone?: Tone; children: ReactNode; className?: string; title?: string }) {
+export function Badge({
+  tone = "slate",
+  children,
+  className,
+  title,
+}: {
+  tone?: Tone;
+  children: ReactNode;
+  className?: string;
+  title?: string;
+}) {
   return (
-    <span title={title} className={cx("inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset", tones[tone], className)}>
+    <span
+      title={title}
+      className={cx(
+        "inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset",
+        tones[tone],
+        className,
+      )}
+    >
       {children}
     </span>
   );
@@ -116,7 +172,21 @@ export function Dot({ tone }: { tone: "green" | "red" | "amber" | "slate" }) {
   return <span className={cx("inline-block size-2 shrink-0 rounded-full", c)} aria-hidden />;
 }
 
-export function Field({ label, hint, error, children, htmlFor, className }: { label: ReactNode; hint?: ReactNode; error?: string; children: ReactNode; htmlFor?: string; className?: string }) {
+export function Field({
+  label,
+  hint,
+  error,
+  children,
+  htmlFor,
+  className,
+}: {
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: string;
+  children: ReactNode;
+  htmlFor?: string;
+  className?: string;
+}) {
   return (
     <div className={className}>
       <label htmlFor={htmlFor} className="mb-1 block text-sm font-medium text-slate-700">
@@ -134,7 +204,19 @@ export function Field({ label, hint, error, children, htmlFor, className }: { la
   );
 }
 
-export function Switch({ checked, onChange, label, description, id }: { checked: boolean; onChange: (v: boolean) => void; label: ReactNode; description?: ReactNode; id: string }) {
+export function Switch({
+  checked,
+  onChange,
+  label,
+  description,
+  id,
+}: {
+  checked: boolean;
+  onChange: (v: boolean) => void;
+  label: ReactNode;
+  description?: ReactNode;
+  id: string;
+}) {
   return (
     <div className="flex items-start gap-3">
       <button
@@ -148,7 +230,12 @@ export function Switch({ checked, onChange, label, description, id }: { checked:
           checked ? "bg-indigo-600" : "bg-slate-300",
         )}
       >
-        <span className={cx("absolute top-0.5 size-4 rounded-full bg-white shadow transition-transform", checked ? "translate-x-4.5" : "translate-x-0.5")} />
+        <span
+          className={cx(
+            "absolute top-0.5 size-4 rounded-full bg-white shadow transition-transform",
+            checked ? "translate-x-4.5" : "translate-x-0.5",
+          )}
+        />
       </button>
       <label htmlFor={id} className="cursor-pointer">
         <span className="block text-sm font-medium text-slate-700">{label}</span>
@@ -176,7 +263,17 @@ export function Loading({ label = "Loading…" }: { label?: string }) {
   );
 }
 
-export function Alert({ tone = "red", title, children, action }: { tone?: "red" | "amber" | "green" | "sky"; title?: ReactNode; children?: ReactNode; action?: ReactNode }) {
+export function Alert({
+  tone = "red",
+  title,
+  children,
+  action,
+}: {
+  tone?: "red" | "amber" | "green" | "sky";
+  title?: ReactNode;
+  children?: ReactNode;
+  action?: ReactNode;
+}) {
   const t = {
     red: "border-rose-200 bg-rose-50 text-rose-800",
     amber: "border-amber-200 bg-amber-50 text-amber-900",
@@ -184,7 +281,10 @@ export function Alert({ tone = "red", title, children, action }: { tone?: "red" 
     sky: "border-sky-200 bg-sky-50 text-sky-900",
   }[tone];
   return (
-    <div className={cx("flex items-start justify-between gap-4 rounded-md border px-4 py-3 text-sm", t)} role={tone === "red" ? "alert" : "status"}>
+    <div
+      className={cx("flex items-start justify-between gap-4 rounded-md border px-4 py-3 text-sm", t)}
+      role={tone === "red" ? "alert" : "status"}
+    >
       <div className="min-w-0">
         {title && <p className="font-medium">{title}</p>}
         {children && <div className={title ? "mt-1" : undefined}>{children}</div>}
@@ -249,7 +349,10 @@ export function CopyField({ label, value }: { label: string; value: string }) {
     <div className="min-w-0">
       <div className="text-xs font-medium text-slate-500">{label}</div>
       <div className="mt-0.5 flex items-center gap-2">
-        <code className="min-w-0 flex-1 truncate rounded bg-slate-50 px-2 py-1 text-xs text-slate-800 ring-1 ring-slate-200" title={value}>
+        <code
+          className="min-w-0 flex-1 truncate rounded bg-slate-50 px-2 py-1 text-xs text-slate-800 ring-1 ring-slate-200"
+          title={value}
+        >
           {value}
         </code>
         <CopyButton value={value} />
@@ -258,7 +361,19 @@ export function CopyField({ label, value }: { label: string; value: string }) {
   );
 }
 
-export function Modal({ open, title, children, onClose, footer }: { open: boolean; title: string; children: ReactNode; onClose: () => void; footer?: ReactNode }) {
+export function Modal({
+  open,
+  title,
+  children,
+  onClose,
+  footer,
+}: {
+  open: boolean;
+  title: string;
+  children: ReactNode;
+  onClose: () => void;
+  footer?: ReactNode;
+}) {
   useEffect(() => {
     if (!open) return;
     const onKey = (e: KeyboardEvent) => e.key === "Escape" && onClose();
@@ -268,10 +383,18 @@ export function Modal({ open, title, children, onClose, footer }: { open: boolea
   if (!open) return null;
   return (
     <div className="fixed inset-0 z-50 flex items-center justify-center bg-slate-900/40 p-4" onMouseDown={onClose}>
-      <div role="dialog" aria-modal="true" aria-label={title} className="w-full max-w-md rounded-lg bg-white shadow-xl" onMouseDown={(e) => e.stopPropagation()}>
+      <div
+        role="dialog"
+        aria-modal="true"
+        aria-label={title}
+        className="w-full max-w-md rounded-lg bg-white shadow-xl"
+        onMouseDown={(e) => e.stopPropagation()}
+      >
         <div className="border-b border-slate-100 px-5 py-3.5 text-sm font-semibold">{title}</div>
         <div className="px-5 py-4 text-sm text-slate-700">{children}</div>
-        {footer && <div className="flex justify-end gap-2 border-t border-slate-100 bg-slate-50 px-5 py-3">{footer}</div>}
+        {footer && (
+          <div className="flex justify-end gap-2 border-t border-slate-100 bg-slate-50 px-5 py-3">{footer}</div>
+        )}
       </div>
     </div>
   );
@@ -320,7 +443,8 @@ export function ConfirmDelete({
         }
       >
         <p>
-          This removes <code className="rounded bg-slate-100 px-1">{name}</code> from the gateway immediately. Clients using it will start failing.
+          This removes <code className="rounded bg-slate-100 px-1">{name}</code> from the gateway immediately. Clients
+          using it will start failing.
         </p>
         {detail && <p className="mt-2">{detail}</p>}
         {error && <p className="mt-3 text-rose-700">{error}</p>}
@@ -329,7 +453,15 @@ export function ConfirmDelete({
   );
 }
 
-export function Tabs<T extends string>({ value, onChange, items }: { value: T; onChange: (v: T) => void; items: Array<{ value: T; label: ReactNode }> }) {
+export function Tabs<T extends string>({
+  value,
+  onChange,
+  items,
+}: {
+  value: T;
+  onChange: (v: T) => void;
+  items: Array<{ value: T; label: ReactNode }>;
+}) {
   return (
     <div className="inline-flex rounded-md bg-slate-100 p-0.5" role="tablist">
       {items.map((it) => (
@@ -339,7 +471,10 @@ export function Tabs<T extends string>({ value, onChange, items }: { value: T; o
           role="tab"
           aria-selected={value === it.value}
           onClick={() => onChange(it.value)}
-          className={cx("rounded px-3 py-1 text-xs font-medium", value === it.value ? "bg-white text-slate-900 shadow-xs" : "text-slate-600 hover:text-slate-900")}
+          className={cx(
+            "rounded px-3 py-1 text-xs font-medium",
+            value === it.value ? "bg-white text-slate-900 shadow-xs" : "text-slate-600 hover:text-slate-900",
+          )}
         >
           {it.label}
         </button>
@@ -349,10 +484,27 @@ export function Tabs<T extends string>({ value, onChange, items }: { value: T; o
 }
 
 /** A list of short strings edited as one per line (scopes, audiences, URLs). */
-export function LinesInput({ id, value, onChange, placeholder, rows = 3, invalid }: { id: string; value: string[]; onChange: (v: string[]) => void; placeholder?: string; rows?: number; invalid?: boolean }) {
+export function LinesInput({
+  id,
+  value,
+  onChange,
+  placeholder,
+  rows = 3,
+  invalid,
+}: {
+  id: string;
+  value: string[];
+  onChange: (v: string[]) => void;
+  placeholder?: string;
+  rows?: number;
+  invalid?: boolean;
+}) {
   const [text, setText] = useState(value.join("\n"));
   useEffect(() => {
-    const current = text.split(/\n/).map((s) => s.trim()).filter(Boolean);
+    const current = text
+      .split(/\n/)
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (current.join("\n") !== value.join("\n")) setText(value.join("\n"));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [value.join("\n")]);
@@ -366,7 +518,12 @@ export function LinesInput({ id, value, onChange, placeholder, rows = 3, invalid
       placeholder={placeholder}
       onChange={(e) => {
         setText(e.target.value);
-        onChange(e.target.value.split(/\n/).map((s) => s.trim()).filter(Boolean));
+        onChange(
+          e.target.value
+            .split(/\n/)
+            .map((s) => s.trim())
+            .filter(Boolean),
+        );
       }}
     />
   );

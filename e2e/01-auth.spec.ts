@@ -31,13 +31,40 @@ test("the console cannot be framed and the API needs a session", async ({ reques
   expect((await request.get("/api/servers")).status()).toBe(401);
 });
 
-test("MCP and OAuth paths that match nothing get a JSON 404, not the console's sign-in redirect", async ({ request }) => {
-  const initialize = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "e2e", version: "1" } } };
+test("MCP and OAuth paths that match nothing get a JSON 404, not the console's sign-in redirect", async ({
+  request,
+}) => {
+  const initialize = {
+    jsonrpc: "2.0",
+    id: 1,
+    method: "initialize",
+    params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "e2e", version: "1" } },
+  };
   const calls = [
-    { path: "/servers/renamed/mcp", send: () => request.post("/servers/renamed/mcp", { headers: { accept: "application/json, text/event-stream" }, data: initialize, maxRedirects: 0 }), says: "no MCP server is configured at /servers/renamed/mcp" },
-    { path: "/.well-known/oauth-protected-resource/servers/renamed/mcp", says: "no protected-resource metadata is published for /servers/renamed/mcp" },
-    { path: "/.well-known/oauth-authorization-server/oauth/nobody", says: 'no provider "nobody" is configured, so no authorization-server facade serves' },
-    { path: "/oauth/nobody/register", send: () => request.post("/oauth/nobody/register", { data: { redirect_uris: ["http://127.0.0.1/cb"] }, maxRedirects: 0 }), says: 'no provider "nobody" is configured' },
+    {
+      path: "/servers/renamed/mcp",
+      send: () =>
+        request.post("/servers/renamed/mcp", {
+          headers: { accept: "application/json, text/event-stream" },
+          data: initialize,
+          maxRedirects: 0,
+        }),
+      says: "no MCP server is configured at /servers/renamed/mcp",
+    },
+    {
+      path: "/.well-known/oauth-protected-resource/servers/renamed/mcp",
+      says: "no protected-resource metadata is published for /servers/renamed/mcp",
+    },
+    {
+      path: "/.well-known/oauth-authorization-server/oauth/nobody",
+      says: 'no provider "nobody" is configured, so no authorization-server facade serves',
+    },
+    {
+      path: "/oauth/nobody/register",
+      send: () =>
+        request.post("/oauth/nobody/register", { data: { redirect_uris: ["http://127.0.0.1/cb"] }, maxRedirects: 0 }),
+      says: 'no provider "nobody" is configured',
+    },
   ];
   for (const c of calls) {
     const res = await (c.send?.() ?? request.get(c.path, { maxRedirects: 0 }));

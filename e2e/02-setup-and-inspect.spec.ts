@@ -96,13 +96,20 @@ test("diagnoses a token whose aud is the client id, applies the fix, and the tok
 
   // The fix really changed the server.
   await page.goto("/servers/fetcher");
-  await expect(page.getByRole("switch", { name: "Include client id in audience" })).toHaveAttribute("aria-checked", "true");
+  await expect(page.getByRole("switch", { name: "Include client id in audience" })).toHaveAttribute(
+    "aria-checked",
+    "true",
+  );
 });
 
 test("lists a client registered at the provider's facade and deletes it", async ({ page }) => {
   // An MCP client registers at the facade (RFC 7591), as Claude or VS Code would.
   const reg = await page.request.post(new URL("/oauth/idp/register", baseUrl()).href, {
-    data: { client_name: "E2E MCP client", redirect_uris: ["http://127.0.0.1:33418/callback"], token_endpoint_auth_method: "none" },
+    data: {
+      client_name: "E2E MCP client",
+      redirect_uris: ["http://127.0.0.1:33418/callback"],
+      token_endpoint_auth_method: "none",
+    },
   });
   expect(reg.status()).toBe(201);
   const { client_id: clientId } = (await reg.json()) as { client_id: string };
@@ -124,7 +131,13 @@ test("lists a client registered at the provider's facade and deletes it", async 
   await expect(page.getByText("No client has registered at this provider's facade.")).toBeVisible();
   // Gone for the facade too: the token endpoint no longer knows it.
   const token = await page.request.post(new URL("/oauth/idp/token", baseUrl()).href, {
-    form: { grant_type: "authorization_code", code: "x", client_id: clientId, redirect_uri: "http://127.0.0.1:33418/callback", code_verifier: "x".repeat(43) },
+    form: {
+      grant_type: "authorization_code",
+      code: "x",
+      client_id: clientId,
+      redirect_uri: "http://127.0.0.1:33418/callback",
+      code_verifier: "x".repeat(43),
+    },
   });
   expect(token.status()).toBe(401);
   expect(await token.json()).toMatchObject({ error: "invalid_client" });
@@ -132,7 +145,11 @@ test("lists a client registered at the provider's facade and deletes it", async 
 
 test("offers to delete a client here only when the IdP cannot delete its upstream client", async ({ page }) => {
   const reg = await page.request.post(new URL("/oauth/idp/register", baseUrl()).href, {
-    data: { client_name: "E2E IdP down", redirect_uris: ["http://127.0.0.1:33418/callback"], token_endpoint_auth_method: "none" },
+    data: {
+      client_name: "E2E IdP down",
+      redirect_uris: ["http://127.0.0.1:33418/callback"],
+      token_endpoint_auth_method: "none",
+    },
   });
   const { client_id: clientId } = (await reg.json()) as { client_id: string };
   // The e2e IdP has no DCR and cannot be taken down for one test, so the API's answers for a client with
@@ -141,16 +158,22 @@ test("offers to delete a client here only when the IdP cannot delete its upstrea
   await page.route("**/api/providers/idp/clients", async (route) => {
     const real = await route.fetch();
     const body = (await real.json()) as { clients: Array<Record<string, unknown>> };
-    for (const c of body.clients) if (c.clientId === clientId) Object.assign(c, { idpClientId: "up-1", idpDeletable: true });
+    for (const c of body.clients)
+      if (c.clientId === clientId) Object.assign(c, { idpClientId: "up-1", idpDeletable: true });
     await route.fulfill({ response: real, json: body });
   });
   const down = `the identity provider's client "up-1" was not deleted: the call to the identity provider failed (fetch_network). Nothing was deleted; retry, or delete the client here only (keep it at the IdP) and remove it there yourself`;
-  await page.route(`**/api/providers/idp/clients/${clientId}?idp=delete`, (route) => route.fulfill({ status: 502, json: { error: { code: "idp_unavailable", message: down } } }));
+  await page.route(`**/api/providers/idp/clients/${clientId}?idp=delete`, (route) =>
+    route.fulfill({ status: 502, json: { error: { code: "idp_unavailable", message: down } } }),
+  );
   const kept = `The identity provider's client "up-1" was kept, as asked: remove it there if it is no longer wanted.`;
   await page.route(`**/api/providers/idp/clients/${clientId}?idp=keep`, async (route) => {
     const real = await route.fetch();
     expect(real.status()).toBe(200);
-    await route.fulfill({ response: real, json: { deleted: clientId, upstream: { status: "kept", clientId: "up-1", message: kept } } });
+    await route.fulfill({
+      response: real,
+      json: { deleted: clientId, upstream: { status: "kept", clientId: "up-1", message: kept } },
+    });
   });
 
   await page.goto("/providers/idp");
@@ -183,9 +206,14 @@ test("edits a provider's scope map and extra authorize parameters as name = valu
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(page.getByText("Saved.")).toBeVisible();
   const saved = await (await page.request.get(new URL("/api/providers/idp", baseUrl()).href)).json();
-  expect(saved.overrides).toMatchObject({ scopeMap: { read: "api://mcp-gateway/read", offline_access: "" }, extraAuthorizeParams: { prompt: "consent" } });
+  expect(saved.overrides).toMatchObject({
+    scopeMap: { read: "api://mcp-gateway/read", offline_access: "" },
+    extraAuthorizeParams: { prompt: "consent" },
+  });
   await page.reload();
-  await expect(page.getByLabel("Scope map", { exact: true })).toHaveValue("read = api://mcp-gateway/read\noffline_access =");
+  await expect(page.getByLabel("Scope map", { exact: true })).toHaveValue(
+    "read = api://mcp-gateway/read\noffline_access =",
+  );
   await expect(page.getByLabel("Extra authorize parameters", { exact: true })).toHaveValue("prompt = consent");
 
   // Cleared again, so the specs after this one see the provider as it was.
@@ -209,12 +237,16 @@ test("deletes a provider, here only when the IdP cannot delete its clients there
   // As in the client test above: the IdP-down answer is played (the API itself: test/facade-clients.test.ts);
   // the deletion that finally happens is the real one.
   const down = `provider "retired" was not deleted: the identity provider's client "up-7" could not be deleted there: the call to the identity provider failed (fetch_network). 1 client remains with the provider. Retry, or delete the provider keeping its IdP clients (?idp=keep) and remove them at the IdP yourself.`;
-  await page.route("**/api/providers/retired?idp=delete", (route) => route.fulfill({ status: 502, json: { error: { code: "idp_unavailable", message: down } } }));
+  await page.route("**/api/providers/retired?idp=delete", (route) =>
+    route.fulfill({ status: 502, json: { error: { code: "idp_unavailable", message: down } } }),
+  );
 
   await page.goto("/providers/retired");
   await page.getByRole("button", { name: "Delete" }).first().click();
   const dialog = page.getByRole("dialog");
-  await expect(dialog).toContainText("the clients the gateway registered for them at the identity provider, there first");
+  await expect(dialog).toContainText(
+    "the clients the gateway registered for them at the identity provider, there first",
+  );
   await dialog.getByRole("button", { name: "Delete provider" }).click();
   await expect(dialog).toContainText(down);
   await dialog.getByRole("button", { name: "Delete here only" }).click();

@@ -1,7 +1,10 @@
 import { expect, test } from "@playwright/test";
 import { baseUrl, env, ensureServer, shot, signIn } from "./helpers";
 
-test("a rejected request appears in the live log and opens its diagnosis in the inspector", async ({ page, request }) => {
+test("a rejected request appears in the live log and opens its diagnosis in the inspector", async ({
+  page,
+  request,
+}) => {
   await ensureServer(request, "logged", "logidp");
   await signIn(page);
   await page.getByRole("link", { name: "Live log" }).click();
@@ -9,8 +12,17 @@ test("a rejected request appears in the live log and opens its diagnosis in the 
 
   // An MCP client calls with a token minted for the client id: the proxy rejects it.
   const res = await request.post(new URL("/servers/logged/mcp", baseUrl()).href, {
-    headers: { authorization: `Bearer ${env("E2E_TOKEN_AUD_CLIENT_ID")}`, accept: "application/json, text/event-stream", "content-type": "application/json" },
-    data: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "e2e", version: "1" } } }),
+    headers: {
+      authorization: `Bearer ${env("E2E_TOKEN_AUD_CLIENT_ID")}`,
+      accept: "application/json, text/event-stream",
+      "content-type": "application/json",
+    },
+    data: JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "e2e", version: "1" } },
+    }),
   });
   expect(res.status()).toBe(401);
   expect(res.headers()["www-authenticate"]).toContain("resource_metadata=");

@@ -31,7 +31,9 @@ test("exports YAML, refuses an invalid import with errors by path, applies a val
   const servers = (await (await adminApi(request, "GET", "/api/servers")).json()) as Array<{ name: string }>;
   expect(servers.map((s) => s.name)).not.toContain("broken");
 
-  await yaml.fill(["servers:", "  - name: imported", `    upstream: ${env("E2E_UPSTREAM")}`, "    auth: none"].join("\n"));
+  await yaml.fill(
+    ["servers:", "  - name: imported", `    upstream: ${env("E2E_UPSTREAM")}`, "    auth: none"].join("\n"),
+  );
   await page.getByRole("button", { name: "Dry run" }).click();
   await expect(page.getByTestId("import-result")).toContainText("Dry run: valid, nothing applied");
   await page.getByRole("button", { name: "Apply" }).click();
@@ -65,5 +67,7 @@ test("a pruning import says what became of the removed providers' clients at the
   await page.getByRole("button", { name: "Apply" }).click();
   const result = page.getByTestId("import-result");
   await expect(result).toContainText("provider/old");
-  await expect(page.getByTestId("import-idp-clients")).toHaveText("Clients of provider/old: 2 deleted at the IdP, 1 on the provider's own client");
+  await expect(page.getByTestId("import-idp-clients")).toHaveText(
+    "Clients of provider/old: 2 deleted at the IdP, 1 on the provider's own client",
+  );
 });

@@ -13,7 +13,8 @@ export const ADMIN_PASSWORD = "e2e-admin-password";
 
 export default async function globalSetup(_config: FullConfig) {
   const chromium = process.env.E2E_CHROMIUM ?? "/usr/bin/chromium";
-  if (!existsSync(chromium)) throw new Error(`Chromium not found at ${chromium}: apt-get install -y chromium (see ENVIRONMENT.md)`);
+  if (!existsSync(chromium))
+    throw new Error(`Chromium not found at ${chromium}: apt-get install -y chromium (see ENVIRONMENT.md)`);
   const t0 = Date.now();
   if (!process.env.E2E_SKIP_BUILD) {
     // The same staleness check as `npm start` (scripts/build-if-stale.mjs): rebuilds only when console sources changed.
@@ -50,7 +51,9 @@ export default async function globalSetup(_config: FullConfig) {
     E2E_TOKEN_AUD_CLIENT_ID: clientIdToken,
     E2E_TOKEN_OTHER: otherToken,
   });
-  console.log(`e2e: build ${Math.round((built - t0) / 1000)} s, gateway ${gw.url} ready after ${Math.round((Date.now() - built) / 1000)} s`);
+  console.log(
+    `e2e: build ${Math.round((built - t0) / 1000)} s, gateway ${gw.url} ready after ${Math.round((Date.now() - built) / 1000)} s`,
+  );
 
   return async () => {
     await gw.stop().catch(() => {});

@@ -33,17 +33,30 @@ export async function signIn(page: Page) {
 }
 
 /** The admin API with the bearer token (fixtures, not what the test is about). */
-export async function adminApi(request: APIRequestContext, method: "GET" | "POST" | "PUT" | "DELETE", path: string, data?: unknown) {
+export async function adminApi(
+  request: APIRequestContext,
+  method: "GET" | "POST" | "PUT" | "DELETE",
+  path: string,
+  data?: unknown,
+) {
   const res = await request.fetch(new URL(path, baseUrl()).href, {
     method,
-    headers: { authorization: `Bearer ${env("E2E_ADMIN_TOKEN")}`, ...(data ? { "content-type": "application/json" } : {}) },
+    headers: {
+      authorization: `Bearer ${env("E2E_ADMIN_TOKEN")}`,
+      ...(data ? { "content-type": "application/json" } : {}),
+    },
     data: data === undefined ? undefined : JSON.stringify(data),
   });
   return res;
 }
 
 /** Creates (or replaces) a provider + OAuth server pair through the API. */
-export async function ensureServer(request: APIRequestContext, server: string, provider: string, oauth: Record<string, unknown> = {}) {
+export async function ensureServer(
+  request: APIRequestContext,
+  server: string,
+  provider: string,
+  oauth: Record<string, unknown> = {},
+) {
   const p = { name: provider, kind: "authentik", issuer: env("E2E_IDP_ISSUER"), clientId: env("E2E_CLIENT_ID") };
   let r = await adminApi(request, "PUT", `/api/providers/${provider}`, p);
   if (r.status() === 404) r = await adminApi(request, "POST", "/api/providers", p);

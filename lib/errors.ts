@@ -54,7 +54,14 @@ export const errorMessage = (e: unknown): string => (e instanceof Error ? e.mess
 export function isAppError(e: unknown): e is AppError {
   if (e instanceof AppError) return true;
   const o = e as { name?: unknown; code?: unknown; message?: unknown } | null;
-  return !!o && typeof o === "object" && o.name === "AppError" && typeof o.code === "string" && o.code in errorStatus && typeof o.message === "string";
+  return (
+    !!o &&
+    typeof o === "object" &&
+    o.name === "AppError" &&
+    typeof o.code === "string" &&
+    o.code in errorStatus &&
+    typeof o.message === "string"
+  );
 }
 
 /** Turns any thrown value into the API's error body; unknown errors never leak internals. */

@@ -13,7 +13,16 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       base: { service: "portcullis" },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: {
-        paths: ["*.authorization", "*.Authorization", "*.cookie", "*.token", "*.clientSecret", "*.password", "*.access_token", "*.refresh_token"],
+        paths: [
+          "*.authorization",
+          "*.Authorization",
+          "*.cookie",
+          "*.token",
+          "*.clientSecret",
+          "*.password",
+          "*.access_token",
+          "*.refresh_token",
+        ],
         censor: "[redacted]",
       },
     },

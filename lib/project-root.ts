@@ -13,7 +13,8 @@ export function projectRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const pkg = join(dir, "package.json");
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === "portcullis") return (cached = dir);
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === "portcullis")
+      return (cached = dir);
     const up = dirname(dir);
     if (up === dir) throw new Error("cannot find the Portcullis project root (package.json named portcullis)");
     dir = up;

@@ -17,7 +17,8 @@ export default defineConfig({
   adapter: async () => {
     if (!isPostgres) return new PrismaLibSQL({ url: ":memory:" });
     const url = process.env.PORTCULLIS_PRISMA_PG_URL;
-    if (!url) throw new Error("set PORTCULLIS_PRISMA_PG_URL to a scratch PostgreSQL database to diff the postgres schema");
+    if (!url)
+      throw new Error("set PORTCULLIS_PRISMA_PG_URL to a scratch PostgreSQL database to diff the postgres schema");
     return new PrismaPg({ connectionString: url });
   },
 });

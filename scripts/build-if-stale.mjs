@@ -36,7 +36,11 @@ export function buildIfStale({ force = false } = {}) {
   const built = existsSync(marker) ? statSync(marker).mtimeMs : 0;
   const changed = Math.max(...SOURCES.map((s) => newest(join(root, s))));
   if (!force && built && built >= changed) return false;
-  console.log(built ? "portcullis: console sources changed, rebuilding…" : "portcullis: building the console (first start, about 15 s)…");
+  console.log(
+    built
+      ? "portcullis: console sources changed, rebuilding…"
+      : "portcullis: building the console (first start, about 15 s)…",
+  );
   const r = spawnSync(process.execPath, [join(root, "node_modules/next/dist/bin/next"), "build"], {
     cwd: root,
     stdio: "inherit",

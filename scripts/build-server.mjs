@@ -19,7 +19,9 @@ export async function buildServer() {
     sourcemap: "linked",
     logLevel: "warning",
     // Dependencies written in CommonJS call require(): give the ESM bundle one.
-    banner: { js: 'import { createRequire as __pcCreateRequire } from "node:module"; const require = __pcCreateRequire(import.meta.url);' },
+    banner: {
+      js: 'import { createRequire as __pcCreateRequire } from "node:module"; const require = __pcCreateRequire(import.meta.url);',
+    },
   });
 }
 

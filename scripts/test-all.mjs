@@ -1,5 +1,5 @@
 // `npm test`: the whole suite, in the order a failure is cheapest to find —
-// typecheck, unit tests (lib/, cli/), console build, integration tests (real
+// lint (Prettier, ESLint, knip), typecheck, unit tests (lib/, cli/), console build, integration tests (real
 // server, IdP, MCP server, PostgreSQL), Playwright end-to-end specs (Chromium).
 // Every phase runs; the exit code is non-zero if any failed. The last line sums
 // the test counts of all runners.
@@ -18,13 +18,21 @@ const bin = (name, file) => join(root, "node_modules", name, file);
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const results = [];
 const failures = []; // "file › test: first line of the error", repeated in the summary so a truncated log still names them
-const firstLine = (msg) => String(msg ?? "").replace(/\x1b\[[0-9;]*m/g, "").split("\n").find((l) => l.trim()) ?? "";
+const firstLine = (msg) =>
+  String(msg ?? "")
+    .replace(/\x1b\[[0-9;]*m/g, "")
+    .split("\n")
+    .find((l) => l.trim()) ?? "";
 
 function run(phase, args, env = {}) {
   if (!want(phase)) return;
   const started = Date.now();
   console.log(`\n━━ ${phase} ━━`);
-  const r = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env } });
+  const r = spawnSync(process.execPath, args, {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
+  });
   const ok = r.status === 0;
   results.push({ phase, ok, seconds: Math.round((Date.now() - started) / 1000) });
   return ok;
@@ -71,11 +79,20 @@ if (want("integration") || want("e2e")) {
   if (r.status !== 0) results.push({ phase: "system packages", ok: false, seconds: 0 });
 }
 
+run("lint", [join(root, "scripts/lint.mjs")]);
 run("typecheck", [bin("typescript", "bin/tsc"), "--noEmit", "-p", "."]);
 
 const vitest = (project) => {
   const out = join(reports, `${project}.json`);
-  run(project, [bin("vitest", "vitest.mjs"), "run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`]);
+  run(project, [
+    bin("vitest", "vitest.mjs"),
+    "run",
+    "--project",
+    project,
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${out}`,
+  ]);
   countVitest(out);
 };
 vitest("unit");
@@ -96,7 +113,10 @@ vitest("integration");
 
 if (want("e2e")) {
   const out = join(reports, "e2e.json");
-  run("e2e", [bin("@playwright/test", "cli.js"), "test"], { PLAYWRIGHT_JSON_OUTPUT_NAME: out, PORTCULLIS_E2E_JSON: out });
+  run("e2e", [bin("@playwright/test", "cli.js"), "test"], {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: out,
+    PORTCULLIS_E2E_JSON: out,
+  });
   countPlaywright(out);
 }
 

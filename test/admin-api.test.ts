@@ -13,7 +13,13 @@ import { REPO_ROOT, startGateway, type Gateway } from "./support";
 import { buildServer } from "../scripts/build-server.mjs";
 
 const PASSWORD = "correct-horse-battery";
-const provider = { name: "kc", kind: "keycloak", issuer: "http://127.0.0.1:7080/realms/mcp", clientId: "mcp-gw", clientSecret: "very-secret" };
+const provider = {
+  name: "kc",
+  kind: "keycloak",
+  issuer: "http://127.0.0.1:7080/realms/mcp",
+  clientId: "mcp-gw",
+  clientSecret: "very-secret",
+};
 const server = { name: "fetcher", upstream: "http://127.0.0.1:9001/mcp", oauth: { provider: "kc" } };
 
 describe("admin API", () => {
@@ -21,18 +27,25 @@ describe("admin API", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "pc-api-"));
 
   beforeAll(async () => {
-    if (!existsSync(join(REPO_ROOT, ".next", "BUILD_ID"))) throw new Error("the console is not built: run `node scripts/build-if-stale.mjs` (npm test does)");
+    if (!existsSync(join(REPO_ROOT, ".next", "BUILD_ID")))
+      throw new Error("the console is not built: run `node scripts/build-if-stale.mjs` (npm test does)");
     gw = await startGateway({ dataDir, env: { PORTCULLIS_NO_CONSOLE: "0", ADMIN_PASSWORD: PASSWORD } });
   });
   afterAll(async () => gw?.stop());
 
-  const json = (body: unknown) => ({ method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+  const json = (body: unknown) => ({
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json" },
+  });
 
   it("refuses /api without credentials or with a wrong token", async () => {
     const none = await gw.fetch("/api/servers");
     expect(none.status).toBe(401);
     expect(await none.json()).toMatchObject({ error: { code: "unauthorized" } });
-    expect((await gw.fetch("/api/servers", { headers: { authorization: "Bearer wrong-token-wrong-token" } })).status).toBe(401);
+    expect(
+      (await gw.fetch("/api/servers", { headers: { authorization: "Bearer wrong-token-wrong-token" } })).status,
+    ).toBe(401);
     expect((await gw.fetch("/api/providers", { method: "POST", body: "{}" })).status).toBe(401);
   });
 
@@ -48,12 +61,24 @@ describe("admin API", () => {
     const list = await (await gw.api("/api/providers")).text();
     expect(list).not.toContain("very-secret");
 
-    const put = await gw.api("/api/servers/fetcher", { ...json({ ...server, publicUrls: ["https://mcp.example.com"] }), method: "PUT" });
+    const put = await gw.api("/api/servers/fetcher", {
+      ...json({ ...server, publicUrls: ["https://mcp.example.com"] }),
+      method: "PUT",
+    });
     expect(put.status).toBe(200);
-    expect(await put.json()).toMatchObject({ publicUrls: ["https://mcp.example.com"], effectivePath: "/servers/fetcher/mcp" });
+    expect(await put.json()).toMatchObject({
+      publicUrls: ["https://mcp.example.com"],
+      effectivePath: "/servers/fetcher/mcp",
+    });
 
-    const patched = await gw.api("/api/servers/fetcher/patch", json({ set: { "oauth.includeClientIdInAudience": true } }));
-    expect(await patched.json()).toMatchObject({ oauth: { includeClientIdInAudience: true }, publicUrls: ["https://mcp.example.com"] });
+    const patched = await gw.api(
+      "/api/servers/fetcher/patch",
+      json({ set: { "oauth.includeClientIdInAudience": true } }),
+    );
+    expect(await patched.json()).toMatchObject({
+      oauth: { includeClientIdInAudience: true },
+      publicUrls: ["https://mcp.example.com"],
+    });
 
     const inUse = await gw.api("/api/providers/kc", { method: "DELETE" });
     expect(inUse.status).toBe(409);
@@ -76,21 +101,36 @@ describe("admin API", () => {
   });
 
   it("answers bad payloads with 400 and every field path", async () => {
-    const r = await gw.api("/api/servers", json({ name: "Bad Name", upstream: "ftp://x", auth: "sometimes", surprise: 1 }));
+    const r = await gw.api(
+      "/api/servers",
+      json({ name: "Bad Name", upstream: "ftp://x", auth: "sometimes", surprise: 1 }),
+    );
     expect(r.status).toBe(400);
     const { error } = await r.json();
     expect(error.code).toBe("validation_failed");
     expect(error.fields.map((f: { path: string }) => f.path).sort()).toEqual(["auth", "name", "surprise", "upstream"]);
-    const notJson = await gw.api("/api/servers", { method: "POST", body: "{nope", headers: { "content-type": "application/json" } });
+    const notJson = await gw.api("/api/servers", {
+      method: "POST",
+      body: "{nope",
+      headers: { "content-type": "application/json" },
+    });
     expect(notJson.status).toBe(400);
     const rename = await gw.api("/api/servers/fetcher", { ...json({ ...server, name: "other" }), method: "PUT" });
     expect((await rename.json()).error.fields[0].path).toBe("name");
   });
 
   it("imports YAML atomically and exports it without secrets", async () => {
-    const bad = await gw.api("/api/config/import", json({ yaml: "servers:\n  - name: x\n    upstream: http://a/mcp\n    oauth: { provider: missing }\n  - name: y\n" }));
+    const bad = await gw.api(
+      "/api/config/import",
+      json({
+        yaml: "servers:\n  - name: x\n    upstream: http://a/mcp\n    oauth: { provider: missing }\n  - name: y\n",
+      }),
+    );
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.fields.map((f: { path: string }) => f.path)).toEqual(["servers[0].oauth.provider", "servers[1].upstream"]);
+    expect((await bad.json()).error.fields.map((f: { path: string }) => f.path)).toEqual([
+      "servers[0].oauth.provider",
+      "servers[1].upstream",
+    ]);
     expect((await (await gw.api("/api/servers")).json()).map((s: { name: string }) => s.name)).toEqual(["fetcher"]);
 
     const exported = await gw.api("/api/config/export");
@@ -103,9 +143,15 @@ describe("admin API", () => {
   });
 
   it("signs in with a session cookie and checks Origin on writes", async () => {
-    const wrong = await gw.fetch("/api/auth/login", { ...json({ password: "nope" }), headers: { "content-type": "application/json", origin: gw.url } });
+    const wrong = await gw.fetch("/api/auth/login", {
+      ...json({ password: "nope" }),
+      headers: { "content-type": "application/json", origin: gw.url },
+    });
     expect(wrong.status).toBe(401);
-    const login = await gw.fetch("/api/auth/login", { ...json({ password: PASSWORD }), headers: { "content-type": "application/json", origin: gw.url } });
+    const login = await gw.fetch("/api/auth/login", {
+      ...json({ password: PASSWORD }),
+      headers: { "content-type": "application/json", origin: gw.url },
+    });
     expect(login.status).toBe(200);
     const setCookie = login.headers.get("set-cookie")!;
     expect(setCookie).toMatch(/HttpOnly/i);
@@ -117,8 +163,13 @@ describe("admin API", () => {
     const noOrigin = await gw.fetch("/api/servers", { method: "POST", body, headers: { cookie } });
     expect(noOrigin.status).toBe(403);
     expect((await noOrigin.json()).error.code).toBe("bad_origin");
-    expect((await gw.fetch("/api/servers", { method: "POST", body, headers: { cookie, origin: "http://evil.example" } })).status).toBe(403);
-    expect((await gw.fetch("/api/servers", { method: "POST", body, headers: { cookie, origin: gw.url } })).status).toBe(201);
+    expect(
+      (await gw.fetch("/api/servers", { method: "POST", body, headers: { cookie, origin: "http://evil.example" } }))
+        .status,
+    ).toBe(403);
+    expect((await gw.fetch("/api/servers", { method: "POST", body, headers: { cookie, origin: gw.url } })).status).toBe(
+      201,
+    );
 
     const page = await gw.fetch("/servers", { headers: { cookie }, redirect: "manual" });
     expect(page.status).toBe(200);

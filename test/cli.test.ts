@@ -42,8 +42,11 @@ servers:${server(includeClientId)}
     const bad = `servers:\n  - name: a\n    upstream: http://x/mcp\n    oauth: { provider: nope }\n  - name: Bad\n    upstream: ftp://x\n    auth: none\n    surprise: 1\n`;
     const r = await gw.cli(["apply", "-f", "-"], { input: bad });
     expect(r.code).toBe(1);
-    for (const path of ["servers[0].oauth.provider", "servers[1].name", "servers[1].upstream", "servers[1].surprise"]) expect(r.stderr).toContain(path);
-    expect((await gw.cli(["export"])).stdout.replace(/exported \S+/, "")).toBe(before.stdout.replace(/exported \S+/, ""));
+    for (const path of ["servers[0].oauth.provider", "servers[1].name", "servers[1].upstream", "servers[1].surprise"])
+      expect(r.stderr).toContain(path);
+    expect((await gw.cli(["export"])).stdout.replace(/exported \S+/, "")).toBe(
+      before.stdout.replace(/exported \S+/, ""),
+    );
   });
 
   it("applies a valid file and export → apply round-trips unchanged", async () => {

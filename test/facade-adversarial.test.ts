@@ -3,7 +3,16 @@
 // PKCE verified by the IdP (a wrong code_verifier reaches the IdP and fails there).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { autoCleanup } from "./support/hooks";
-import { completeLogin, CookieJar, pkcePair, startGateway, startIdp, startMcpServer, type Gateway, type Idp } from "./support";
+import {
+  completeLogin,
+  CookieJar,
+  pkcePair,
+  startGateway,
+  startIdp,
+  startMcpServer,
+  type Gateway,
+  type Idp,
+} from "./support";
 import { consentHook, facadeConfig, parseConsentForm } from "./oauth-helpers";
 
 autoCleanup();
@@ -22,13 +31,23 @@ describe("facade: adversarial requests", () => {
     idp = await startIdp({ shape: "standard" });
     gw = await startGateway({
       config: facadeConfig(
-        { name: "std", kind: "generic", issuer: idp.issuer, clientId: idp.clients.gateway.clientId, clientSecret: idp.clients.gateway.clientSecret },
+        {
+          name: "std",
+          kind: "generic",
+          issuer: idp.issuer,
+          clientId: idp.clients.gateway.clientId,
+          clientSecret: idp.clients.gateway.clientSecret,
+        },
         { upstream: upstream.url },
       ),
     });
     await idp.setRedirectUris([`${gw.url}/oauth/std/callback`]);
     issuer = `${gw.url}/oauth/std`;
-    clientId = await register({ redirect_uris: [LOOPBACK, WEB], token_endpoint_auth_method: "none", client_name: "Adversary <b>test</b>" });
+    clientId = await register({
+      redirect_uris: [LOOPBACK, WEB],
+      token_endpoint_auth_method: "none",
+      client_name: "Adversary <b>test</b>",
+    });
   });
   afterAll(async () => {
     await gw?.stop();
@@ -36,7 +55,11 @@ describe("facade: adversarial requests", () => {
   });
 
   async function register(body: Record<string, unknown>): Promise<string> {
-    const r = await gw.fetch("/oauth/std/register", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const r = await gw.fetch("/oauth/std/register", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
     const j = (await r.json()) as Record<string, any>;
     expect(r.status, JSON.stringify(j)).toBe(201);
     return j.client_id as string;
@@ -60,10 +83,26 @@ describe("facade: adversarial requests", () => {
   }
 
   /** Runs consent + IdP login and stops at the IdP's redirect to the gateway callback (not followed). */
-  async function toGatewayCallback(opts: { deny?: boolean; state?: string; redirectUri?: string; verifier?: { verifier: string; challenge: string } } = {}) {
+  async function toGatewayCallback(
+    opts: {
+      deny?: boolean;
+      state?: string;
+      redirectUri?: string;
+      verifier?: { verifier: string; challenge: string };
+    } = {},
+  ) {
     const pk = opts.verifier ?? pkcePair();
-    const url = authorizeUrl({ code_challenge: pk.challenge, state: opts.state ?? "client-st", redirect_uri: opts.redirectUri ?? LOOPBACK });
-    const r = await completeLogin(url, { redirectUri: `${issuer}/callback`, jar: new CookieJar(), onPage: consentHook("approve"), deny: opts.deny });
+    const url = authorizeUrl({
+      code_challenge: pk.challenge,
+      state: opts.state ?? "client-st",
+      redirect_uri: opts.redirectUri ?? LOOPBACK,
+    });
+    const r = await completeLogin(url, {
+      redirectUri: `${issuer}/callback`,
+      jar: new CookieJar(),
+      onPage: consentHook("approve"),
+      deny: opts.deny,
+    });
     return { ...r, pk };
   }
 
@@ -78,7 +117,11 @@ describe("facade: adversarial requests", () => {
       ["too many URIs", Array.from({ length: 11 }, (_, i) => `https://app.example.com/cb${i}`)],
       ["an over-long URI", [`https://app.example.com/${"a".repeat(2100)}`]],
     ])("refuses %s", async (_name, uris) => {
-      const r = await gw.fetch("/oauth/std/register", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ redirect_uris: uris }) });
+      const r = await gw.fetch("/oauth/std/register", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ redirect_uris: uris }),
+      });
       expect(r.status).toBe(400);
       expect(((await r.json()) as { error: string }).error).toBe("invalid_redirect_uri");
     });
@@ -146,7 +189,9 @@ describe("facade: adversarial requests", () => {
 
   describe("authorize: PKCE", () => {
     it("missing code_challenge → invalid_request at the client's redirect URI", async () => {
-      const r = await fetch(authorizeUrl({ code_challenge: undefined, code_challenge_method: undefined }), { redirect: "manual" });
+      const r = await fetch(authorizeUrl({ code_challenge: undefined, code_challenge_method: undefined }), {
+        redirect: "manual",
+      });
       expect(r.status).toBe(302);
       const loc = new URL(r.headers.get("location")!);
       expect(loc.origin + loc.pathname).toBe(LOOPBACK);
@@ -156,7 +201,9 @@ describe("facade: adversarial requests", () => {
     });
 
     it("plain PKCE → invalid_request", async () => {
-      const r = await fetch(authorizeUrl({ code_challenge: "a".repeat(43), code_challenge_method: "plain" }), { redirect: "manual" });
+      const r = await fetch(authorizeUrl({ code_challenge: "a".repeat(43), code_challenge_method: "plain" }), {
+        redirect: "manual",
+      });
       expect(r.status).toBe(302);
       expect(new URL(r.headers.get("location")!).searchParams.get("error")).toBe("invalid_request");
     });
@@ -182,7 +229,10 @@ describe("facade: adversarial requests", () => {
       const post = await fetch(form.action, {
         method: "POST",
         redirect: "manual",
-        headers: { "content-type": "application/x-www-form-urlencoded", cookie: "portcullis_oauth_browser=" + "x".repeat(43) },
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          cookie: "portcullis_oauth_browser=" + "x".repeat(43),
+        },
         body: new URLSearchParams({ ...form.fields, decision: "approve" }).toString(),
       });
       expect(post.status).toBe(403);
@@ -203,7 +253,10 @@ describe("facade: adversarial requests", () => {
     });
 
     it("deny relays access_denied with the client's state", async () => {
-      const r = await completeLogin(authorizeUrl({ state: "deny-me" }), { redirectUri: LOOPBACK, onPage: consentHook("deny") });
+      const r = await completeLogin(authorizeUrl({ state: "deny-me" }), {
+        redirectUri: LOOPBACK,
+        onPage: consentHook("deny"),
+      });
       expect(r.error).toBe("access_denied");
       expect(r.state).toBe("deny-me");
       expect(r.iss).toBe(issuer);
@@ -233,7 +286,12 @@ describe("facade: adversarial requests", () => {
     });
 
     it("an unknown or missing state → error page, no redirect (forged callback)", async () => {
-      for (const q of ["?code=forged&state=not-a-state", "?code=forged", "?error=access_denied&state=forged", "?state=a&state=b&code=x"]) {
+      for (const q of [
+        "?code=forged&state=not-a-state",
+        "?code=forged",
+        "?error=access_denied&state=forged",
+        "?state=a&state=b&code=x",
+      ]) {
         const r = await fetch(`${issuer}/callback${q}`, { redirect: "manual" });
         expect(r.status, q).toBe(400);
         expect(r.headers.get("location"), q).toBeNull();
@@ -280,13 +338,23 @@ describe("facade: adversarial requests", () => {
       return { code: new URL(r.headers.get("location")!).searchParams.get("code")!, pk: cb.pk };
     }
     const post = (body: Record<string, string>, headers: Record<string, string> = {}) =>
-      gw.fetch("/oauth/std/token", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, body: new URLSearchParams(body).toString() });
+      gw.fetch("/oauth/std/token", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+        body: new URLSearchParams(body).toString(),
+      });
     const tokenPath = () => new URL(idp.tokenEndpoint).pathname;
 
     it("a wrong code_verifier reaches the IdP and fails there (PKCE is verified by the IdP)", async () => {
       const { code } = await codeFor();
       const before = idp.count(tokenPath());
-      const r = await post({ grant_type: "authorization_code", code, redirect_uri: LOOPBACK, client_id: clientId, code_verifier: pkcePair().verifier });
+      const r = await post({
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: LOOPBACK,
+        client_id: clientId,
+        code_verifier: pkcePair().verifier,
+      });
       expect(r.status).toBe(400);
       expect(((await r.json()) as { error: string }).error).toBe("invalid_grant");
       expect(idp.count(tokenPath())).toBe(before + 1);
@@ -303,19 +371,41 @@ describe("facade: adversarial requests", () => {
       const { code, pk } = await codeFor();
       const other = await register({ redirect_uris: [LOOPBACK], token_endpoint_auth_method: "none" });
       const before = idp.count(tokenPath());
-      const r1 = await post({ grant_type: "authorization_code", code, redirect_uri: LOOPBACK, client_id: other, code_verifier: pk.verifier });
+      const r1 = await post({
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: LOOPBACK,
+        client_id: other,
+        code_verifier: pk.verifier,
+      });
       expect(r1.status).toBe(400);
       expect(((await r1.json()) as { error: string }).error).toBe("invalid_grant");
-      const r2 = await post({ grant_type: "authorization_code", code, redirect_uri: "http://127.0.0.1:45678/other", client_id: clientId, code_verifier: pk.verifier });
+      const r2 = await post({
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: "http://127.0.0.1:45678/other",
+        client_id: clientId,
+        code_verifier: pk.verifier,
+      });
       expect(((await r2.json()) as { error: string }).error).toBe("invalid_grant");
       expect(idp.count(tokenPath())).toBe(before);
       // The rightful client still succeeds, and gets a refresh token it can use through the facade.
-      const ok = await post({ grant_type: "authorization_code", code, redirect_uri: LOOPBACK, client_id: clientId, code_verifier: pk.verifier });
+      const ok = await post({
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: LOOPBACK,
+        client_id: clientId,
+        code_verifier: pk.verifier,
+      });
       const tokens = (await ok.json()) as Record<string, string>;
       expect(ok.status, JSON.stringify(tokens)).toBe(200);
       expect(tokens.access_token).toEqual(expect.any(String));
       if (tokens.refresh_token) {
-        const rr = await post({ grant_type: "refresh_token", refresh_token: tokens.refresh_token, client_id: clientId });
+        const rr = await post({
+          grant_type: "refresh_token",
+          refresh_token: tokens.refresh_token,
+          client_id: clientId,
+        });
         expect(rr.status, await rr.clone().text()).toBe(200);
       }
     });
@@ -327,12 +417,24 @@ describe("facade: adversarial requests", () => {
         body: JSON.stringify({ redirect_uris: [LOOPBACK], token_endpoint_auth_method: "client_secret_basic" }),
       });
       const c = (await r.json()) as { client_id: string; client_secret: string };
-      const wrong = await post({ grant_type: "authorization_code", code: "x", redirect_uri: LOOPBACK, code_verifier: "v" }, { authorization: `Basic ${Buffer.from(`${c.client_id}:nope`).toString("base64")}` });
+      const wrong = await post(
+        { grant_type: "authorization_code", code: "x", redirect_uri: LOOPBACK, code_verifier: "v" },
+        { authorization: `Basic ${Buffer.from(`${c.client_id}:nope`).toString("base64")}` },
+      );
       expect(wrong.status).toBe(401);
       expect(((await wrong.json()) as { error: string }).error).toBe("invalid_client");
-      const none = await post({ grant_type: "authorization_code", code: "x", redirect_uri: LOOPBACK, code_verifier: "v", client_id: c.client_id });
+      const none = await post({
+        grant_type: "authorization_code",
+        code: "x",
+        redirect_uri: LOOPBACK,
+        code_verifier: "v",
+        client_id: c.client_id,
+      });
       expect(none.status).toBe(401);
-      const right = await post({ grant_type: "authorization_code", code: "x", redirect_uri: LOOPBACK, code_verifier: "v" }, { authorization: `Basic ${Buffer.from(`${c.client_id}:${c.client_secret}`).toString("base64")}` });
+      const right = await post(
+        { grant_type: "authorization_code", code: "x", redirect_uri: LOOPBACK, code_verifier: "v" },
+        { authorization: `Basic ${Buffer.from(`${c.client_id}:${c.client_secret}`).toString("base64")}` },
+      );
       expect(((await right.json()) as { error: string }).error).toBe("invalid_grant"); // authenticated; the code is bogus
     });
 
@@ -340,7 +442,11 @@ describe("facade: adversarial requests", () => {
       const r = await post({ grant_type: "client_credentials", client_id: clientId });
       expect(r.status).toBe(400);
       expect(((await r.json()) as { error: string }).error).toBe("unsupported_grant_type");
-      const rep = await gw.fetch("/oauth/std/token", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `grant_type=authorization_code&code=a&code=b&client_id=${clientId}` });
+      const rep = await gw.fetch("/oauth/std/token", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: `grant_type=authorization_code&code=a&code=b&client_id=${clientId}`,
+      });
       expect(((await rep.json()) as { error: string }).error).toBe("invalid_request");
     });
   });
@@ -350,11 +456,18 @@ describe("facade: direct mode and limits", () => {
   it("serves no facade for a provider used only in direct mode", async () => {
     const idp = await startIdp({ shape: "standard" });
     const upstream = await startMcpServer();
-    const cfg = JSON.parse(facadeConfig({ name: "std", kind: "generic", issuer: idp.issuer, clientId: "x" }, { upstream: upstream.url }));
+    const cfg = JSON.parse(
+      facadeConfig({ name: "std", kind: "generic", issuer: idp.issuer, clientId: "x" }, { upstream: upstream.url }),
+    );
     cfg.servers[0].oauth.mode = "direct";
     const gw = await startGateway({ config: JSON.stringify(cfg) });
     try {
-      for (const path of ["/.well-known/oauth-authorization-server/oauth/std", "/oauth/std/.well-known/openid-configuration", "/oauth/std/authorize", "/oauth/std/token"]) {
+      for (const path of [
+        "/.well-known/oauth-authorization-server/oauth/std",
+        "/oauth/std/.well-known/openid-configuration",
+        "/oauth/std/authorize",
+        "/oauth/std/token",
+      ]) {
         const r = await gw.fetch(path);
         expect(r.status, path).toBe(404);
         expect((await r.json()).error_description, path).toBe(
@@ -371,11 +484,20 @@ describe("facade: direct mode and limits", () => {
   it("rate-limits registration per address", async () => {
     const idp = await startIdp({ shape: "standard" });
     const upstream = await startMcpServer();
-    const gw = await startGateway({ config: facadeConfig({ name: "std", kind: "generic", issuer: idp.issuer, clientId: "x" }, { upstream: upstream.url }) });
+    const gw = await startGateway({
+      config: facadeConfig(
+        { name: "std", kind: "generic", issuer: idp.issuer, clientId: "x" },
+        { upstream: upstream.url },
+      ),
+    });
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 40; i++) {
-        const r = await gw.fetch("/oauth/std/register", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ redirect_uris: ["http://127.0.0.1/cb"], token_endpoint_auth_method: "none" }) });
+        const r = await gw.fetch("/oauth/std/register", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ redirect_uris: ["http://127.0.0.1/cb"], token_endpoint_auth_method: "none" }),
+        });
         statuses.push(r.status);
         if (r.status === 429) {
           expect(r.headers.get("retry-after")).toBeTruthy();

@@ -5,7 +5,21 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
 import pgClient from "pg";
 import { autoCleanup } from "./support/hooks";
-import { completeLogin, CookieJar, freePort, pkcePair, sendUntilRefused, skipWithoutPostgres, startGateway, startIdp, startMcpServer, startPostgres, type Gateway, type Idp, type TestPostgres } from "./support";
+import {
+  completeLogin,
+  CookieJar,
+  freePort,
+  pkcePair,
+  sendUntilRefused,
+  skipWithoutPostgres,
+  startGateway,
+  startIdp,
+  startMcpServer,
+  startPostgres,
+  type Gateway,
+  type Idp,
+  type TestPostgres,
+} from "./support";
 import { consentHook, facadeConfig, jwtClaims } from "./oauth-helpers";
 import { REGISTRATION_LIMIT } from "../lib/admin/rate-limit";
 
@@ -27,9 +41,19 @@ describe.skipIf(skipWithoutPostgres())("facade: two replicas on one PostgreSQL",
     // Behind a load balancer both replicas share one public URL (so one facade issuer and callback).
     const portA = await freePort();
     publicUrl = `http://127.0.0.1:${portA}`;
-    const env = { DATABASE_URL: pg.url, PUBLIC_URL: publicUrl, PORTCULLIS_SECRET_KEY: randomBytes(32).toString("base64url") };
+    const env = {
+      DATABASE_URL: pg.url,
+      PUBLIC_URL: publicUrl,
+      PORTCULLIS_SECRET_KEY: randomBytes(32).toString("base64url"),
+    };
     const config = facadeConfig(
-      { name: "std", kind: "generic", issuer: idp.issuer, clientId: idp.clients.gateway.clientId, clientSecret: idp.clients.gateway.clientSecret },
+      {
+        name: "std",
+        kind: "generic",
+        issuer: idp.issuer,
+        clientId: idp.clients.gateway.clientId,
+        clientSecret: idp.clients.gateway.clientSecret,
+      },
       { upstream: upstream.url },
     );
     a = await startGateway({ env, config, port: portA });
@@ -54,7 +78,11 @@ describe.skipIf(skipWithoutPostgres())("facade: two replicas on one PostgreSQL",
       gw.fetch("/oauth/std/register", {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ redirect_uris: [REDIRECT], token_endpoint_auth_method: "none", client_name: "limit test" }),
+        body: JSON.stringify({
+          redirect_uris: [REDIRECT],
+          token_endpoint_auth_method: "none",
+          client_name: "limit test",
+        }),
       });
     // Every test on this file registers from 127.0.0.1: start from a full bucket, and leave one.
     const fullBuckets = async () => {
@@ -79,7 +107,11 @@ describe.skipIf(skipWithoutPostgres())("facade: two replicas on one PostgreSQL",
     const reg = await b.fetch("/oauth/std/register", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ redirect_uris: [REDIRECT], token_endpoint_auth_method: "none", client_name: "replica test" }),
+      body: JSON.stringify({
+        redirect_uris: [REDIRECT],
+        token_endpoint_auth_method: "none",
+        client_name: "replica test",
+      }),
     });
     expect(reg.status).toBe(201);
     const { client_id } = (await reg.json()) as { client_id: string };
@@ -87,7 +119,16 @@ describe.skipIf(skipWithoutPostgres())("facade: two replicas on one PostgreSQL",
     // Authorize on A; the consent form is posted to B; the IdP's callback is delivered to A.
     const pk = pkcePair();
     const authz = new URL(`${a.url}/oauth/std/authorize`);
-    for (const [k, v] of Object.entries({ response_type: "code", client_id, redirect_uri: REDIRECT, code_challenge: pk.challenge, code_challenge_method: "S256", state: "rs", scope: "mcp:read", resource: `${publicUrl}/servers/tools/mcp` })) {
+    for (const [k, v] of Object.entries({
+      response_type: "code",
+      client_id,
+      redirect_uri: REDIRECT,
+      code_challenge: pk.challenge,
+      code_challenge_method: "S256",
+      state: "rs",
+      scope: "mcp:read",
+      resource: `${publicUrl}/servers/tools/mcp`,
+    })) {
       authz.searchParams.set(k, v);
     }
     const jar = new CookieJar();
@@ -100,7 +141,17 @@ describe.skipIf(skipWithoutPostgres())("facade: two replicas on one PostgreSQL",
         if (!next) return undefined;
         // Same browser (cookie host differs between replicas on loopback: copy it over).
         const cookie = jar.header(page.url);
-        return { url: onB(next.url), init: { ...next.init, headers: { ...(next.init!.headers as Record<string, string>), origin: publicUrl, ...(cookie ? { cookie } : {}) } } };
+        return {
+          url: onB(next.url),
+          init: {
+            ...next.init,
+            headers: {
+              ...(next.init!.headers as Record<string, string>),
+              origin: publicUrl,
+              ...(cookie ? { cookie } : {}),
+            },
+          },
+        };
       },
     });
     expect(login.error).toBeUndefined();
@@ -120,7 +171,14 @@ describe.skipIf(skipWithoutPostgres())("facade: two replicas on one PostgreSQL",
     const tok = await b.fetch("/oauth/std/token", {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: REDIRECT, client_id, code_verifier: pk.verifier, resource: `${publicUrl}/servers/tools/mcp` }).toString(),
+      body: new URLSearchParams({
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: REDIRECT,
+        client_id,
+        code_verifier: pk.verifier,
+        resource: `${publicUrl}/servers/tools/mcp`,
+      }).toString(),
     });
     const body = (await tok.json()) as Record<string, string>;
     expect(tok.status, JSON.stringify(body)).toBe(200);

@@ -8,7 +8,18 @@ import { auth } from "@modelcontextprotocol/sdk/client/auth.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { autoCleanup } from "./support/hooks";
-import { completeLogin, CookieJar, startGateway, startIdp, startMcpServer, TestOAuthClient, type Gateway, type Idp, type IdpShape, type McpTestServer } from "./support";
+import {
+  completeLogin,
+  CookieJar,
+  startGateway,
+  startIdp,
+  startMcpServer,
+  TestOAuthClient,
+  type Gateway,
+  type Idp,
+  type IdpShape,
+  type McpTestServer,
+} from "./support";
 import { consentHook, facadeConfig, jwtClaims, type ProviderYaml } from "./oauth-helpers";
 
 autoCleanup();
@@ -32,14 +43,26 @@ const cases: Case[] = [
     title: "Keycloak-like (realm paths, OIDC discovery only, no DCR, resource ignored)",
     shape: "keycloak",
     idp: { shape: "keycloak", audience: "mcp-gateway-api" },
-    provider: (idp) => ({ name: "kc", kind: "keycloak", issuer: idp.issuer, clientId: idp.clients.gateway.clientId, clientSecret: idp.clients.gateway.clientSecret }),
+    provider: (idp) => ({
+      name: "kc",
+      kind: "keycloak",
+      issuer: idp.issuer,
+      clientId: idp.clients.gateway.clientId,
+      clientSecret: idp.clients.gateway.clientSecret,
+    }),
     server: { audiences: ["mcp-gateway-api"] },
     expectAud: () => "mcp-gateway-api",
   },
   {
     title: "Authentik-like (aud = client id, resource ignored)",
     shape: "authentik",
-    provider: (idp) => ({ name: "ak", kind: "authentik", issuer: idp.issuer, clientId: idp.clients.gateway.clientId, clientSecret: idp.clients.gateway.clientSecret }),
+    provider: (idp) => ({
+      name: "ak",
+      kind: "authentik",
+      issuer: idp.issuer,
+      clientId: idp.clients.gateway.clientId,
+      clientSecret: idp.clients.gateway.clientSecret,
+    }),
     server: { includeClientIdInAudience: true },
     expectAud: (_r, idp) => idp.clients.gateway.clientId,
   },
@@ -47,23 +70,44 @@ const cases: Case[] = [
     title: "Auth0-like (needs audience, no S256 in metadata, no iss parameter)",
     shape: "auth0",
     idp: { shape: "auth0", tokenEndpointAuthMethod: "client_secret_post" },
-    provider: (idp) => ({ name: "a0", kind: "auth0", issuer: idp.issuer, clientId: idp.clients.gateway.clientId, clientSecret: idp.clients.gateway.clientSecret }),
+    provider: (idp) => ({
+      name: "a0",
+      kind: "auth0",
+      issuer: idp.issuer,
+      clientId: idp.clients.gateway.clientId,
+      clientSecret: idp.clients.gateway.clientSecret,
+    }),
     expectAud: (resource) => resource,
   },
   {
     // Entra would answer AADSTS901002 to a forwarded `resource` and AADSTS70011 to a bare "mcp:read":
     // the flow only completes if the profile drops one and maps the other to api://<app>/mcp:read.
-    title: "Entra-like (tenant v2.0 paths, refuses resource, scopes only as api://<app>/<scope>, aud = application id, scp)",
+    title:
+      "Entra-like (tenant v2.0 paths, refuses resource, scopes only as api://<app>/<scope>, aud = application id, scp)",
     shape: "entra",
-    provider: (idp) => ({ name: "entra", kind: "entra", issuer: idp.issuer, clientId: idp.clients.gateway.clientId, clientSecret: idp.clients.gateway.clientSecret }),
+    provider: (idp) => ({
+      name: "entra",
+      kind: "entra",
+      issuer: idp.issuer,
+      clientId: idp.clients.gateway.clientId,
+      clientSecret: idp.clients.gateway.clientSecret,
+    }),
     server: { includeClientIdInAudience: true },
     expectAud: (_r, idp) => idp.clients.gateway.clientId,
-    expectClaims: (claims, idp) => expect(claims).toMatchObject({ scp: "mcp:read", azp: idp.clients.gateway.clientId, ver: "2.0" }),
+    expectClaims: (claims, idp) =>
+      expect(claims).toMatchObject({ scp: "mcp:read", azp: idp.clients.gateway.clientId, ver: "2.0" }),
   },
   {
-    title: "Okta-like (custom authorization server, metadata appended to the issuer, aud = api://default, scp array, cid)",
+    title:
+      "Okta-like (custom authorization server, metadata appended to the issuer, aud = api://default, scp array, cid)",
     shape: "okta",
-    provider: (idp) => ({ name: "okta", kind: "okta", issuer: idp.issuer, clientId: idp.clients.gateway.clientId, clientSecret: idp.clients.gateway.clientSecret }),
+    provider: (idp) => ({
+      name: "okta",
+      kind: "okta",
+      issuer: idp.issuer,
+      clientId: idp.clients.gateway.clientId,
+      clientSecret: idp.clients.gateway.clientSecret,
+    }),
     server: { audiences: ["api://default"] },
     expectAud: () => "api://default",
     expectClaims: (claims, idp) => {
@@ -88,7 +132,12 @@ const cases: Case[] = [
       issuer: idp.issuer,
       clientId: idp.clients.gateway.clientId,
       clientSecret: idp.clients.gateway.clientSecret,
-      overrides: { discoveryUrl: idp.discoveryUrl, resourceIndicators: false, audienceParam: "audience", dynamicRegistration: false },
+      overrides: {
+        discoveryUrl: idp.discoveryUrl,
+        resourceIndicators: false,
+        audienceParam: "audience",
+        dynamicRegistration: false,
+      },
     }),
     expectAud: (resource) => resource,
   },
@@ -144,7 +193,12 @@ describe("the MCP SDK client completes the flow through the facade", () => {
         const bare = await fetch(serverUrl, {
           method: "POST",
           headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
-          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } } }),
+          body: JSON.stringify({
+            jsonrpc: "2.0",
+            id: 1,
+            method: "initialize",
+            params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } },
+          }),
         });
         expect(bare.status).toBe(401);
         const challenge = bare.headers.get("www-authenticate") ?? "";
@@ -167,7 +221,11 @@ describe("the MCP SDK client completes the flow through the facade", () => {
         // 3. The "browser": gateway consent page → IdP login → gateway callback → client redirect.
         const seen = { pages: [] as string[] };
         const jar = new CookieJar();
-        const login = await completeLogin(authUrl.href, { redirectUri: REDIRECT, jar, onPage: consentHook("approve", seen) });
+        const login = await completeLogin(authUrl.href, {
+          redirectUri: REDIRECT,
+          jar,
+          onPage: consentHook("approve", seen),
+        });
         expect(seen.pages).toHaveLength(1);
         expect(seen.pages[0]).toContain(provider.clientMetadata.client_name!);
         expect(seen.pages[0]).toContain(REDIRECT);
@@ -181,7 +239,9 @@ describe("the MCP SDK client completes the flow through the facade", () => {
 
         // 4. The SDK exchanges the code at the facade.
         const idpTokenCalls = idp.count(new URL(idp.tokenEndpoint).pathname);
-        expect(await auth(provider, { serverUrl, resourceMetadataUrl, authorizationCode: login.code! })).toBe("AUTHORIZED");
+        expect(await auth(provider, { serverUrl, resourceMetadataUrl, authorizationCode: login.code! })).toBe(
+          "AUTHORIZED",
+        );
         expect(idp.count(new URL(idp.tokenEndpoint).pathname)).toBe(idpTokenCalls + 1);
         const token = provider.savedTokens!.access_token;
         const claims = jwtClaims(token);
@@ -204,7 +264,11 @@ describe("the MCP SDK client completes the flow through the facade", () => {
         again.discovery = provider.discovery;
         expect(await auth(again, { serverUrl, resourceMetadataUrl })).toBe("REDIRECT");
         const seen2 = { pages: [] as string[] };
-        const login2 = await completeLogin(again.authorizationUrl!.href, { redirectUri: REDIRECT, jar, onPage: consentHook("approve", seen2) });
+        const login2 = await completeLogin(again.authorizationUrl!.href, {
+          redirectUri: REDIRECT,
+          jar,
+          onPage: consentHook("approve", seen2),
+        });
         expect(seen2.pages).toHaveLength(0);
         expect(login2.code).toBeTruthy();
       });

@@ -85,7 +85,15 @@ servers:
 
     // 1 s not counted: the burst's own garbage (400 closed connections) may take one full GC to clear, and
     // when it lands depends on the machine. The pathology does not settle: it runs a full GC every 0.5 s.
-    const steady = (duration: number) => autocannon({ url: `${gw.url}/servers/fast/mcp`, method: "POST", headers: HEADERS, body: BODY, connections: 32, duration });
+    const steady = (duration: number) =>
+      autocannon({
+        url: `${gw.url}/servers/fast/mcp`,
+        method: "POST",
+        headers: HEADERS,
+        body: BODY,
+        connections: 32,
+        duration,
+      });
     await steady(1);
     const mark = gw.stdout().length;
     const r = await steady(4);

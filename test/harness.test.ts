@@ -93,7 +93,11 @@ describe("IdP shapes", () => {
     },
     okta: {
       discovery: "/oauth2/default/.well-known/openid-configuration",
-      absent: ["/.well-known/oauth-authorization-server", "/.well-known/oauth-authorization-server/oauth2/default", "/.well-known/openid-configuration"],
+      absent: [
+        "/.well-known/oauth-authorization-server",
+        "/.well-known/oauth-authorization-server/oauth2/default",
+        "/.well-known/openid-configuration",
+      ],
       jwks: "/oauth2/default/v1/keys",
       oauthMeta: false,
     },
@@ -185,15 +189,25 @@ describe("IdP shapes", () => {
       expect(protectedHeader.kid).toBeTypeOf("string");
       expect(payload.aud).toBe(expectedAud);
       expect(payload.iss).toBe(idp.issuer);
-      if (entra) expect(payload).toMatchObject({ scp: "mcp:read", azp: idp.clients.gateway.clientId, tid: ENTRA_TENANT, ver: "2.0" });
-      else if (shape === "okta") expect(payload).toMatchObject({ scp: ["mcp:read"], cid: idp.clients.gateway.clientId, ver: 1 });
+      if (entra)
+        expect(payload).toMatchObject({
+          scp: "mcp:read",
+          azp: idp.clients.gateway.clientId,
+          tid: ENTRA_TENANT,
+          ver: "2.0",
+        });
+      else if (shape === "okta")
+        expect(payload).toMatchObject({ scp: ["mcp:read"], cid: idp.clients.gateway.clientId, ver: 1 });
       else expect(payload.scope).toBe("mcp:read");
       expect(payload.exp! - payload.iat!).toBe(3600);
       if (shape === "standard") expect(protectedHeader.typ).toBe("at+jwt");
       // Verification with the served JWKS as a local set works too (what a resource server caches).
       await jwtVerify(token, createLocalJWKSet(idp.jwks), { issuer: idp.issuer, audience: expectedAud });
       // The default minting client is the client-credentials-only one.
-      const minted = await idp.mintClientCredentialsToken({ resource: entra ? undefined : RESOURCE, audience: "https://api.example.test" });
+      const minted = await idp.mintClientCredentialsToken({
+        resource: entra ? undefined : RESOURCE,
+        audience: "https://api.example.test",
+      });
       const mintedClaims = (await verify(idp, minted)).payload;
       expect(mintedClaims.client_id ?? mintedClaims.azp ?? mintedClaims.cid).toBe(idp.clients.minter.clientId);
       // JWKS fetches are counted (for "one JWKS fetch per cold burst" assertions).
@@ -232,7 +246,9 @@ describe("IdP shapes", () => {
     await expect(entra.mintClientCredentialsToken({ resource: RESOURCE })).rejects.toThrow(/AADSTS901002/);
     await expect(entra.mintClientCredentialsToken({ scope: "mcp:read" })).rejects.toThrow(/AADSTS70011.*mcp:read/);
     const authorize = (p: { resource?: string; scope: string }) =>
-      fetch(entra.authorizeUrl({ redirectUri: REDIRECT, codeChallenge: pkcePair().challenge, state: "s", ...p }), { redirect: "manual" });
+      fetch(entra.authorizeUrl({ redirectUri: REDIRECT, codeChallenge: pkcePair().challenge, state: "s", ...p }), {
+        redirect: "manual",
+      });
     expect((await (await authorize({ scope: "openid mcp:read" })).json()).error).toBe("invalid_scope");
     expect((await (await authorize({ scope: "openid", resource: RESOURCE })).json()).error).toBe("invalid_request");
     expect((await authorize({ scope: `openid api://${entra.clients.gateway.clientId}/mcp:read` })).status).toBe(303);
@@ -242,9 +258,15 @@ describe("IdP shapes", () => {
 describe("scripted login: authorization code + PKCE", () => {
   it("standard IdP: completes the flow, the IdP verifies code_verifier", async () => {
     const idp = await startIdp({ shape: "standard", redirectUris: [REDIRECT] });
-    const { verifier, challenge } = pkcePair();
+    const { challenge } = pkcePair();
     const state = "st-123";
-    const url = idp.authorizeUrl({ redirectUri: REDIRECT, scope: "openid mcp:read", state, codeChallenge: challenge, resource: RESOURCE });
+    const url = idp.authorizeUrl({
+      redirectUri: REDIRECT,
+      scope: "openid mcp:read",
+      state,
+      codeChallenge: challenge,
+      resource: RESOURCE,
+    });
     const r = await completeLogin(url, { login: "bob" });
     expect(r.callbackUrl.startsWith(`${REDIRECT}?`)).toBe(true);
     expect(r.state).toBe(state);
@@ -260,7 +282,12 @@ describe("scripted login: authorization code + PKCE", () => {
     // New flow with the right verifier.
     const p2 = pkcePair();
     const r2 = await idp.completeLogin(
-      idp.authorizeUrl({ redirectUri: REDIRECT, scope: "openid mcp:read", codeChallenge: p2.challenge, resource: RESOURCE }),
+      idp.authorizeUrl({
+        redirectUri: REDIRECT,
+        scope: "openid mcp:read",
+        codeChallenge: p2.challenge,
+        resource: RESOURCE,
+      }),
       { login: "bob" },
     );
     const good = await idp.exchangeCode({ code: r2.code!, redirectUri: REDIRECT, codeVerifier: p2.verifier });
@@ -284,10 +311,15 @@ describe("scripted login: authorization code + PKCE", () => {
 
   it("deny yields access_denied at the redirect URI; unregistered redirect URIs are never redirected to", async () => {
     const idp = await startIdp({ shape: "keycloak", redirectUris: [REDIRECT] });
-    const denied = await completeLogin(idp.authorizeUrl({ redirectUri: REDIRECT, codeChallenge: pkcePair().challenge }), { deny: true });
+    const denied = await completeLogin(
+      idp.authorizeUrl({ redirectUri: REDIRECT, codeChallenge: pkcePair().challenge }),
+      { deny: true },
+    );
     expect(denied.error).toBe("access_denied");
     const evil = "http://127.0.0.1:4998/evil";
-    await expect(completeLogin(idp.authorizeUrl({ redirectUri: evil, codeChallenge: pkcePair().challenge }))).rejects.toThrow(/redirect_uri/);
+    await expect(
+      completeLogin(idp.authorizeUrl({ redirectUri: evil, codeChallenge: pkcePair().challenge })),
+    ).rejects.toThrow(/redirect_uri/);
     // Redirect URIs can be changed after start (the gateway's callback port is often known later).
     await idp.setRedirectUris([REDIRECT, evil]);
     const ok = await completeLogin(idp.authorizeUrl({ redirectUri: evil, codeChallenge: pkcePair().challenge }));
@@ -310,10 +342,17 @@ describe("scripted login: authorization code + PKCE", () => {
       if (shape === "auth0") expect(r.iss).toBeUndefined();
       else expect(r.iss).toBe(idp.issuer);
       // Send `resource` at the token endpoint too, as an RFC 8707 client would: ignored, not an error.
-      const t = await idp.exchangeCode({ code: r.code!, redirectUri: REDIRECT, codeVerifier: verifier, resource: RESOURCE });
+      const t = await idp.exchangeCode({
+        code: r.code!,
+        redirectUri: REDIRECT,
+        codeVerifier: verifier,
+        resource: RESOURCE,
+      });
       expect(t.status, JSON.stringify(t.body)).toBe(200);
       const { payload } = await verify(idp, t.body.access_token);
-      const aud = { keycloak: "account", authentik: idp.clients.gateway.clientId, auth0: "https://api.example.test" }[shape];
+      const aud = { keycloak: "account", authentik: idp.clients.gateway.clientId, auth0: "https://api.example.test" }[
+        shape
+      ];
       expect(payload.aud).toBe(aud);
       expect(payload.sub).toBe("alice");
     });
@@ -325,11 +364,17 @@ describe("official SDK OAuth flow straight against the standard IdP (no gateway)
     const idp = await startIdp({ shape: "standard" });
     const jwks = createLocalJWKSet(idp.jwks);
     // The upstream acts as its own resource server here (the gateway's job in the real tests).
-    const upstream = await startMcpServer({ requireAuthHeader: (h) => typeof h === "string" && h.startsWith("Bearer ey") });
+    const upstream = await startMcpServer({
+      requireAuthHeader: (h) => typeof h === "string" && h.startsWith("Bearer ey"),
+    });
     const upstreamUrl = upstream.url;
     const prm = await startPrmHost(upstreamUrl, idp.issuer, "/.well-known/oauth-protected-resource/mcp");
 
-    const { tokens, login, client } = await runSdkAuthFlow({ serverUrl: upstreamUrl, resourceMetadataUrl: new URL(prm), scope: "mcp:read" });
+    const { tokens, login, client } = await runSdkAuthFlow({
+      serverUrl: upstreamUrl,
+      resourceMetadataUrl: new URL(prm),
+      scope: "mcp:read",
+    });
     expect(client.clientInfo?.client_id).toBeTypeOf("string"); // registered via DCR
     expect(login.iss).toBe(idp.issuer);
     const authz = client.lastAuthorizationUrl!;
@@ -397,17 +442,27 @@ describe("MCP test server", () => {
       requireAuthHeader: "Bearer upstream-secret",
       documents: { "/.well-known/oauth-protected-resource/custom/mcp": { resource: "x" } },
     });
-    const r = await fetch(upstream.url, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const r = await fetch(upstream.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     expect(r.status).toBe(401);
     expect(r.headers.get("www-authenticate")).toBe(
       `Bearer resource_metadata="${upstream.origin}/.well-known/oauth-protected-resource/custom/mcp"`,
     );
-    expect(await (await fetch(`${upstream.origin}/.well-known/oauth-protected-resource/custom/mcp`)).json()).toEqual({ resource: "x" });
+    expect(await (await fetch(`${upstream.origin}/.well-known/oauth-protected-resource/custom/mcp`)).json()).toEqual({
+      resource: "x",
+    });
     const client = new Client({ name: "t", version: "1" });
     await client.connect(
-      new StreamableHTTPClientTransport(new URL(upstream.url), { requestInit: { headers: { authorization: "Bearer upstream-secret" } } }),
+      new StreamableHTTPClientTransport(new URL(upstream.url), {
+        requestInit: { headers: { authorization: "Bearer upstream-secret" } },
+      }),
     );
-    expect((await client.callTool({ name: "echo", arguments: { text: "x" } })).content).toEqual([{ type: "text", text: "x" }]);
+    expect((await client.callTool({ name: "echo", arguments: { text: "x" } })).content).toEqual([
+      { type: "text", text: "x" },
+    ]);
     await client.close();
   });
 
@@ -416,9 +471,18 @@ describe("MCP test server", () => {
     const res = await fetch(mini.url, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "echo", arguments: { text: "x" } } }),
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 7,
+        method: "tools/call",
+        params: { name: "echo", arguments: { text: "x" } },
+      }),
     });
-    expect(await res.json()).toEqual({ jsonrpc: "2.0", id: 7, result: { content: [{ type: "text", text: "ok" }], isError: false } });
+    expect(await res.json()).toEqual({
+      jsonrpc: "2.0",
+      id: 7,
+      result: { content: [{ type: "text", text: "ok" }], isError: false },
+    });
     expect(mini.count).toBe(1);
 
     const sse = await startSseUpstream({ count: 3, intervalMs: 20 });
@@ -490,7 +554,11 @@ describe("gateway launcher (with a stub entry, since it does not need the real s
       startGateway({ entry: "test/support/fixtures/stub-gateway.ts", env: { STUB_CRASH: "boom at startup" } }),
     ).rejects.toThrow(/exited before it was ready \(code 3[\s\S]*boom at startup/);
     await expect(
-      startGateway({ entry: "test/support/fixtures/stub-gateway.ts", env: { STUB_READY_AFTER_MS: "999999" }, readyTimeoutMs: 1500 }),
+      startGateway({
+        entry: "test/support/fixtures/stub-gateway.ts",
+        env: { STUB_READY_AFTER_MS: "999999" },
+        readyTimeoutMs: 1500,
+      }),
     ).rejects.toThrow(/not ready at http:\/\/127\.0\.0\.1:\d+\/readyz within 1500 ms/);
   });
 

@@ -32,6 +32,9 @@ describe("an idle gateway", () => {
     const gcLines = gcTraceLines(gw.stdout());
     // The trace is there at all (else the assertion below could not fail).
     expect(gcLines.length).toBeGreaterThan(0);
-    expect(gcLines.filter((l) => l.includes("(reduce)")), gcLines.join("\n")).toEqual([]);
+    expect(
+      gcLines.filter((l) => l.includes("(reduce)")),
+      gcLines.join("\n"),
+    ).toEqual([]);
   }, 60_000);
 });

@@ -7,9 +7,17 @@ import type { CookieJar } from "./support/idp";
 export function parseConsentForm(html: string): { action: string; fields: Record<string, string> } | undefined {
   const form = /<form method="post" action="([^"]+)">([\s\S]*?)<\/form>/.exec(html);
   if (!form) return undefined;
-  const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&#96;/g, "`").replace(/&amp;/g, "&");
+  const unescape = (s: string) =>
+    s
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&#96;/g, "`")
+      .replace(/&amp;/g, "&");
   const fields: Record<string, string> = {};
-  for (const m of form[2].matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields[m[1]] = unescape(m[2]);
+  for (const m of form[2].matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
+    fields[m[1]] = unescape(m[2]);
   return { action: unescape(form[1]), fields };
 }
 
@@ -22,7 +30,11 @@ export function consentHook(decision: "approve" | "deny" = "approve", seen?: { p
     const body = new URLSearchParams({ ...form.fields, decision });
     return {
       url: new URL(form.action, page.url).href,
-      init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: new URL(page.url).origin }, body: body.toString() },
+      init: {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", origin: new URL(page.url).origin },
+        body: body.toString(),
+      },
     };
   };
 }
@@ -43,7 +55,16 @@ export type ProviderYaml = {
 };
 
 /** Declarative config for one provider and one proxy-mode server in front of `upstream`. */
-export function facadeConfig(p: ProviderYaml, server: { upstream: string; audiences?: string[]; includeClientIdInAudience?: boolean; allowedRedirectUris?: string[]; name?: string }): string {
+export function facadeConfig(
+  p: ProviderYaml,
+  server: {
+    upstream: string;
+    audiences?: string[];
+    includeClientIdInAudience?: boolean;
+    allowedRedirectUris?: string[];
+    name?: string;
+  },
+): string {
   return JSON.stringify({
     providers: [
       {

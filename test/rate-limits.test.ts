@@ -20,7 +20,10 @@ describe("rate limits are per client behind trusted proxies", () => {
     const upstream = await startMcpServer();
     idp = await startIdp({ shape: "standard" });
     // A pre-registered upstream client: registering at the facade makes no call to the IdP.
-    const config = facadeConfig({ name: "std", kind: "generic", issuer: idp.issuer, clientId: "gateway", clientSecret: "gateway-secret" }, { upstream: upstream.url });
+    const config = facadeConfig(
+      { name: "std", kind: "generic", issuer: idp.issuer, clientId: "gateway", clientSecret: "gateway-secret" },
+      { upstream: upstream.url },
+    );
     [behindProxy, direct] = await Promise.all([
       startGateway({ config, env: { TRUSTED_PROXIES: "loopback", ADMIN_PASSWORD: PASSWORD } }),
       startGateway({ config, env: { ADMIN_PASSWORD: PASSWORD } }),
@@ -55,7 +58,10 @@ describe("rate limits are per client behind trusted proxies", () => {
   });
 
   it("counts sign-in attempts per client address", async () => {
-    const burst = await sendUntilRefused(() => signIn(behindProxy, "198.51.100.1"), SIGN_IN_LIMIT, { allowed: 401, refused: 429 });
+    const burst = await sendUntilRefused(() => signIn(behindProxy, "198.51.100.1"), SIGN_IN_LIMIT, {
+      allowed: 401,
+      refused: 429,
+    });
     expect(burst.allowed).toBeGreaterThanOrEqual(10);
     expect(burst.allowed).toBeLessThanOrEqual(burst.maxAllowed);
     expect((await signIn(behindProxy, "198.51.100.2")).status).toBe(401);
@@ -63,7 +69,10 @@ describe("rate limits are per client behind trusted proxies", () => {
 
   it("ignores X-Forwarded-For from a peer that is not a trusted proxy", async () => {
     // Every request names another address; all of them count against the one peer, 127.0.0.1.
-    const burst = await sendUntilRefused((i) => signIn(direct, `198.51.100.${i}`), SIGN_IN_LIMIT, { allowed: 401, refused: 429 });
+    const burst = await sendUntilRefused((i) => signIn(direct, `198.51.100.${i}`), SIGN_IN_LIMIT, {
+      allowed: 401,
+      refused: 429,
+    });
     expect(burst.allowed).toBeGreaterThanOrEqual(10);
     expect(burst.allowed).toBeLessThanOrEqual(burst.maxAllowed);
   });

@@ -83,11 +83,16 @@ function suite(name: string, makeUrl: () => Promise<string>) {
     });
 
     it("migrations are idempotent and safe when several processes start at once", async () => {
-      const script = "import { parseDatabaseUrl } from './lib/db/url'; import { migrate } from './lib/db/migrate'; console.log(JSON.stringify(await migrate(parseDatabaseUrl(process.env.DATABASE_URL))));";
-      const fresh = ctx.target.kind === "sqlite" ? `file:${join(mkdtempSync(join(tmpdir(), "pc-mig-")), "p.db")}` : ctx.target.url;
+      const script =
+        "import { parseDatabaseUrl } from './lib/db/url'; import { migrate } from './lib/db/migrate'; console.log(JSON.stringify(await migrate(parseDatabaseUrl(process.env.DATABASE_URL))));";
+      const fresh =
+        ctx.target.kind === "sqlite" ? `file:${join(mkdtempSync(join(tmpdir(), "pc-mig-")), "p.db")}` : ctx.target.url;
       const runs = await Promise.all(
         [1, 2, 3].map(() =>
-          execFileP(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: fresh } }),
+          execFileP(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+            cwd: REPO_ROOT,
+            env: { ...process.env, DATABASE_URL: fresh },
+          }),
         ),
       );
       const results = runs.map((r) => JSON.parse(r.stdout.trim()) as { applied: string[]; alreadyApplied: string[] });
@@ -126,7 +131,10 @@ function suite(name: string, makeUrl: () => Promise<string>) {
       expect(again).toMatchObject({ created: [], updated: [], deleted: [], version: v });
       const snap = await ctx.repo.loadSnapshot();
       expect(snap.providers.get("kc")?.clientSecret).toBe("super-secret-value");
-      expect(snap.servers.get("fetcher")?.upstreamAuth).toEqual({ header: "X-Api-Key", value: "upstream-secret-value" });
+      expect(snap.servers.get("fetcher")?.upstreamAuth).toEqual({
+        header: "X-Api-Key",
+        value: "upstream-secret-value",
+      });
     });
 
     it("stores secrets encrypted, never in clear", async () => {
@@ -137,7 +145,7 @@ function suite(name: string, makeUrl: () => Promise<string>) {
     });
 
     it("prune deletes what the file leaves out; a provider in use cannot be removed", async () => {
-      const onlyKc = GOOD.replace(/  - name: open[\s\S]*$/, "");
+      const onlyKc = GOOD.replace(/ {2}- name: open[\s\S]*$/, "");
       const r = await applyConfigText(ctx.repo, onlyKc, { actor: "test", prune: true });
       expect(r.deleted).toEqual(["server/open"]);
       const err = await ctx.repo.applyChanges([{ op: "delete-provider", name: "kc", at: [] }], "test").catch((e) => e);
@@ -152,18 +160,29 @@ function suite(name: string, makeUrl: () => Promise<string>) {
       const hook = async (names: string[]) => void calls.push(names);
       // Nothing to delete, or a dry run: not called.
       await applyConfigText(ctx.repo, withSpare, { actor: "test", prune: true, beforeDeletingProviders: hook });
-      await applyConfigText(ctx.repo, GOOD, { actor: "test", prune: true, dryRun: true, beforeDeletingProviders: hook });
+      await applyConfigText(ctx.repo, GOOD, {
+        actor: "test",
+        prune: true,
+        dryRun: true,
+        beforeDeletingProviders: hook,
+      });
       expect(calls).toEqual([]);
       // A prune that would be refused (kc is used by fetcher): refused before the hook.
       const withoutProviders = GOOD.replace(/providers:[\s\S]*?servers:/, "servers:");
-      const refused = await applyConfigText(ctx.repo, withoutProviders, { actor: "test", prune: true, beforeDeletingProviders: hook }).catch((e) => e);
+      const refused = await applyConfigText(ctx.repo, withoutProviders, {
+        actor: "test",
+        prune: true,
+        beforeDeletingProviders: hook,
+      }).catch((e) => e);
       expect(refused.code).toBe("validation_failed");
       expect(calls).toEqual([]);
       // The hook fails (an IdP refused): nothing applied.
       const failing = async () => {
         throw new Error("idp down");
       };
-      await expect(applyConfigText(ctx.repo, GOOD, { actor: "test", prune: true, beforeDeletingProviders: failing })).rejects.toThrow("idp down");
+      await expect(
+        applyConfigText(ctx.repo, GOOD, { actor: "test", prune: true, beforeDeletingProviders: failing }),
+      ).rejects.toThrow("idp down");
       expect((await ctx.repo.listProviders()).map((p) => p.name).sort()).toEqual(["kc", "spare"]);
       const r = await applyConfigText(ctx.repo, GOOD, { actor: "test", prune: true, beforeDeletingProviders: hook });
       expect(calls).toEqual([["spare"]]);
@@ -172,7 +191,10 @@ function suite(name: string, makeUrl: () => Promise<string>) {
 
     it("dry run validates against the database and writes nothing", async () => {
       const v = await ctx.repo.version();
-      const r = await applyConfigText(ctx.repo, GOOD.replace("Web fetcher", "Renamed"), { actor: "test", dryRun: true });
+      const r = await applyConfigText(ctx.repo, GOOD.replace("Web fetcher", "Renamed"), {
+        actor: "test",
+        dryRun: true,
+      });
       expect(r.updated).toEqual(["server/fetcher"]);
       expect(await ctx.repo.version()).toBe(v);
       expect((await ctx.repo.getServer("fetcher"))?.resourceMetadata.resourceName).toBe("Web fetcher");
@@ -214,7 +236,9 @@ function suite(name: string, makeUrl: () => Promise<string>) {
     it("rate limits: concurrent requests never overspend a bucket", async () => {
       const rl = createRateLimitRepo(ctx.db, ctx.target.kind);
       const now = Date.now();
-      const results = await Promise.all(Array.from({ length: 40 }, () => rl.take("race", { capacity: 30, refillPerSecond: 0.001 }, now)));
+      const results = await Promise.all(
+        Array.from({ length: 40 }, () => rl.take("race", { capacity: 30, refillPerSecond: 0.001 }, now)),
+      );
       expect(results.filter(Boolean)).toHaveLength(30);
     });
 
@@ -232,9 +256,24 @@ function suite(name: string, makeUrl: () => Promise<string>) {
       });
       await oauth.createClient(client("old-client", 1_000));
       const registration = { uri: "https://idp.example/reg/up-new", tokenEnc: "v1.enc" };
-      await oauth.createClient({ ...client("new-client", 2_000), clientSecretHash: "h", idpClientId: "up-new", idpRegistration: registration });
+      await oauth.createClient({
+        ...client("new-client", 2_000),
+        clientSecretHash: "h",
+        idpClientId: "up-new",
+        idpRegistration: registration,
+      });
       await oauth.saveConsent({ browserIdHash: "b1", clientId: "old-client", providerName, scope: "" });
-      await oauth.createPending({ stateHash: "s1", kind: "idp", providerName, clientId: "old-client", redirectUri: "http://127.0.0.1:5555/cb", codeChallenge: "c", codeChallengeMethod: "S256", facadeIssuer: "http://x", expiresAt: new Date(Date.now() + 60_000) });
+      await oauth.createPending({
+        stateHash: "s1",
+        kind: "idp",
+        providerName,
+        clientId: "old-client",
+        redirectUri: "http://127.0.0.1:5555/cb",
+        codeChallenge: "c",
+        codeChallengeMethod: "S256",
+        facadeIssuer: "http://x",
+        expiresAt: new Date(Date.now() + 60_000),
+      });
 
       expect((await oauth.listClients(providerName, 10)).map((c) => c.clientId)).toEqual(["new-client", "old-client"]);
       expect((await oauth.listClients(providerName, 1)).map((c) => c.clientId)).toEqual(["new-client"]);
@@ -243,12 +282,21 @@ function suite(name: string, makeUrl: () => Promise<string>) {
       expect((await oauth.getClient("old-client"))?.idpRegistration).toBeUndefined();
 
       expect(await oauth.deleteClient("no-such-provider", "old-client", { actor: "test" })).toBe(false);
-      expect(await oauth.deleteClient(providerName, "old-client", { actor: "test", idp: { status: "deleted", clientId: "up-old" } })).toBe(true);
+      expect(
+        await oauth.deleteClient(providerName, "old-client", {
+          actor: "test",
+          idp: { status: "deleted", clientId: "up-old" },
+        }),
+      ).toBe(true);
       expect(await oauth.getClient("old-client")).toBeNull();
       expect(await oauth.getConsent("b1", "old-client")).toBeNull();
       expect(await oauth.consumePending("s1", "idp", providerName, new Date())).toBeNull();
       const audit = await ctx.db.auditEvent.findFirstOrThrow({ where: { action: "oauth-client.delete" } });
-      expect(audit).toMatchObject({ actor: "test", target: `provider/${providerName}/client/old-client`, detail: { consents: 1, pendingAuthorizations: 1, idp: { status: "deleted", clientId: "up-old" } } });
+      expect(audit).toMatchObject({
+        actor: "test",
+        target: `provider/${providerName}/client/old-client`,
+        detail: { consents: 1, pendingAuthorizations: 1, idp: { status: "deleted", clientId: "up-old" } },
+      });
       expect(await oauth.deleteClient(providerName, "old-client", { actor: "test" })).toBe(false);
       expect((await oauth.listClients(providerName, 10)).map((c) => c.clientId)).toEqual(["new-client"]);
     });

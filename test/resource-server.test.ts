@@ -24,8 +24,17 @@ let badStatusPort: number;
 const url = (name: string) => `http://127.0.0.1:${port}/servers/${name}/mcp`;
 
 beforeAll(async () => {
-  [idp, mcp, local, port] = await Promise.all([startIdp({ shape: "standard" }), startMcpServer(), startLocalIssuer(), freePort()]);
-  const badStatus = net.createServer((socket) => socket.once("data", () => socket.end("HTTP/1.1 200 O\x01K\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}")));
+  [idp, mcp, local, port] = await Promise.all([
+    startIdp({ shape: "standard" }),
+    startMcpServer(),
+    startLocalIssuer(),
+    freePort(),
+  ]);
+  const badStatus = net.createServer((socket) =>
+    socket.once("data", () =>
+      socket.end("HTTP/1.1 200 O\x01K\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}"),
+    ),
+  );
   badStatusPort = await listenLoopback(badStatus);
   cleanup.add("bad-status upstream", () => new Promise<void>((r) => badStatus.close(() => r())));
   const config = `
@@ -76,7 +85,14 @@ const post = (path: string, init: { token?: string; headers?: Record<string, str
       ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
       ...init.headers,
     },
-    body: init.body ?? JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } } }),
+    body:
+      init.body ??
+      JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } },
+      }),
   });
 
 describe("MCP through the gateway with the official SDK", () => {
@@ -104,7 +120,11 @@ describe("MCP through the gateway with the official SDK", () => {
 
   it("the upstream never sees the client's token or cookies and sees identity headers and the upstream key", async () => {
     const token = await idp.mintClientCredentialsToken({ resource: url("echo"), scope: "mcp:read" });
-    const client = await connectClient(url("echo"), token, { cookie: "portcullis_session=abc; other=1", "x-portcullis-subject": "admin", "x-upstream-key": "client-guess" });
+    const client = await connectClient(url("echo"), token, {
+      cookie: "portcullis_session=abc; other=1",
+      "x-portcullis-subject": "admin",
+      "x-upstream-key": "client-guess",
+    });
     const r = await client.callTool({ name: "whoami", arguments: {} });
     const h = (r.structuredContent as { headers: Record<string, string> }).headers;
     expect(h.authorization).toBeUndefined();
@@ -147,7 +167,9 @@ describe("challenges and metadata", () => {
     expect(r.headers.get("www-authenticate")).toBe(
       `Bearer resource_metadata="http://127.0.0.1:${port}/.well-known/oauth-protected-resource/servers/strict/mcp", scope="mcp:write"`,
     );
-    const doc = await (await fetch(`http://127.0.0.1:${port}/.well-known/oauth-protected-resource/servers/strict/mcp`)).json();
+    const doc = await (
+      await fetch(`http://127.0.0.1:${port}/.well-known/oauth-protected-resource/servers/strict/mcp`)
+    ).json();
     expect(doc.authorization_servers).toEqual([`http://127.0.0.1:${port}/oauth/local`]);
     expect(doc.scopes_supported).toEqual(["mcp:write"]);
   });
@@ -177,10 +199,20 @@ describe("bad tokens are rejected with the right code", () => {
     ["audience of another server", () => local.sign(claims(url("strict"))), 401, "aud_mismatch"],
     ["wrong issuer", () => local.sign(claims(url("local"), { iss: `${LOCAL_ISSUER}/` })), 401, "iss_mismatch"],
     ["no exp", () => local.sign(claims(url("local"), { exp: undefined })), 401, "exp_missing"],
-    ["not yet valid", () => local.sign(claims(url("local"), { nbf: Math.floor(Date.now() / 1000) + 600 })), 401, "not_yet_valid"],
+    [
+      "not yet valid",
+      () => local.sign(claims(url("local"), { nbf: Math.floor(Date.now() / 1000) + 600 })),
+      401,
+      "not_yet_valid",
+    ],
     ["alg none", async () => craft({ alg: "none", typ: "at+jwt" }, claims(url("local"))), 401, "alg_none"],
     ["HMAC", async () => craft({ alg: "HS256", kid: "k1" }, claims(url("local")), "secret"), 401, "alg_hmac"],
-    ["embedded jwk", () => local.sign(claims(url("local")), { jwk: { kty: "RSA", n: "x", e: "AQAB" } }), 401, "header_jwk_embedded"],
+    [
+      "embedded jwk",
+      () => local.sign(claims(url("local")), { jwk: { kty: "RSA", n: "x", e: "AQAB" } }),
+      401,
+      "header_jwk_embedded",
+    ],
     ["jku", () => local.sign(claims(url("local")), { jku: "https://evil.example/jwks" }), 401, "header_jku_x5u"],
     ["unknown kid", () => local.sign(claims(url("local")), { kid: "nope" }), 401, "key_not_found"],
     ["bad signature", () => local.signWithOtherKey(claims(url("local"))), 401, "signature_invalid"],
@@ -290,7 +322,12 @@ describe("proxy hygiene", () => {
     expect(await bad.json()).toMatchObject({ error: "forbidden_origin" });
     const rebinding = await fetch(url("local"), {
       method: "POST",
-      headers: { origin: "http://attacker.example", host: "attacker.example", authorization: `Bearer ${token}`, "content-type": "application/json" },
+      headers: {
+        origin: "http://attacker.example",
+        host: "attacker.example",
+        authorization: `Bearer ${token}`,
+        "content-type": "application/json",
+      },
       body: "{}",
     });
     expect(rebinding.status).toBe(403);
@@ -307,7 +344,11 @@ describe("proxy hygiene", () => {
   it("answers a CORS preflight for an allowed origin without a token", async () => {
     const r = await fetch(url("local"), {
       method: "OPTIONS",
-      headers: { origin: "https://app.example.com", "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type, mcp-protocol-version" },
+      headers: {
+        origin: "https://app.example.com",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization, content-type, mcp-protocol-version",
+      },
     });
     expect(r.status).toBe(204);
     expect(r.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
@@ -318,16 +359,38 @@ describe("proxy hygiene", () => {
     const token = await local.sign(claims(url("local")));
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const send = (headers: Record<string, string> = {}) =>
-      new Promise<{ res: http.IncomingMessage; reused: boolean; body: string; socketClosed: Promise<void> }>((resolve, reject) => {
-        const req = http.request(url("local"), { method: "POST", agent, headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${token}`, ...headers } }, (res) => {
-          const socketClosed = new Promise<void>((r) => res.socket.once("close", () => r()));
-          let body = "";
-          res.setEncoding("utf8").on("data", (c: string) => (body += c));
-          res.on("end", () => resolve({ res, reused: req.reusedSocket, body, socketClosed }));
-        });
-        req.on("error", reject);
-        req.end(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } } }));
-      });
+      new Promise<{ res: http.IncomingMessage; reused: boolean; body: string; socketClosed: Promise<void> }>(
+        (resolve, reject) => {
+          const req = http.request(
+            url("local"),
+            {
+              method: "POST",
+              agent,
+              headers: {
+                "content-type": "application/json",
+                accept: "application/json, text/event-stream",
+                authorization: `Bearer ${token}`,
+                ...headers,
+              },
+            },
+            (res) => {
+              const socketClosed = new Promise<void>((r) => res.socket.once("close", () => r()));
+              let body = "";
+              res.setEncoding("utf8").on("data", (c: string) => (body += c));
+              res.on("end", () => resolve({ res, reused: req.reusedSocket, body, socketClosed }));
+            },
+          );
+          req.on("error", reject);
+          req.end(
+            JSON.stringify({
+              jsonrpc: "2.0",
+              id: 1,
+              method: "initialize",
+              params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } },
+            }),
+          );
+        },
+      );
     try {
       const first = await send();
       expect(first.res.statusCode).toBe(200);
@@ -343,7 +406,10 @@ describe("proxy hygiene", () => {
       expect(last.res.statusCode).toBe(200);
       expect(last.res.headers.connection).toBe("close");
       // The client only ends its side; the socket closes at once only if the gateway closes too (else after 65 s).
-      await Promise.race([last.socketClosed, new Promise((_, reject) => setTimeout(() => reject(new Error("the gateway kept the connection open")), 2000))]);
+      await Promise.race([
+        last.socketClosed,
+        new Promise((_, reject) => setTimeout(() => reject(new Error("the gateway kept the connection open")), 2000)),
+      ]);
     } finally {
       agent.destroy();
     }

@@ -26,7 +26,11 @@ servers:
     upstream: ${mcp.url}
     oauth: { provider: ak, mode: direct, includeClientIdInAudience: ${on} }
 `;
-    const gw = await startGateway({ port, config: yaml(false), env: { PORTCULLIS_CONFIG_POLL_MS: "300", LOG_LEVEL: "info" } });
+    const gw = await startGateway({
+      port,
+      config: yaml(false),
+      env: { PORTCULLIS_CONFIG_POLL_MS: "300", LOG_LEVEL: "info" },
+    });
     const url = `${gw.url}/servers/tools/mcp`;
     const token = await idp.mintClientCredentialsToken();
     expect(JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString()).aud).toBe(clientId);
@@ -34,8 +38,17 @@ servers:
     const call = () =>
       fetch(url, {
         method: "POST",
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json, text/event-stream" },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } } }),
+        headers: {
+          authorization: `Bearer ${token}`,
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+        },
+        body: JSON.stringify({
+          jsonrpc: "2.0",
+          id: 1,
+          method: "initialize",
+          params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } },
+        }),
       });
     const rejected = await call();
     expect(rejected.status).toBe(401);

@@ -8,7 +8,10 @@ import { connectClient, INIT_BODY, MCP_HEADERS, rawRequest } from "./rs-support"
 
 autoCleanup();
 
-const UPSTREAM_DOC = { resource: "https://upstream.example.com/mcp", authorization_servers: ["https://as.example.com"] };
+const UPSTREAM_DOC = {
+  resource: "https://upstream.example.com/mcp",
+  authorization_servers: ["https://as.example.com"],
+};
 let guarded: McpTestServer;
 let open: McpTestServer;
 let gw: Gateway;
@@ -17,7 +20,8 @@ beforeAll(async () => {
   [guarded, open] = await Promise.all([
     startMcpServer({
       requireAuthHeader: "Bearer upstream-token",
-      wwwAuthenticate: 'Bearer resource_metadata="https://upstream.example.com/.well-known/oauth-protected-resource/mcp"',
+      wwwAuthenticate:
+        'Bearer resource_metadata="https://upstream.example.com/.well-known/oauth-protected-resource/mcp"',
       documents: { "/.well-known/oauth-protected-resource/mcp": UPSTREAM_DOC },
     }),
     startMcpServer(),
@@ -45,7 +49,9 @@ describe("auth: passthrough", () => {
   it("forwards the upstream's own 401 challenge unchanged", async () => {
     const r = await rawRequest(`${gw.url}/servers/pt/mcp`, { method: "POST", headers: MCP_HEADERS, body: INIT_BODY });
     expect(r.status).toBe(401);
-    expect(r.headers["www-authenticate"]).toBe('Bearer resource_metadata="https://upstream.example.com/.well-known/oauth-protected-resource/mcp"');
+    expect(r.headers["www-authenticate"]).toBe(
+      'Bearer resource_metadata="https://upstream.example.com/.well-known/oauth-protected-resource/mcp"',
+    );
   });
 
   it("serves the upstream's own protected-resource metadata for the server", async () => {
@@ -55,7 +61,10 @@ describe("auth: passthrough", () => {
   });
 
   it("forwards Authorization and non-gateway cookies; drops the gateway's cookies and X-Portcullis-*", async () => {
-    const h = await whoami(`${gw.url}/servers/pt/mcp`, "upstream-token", { cookie: "portcullis_session=secret; app=1", "x-portcullis-subject": "admin" });
+    const h = await whoami(`${gw.url}/servers/pt/mcp`, "upstream-token", {
+      cookie: "portcullis_session=secret; app=1",
+      "x-portcullis-subject": "admin",
+    });
     expect(h.authorization).toBe("Bearer upstream-token");
     expect(h.cookie).toBe("app=1");
     expect(h["x-portcullis-subject"]).toBeUndefined();
@@ -64,7 +73,10 @@ describe("auth: passthrough", () => {
 
 describe("auth: none", () => {
   it("proxies without a token and never forwards the client's Authorization or cookies", async () => {
-    const h = await whoami(`${gw.url}/servers/open/mcp`, "some-token", { cookie: "a=1", "x-portcullis-subject": "admin" });
+    const h = await whoami(`${gw.url}/servers/open/mcp`, "some-token", {
+      cookie: "a=1",
+      "x-portcullis-subject": "admin",
+    });
     expect(h.authorization).toBeUndefined();
     expect(h.cookie).toBeUndefined();
     expect(h["x-portcullis-subject"]).toBeUndefined();
@@ -73,6 +85,8 @@ describe("auth: none", () => {
   it("publishes no protected-resource metadata", async () => {
     const r = await rawRequest(`${gw.url}/.well-known/oauth-protected-resource/servers/open/mcp`);
     expect(r.status).toBe(404);
-    expect(r.json().error_description).toBe('server "open" uses auth: none, so it publishes no protected-resource metadata for /servers/open/mcp');
+    expect(r.json().error_description).toBe(
+      'server "open" uses auth: none, so it publishes no protected-resource metadata for /servers/open/mcp',
+    );
   });
 });

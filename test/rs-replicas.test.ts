@@ -24,7 +24,10 @@ describe("replicas", () => {
     expect(await status(b.url, "second")).toBe(404);
 
     const t0 = Date.now();
-    await applyToDatabase(a.baseEnv.DATABASE_URL, `servers:\n  - name: second\n    upstream: ${mcp.url}\n    auth: none\n`);
+    await applyToDatabase(
+      a.baseEnv.DATABASE_URL,
+      `servers:\n  - name: second\n    upstream: ${mcp.url}\n    auth: none\n`,
+    );
     const [ra, rb] = await Promise.all(
       [a, b].map((g) => waitFor(async () => ((await status(g.url, "second")) === 200 ? true : undefined), 6000, 50)),
     );

@@ -39,7 +39,9 @@ export async function startLocalIssuer(): Promise<LocalIssuer> {
   const port = await listenLoopback(http);
   const unregister = cleanup.add(`local-issuer(${port})`, () => closeHttpServer(http));
   const signWith = (key: CryptoKey, claims: JWTPayload, header: Record<string, unknown> = {}) =>
-    new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid: "k1", typ: "at+jwt", ...header } as { alg: string }).sign(key);
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: "RS256", kid: "k1", typ: "at+jwt", ...header } as { alg: string })
+      .sign(key);
   return {
     jwksUrl: `http://127.0.0.1:${port}/jwks`,
     fetches: () => fetches,
@@ -55,7 +57,16 @@ export async function startLocalIssuer(): Promise<LocalIssuer> {
 export const nowS = () => Math.floor(Date.now() / 1000);
 
 export function claims(aud: string | string[], over: JWTPayload = {}): JWTPayload {
-  return { iss: LOCAL_ISSUER, aud, sub: "user-1", client_id: "client-a", scope: "mcp:read", iat: nowS() - 5, exp: nowS() + 600, ...over };
+  return {
+    iss: LOCAL_ISSUER,
+    aud,
+    sub: "user-1",
+    client_id: "client-a",
+    scope: "mcp:read",
+    iat: nowS() - 5,
+    exp: nowS() + 600,
+    ...over,
+  };
 }
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
@@ -76,7 +87,11 @@ export async function applyToDatabase(databaseUrl: string, yaml: string): Promis
 }
 
 /** An official SDK client connected through the gateway with a bearer token. */
-export async function connectClient(url: string, token?: string, headers: Record<string, string> = {}): Promise<Client> {
+export async function connectClient(
+  url: string,
+  token?: string,
+  headers: Record<string, string> = {},
+): Promise<Client> {
   const client = new Client({ name: "portcullis-test-client", version: "1.0.0" });
   const transport = new StreamableHTTPClientTransport(new URL(url), {
     requestInit: { headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers } },
@@ -86,7 +101,11 @@ export async function connectClient(url: string, token?: string, headers: Record
   return client;
 }
 
-export async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs: number, everyMs = 100): Promise<{ value: T; afterMs: number }> {
+export async function waitFor<T>(
+  fn: () => Promise<T | undefined>,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<{ value: T; afterMs: number }> {
   const start = Date.now();
   for (;;) {
     const v = await fn().catch(() => undefined);
@@ -103,12 +122,23 @@ export function rawRequest(
 ): Promise<{ status: number; headers: import("node:http").IncomingHttpHeaders; text: string; json: () => any }> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
-    const req = httpRequest({ host: u.hostname, port: u.port, path: u.pathname + u.search, method: opts.method ?? "GET", headers: opts.headers }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (c) => (text += c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) }));
-    });
+    const req = httpRequest(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname + u.search,
+        method: opts.method ?? "GET",
+        headers: opts.headers,
+      },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (c) => (text += c));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) }),
+        );
+      },
+    );
     req.on("error", reject);
     req.end(opts.body);
   });

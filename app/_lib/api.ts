@@ -31,7 +31,14 @@ async function request(path: string, init: Init = {}): Promise<Response> {
   }
   let res: Response;
   try {
-    res = await fetch(path, { method: init.method ?? (body ? "POST" : "GET"), headers, body, signal: init.signal, credentials: "same-origin", cache: "no-store" });
+    res = await fetch(path, {
+      method: init.method ?? (body ? "POST" : "GET"),
+      headers,
+      body,
+      signal: init.signal,
+      credentials: "same-origin",
+      cache: "no-store",
+    });
   } catch (e) {
     if ((e as Error).name === "AbortError") throw e;
     throw new ApiError(0, "network", "Cannot reach the gateway. Is it running?");
@@ -49,7 +56,10 @@ export async function toApiError(res: Response): Promise<ApiError> {
   let message = `${res.status} ${res.statusText || "request failed"}`;
   let fields: FieldError[] = [];
   try {
-    const j = (await res.json()) as { error?: { code?: string; message?: string; fields?: FieldError[] } | string; error_description?: string };
+    const j = (await res.json()) as {
+      error?: { code?: string; message?: string; fields?: FieldError[] } | string;
+      error_description?: string;
+    };
     if (j && typeof j.error === "object") {
       code = j.error.code ?? code;
       message = j.error.message ?? message;

@@ -45,7 +45,3 @@ export function clockTime(iso: string): string {
   const d = new Date(iso);
   return d.toLocaleTimeString(undefined, { hour12: false, hour: "2-digit", minute: "2-digit", second: "2-digit" });
 }
-
-export function formatJson(v: unknown): string {
-  return typeof v === "string" ? v : JSON.stringify(v, null, 2);
-}

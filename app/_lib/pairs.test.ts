@@ -3,7 +3,7 @@ import { linesToPairs, pairsToLines } from "./pairs";
 
 describe("name = value lines", () => {
   it("round-trips a record, keeping empty values (a scope map entry that drops a scope)", () => {
-    const record = { read: "api://mcp/read", "offline_access": "", prompt: "a=b" };
+    const record = { read: "api://mcp/read", offline_access: "", prompt: "a=b" };
     const lines = pairsToLines(record);
     expect(lines).toEqual(["read = api://mcp/read", "offline_access =", "prompt = a=b"]);
     expect(linesToPairs(lines)).toEqual({ value: record, errors: [] });

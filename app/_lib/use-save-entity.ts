@@ -18,7 +18,9 @@ export function useSaveEntity<T extends { name: string }>(
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (body: unknown) =>
-      existingName ? api<T>(`/api/${kind}/${encodeURIComponent(existingName)}`, { method: "PUT", body }) : api<T>(`/api/${kind}`, { method: "POST", body }),
+      existingName
+        ? api<T>(`/api/${kind}/${encodeURIComponent(existingName)}`, { method: "PUT", body })
+        : api<T>(`/api/${kind}`, { method: "POST", body }),
     onSuccess: (v) => {
       qc.invalidateQueries({ queryKey: [kind] });
       qc.setQueryData([kind === "providers" ? "provider" : "server", v.name], v);

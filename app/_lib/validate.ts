@@ -7,7 +7,10 @@ import { zodFieldErrors } from "../../lib/config/field-errors";
 
 export type FieldErrors = Record<string, string>;
 
-export function validate<S extends z.ZodType>(schema: S, value: unknown): { ok: true; data: z.output<S>; errors: FieldErrors } | { ok: false; errors: FieldErrors } {
+export function validate<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+): { ok: true; data: z.output<S>; errors: FieldErrors } | { ok: false; errors: FieldErrors } {
   const r = schema.safeParse(value);
   if (r.success) return { ok: true, data: r.data, errors: {} };
   const errors: FieldErrors = {};
@@ -17,7 +20,9 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): { ok: 
 
 /** Errors under a path prefix (`publicUrls` → `publicUrls[1]: …`), for list fields. */
 export function errorsUnder(errors: FieldErrors, prefix: string): string | undefined {
-  const hits = Object.entries(errors).filter(([k]) => k === prefix || k.startsWith(prefix + "[") || k.startsWith(prefix + "."));
+  const hits = Object.entries(errors).filter(
+    ([k]) => k === prefix || k.startsWith(prefix + "[") || k.startsWith(prefix + "."),
+  );
   if (!hits.length) return undefined;
   return hits.map(([k, m]) => (k === prefix ? m : `${k.slice(prefix.length).replace(/^\./, "")}: ${m}`)).join("; ");
 }

@@ -9,9 +9,16 @@ const repo = (sessions: Record<string, string>) =>
 describe("admin authentication", () => {
   it("accepts the admin token and refuses a wrong one even with a valid cookie", async () => {
     const deps = { adminToken: "t".repeat(20), admin: repo({ sid: "admin" }) };
-    expect(await authenticateAdmin({ authorization: `Bearer ${"t".repeat(20)}` }, deps)).toMatchObject({ via: "token" });
-    expect(await authenticateAdmin({ authorization: "Bearer nope", cookie: "portcullis_session=sid" }, deps)).toBeNull();
-    expect(await authenticateAdmin({ cookie: "portcullis_session=sid" }, deps)).toMatchObject({ via: "session", actor: "user:admin" });
+    expect(await authenticateAdmin({ authorization: `Bearer ${"t".repeat(20)}` }, deps)).toMatchObject({
+      via: "token",
+    });
+    expect(
+      await authenticateAdmin({ authorization: "Bearer nope", cookie: "portcullis_session=sid" }, deps),
+    ).toBeNull();
+    expect(await authenticateAdmin({ cookie: "portcullis_session=sid" }, deps)).toMatchObject({
+      via: "session",
+      actor: "user:admin",
+    });
     expect(await authenticateAdmin({ cookie: "portcullis_session=other" }, deps)).toBeNull();
     expect(await authenticateAdmin({}, deps)).toBeNull();
   });

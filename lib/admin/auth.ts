@@ -12,7 +12,8 @@ export const SESSION_TTL_MS = 12 * 3600_000;
 /** Set by the gateway (never trusted from the client) for route handlers: who is acting. */
 export const ACTOR_HEADER = "x-portcullis-actor";
 
-export type AdminIdentity = { via: "token"; actor: "admin-token" } | { via: "session"; actor: string; sessionId: string };
+export type AdminIdentity =
+  { via: "token"; actor: "admin-token" } | { via: "session"; actor: string; sessionId: string };
 
 type Headers = Record<string, string | string[] | undefined>;
 const header = (h: Headers, name: string) => {
@@ -30,7 +31,10 @@ export function sessionIdFrom(h: Headers): string | undefined {
   return raw ? parseCookie(raw)[SESSION_COOKIE] || undefined : undefined;
 }
 
-export async function authenticateAdmin(h: Headers, deps: { adminToken?: string; admin: AdminRepo }): Promise<AdminIdentity | null> {
+export async function authenticateAdmin(
+  h: Headers,
+  deps: { adminToken?: string; admin: AdminRepo },
+): Promise<AdminIdentity | null> {
   const bearer = bearerToken(h);
   if (bearer !== undefined) {
     // A presented bearer is judged alone: a wrong token is not rescued by a cookie.

@@ -8,7 +8,10 @@ import { generatePassword, hashPassword, verifyPassword } from "./passwords";
 
 export const ADMIN_USERNAME = "admin";
 
-export async function bootstrapAdmin(admin: AdminRepo, adminPassword: string | undefined): Promise<{ oneTimePassword?: string }> {
+export async function bootstrapAdmin(
+  admin: AdminRepo,
+  adminPassword: string | undefined,
+): Promise<{ oneTimePassword?: string }> {
   const existing = await admin.findUser(ADMIN_USERNAME);
   if (adminPassword) {
     if (!existing || !(await verifyPassword(adminPassword, existing.passwordHash))) {

@@ -20,18 +20,33 @@ export type GuardDeps = {
 const PUBLIC_PAGE = /^\/(?:login(?:\/.*)?|_next\/.*|favicon\.ico|robots\.txt|icon\.svg)$/;
 
 /** Returns true when the request was answered (refused or redirected). */
-export async function guardConsole(req: IncomingMessage, res: ServerResponse, pathname: string, deps: GuardDeps): Promise<boolean> {
+export async function guardConsole(
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+  deps: GuardDeps,
+): Promise<boolean> {
   delete req.headers[ACTOR_HEADER];
   if (pathname === "/api" || pathname.startsWith("/api/")) {
     const id = await authenticateAdmin(req.headers, deps);
     if (!id) {
-      sendError(res, new AppError("unauthorized", "admin authentication required (Authorization: Bearer <ADMIN_TOKEN> or a console session)"), {
-        "www-authenticate": 'Bearer realm="portcullis-admin"',
-      });
+      sendError(
+        res,
+        new AppError(
+          "unauthorized",
+          "admin authentication required (Authorization: Bearer <ADMIN_TOKEN> or a console session)",
+        ),
+        {
+          "www-authenticate": 'Bearer realm="portcullis-admin"',
+        },
+      );
       return true;
     }
     if (id.via === "session" && !originAllowed(req.method ?? "GET", req.headers, deps.expectedOrigins(req))) {
-      sendError(res, new AppError("bad_origin", "cross-origin request refused: the Origin header does not match the console"));
+      sendError(
+        res,
+        new AppError("bad_origin", "cross-origin request refused: the Origin header does not match the console"),
+      );
       return true;
     }
     req.headers[ACTOR_HEADER] = id.actor;

@@ -11,7 +11,14 @@ import type { AdminRepo } from "../db/admin-repo";
 import { ADMIN_USERNAME } from "./bootstrap";
 import { verifyPassword } from "./passwords";
 import { randomId } from "./tokens";
-import { authenticateAdmin, clearSessionCookie, originAllowed, sessionCookie, sessionIdFrom, SESSION_TTL_MS } from "./auth";
+import {
+  authenticateAdmin,
+  clearSessionCookie,
+  originAllowed,
+  sessionCookie,
+  sessionIdFrom,
+  SESSION_TTL_MS,
+} from "./auth";
 import type { RateLimiter } from "./rate-limit";
 import { requestRateLimitKey } from "../urls/client-address";
 import type { TrustedProxies } from "../urls/trusted-proxies";
@@ -42,15 +49,27 @@ export function createLoginRoutes(deps: LoginRouteDeps) {
         throw new AppError("bad_origin", "cross-origin request refused");
       }
       if (pathname === "/api/auth/login" && method === "POST") {
-        if (!(await deps.signIns.take(requestRateLimitKey(req, deps.trustedProxies)))) throw new AppError("rate_limited", "too many sign-in attempts; wait a minute");
-        const body = parseOrThrow(loginSchema, JSON.parse((await readBody(req, 16 * 1024)).toString("utf8") || "{}"), "sign-in");
+        if (!(await deps.signIns.take(requestRateLimitKey(req, deps.trustedProxies))))
+          throw new AppError("rate_limited", "too many sign-in attempts; wait a minute");
+        const body = parseOrThrow(
+          loginSchema,
+          JSON.parse((await readBody(req, 16 * 1024)).toString("utf8") || "{}"),
+          "sign-in",
+        );
         const user = await deps.admin.findUser(body.username);
         // Same work and same answer whether the user exists or not.
-        const ok = user ? await verifyPassword(body.password, user.passwordHash) : await verifyPassword(body.password, DUMMY_HASH).then(() => false);
+        const ok = user
+          ? await verifyPassword(body.password, user.passwordHash)
+          : await verifyPassword(body.password, DUMMY_HASH).then(() => false);
         if (!user || !ok) throw new AppError("unauthorized", "wrong username or password");
         const sid = randomId();
         await deps.admin.createSession(sid, user.id, SESSION_TTL_MS);
-        sendJson(res, 200, { authenticated: true, username: user.username }, { "set-cookie": sessionCookie(sid, deps.secureCookies(req)) });
+        sendJson(
+          res,
+          200,
+          { authenticated: true, username: user.username },
+          { "set-cookie": sessionCookie(sid, deps.secureCookies(req)) },
+        );
         return true;
       }
       if (pathname === "/api/auth/logout" && method === "POST") {

@@ -27,19 +27,33 @@ describe("applyConfigText with beforeDeletingProviders", () => {
     });
     expect(log).toEqual(["dry run", "hook spare", "apply"]);
     // What the hook returns is reported with the summary.
-    expect(r).toEqual({ version: 2, created: [], updated: [], deleted: ["provider/spare"], unchanged: ["provider/kc"], idpClients: { spare: "what the hook did" } });
+    expect(r).toEqual({
+      version: 2,
+      created: [],
+      updated: [],
+      deleted: ["provider/spare"],
+      unchanged: ["provider/kc"],
+      idpClients: { spare: "what the hook did" },
+    });
   });
 
   it("reports no upstream when the hook did not run", async () => {
     const log: string[] = [];
-    const r = await applyConfigText(fakeRepo(false, log), FILE, { actor: "t", beforeDeletingProviders: async () => "never" });
+    const r = await applyConfigText(fakeRepo(false, log), FILE, {
+      actor: "t",
+      beforeDeletingProviders: async () => "never",
+    });
     expect(log).toEqual(["apply"]);
     expect(r).not.toHaveProperty("upstream");
   });
 
   it("never calls the hook when the database's dry run refuses the file", async () => {
     const log: string[] = [];
-    const e = await applyConfigText(fakeRepo(true, log), FILE, { actor: "t", prune: true, beforeDeletingProviders: async () => void log.push("hook") }).catch((x) => x);
+    const e = await applyConfigText(fakeRepo(true, log), FILE, {
+      actor: "t",
+      prune: true,
+      beforeDeletingProviders: async () => void log.push("hook"),
+    }).catch((x) => x);
     expect(e).toMatchObject({ code: "conflict", message: "the database refused" });
     expect(log).toEqual(["dry run"]);
   });

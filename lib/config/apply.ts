@@ -52,7 +52,8 @@ export async function applyConfigText<U = never>(
 }
 
 const sortByPath = <T extends { path: string }>(xs: T[]) =>
-  xs.map((x, i) => ({ x, i, k: x.path.replace(/\[(\d+)\]/g, (_, n) => `[${n.padStart(6, "0")}]`) }))
+  xs
+    .map((x, i) => ({ x, i, k: x.path.replace(/\[(\d+)\]/g, (_, n) => `[${n.padStart(6, "0")}]`) }))
     .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.i - b.i))
     .map((e) => e.x);
 

@@ -8,13 +8,22 @@ const state = (providers: string[], servers: [string, string, string?][] = []): 
   servers: new Map(servers.map(([n, path, provider]) => [n, { path, provider }])),
 });
 const server = (name: string, provider?: string, path?: string) =>
-  serverSchema.parse({ name, upstream: "http://x/mcp", ...(provider ? { oauth: { provider } } : { auth: "none" }), ...(path ? { path } : {}) });
+  serverSchema.parse({
+    name,
+    upstream: "http://x/mcp",
+    ...(provider ? { oauth: { provider } } : { auth: "none" }),
+    ...(path ? { path } : {}),
+  });
 
 describe("validateChanges", () => {
   it("accepts a server whose provider is created in the same change set", () => {
     const changes = [
       { op: "upsert-server" as const, value: server("s", "kc"), at: ["servers", 0] },
-      { op: "upsert-provider" as const, value: providerSchema.parse({ name: "kc", issuer: "https://i" }), at: ["providers", 0] },
+      {
+        op: "upsert-provider" as const,
+        value: providerSchema.parse({ name: "kc", issuer: "https://i" }),
+        at: ["providers", 0],
+      },
     ];
     expect(validateChanges(changes, state([]))).toEqual([]);
   });
@@ -36,7 +45,10 @@ describe("validateChanges", () => {
   });
 
   it("refuses to delete a provider still used by a server", () => {
-    const errs = validateChanges([{ op: "delete-provider", name: "kc", at: [] }], state(["kc"], [["s", "/servers/s/mcp", "kc"]]));
+    const errs = validateChanges(
+      [{ op: "delete-provider", name: "kc", at: [] }],
+      state(["kc"], [["s", "/servers/s/mcp", "kc"]]),
+    );
     expect(errs[0].message).toBe('provider "kc" is still used by server "s"');
   });
 

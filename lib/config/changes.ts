@@ -42,7 +42,10 @@ export function validateChanges(changes: Change[], state: StateIndex): FieldErro
         const prev = seenServer.get(c.value.name);
         if (prev) err([...c.at, "name"], `duplicate server name "${c.value.name}" (also at ${formatPath(prev)})`);
         seenServer.set(c.value.name, c.at);
-        servers.set(c.value.name, { path: serverPath(c.value), provider: c.value.auth === "oauth" ? c.value.oauth?.provider : undefined });
+        servers.set(c.value.name, {
+          path: serverPath(c.value),
+          provider: c.value.auth === "oauth" ? c.value.oauth?.provider : undefined,
+        });
         break;
       }
       case "delete-provider":
@@ -70,7 +73,11 @@ export function validateChanges(changes: Change[], state: StateIndex): FieldErro
     }
     if (c.op === "delete-provider") {
       const users = [...servers].filter(([, o]) => o.provider === c.name).map(([n]) => n);
-      if (users.length) err(c.at, `provider "${c.name}" is still used by server${users.length > 1 ? "s" : ""} ${users.map((u) => `"${u}"`).join(", ")}`);
+      if (users.length)
+        err(
+          c.at,
+          `provider "${c.name}" is still used by server${users.length > 1 ? "s" : ""} ${users.map((u) => `"${u}"`).join(", ")}`,
+        );
     }
   }
   return errors;

@@ -10,14 +10,31 @@ const errorsOf = (schema: { safeParse(v: unknown): { success: boolean; error?: u
 describe("config schema", () => {
   it("accepts the DESIGN.md example and fills defaults", () => {
     const file = configFileSchema.parse({
-      providers: [{ name: "kc", kind: "keycloak", issuer: "http://localhost:7080/realms/mcp", clientId: "mcp-gateway", clientSecret: "x", scopes: ["openid", "profile"] }],
+      providers: [
+        {
+          name: "kc",
+          kind: "keycloak",
+          issuer: "http://localhost:7080/realms/mcp",
+          clientId: "mcp-gateway",
+          clientSecret: "x",
+          scopes: ["openid", "profile"],
+        },
+      ],
       servers: [
         {
           name: "fetcher",
           path: "/servers/fetcher/mcp",
           upstream: "http://127.0.0.1:9001/mcp",
           auth: "oauth",
-          oauth: { provider: "kc", mode: "proxy", enforcement: "strict", audiences: [], includeClientIdInAudience: false, requiredScopes: [], allowedRedirectUris: [] },
+          oauth: {
+            provider: "kc",
+            mode: "proxy",
+            enforcement: "strict",
+            audiences: [],
+            includeClientIdInAudience: false,
+            requiredScopes: [],
+            allowedRedirectUris: [],
+          },
           publicUrls: ["https://mcp.example.com", "https://internal-gw.example.com/"],
           resourceMetadata: {
             resourceName: "Web fetcher",
@@ -44,16 +61,28 @@ describe("config schema", () => {
     });
     const paths = errs.map((e) => e.path);
     expect(paths).toEqual(
-      expect.arrayContaining(["providers[0].name", "providers[0].issuer", "providers[0].kind", "providers[0].bogus", "servers[0].oauth"]),
+      expect.arrayContaining([
+        "providers[0].name",
+        "providers[0].issuer",
+        "providers[0].kind",
+        "providers[0].bogus",
+        "servers[0].oauth",
+      ]),
     );
     expect(errs.find((e) => e.path === "providers[0].bogus")?.message).toBe("unknown key");
   });
 
   it("rejects unsafe URLs and redirect URIs", () => {
-    expect(errorsOf(providerSchema, { name: "p", issuer: "https://user:pw@idp.example.com" })[0].message).toMatch(/credentials/);
+    expect(errorsOf(providerSchema, { name: "p", issuer: "https://user:pw@idp.example.com" })[0].message).toMatch(
+      /credentials/,
+    );
     expect(errorsOf(providerSchema, { name: "p", issuer: "javascript:alert(1)" })[0].message).toMatch(/http/);
     const redirect = (u: string) =>
-      errorsOf(serverSchema, { name: "s", upstream: "http://x", oauth: { provider: "p", allowedRedirectUris: [u] } }).map((e) => e.message);
+      errorsOf(serverSchema, {
+        name: "s",
+        upstream: "http://x",
+        oauth: { provider: "p", allowedRedirectUris: [u] },
+      }).map((e) => e.message);
     expect(redirect("javascript:alert(1)")[0]).toMatch(/not allowed/);
     expect(redirect("https://app.example.com/*")[0]).toMatch(/wildcard/);
     expect(redirect("https://app.example.com/cb#x")[0]).toMatch(/fragment/);
@@ -61,14 +90,32 @@ describe("config schema", () => {
   });
 
   it("refuses server paths the gateway owns or that are not normalised", () => {
-    for (const path of ["/api/x", "/oauth/kc", "/.well-known/x", "/", "/a/", "/a//b", "/a/../b", "/a?x=1", "relative"]) {
-      expect(errorsOf(serverSchema, { name: "s", upstream: "http://x", auth: "none", path }).length, path).toBeGreaterThan(0);
+    for (const path of [
+      "/api/x",
+      "/oauth/kc",
+      "/.well-known/x",
+      "/",
+      "/a/",
+      "/a//b",
+      "/a/../b",
+      "/a?x=1",
+      "relative",
+    ]) {
+      expect(
+        errorsOf(serverSchema, { name: "s", upstream: "http://x", auth: "none", path }).length,
+        path,
+      ).toBeGreaterThan(0);
     }
     expect(errorsOf(serverSchema, { name: "s", upstream: "http://x", auth: "none", path: "/mcp" })).toEqual([]);
   });
 
   it("keeps computed metadata fields out of `extra`", () => {
-    const errs = errorsOf(serverSchema, { name: "s", upstream: "http://x", auth: "none", resourceMetadata: { extra: { resource: "https://evil" } } });
+    const errs = errorsOf(serverSchema, {
+      name: "s",
+      upstream: "http://x",
+      auth: "none",
+      resourceMetadata: { extra: { resource: "https://evil" } },
+    });
     expect(errs).toEqual([{ path: "resourceMetadata.extra.resource", message: expect.stringMatching(/computed/) }]);
   });
 
@@ -79,8 +126,14 @@ describe("config schema", () => {
   });
 
   it("only accepts asymmetric signing algorithms", () => {
-    expect(errorsOf(providerSchema, { name: "p", issuer: "https://i", algorithms: ["HS256"] })[0].path).toBe("algorithms[0]");
-    expect(errorsOf(providerSchema, { name: "p", issuer: "https://i", algorithms: ["none"] })[0].path).toBe("algorithms[0]");
-    expect(errorsOf(providerSchema, { name: "p", issuer: "https://i", algorithms: ["RS256", "ES256", "EdDSA"] })).toEqual([]);
+    expect(errorsOf(providerSchema, { name: "p", issuer: "https://i", algorithms: ["HS256"] })[0].path).toBe(
+      "algorithms[0]",
+    );
+    expect(errorsOf(providerSchema, { name: "p", issuer: "https://i", algorithms: ["none"] })[0].path).toBe(
+      "algorithms[0]",
+    );
+    expect(
+      errorsOf(providerSchema, { name: "p", issuer: "https://i", algorithms: ["RS256", "ES256", "EdDSA"] }),
+    ).toEqual([]);
   });
 });

@@ -9,10 +9,22 @@ import { z } from "zod";
 export const SLUG_RE = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 export const slugSchema = z
   .string()
-  .regex(SLUG_RE, "must be a slug: lowercase letters, digits and '-', 1–63 characters, not starting or ending with '-'");
+  .regex(
+    SLUG_RE,
+    "must be a slug: lowercase letters, digits and '-', 1–63 characters, not starting or ending with '-'",
+  );
 
 /** Paths the gateway itself owns; a virtual server may not live under them. */
-export const RESERVED_PREFIXES = ["/api", "/oauth", "/.well-known", "/_next", "/healthz", "/readyz", "/login", "/logout"];
+export const RESERVED_PREFIXES = [
+  "/api",
+  "/oauth",
+  "/.well-known",
+  "/_next",
+  "/healthz",
+  "/readyz",
+  "/login",
+  "/logout",
+];
 
 function checkHttpUrl(value: string, ctx: z.RefinementCtx, opts: { base?: boolean } = {}) {
   let u: URL;
@@ -30,7 +42,12 @@ function checkHttpUrl(value: string, ctx: z.RefinementCtx, opts: { base?: boolea
   if (opts.base && u.search) ctx.addIssue({ code: "custom", message: "a base URL must not contain a ?query" });
 }
 
-export const httpUrlSchema = z.string().trim().min(1, "is required").max(2048).superRefine((v, ctx) => checkHttpUrl(v, ctx));
+export const httpUrlSchema = z
+  .string()
+  .trim()
+  .min(1, "is required")
+  .max(2048)
+  .superRefine((v, ctx) => checkHttpUrl(v, ctx));
 
 /** A public base URL such as `https://mcp.example.com` or `https://gw.example.com/prefix`. */
 export const baseUrlSchema = z
@@ -63,8 +80,19 @@ export const providerKinds = ["generic", "keycloak", "auth0", "authentik", "entr
 export type ProviderKind = (typeof providerKinds)[number];
 
 /** Asymmetric JWS algorithms only: HMAC with a public key and `none` are never accepted. */
-export const jwsAlgorithms = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "Ed25519"] as const;
-export type JwsAlgorithm = (typeof jwsAlgorithms)[number];
+export const jwsAlgorithms = [
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512",
+  "EdDSA",
+  "Ed25519",
+] as const;
 
 /**
  * Per-provider overrides of the kind's built-in profile (lib/providers). With
@@ -82,7 +110,10 @@ export const profileOverridesSchema = z.strictObject({
   /** Drop `resource` from authorize/token requests (IdPs that reject it). */
   dropResource: z.boolean().optional(),
   /** Send the resource URL in this parameter instead (Auth0: `audience`). */
-  audienceParam: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be a parameter name").optional(),
+  audienceParam: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be a parameter name")
+    .optional(),
   /** Rewrite client scopes to IdP scopes (Entra: `read` → `api://…/read`). */
   scopeMap: z.record(scopeTokenSchema, z.string().max(512)).optional(),
   /** Extra fixed parameters added to the upstream authorize request. */
@@ -106,7 +137,6 @@ export const providerSchema = z.strictObject({
   clockSkewSeconds: z.number().int().min(0).max(300).default(60),
   overrides: profileOverridesSchema.optional(),
 });
-export type ProviderInput = z.input<typeof providerSchema>;
 export type ProviderConfig = z.output<typeof providerSchema>;
 
 /** RFC 8252 §7.3: loopback redirect URIs may use any port; others must match exactly. */
@@ -139,7 +169,6 @@ export const serverOAuthSchema = z.strictObject({
   requiredScopes: z.array(scopeTokenSchema).max(50).default([]),
   allowedRedirectUris: z.array(redirectUriSchema).max(100).default([]),
 });
-export type ServerOAuthConfig = z.output<typeof serverOAuthSchema>;
 
 const json: z.ZodType<unknown> = z.json();
 /** Fields the gateway computes; `extra` may not override them. */
@@ -158,7 +187,11 @@ export const resourceMetadataSchema = z.strictObject({
     .superRefine((extra, ctx) => {
       for (const k of Object.keys(extra)) {
         if (COMPUTED_PRM_FIELDS.includes(k)) {
-          ctx.addIssue({ code: "custom", path: [k], message: `"${k}" is computed by the gateway and cannot be set here` });
+          ctx.addIssue({
+            code: "custom",
+            path: [k],
+            message: `"${k}" is computed by the gateway and cannot be set here`,
+          });
         }
       }
     }),
@@ -170,7 +203,10 @@ export const upstreamAuthSchema = z.strictObject({
   header: z
     .string()
     .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "must be an HTTP header name")
-    .refine((h) => !/^(host|connection|content-length|transfer-encoding|cookie)$/i.test(h), "this header cannot be set"),
+    .refine(
+      (h) => !/^(host|connection|content-length|transfer-encoding|cookie)$/i.test(h),
+      "this header cannot be set",
+    ),
   value: secretInput,
 });
 
@@ -189,7 +225,12 @@ export const serverSchema = z
     /** Add X-Portcullis-Subject/-Client/-Scopes to upstream requests. */
     identityHeaders: z.boolean().default(true),
     /** Request bodies larger than this are refused with 413. */
-    maxBodyBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(4 * 1024 * 1024),
+    maxBodyBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(100 * 1024 * 1024)
+      .default(4 * 1024 * 1024),
     /** Extra allowed browser Origins (the public URLs are always allowed). */
     allowedOrigins: z.array(baseUrlSchema).max(50).default([]),
   })
@@ -199,11 +240,11 @@ export const serverSchema = z
     }
     const seen = new Set<string>();
     s.publicUrls.forEach((u, i) => {
-      if (seen.has(u)) ctx.addIssue({ code: "custom", path: ["publicUrls", i], message: `duplicate public URL "${u}"` });
+      if (seen.has(u))
+        ctx.addIssue({ code: "custom", path: ["publicUrls", i], message: `duplicate public URL "${u}"` });
       seen.add(u);
     });
   });
-export type ServerInput = z.input<typeof serverSchema>;
 export type ServerConfig = z.output<typeof serverSchema>;
 
 export const serverPath = (s: Pick<ServerConfig, "name" | "path">) => s.path ?? defaultServerPath(s.name);
@@ -212,5 +253,4 @@ export const configFileSchema = z.strictObject({
   providers: z.array(providerSchema).default([]),
   servers: z.array(serverSchema).default([]),
 });
-export type ConfigFileInput = z.input<typeof configFileSchema>;
 export type ConfigFile = z.output<typeof configFileSchema>;

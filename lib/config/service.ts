@@ -22,13 +22,19 @@ async function write(deps: ConfigDeps, run: () => Promise<ApplySummary>) {
 }
 
 export async function getEntity(deps: ConfigDeps, entity: Entity, name: string): Promise<ProviderView | ServerView> {
-  const view = entity === "provider" ? await deps.repos.config.getProvider(name) : await deps.repos.config.getServer(name);
+  const view =
+    entity === "provider" ? await deps.repos.config.getProvider(name) : await deps.repos.config.getServer(name);
   if (!view) throw new AppError("not_found", `${entity} "${name}" does not exist`);
   return view;
 }
 
 /** Create (`name` undefined: must not exist) or replace (`name` given: must exist, body name must match). */
-export async function saveEntity(deps: ConfigDeps, entity: Entity, input: unknown, opts: { actor: string; name?: string }) {
+export async function saveEntity(
+  deps: ConfigDeps,
+  entity: Entity,
+  input: unknown,
+  opts: { actor: string; name?: string },
+) {
   const schema = entity === "provider" ? providerSchema : serverSchema;
   const value = parseOrThrow(schema, input, entity);
   const repo = deps.repos.config;
@@ -55,7 +61,13 @@ export async function saveEntity(deps: ConfigDeps, entity: Entity, input: unknow
  * the database, such as deleting a provider's clients at its IdP, that must not happen for a delete that
  * would be refused. If it throws, nothing is deleted.
  */
-export async function deleteEntity(deps: ConfigDeps, entity: Entity, name: string, actor: string, opts: { before?: () => Promise<void> } = {}) {
+export async function deleteEntity(
+  deps: ConfigDeps,
+  entity: Entity,
+  name: string,
+  actor: string,
+  opts: { before?: () => Promise<void> } = {},
+) {
   const op = entity === "provider" ? ("delete-provider" as const) : ("delete-server" as const);
   const changes = [{ op, name, at: [] }];
   try {
@@ -66,7 +78,8 @@ export async function deleteEntity(deps: ConfigDeps, entity: Entity, name: strin
     return await write(deps, () => deps.repos.config.applyChanges(changes, actor, `${entity}.delete`));
   } catch (e) {
     // "Still used by server x" is a conflict with other resources, not a bad request.
-    if (isAppError(e) && e.code === "validation_failed") throw new AppError("conflict", e.fields?.[0]?.message ?? e.message, { fields: e.fields });
+    if (isAppError(e) && e.code === "validation_failed")
+      throw new AppError("conflict", e.fields?.[0]?.message ?? e.message, { fields: e.fields });
     throw e;
   }
 }
@@ -89,10 +102,12 @@ export function applyPatch(target: Record<string, unknown>, patch: ConfigPatch):
     const keys = path.split(".");
     let node = out;
     for (const k of keys.slice(0, -1)) {
-      if (k === "__proto__" || k === "constructor" || k === "prototype") throw new AppError("bad_request", `bad path ${path}`);
+      if (k === "__proto__" || k === "constructor" || k === "prototype")
+        throw new AppError("bad_request", `bad path ${path}`);
       const next = node[k];
       if (next === undefined) node[k] = {};
-      else if (typeof next !== "object" || next === null || Array.isArray(next)) throw new AppError("bad_request", `${path}: ${k} is not an object`);
+      else if (typeof next !== "object" || next === null || Array.isArray(next))
+        throw new AppError("bad_request", `${path}: ${k} is not an object`);
       node = node[k] as Record<string, unknown>;
     }
     leaf(node, keys[keys.length - 1]);

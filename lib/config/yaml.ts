@@ -72,13 +72,6 @@ export function parseConfigFileDetailed(text: string): ParsedConfigFile {
   return { file, errors, invalidProviderNames, invalidServerRefs };
 }
 
-/** Parses and validates a whole config file (no cross-references); throws with every field error by path. */
-export function parseConfigFile(text: string): ConfigFile {
-  const parsed = parseConfigFileDetailed(text);
-  if (parsed.errors.length) throw validationError(parsed.errors);
-  return parsed.file;
-}
-
 /** Keeps each entry's position in the file, so errors found later name the right index. */
 const ENTRY_INDEX = Symbol("entryIndex");
 const indexOf = (v: object, fallback: number): number => (v as { [ENTRY_INDEX]?: number })[ENTRY_INDEX] ?? fallback;
@@ -94,7 +87,8 @@ export function configFileToChanges(
   if (opts.prune && opts.existing) {
     const keepP = new Set(file.providers.map((p) => p.name));
     const keepS = new Set(file.servers.map((s) => s.name));
-    for (const name of opts.existing.servers) if (!keepS.has(name)) changes.push({ op: "delete-server", name, at: ["servers"] });
+    for (const name of opts.existing.servers)
+      if (!keepS.has(name)) changes.push({ op: "delete-server", name, at: ["servers"] });
     for (const name of opts.existing.providers)
       if (!keepP.has(name)) changes.push({ op: "delete-provider", name, at: ["providers"] });
   }

@@ -27,7 +27,9 @@ export function createAdminRepo(db: Db) {
       }
     },
     async createSession(sessionId: string, userId: string, ttlMs: number) {
-      await db.adminSession.create({ data: { idHash: sha256(sessionId), userId, expiresAt: new Date(Date.now() + ttlMs) } });
+      await db.adminSession.create({
+        data: { idHash: sha256(sessionId), userId, expiresAt: new Date(Date.now() + ttlMs) },
+      });
     },
     /** Returns the session's user if the session exists and has not expired; slides expiry. */
     async touchSession(sessionId: string, ttlMs: number) {
@@ -35,7 +37,10 @@ export function createAdminRepo(db: Db) {
       if (!row || row.expiresAt.getTime() <= Date.now()) return null;
       // Write at most once a minute: reads are the common case.
       if (Date.now() - row.lastSeenAt.getTime() > 60_000) {
-        await db.adminSession.update({ where: { idHash: row.idHash }, data: { lastSeenAt: new Date(), expiresAt: new Date(Date.now() + ttlMs) } });
+        await db.adminSession.update({
+          where: { idHash: row.idHash },
+          data: { lastSeenAt: new Date(), expiresAt: new Date(Date.now() + ttlMs) },
+        });
       }
       return { username: row.user.username };
     },

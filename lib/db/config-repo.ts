@@ -43,7 +43,9 @@ const CONFIG_STATE_ID = 1;
 /** JSON with keys sorted: PostgreSQL's JSONB does not keep key order, so compare canonically. */
 function canonical(v: unknown): string {
   return JSON.stringify(v, (_k, val) =>
-    val && typeof val === "object" && !Array.isArray(val) ? Object.fromEntries(Object.entries(val).sort(([a], [b]) => (a < b ? -1 : 1))) : val,
+    val && typeof val === "object" && !Array.isArray(val)
+      ? Object.fromEntries(Object.entries(val).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : val,
   );
 }
 const sameSpec = (a: unknown, b: unknown) => canonical(a) === canonical(b);
@@ -89,7 +91,12 @@ export function createConfigRepo(db: Db, box: SecretBox) {
   });
   const toServerView = (r: { spec: unknown; upstreamSecretEnc: string | null; updatedAt: Date }): ServerView => {
     const spec = r.spec as ServerSpec;
-    return { ...spec, effectivePath: effectivePath(spec), upstreamAuthValueSet: r.upstreamSecretEnc !== null, updatedAt: r.updatedAt.toISOString() };
+    return {
+      ...spec,
+      effectivePath: effectivePath(spec),
+      upstreamAuthValueSet: r.upstreamSecretEnc !== null,
+      updatedAt: r.updatedAt.toISOString(),
+    };
   };
 
   /** Drops secret updates that would not change what is stored (same value, or clearing nothing). */
@@ -129,7 +136,10 @@ export function createConfigRepo(db: Db, box: SecretBox) {
       const pmap = new Map<string, RuntimeProvider>();
       for (const p of providers) {
         const spec = p.spec as ProviderSpec;
-        pmap.set(p.name, { ...spec, ...(p.clientSecretEnc ? { clientSecret: await box.decrypt(p.clientSecretEnc) } : {}) });
+        pmap.set(p.name, {
+          ...spec,
+          ...(p.clientSecretEnc ? { clientSecret: await box.decrypt(p.clientSecretEnc) } : {}),
+        });
       }
       const smap = new Map<string, RuntimeServer>();
       for (const s of servers) {
@@ -148,94 +158,139 @@ export function createConfigRepo(db: Db, box: SecretBox) {
      * Validates and applies `changes` atomically. Throws a validation AppError
      * (every offending field by path) and writes nothing when any change is invalid.
      */
-    async applyChanges(changes: Change[], actor: string, action = "config.apply", opts: { dryRun?: boolean } = {}): Promise<ApplySummary> {
+    async applyChanges(
+      changes: Change[],
+      actor: string,
+      action = "config.apply",
+      opts: { dryRun?: boolean } = {},
+    ): Promise<ApplySummary> {
       // Encrypt outside the transaction: keep it short.
       const sealed = new Map<Change, SecretUpdate>();
       for (const c of changes) {
-        const raw = c.op === "upsert-provider" ? c.value.clientSecret : c.op === "upsert-server" ? c.value.upstreamAuth?.value : undefined;
+        const raw =
+          c.op === "upsert-provider"
+            ? c.value.clientSecret
+            : c.op === "upsert-server"
+              ? c.value.upstreamAuth?.value
+              : undefined;
         const upd = secretUpdate(raw);
         sealed.set(c, upd && "set" in upd ? { set: await box.encrypt(upd.set), plain: upd.set } : upd);
       }
-      return db.$transaction(async (tx) => {
-        const errors = validateChanges(changes, await stateIndex(tx));
-        if (errors.length) throw validationError(errors);
-        const summary: ApplySummary = { version: 0, created: [], updated: [], deleted: [], unchanged: [] };
+      return db
+        .$transaction(async (tx) => {
+          const errors = validateChanges(changes, await stateIndex(tx));
+          if (errors.length) throw validationError(errors);
+          const summary: ApplySummary = { version: 0, created: [], updated: [], deleted: [], unchanged: [] };
 
-        // Providers first (servers reference them), server deletions before provider deletions.
-        const order = (c: Change) => ({ "upsert-provider": 0, "upsert-server": 1, "delete-server": 2, "delete-provider": 3 })[c.op];
-        for (const c of [...changes].sort((a, b) => order(a) - order(b))) {
-          if (c.op === "upsert-provider") {
-            const spec = providerSpec(c.value);
-            const existing = await tx.provider.findUnique({ where: { name: spec.name } });
-            const secret = await effectiveSecretUpdate(sealed.get(c), existing?.clientSecretEnc ?? null);
-            const label = `provider/${spec.name}`;
-            if (!existing) {
-              await tx.provider.create({
-                data: { id: randomUUID(), name: spec.name, kind: spec.kind, spec, clientSecretEnc: secret && "set" in secret ? secret.set : null },
-              });
-              summary.created.push(label);
-            } else if (sameSpec(existing.spec, spec) && secret === undefined) {
-              summary.unchanged.push(label);
+          // Providers first (servers reference them), server deletions before provider deletions.
+          const order = (c: Change) =>
+            ({ "upsert-provider": 0, "upsert-server": 1, "delete-server": 2, "delete-provider": 3 })[c.op];
+          for (const c of [...changes].sort((a, b) => order(a) - order(b))) {
+            if (c.op === "upsert-provider") {
+              const spec = providerSpec(c.value);
+              const existing = await tx.provider.findUnique({ where: { name: spec.name } });
+              const secret = await effectiveSecretUpdate(sealed.get(c), existing?.clientSecretEnc ?? null);
+              const label = `provider/${spec.name}`;
+              if (!existing) {
+                await tx.provider.create({
+                  data: {
+                    id: randomUUID(),
+                    name: spec.name,
+                    kind: spec.kind,
+                    spec,
+                    clientSecretEnc: secret && "set" in secret ? secret.set : null,
+                  },
+                });
+                summary.created.push(label);
+              } else if (sameSpec(existing.spec, spec) && secret === undefined) {
+                summary.unchanged.push(label);
+              } else {
+                await tx.provider.update({
+                  where: { name: spec.name },
+                  data: {
+                    kind: spec.kind,
+                    spec,
+                    ...(secret ? { clientSecretEnc: "set" in secret ? secret.set : null } : {}),
+                  },
+                });
+                summary.updated.push(label);
+              }
+            } else if (c.op === "upsert-server") {
+              const spec = serverSpec(c.value);
+              const path = effectivePath(spec);
+              const providerName = spec.auth === "oauth" ? (spec.oauth?.provider ?? null) : null;
+              // Without upstreamAuth there is no credential to keep.
+              const existing = await tx.server.findUnique({ where: { name: spec.name } });
+              const secret = await effectiveSecretUpdate(
+                spec.upstreamAuth ? sealed.get(c) : { clear: true },
+                existing?.upstreamSecretEnc ?? null,
+              );
+              const label = `server/${spec.name}`;
+              if (!existing) {
+                await tx.server.create({
+                  data: {
+                    id: randomUUID(),
+                    name: spec.name,
+                    path,
+                    providerName,
+                    spec: spec as object,
+                    upstreamSecretEnc: secret && "set" in secret ? secret.set : null,
+                  },
+                });
+                summary.created.push(label);
+              } else if (sameSpec(existing.spec, spec) && secret === undefined) {
+                summary.unchanged.push(label);
+              } else {
+                await tx.server.update({
+                  where: { name: spec.name },
+                  data: {
+                    path,
+                    providerName,
+                    spec: spec as object,
+                    ...(secret ? { upstreamSecretEnc: "set" in secret ? secret.set : null } : {}),
+                  },
+                });
+                summary.updated.push(label);
+              }
+            } else if (c.op === "delete-server") {
+              const r = await tx.server.deleteMany({ where: { name: c.name } });
+              if (r.count === 0) throw new AppError("not_found", `server "${c.name}" does not exist`);
+              summary.deleted.push(`server/${c.name}`);
             } else {
-              await tx.provider.update({
-                where: { name: spec.name },
-                data: { kind: spec.kind, spec, ...(secret ? { clientSecretEnc: "set" in secret ? secret.set : null } : {}) },
-              });
-              summary.updated.push(label);
+              const r = await tx.provider.deleteMany({ where: { name: c.name } });
+              if (r.count === 0) throw new AppError("not_found", `provider "${c.name}" does not exist`);
+              summary.deleted.push(`provider/${c.name}`);
             }
-          } else if (c.op === "upsert-server") {
-            const spec = serverSpec(c.value);
-            const path = effectivePath(spec);
-            const providerName = spec.auth === "oauth" ? (spec.oauth?.provider ?? null) : null;
-            // Without upstreamAuth there is no credential to keep.
-            const existing = await tx.server.findUnique({ where: { name: spec.name } });
-            const secret = await effectiveSecretUpdate(spec.upstreamAuth ? sealed.get(c) : { clear: true }, existing?.upstreamSecretEnc ?? null);
-            const label = `server/${spec.name}`;
-            if (!existing) {
-              await tx.server.create({
-                data: { id: randomUUID(), name: spec.name, path, providerName, spec: spec as object, upstreamSecretEnc: secret && "set" in secret ? secret.set : null },
-              });
-              summary.created.push(label);
-            } else if (sameSpec(existing.spec, spec) && secret === undefined) {
-              summary.unchanged.push(label);
-            } else {
-              await tx.server.update({
-                where: { name: spec.name },
-                data: { path, providerName, spec: spec as object, ...(secret ? { upstreamSecretEnc: "set" in secret ? secret.set : null } : {}) },
-              });
-              summary.updated.push(label);
-            }
-          } else if (c.op === "delete-server") {
-            const r = await tx.server.deleteMany({ where: { name: c.name } });
-            if (r.count === 0) throw new AppError("not_found", `server "${c.name}" does not exist`);
-            summary.deleted.push(`server/${c.name}`);
-          } else {
-            const r = await tx.provider.deleteMany({ where: { name: c.name } });
-            if (r.count === 0) throw new AppError("not_found", `provider "${c.name}" does not exist`);
-            summary.deleted.push(`provider/${c.name}`);
           }
-        }
 
-        const changed = summary.created.length + summary.updated.length + summary.deleted.length;
-        // A dry run does all the work (so the database's own constraints are checked) and rolls back.
-        if (opts.dryRun) throw new DryRunRollback(summary);
-        summary.version = changed ? await bumpVersion(tx) : ((await tx.configState.findUnique({ where: { id: CONFIG_STATE_ID } }))?.version ?? 0);
-        if (changed) {
-          await tx.auditEvent.create({
-            data: {
-              id: randomUUID(),
-              actor,
-              action,
-              target: [...summary.created, ...summary.updated, ...summary.deleted].slice(0, 20).join(", "),
-              detail: { created: summary.created, updated: summary.updated, deleted: summary.deleted, version: summary.version },
-            },
-          });
-        }
-        return summary;
-      }).catch((e: unknown) => {
-        if (e instanceof DryRunRollback) return e.summary;
-        throw e;
-      });
+          const changed = summary.created.length + summary.updated.length + summary.deleted.length;
+          // A dry run does all the work (so the database's own constraints are checked) and rolls back.
+          if (opts.dryRun) throw new DryRunRollback(summary);
+          summary.version = changed
+            ? await bumpVersion(tx)
+            : ((await tx.configState.findUnique({ where: { id: CONFIG_STATE_ID } }))?.version ?? 0);
+          if (changed) {
+            await tx.auditEvent.create({
+              data: {
+                id: randomUUID(),
+                actor,
+                action,
+                target: [...summary.created, ...summary.updated, ...summary.deleted].slice(0, 20).join(", "),
+                detail: {
+                  created: summary.created,
+                  updated: summary.updated,
+                  deleted: summary.deleted,
+                  version: summary.version,
+                },
+              },
+            });
+          }
+          return summary;
+        })
+        .catch((e: unknown) => {
+          if (e instanceof DryRunRollback) return e.summary;
+          throw e;
+        });
     },
   };
 }

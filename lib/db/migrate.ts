@@ -30,7 +30,10 @@ const TABLE = `CREATE TABLE IF NOT EXISTS "_portcullis_migrations" ("name" TEXT 
 /** Arbitrary constant: the advisory lock id all Portcullis replicas agree on. */
 const PG_LOCK_ID = 7_391_004_221;
 
-export async function migrate(target: DatabaseTarget, migrations = loadMigrations(target.kind)): Promise<MigrationResult> {
+export async function migrate(
+  target: DatabaseTarget,
+  migrations = loadMigrations(target.kind),
+): Promise<MigrationResult> {
   return target.kind === "sqlite" ? migrateSqlite(target.file, migrations) : migratePostgres(target.url, migrations);
 }
 
@@ -54,7 +57,9 @@ async function migrateSqlite(file: string, migrations: Migration[]): Promise<Mig
     const tx = await retryWhileBusy(() => client.transaction("write"));
     try {
       await tx.execute(TABLE);
-      const done = new Set((await tx.execute(`SELECT "name" FROM "_portcullis_migrations"`)).rows.map((r) => String(r.name)));
+      const done = new Set(
+        (await tx.execute(`SELECT "name" FROM "_portcullis_migrations"`)).rows.map((r) => String(r.name)),
+      );
       const result: MigrationResult = { applied: [], alreadyApplied: [] };
       for (const m of migrations) {
         if (done.has(m.name)) {
@@ -64,7 +69,10 @@ async function migrateSqlite(file: string, migrations: Migration[]): Promise<Mig
         // executeMultiple leaves statements open inside a libsql transaction; Prisma's
         // generated SQL ends every statement with ";" + newline and has none inside literals.
         for (const stmt of splitStatements(m.sql)) await tx.execute(stmt);
-        await tx.execute({ sql: `INSERT INTO "_portcullis_migrations" ("name","appliedAt") VALUES (?, ?)`, args: [m.name, new Date().toISOString()] });
+        await tx.execute({
+          sql: `INSERT INTO "_portcullis_migrations" ("name","appliedAt") VALUES (?, ?)`,
+          args: [m.name, new Date().toISOString()],
+        });
         result.applied.push(m.name);
       }
       // Nothing written: end read-only (libsql refuses to COMMIT right after a SELECT).
@@ -86,7 +94,10 @@ export function splitStatements(sql: string): string[] {
     .filter(Boolean);
 }
 
-const isBusy = (e: unknown) => /SQLITE_BUSY|database is locked/i.test(String((e as { code?: string })?.code ?? "") + String((e as Error)?.message ?? ""));
+const isBusy = (e: unknown) =>
+  /SQLITE_BUSY|database is locked/i.test(
+    String((e as { code?: string })?.code ?? "") + String((e as Error)?.message ?? ""),
+  );
 
 /** Waits up to `timeoutMs` for another process holding the SQLite write lock. */
 async function retryWhileBusy<T>(fn: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
@@ -112,7 +123,9 @@ async function migratePostgres(url: string, migrations: Migration[]): Promise<Mi
     try {
       await client.query("SELECT pg_advisory_xact_lock($1)", [PG_LOCK_ID]);
       await client.query(TABLE);
-      const done = new Set((await client.query(`SELECT "name" FROM "_portcullis_migrations"`)).rows.map((r) => String(r.name)));
+      const done = new Set(
+        (await client.query(`SELECT "name" FROM "_portcullis_migrations"`)).rows.map((r) => String(r.name)),
+      );
       const result: MigrationResult = { applied: [], alreadyApplied: [] };
       for (const m of migrations) {
         if (done.has(m.name)) {
@@ -120,7 +133,10 @@ async function migratePostgres(url: string, migrations: Migration[]): Promise<Mi
           continue;
         }
         await client.query(m.sql);
-        await client.query(`INSERT INTO "_portcullis_migrations" ("name","appliedAt") VALUES ($1, $2)`, [m.name, new Date().toISOString()]);
+        await client.query(`INSERT INTO "_portcullis_migrations" ("name","appliedAt") VALUES ($1, $2)`, [
+          m.name,
+          new Date().toISOString(),
+        ]);
         result.applied.push(m.name);
       }
       await client.query("COMMIT");

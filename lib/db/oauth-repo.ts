@@ -72,7 +72,9 @@ const toClient = (r: ClientRow): OAuthClientRecord => ({
   idpClientId: r.idpClientId ?? undefined,
   idpClientSecretEnc: r.idpClientSecretEnc ?? undefined,
   idpRegistration:
-    r.idpRegistrationUri && r.idpRegistrationTokenEnc ? { uri: r.idpRegistrationUri, tokenEnc: r.idpRegistrationTokenEnc } : undefined,
+    r.idpRegistrationUri && r.idpRegistrationTokenEnc
+      ? { uri: r.idpRegistrationUri, tokenEnc: r.idpRegistrationTokenEnc }
+      : undefined,
   createdAt: r.createdAt,
 });
 
@@ -102,7 +104,11 @@ export function createOAuthRepo(db: Db): OAuthStore {
     },
     countClients: (providerName) => db.oAuthClient.count({ where: { providerName } }),
     async listClients(providerName, limit) {
-      const rows = await db.oAuthClient.findMany({ where: { providerName }, orderBy: { createdAt: "desc" }, take: limit });
+      const rows = await db.oAuthClient.findMany({
+        where: { providerName },
+        orderBy: { createdAt: "desc" },
+        take: limit,
+      });
       return rows.map(toClient);
     },
     async deleteClient(providerName, clientId, audit) {
@@ -118,7 +124,11 @@ export function createOAuthRepo(db: Db): OAuthStore {
             actor: audit.actor,
             action: "oauth-client.delete",
             target: `provider/${providerName}/client/${clientId}`,
-            detail: { consents: consents.count, pendingAuthorizations: pending.count, ...(audit.idp ? { idp: audit.idp } : {}) },
+            detail: {
+              consents: consents.count,
+              pendingAuthorizations: pending.count,
+              ...(audit.idp ? { idp: audit.idp } : {}),
+            },
           },
         });
         return true;
@@ -126,12 +136,26 @@ export function createOAuthRepo(db: Db): OAuthStore {
     },
     async getConsent(browserIdHash, clientId) {
       const r = await db.consent.findUnique({ where: { browserId_clientId: { browserId: browserIdHash, clientId } } });
-      return r ? { browserIdHash: r.browserId, clientId: r.clientId, providerName: r.providerName, scope: r.scope, createdAt: r.createdAt } : null;
+      return r
+        ? {
+            browserIdHash: r.browserId,
+            clientId: r.clientId,
+            providerName: r.providerName,
+            scope: r.scope,
+            createdAt: r.createdAt,
+          }
+        : null;
     },
     async saveConsent(c) {
       await db.consent.upsert({
         where: { browserId_clientId: { browserId: c.browserIdHash, clientId: c.clientId } },
-        create: { id: randomUUID(), browserId: c.browserIdHash, clientId: c.clientId, providerName: c.providerName, scope: c.scope },
+        create: {
+          id: randomUUID(),
+          browserId: c.browserIdHash,
+          clientId: c.clientId,
+          providerName: c.providerName,
+          scope: c.scope,
+        },
         update: { providerName: c.providerName, scope: c.scope, createdAt: new Date() },
       });
     },
@@ -168,7 +192,8 @@ export function createOAuthRepo(db: Db): OAuthStore {
       const row = await db.pendingAuthorization.findUnique({ where: { codeHash } });
       return row ? toPending(row) : null;
     },
-    countActivePending: (providerName, now) => db.pendingAuthorization.count({ where: { providerName, consumedAt: null, expiresAt: { gt: now } } }),
+    countActivePending: (providerName, now) =>
+      db.pendingAuthorization.count({ where: { providerName, consumedAt: null, expiresAt: { gt: now } } }),
     async sweep(before) {
       const r = await db.pendingAuthorization.deleteMany({ where: { expiresAt: { lt: before } } });
       return r.count;

@@ -21,15 +21,27 @@ export function ensureDataDir(dir: string): void {
 }
 
 export function sqliteOpenFailed(file: string, e: unknown): AppError {
-  return new AppError("storage_unavailable", `cannot open the SQLite database ${file} (${errorMessage(e)}); the file and its directory must be writable by this process`, { cause: e });
+  return new AppError(
+    "storage_unavailable",
+    `cannot open the SQLite database ${file} (${errorMessage(e)}); the file and its directory must be writable by this process`,
+    { cause: e },
+  );
 }
 
 /** The URL is shown without its password. */
 export function postgresConnectFailed(url: string, e: unknown): AppError {
-  return new AppError("storage_unavailable", `cannot connect to PostgreSQL at ${redactDatabaseUrl(url)} (${errorMessage(e)}); check DATABASE_URL and that the server is running`, { cause: e });
+  return new AppError(
+    "storage_unavailable",
+    `cannot connect to PostgreSQL at ${redactDatabaseUrl(url)} (${errorMessage(e)}); check DATABASE_URL and that the server is running`,
+    { cause: e },
+  );
 }
 
 export function secretKeyFileFailed(action: "read" | "write", file: string, e: unknown): AppError {
   const fix = action === "read" ? "it must be readable by this process" : "make its directory writable";
-  return new AppError("storage_unavailable", `cannot ${action} the secret key file ${file} (${errorMessage(e)}); ${fix}, or set PORTCULLIS_SECRET_KEY`, { cause: e });
+  return new AppError(
+    "storage_unavailable",
+    `cannot ${action} the secret key file ${file} (${errorMessage(e)}); ${fix}, or set PORTCULLIS_SECRET_KEY`,
+    { cause: e },
+  );
 }

@@ -4,8 +4,7 @@ import { AppError } from "../errors";
 export const DEFAULT_DATABASE_URL = "file:./data/portcullis.db";
 
 export type DatabaseTarget =
-  | { kind: "sqlite"; url: string; file: string; dataDir: string }
-  | { kind: "postgres"; url: string; dataDir: string };
+  { kind: "sqlite"; url: string; file: string; dataDir: string } | { kind: "postgres"; url: string; dataDir: string };
 
 /**
  * `file:` URLs (relative to the working directory) select the embedded SQLite
@@ -23,7 +22,10 @@ export function parseDatabaseUrl(raw: string | undefined, cwd = process.cwd()): 
   if (/^postgres(ql)?:\/\//.test(url)) {
     return { kind: "postgres", url, dataDir: resolve(cwd, "data") };
   }
-  throw new AppError("bad_request", `DATABASE_URL: unsupported scheme in "${url.split(":")[0]}:…" (use file:… or postgres://…)`);
+  throw new AppError(
+    "bad_request",
+    `DATABASE_URL: unsupported scheme in "${url.split(":")[0]}:…" (use file:… or postgres://…)`,
+  );
 }
 
 /** For logs: never print a password. */

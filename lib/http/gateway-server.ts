@@ -26,14 +26,23 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
   /** Origins a console request may legitimately come from (CSRF check). */
   const expectedOrigins = (req: IncomingMessage): string[] => {
     const facts = factsFromNodeRequest(req);
-    const pub = resolvePublicBase(facts, { publicUrl: env.PUBLIC_URL, trustedProxies: runtime.trustedProxies }).base.origin;
+    const pub = resolvePublicBase(facts, { publicUrl: env.PUBLIC_URL, trustedProxies: runtime.trustedProxies }).base
+      .origin;
     const own = `${facts.encrypted ? "https" : "http"}://${(facts.host ?? "").toLowerCase()}`;
     return [...new Set([pub, own])];
   };
   const secureCookies = (req: IncomingMessage) =>
-    resolvePublicBase(factsFromNodeRequest(req), { publicUrl: env.PUBLIC_URL, trustedProxies: runtime.trustedProxies }).base.protocol === "https:";
+    resolvePublicBase(factsFromNodeRequest(req), { publicUrl: env.PUBLIC_URL, trustedProxies: runtime.trustedProxies })
+      .base.protocol === "https:";
 
-  const loginRoutes = createLoginRoutes({ admin: runtime.repos.admin, adminToken: env.ADMIN_TOKEN, trustedProxies: runtime.trustedProxies, signIns: runtime.rateLimits.signIns, expectedOrigins, secureCookies });
+  const loginRoutes = createLoginRoutes({
+    admin: runtime.repos.admin,
+    adminToken: env.ADMIN_TOKEN,
+    trustedProxies: runtime.trustedProxies,
+    signIns: runtime.rateLimits.signIns,
+    expectedOrigins,
+    secureCookies,
+  });
   const resourceServer = createResourceServerHandler(runtime);
   const facade = createOAuthFacadeHandler(runtime);
   const guardDeps = { admin: runtime.repos.admin, adminToken: env.ADMIN_TOKEN, expectedOrigins };
@@ -79,12 +88,20 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
         // The MCP/OAuth error shape, and readable cross-origin: browser-based clients (the MCP Inspector)
         // would otherwise see only a CORS failure.
         ctx.outcome = "not_found";
-        return sendJson(res, 404, { error: "not_found", error_description: missing }, { "access-control-allow-origin": "*" });
+        return sendJson(
+          res,
+          404,
+          { error: "not_found", error_description: missing },
+          { "access-control-allow-origin": "*" },
+        );
       }
 
       if (!nextHandler) {
         if (path.startsWith("/api/") && !(await guardConsole(req, res, path, guardDeps))) {
-          throw new AppError("not_found", "the admin API is served by the console, which is disabled (PORTCULLIS_NO_CONSOLE)");
+          throw new AppError(
+            "not_found",
+            "the admin API is served by the console, which is disabled (PORTCULLIS_NO_CONSOLE)",
+          );
         }
         if (!res.headersSent) throw new AppError("not_found", `no route for ${path}`);
         return;
@@ -115,6 +132,9 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
     }
     if (handled === true) return;
     if (handled === false) return void rest(req, res, ctx);
-    handled.then((h) => (h ? undefined : rest(req, res, ctx)), (e: unknown) => fail(res, ctx, e));
+    handled.then(
+      (h) => (h ? undefined : rest(req, res, ctx)),
+      (e: unknown) => fail(res, ctx, e),
+    );
   };
 }

@@ -1,7 +1,9 @@
 import type { Runtime } from "../runtime/types";
 
 /** Ready = the database answers within 2 s and a config snapshot is loaded. */
-export async function readiness(runtime: Runtime): Promise<{ ready: boolean; checks: Record<string, { ok: boolean; detail?: string }> }> {
+export async function readiness(
+  runtime: Runtime,
+): Promise<{ ready: boolean; checks: Record<string, { ok: boolean; detail?: string }> }> {
   const checks: Record<string, { ok: boolean; detail?: string }> = {};
   try {
     await Promise.race([
@@ -13,6 +15,9 @@ export async function readiness(runtime: Runtime): Promise<{ ready: boolean; che
     checks.database = { ok: false, detail: (e as Error).message };
   }
   const snap = runtime.config.current();
-  checks.config = { ok: true, detail: `version ${snap.version}, ${snap.servers.size} servers, ${snap.providers.size} providers` };
+  checks.config = {
+    ok: true,
+    detail: `version ${snap.version}, ${snap.servers.size} servers, ${snap.providers.size} providers`,
+  };
   return { ready: Object.values(checks).every((c) => c.ok), checks };
 }

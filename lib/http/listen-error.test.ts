@@ -19,10 +19,15 @@ const errno = (code: string) => Object.assign(new Error(`listen ${code}`), { cod
 describe("listenFailed", () => {
   it("says the port is taken, from a real EADDRINUSE", async () => {
     const port = await listen(0);
-    const e = await listen(port).then(() => undefined, (err: unknown) => listenFailed(err, "127.0.0.1", port));
+    const e = await listen(port).then(
+      () => undefined,
+      (err: unknown) => listenFailed(err, "127.0.0.1", port),
+    );
     expect(e).toBeInstanceOf(AppError);
     expect((e as AppError).code).toBe("listen_failed");
-    expect((e as AppError).message).toBe(`cannot listen on 127.0.0.1:${port}: another process is using the port (EADDRINUSE); stop it, or set PORT to a free port`);
+    expect((e as AppError).message).toBe(
+      `cannot listen on 127.0.0.1:${port}: another process is using the port (EADDRINUSE); stop it, or set PORT to a free port`,
+    );
   });
 
   it("explains privileged ports and foreign addresses; brackets IPv6 hosts", () => {

@@ -19,11 +19,15 @@ const DEFAULT_MCP_PATH = /^\/servers\/[^/]+\/mcp\/?$/;
  * Why nothing is served at `pathname` (normalised), or undefined when the path is not a protocol path.
  * The reason names the cause the config shows: no such provider, a provider in direct mode, a server with auth: none.
  */
-export function protocolNotFound(pathname: string, config: Pick<ConfigSnapshot, "providers" | "servers">): string | undefined {
+export function protocolNotFound(
+  pathname: string,
+  config: Pick<ConfigSnapshot, "providers" | "servers">,
+): string | undefined {
   if (pathname === PRM || pathname.startsWith(`${PRM}/`)) {
     const resource = pathname.slice(PRM.length) || "/";
     const server = serverAt(config, resource);
-    if (server?.auth === "none") return `server "${server.name}" uses auth: none, so it publishes no protected-resource metadata for ${resource}`;
+    if (server?.auth === "none")
+      return `server "${server.name}" uses auth: none, so it publishes no protected-resource metadata for ${resource}`;
     return `no protected-resource metadata is published for ${resource}: no virtual server with auth: oauth or passthrough has that path`;
   }
   const provider = FACADE_METADATA.exec(pathname)?.[1] ?? FACADE.exec(pathname)?.[1];
@@ -40,10 +44,13 @@ export function protocolNotFound(pathname: string, config: Pick<ConfigSnapshot, 
     // Resource URLs have no trailing slash (RFC 9728 matching is exact), so `/servers/x/mcp/` is not x's path.
     const bare = pathname.replace(/\/+$/, "");
     const server = serverAt(config, bare);
-    if (server) return `no MCP server is configured at ${pathname}: server "${server.name}" is at ${bare}, without the trailing slash`;
+    if (server)
+      return `no MCP server is configured at ${pathname}: server "${server.name}" is at ${bare}, without the trailing slash`;
   }
-  if (DEFAULT_MCP_PATH.test(pathname)) return `no MCP server is configured at ${pathname}: check the server's name, or its path if it sets one`;
+  if (DEFAULT_MCP_PATH.test(pathname))
+    return `no MCP server is configured at ${pathname}: check the server's name, or its path if it sets one`;
   return undefined;
 }
 
-const serverAt = (config: Pick<ConfigSnapshot, "servers">, path: string) => [...config.servers.values()].find((s) => s.effectivePath === path);
+const serverAt = (config: Pick<ConfigSnapshot, "servers">, path: string) =>
+  [...config.servers.values()].find((s) => s.effectivePath === path);

@@ -25,9 +25,12 @@ export type InspectInput = { token: string; server?: string; requestBase?: URL }
 
 export async function inspectToken(runtime: Runtime, input: InspectInput): Promise<InspectResult> {
   const token = input.token.trim().replace(/^Bearer\s+/i, "");
-  if (!token) throw new AppError("validation_failed", "paste a token", { fields: [{ path: "token", message: "is required" }] });
+  if (!token)
+    throw new AppError("validation_failed", "paste a token", { fields: [{ path: "token", message: "is required" }] });
   const tokens = runtime.tokens;
-  const pick = input.server ? { server: input.server, by: "given" as const, alternatives: [] } : pickServer(runtime, token, (name) => safeAudiences(() => tokens.expectedAudiences(name, input.requestBase)));
+  const pick = input.server
+    ? { server: input.server, by: "given" as const, alternatives: [] }
+    : pickServer(runtime, token, (name) => safeAudiences(() => tokens.expectedAudiences(name, input.requestBase)));
   const diagnosis = await tokens.verifyForServer(pick.server, token, { requestBase: input.requestBase });
   const { cached: _cached, ...rest } = diagnosis as Diagnosis & { cached?: boolean };
   return { server: pick.server, pick: { by: pick.by, alternatives: pick.alternatives }, diagnosis: rest };
@@ -48,26 +51,44 @@ const sameIssuer = (a: string, b: string) => a.replace(/\/+$/, "") === b.replace
  * tolerated), preferring one that accepts its `aud`. Unverified claims only
  * choose where to run the checks; they decide nothing.
  */
-export function pickServer(runtime: Runtime, token: string, audiencesOf: (server: string) => ExpectedAudience[]): { server: string; by: ServerPick["by"]; alternatives: string[] } {
+export function pickServer(
+  runtime: Runtime,
+  token: string,
+  audiencesOf: (server: string) => ExpectedAudience[],
+): { server: string; by: ServerPick["by"]; alternatives: string[] } {
   const { servers, providers } = runtime.config.current();
-  const oauth = [...servers.values()].filter((s): s is RuntimeServer & { oauth: NonNullable<RuntimeServer["oauth"]> } => s.auth === "oauth" && !!s.oauth);
-  if (oauth.length === 0) throw new AppError("validation_failed", "no server uses OAuth: create one first", { fields: [{ path: "server", message: "no OAuth server to inspect against" }] });
+  const oauth = [...servers.values()].filter(
+    (s): s is RuntimeServer & { oauth: NonNullable<RuntimeServer["oauth"]> } => s.auth === "oauth" && !!s.oauth,
+  );
+  if (oauth.length === 0)
+    throw new AppError("validation_failed", "no server uses OAuth: create one first", {
+      fields: [{ path: "server", message: "no OAuth server to inspect against" }],
+    });
   const decoded = decodeJws(token);
   const claims = decoded.ok ? decoded.decoded.claims : undefined;
   const iss = typeof claims?.iss === "string" ? claims.iss : undefined;
   const auds = claims ? (tokenAudiences(claims) ?? []) : [];
-  const byIss = iss ? oauth.filter((s) => {
-    const p: RuntimeProvider | undefined = providers.get(s.oauth.provider);
-    return p && sameIssuer(p.issuer, iss);
-  }) : [];
+  const byIss = iss
+    ? oauth.filter((s) => {
+        const p: RuntimeProvider | undefined = providers.get(s.oauth.provider);
+        return p && sameIssuer(p.issuer, iss);
+      })
+    : [];
   const byAud = byIss.filter((s) => audiencesOf(s.name).some((e) => auds.includes(e.value)));
   const names = (xs: RuntimeServer[]) => xs.map((s) => s.name);
-  if (byAud.length) return { server: byAud[0].name, by: "iss_and_aud", alternatives: names(byIss).filter((n) => n !== byAud[0].name) };
+  if (byAud.length)
+    return { server: byAud[0].name, by: "iss_and_aud", alternatives: names(byIss).filter((n) => n !== byAud[0].name) };
   if (byIss.length) return { server: byIss[0].name, by: "iss", alternatives: names(byIss.slice(1)) };
   if (oauth.length === 1) return { server: oauth[0].name, by: "only_server", alternatives: [] };
-  throw new AppError("validation_failed", iss ? `no server accepts tokens from issuer ${iss}: pick a server` : "cannot tell which server this token is for: pick a server", {
-    fields: [{ path: "server", message: "pick a server" }],
-  });
+  throw new AppError(
+    "validation_failed",
+    iss
+      ? `no server accepts tokens from issuer ${iss}: pick a server`
+      : "cannot tell which server this token is for: pick a server",
+    {
+      fields: [{ path: "server", message: "pick a server" }],
+    },
+  );
 }
 
 /** Plain-text rendering for the CLI. */
@@ -75,7 +96,11 @@ export function formatDiagnosis(r: InspectResult): string {
   const d = r.diagnosis;
   const lines: string[] = [];
   lines.push(`server ${r.server} · provider ${d.provider} · token ${d.fingerprint}`);
-  lines.push(d.verdict === "accept" ? "ACCEPTED" : `REJECTED (${d.httpStatus}${d.oauthError ? ` ${d.oauthError}` : ""}): ${d.failed?.message ?? d.errorDescription ?? ""}`);
+  lines.push(
+    d.verdict === "accept"
+      ? "ACCEPTED"
+      : `REJECTED (${d.httpStatus}${d.oauthError ? ` ${d.oauthError}` : ""}): ${d.failed?.message ?? d.errorDescription ?? ""}`,
+  );
   lines.push("");
   const mark: Record<Check["status"], string> = { pass: "ok  ", fail: "FAIL", warn: "warn", skip: "skip" };
   for (const c of d.checks) {

@@ -18,7 +18,11 @@ export async function fetchJson(url: string | URL, opts: SafeFetchOptions): Prom
   }
   const type = response.headers.get("content-type");
   if (type && !JSON_TYPE.test(type)) {
-    throw new FetchError("fetch_content_type", response.url, `expected a JSON response, got Content-Type ${type.slice(0, 100)}`);
+    throw new FetchError(
+      "fetch_content_type",
+      response.url,
+      `expected a JSON response, got Content-Type ${type.slice(0, 100)}`,
+    );
   }
   try {
     return { data: JSON.parse(response.body.toString("utf8")), response };

@@ -66,14 +66,32 @@ describe("checkAddress policy", () => {
   });
 
   it("allows loopback and private ranges for admin URLs unless blockPrivateNetwork is on", () => {
-    for (const ip of ["127.0.0.1", "::1", "10.0.0.1", "172.20.0.1", "192.168.0.10", "fc00::5", "100.64.1.1", "0.0.0.0"]) {
+    for (const ip of [
+      "127.0.0.1",
+      "::1",
+      "10.0.0.1",
+      "172.20.0.1",
+      "192.168.0.10",
+      "fc00::5",
+      "100.64.1.1",
+      "0.0.0.0",
+    ]) {
       expect(checkAddress(ip, admin).allowed).toBe(true);
       expect(checkAddress(ip, adminBlocked).allowed).toBe(false);
     }
   });
 
   it("never allows loopback or private ranges for client-supplied URLs", () => {
-    for (const ip of ["127.0.0.1", "::1", "10.0.0.1", "192.168.0.10", "fd00::1", "100.64.1.1", "0.0.0.0", "::ffff:10.0.0.1"]) {
+    for (const ip of [
+      "127.0.0.1",
+      "::1",
+      "10.0.0.1",
+      "192.168.0.10",
+      "fd00::1",
+      "100.64.1.1",
+      "0.0.0.0",
+      "::ffff:10.0.0.1",
+    ]) {
       const d = checkAddress(ip, client);
       expect(d.allowed).toBe(false);
     }

@@ -64,7 +64,8 @@ function classifyV6(h: number[]): AddressKind {
   if (first96Zero && (f === 0xffff || f === 0)) return classifyV4(embedded(g, i));
   if (a === 0x64 && b === 0xff9b && c === 0 && d === 0 && e === 0 && f === 0) return classifyV4(embedded(g, i)); // NAT64
   if (a === 0x2002) return classifyV4(embedded(b, c)); // 6to4
-  if (a === 0xfd00 && b === 0x0ec2 && c === 0 && d === 0 && e === 0 && f === 0 && g === 0 && i === 0x254) return "metadata"; // AWS IPv6
+  if (a === 0xfd00 && b === 0x0ec2 && c === 0 && d === 0 && e === 0 && f === 0 && g === 0 && i === 0x254)
+    return "metadata"; // AWS IPv6
   if ((a & 0xffc0) === 0xfe80) return "link_local"; // fe80::/10
   if ((a & 0xffc0) === 0xfec0) return "private"; // fec0::/10 site-local (deprecated)
   if ((a & 0xfe00) === 0xfc00) return "private"; // fc00::/7 unique local

@@ -28,7 +28,8 @@ export const blockPrivateNetworkFromEnv = (env: NodeJS.ProcessEnv = process.env)
 
 const PRIVATE_KINDS: ReadonlySet<AddressKind> = new Set(["loopback", "private", "unspecified"]);
 
-export type AddressDecision = { allowed: true; kind: AddressKind } | { allowed: false; kind: AddressKind; reason: string };
+export type AddressDecision =
+  { allowed: true; kind: AddressKind } | { allowed: false; kind: AddressKind; reason: string };
 
 export function checkAddress(address: string, policy: AddressPolicy): AddressDecision {
   const kind = classifyAddress(address);
@@ -85,9 +86,14 @@ export async function resolveAllowed(url: URL, policy: AddressPolicy, resolver: 
   for (const { address } of addresses) {
     const d = checkAddress(address, policy);
     if (!d.allowed) {
-      throw new FetchError("fetch_blocked_address", url, `refusing to connect: ${host} resolves to ${address}, which ${d.reason}`, {
-        address,
-      });
+      throw new FetchError(
+        "fetch_blocked_address",
+        url,
+        `refusing to connect: ${host} resolves to ${address}, which ${d.reason}`,
+        {
+          address,
+        },
+      );
     }
   }
   return addresses;

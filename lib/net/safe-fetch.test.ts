@@ -113,7 +113,9 @@ describe("safeFetch", () => {
 
   it("refuses loopback for admin URLs when blockPrivateNetwork is on, without connecting", async () => {
     const before = main.hits.length;
-    expect(await codeOf(safeFetch(`${main.base}/json`, { ...admin, blockPrivateNetwork: true }))).toBe("fetch_blocked_address");
+    expect(await codeOf(safeFetch(`${main.base}/json`, { ...admin, blockPrivateNetwork: true }))).toBe(
+      "fetch_blocked_address",
+    );
     expect(main.hits.length).toBe(before);
   });
 
@@ -176,7 +178,9 @@ describe("safeFetch", () => {
   });
 
   it("aborts a streamed body as soon as it exceeds the cap", async () => {
-    expect(await codeOf(safeFetch(`${main.base}/big-streamed`, { ...admin, maxBytes: 100_000 }))).toBe("fetch_too_large");
+    expect(await codeOf(safeFetch(`${main.base}/big-streamed`, { ...admin, maxBytes: 100_000 }))).toBe(
+      "fetch_too_large",
+    );
   });
 
   it("follows same-origin redirects", async () => {

@@ -14,7 +14,14 @@ import http from "node:http";
 import https from "node:https";
 import type { LookupFunction } from "node:net";
 import { FetchError } from "./errors";
-import { blockPrivateNetworkFromEnv, resolveAllowed, systemResolver, type FetchOrigin, type ResolvedAddress, type Resolver } from "./policy";
+import {
+  blockPrivateNetworkFromEnv,
+  resolveAllowed,
+  systemResolver,
+  type FetchOrigin,
+  type ResolvedAddress,
+  type Resolver,
+} from "./policy";
 
 export type SafeFetchOptions = {
   /** Who chose the URL (admin config or a client); decides private-network access. */
@@ -60,7 +67,10 @@ export async function safeFetch(input: string | URL, opts: SafeFetchOptions): Pr
   const resolver = opts.resolver ?? systemResolver;
 
   const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(new FetchError("fetch_timeout", url, `timed out after ${timeoutMs} ms`)), timeoutMs);
+  const timer = setTimeout(
+    () => deadline.abort(new FetchError("fetch_timeout", url, `timed out after ${timeoutMs} ms`)),
+    timeoutMs,
+  );
   timer.unref?.();
   const onOuterAbort = () => deadline.abort(new FetchError("fetch_aborted", url, "request aborted"));
   if (opts.signal?.aborted) onOuterAbort();
@@ -119,16 +129,27 @@ function parseUrl(input: string | URL, base?: URL): URL {
 function pinnedLookup(addresses: ResolvedAddress[]): LookupFunction {
   return (_hostname, options, callback) => {
     const cb = callback as (err: NodeJS.ErrnoException | null, a: unknown, f?: number) => void;
-    const wanted = options.family === 4 || options.family === 6 ? addresses.filter((a) => a.family === options.family) : addresses;
-    if (wanted.length === 0) return cb(Object.assign(new Error("no address of the requested family"), { code: "ENOTFOUND" }), undefined);
-    if (options.all) cb(null, wanted.map((a) => ({ address: a.address, family: a.family })));
+    const wanted =
+      options.family === 4 || options.family === 6 ? addresses.filter((a) => a.family === options.family) : addresses;
+    if (wanted.length === 0)
+      return cb(Object.assign(new Error("no address of the requested family"), { code: "ENOTFOUND" }), undefined);
+    if (options.all)
+      cb(
+        null,
+        wanted.map((a) => ({ address: a.address, family: a.family })),
+      );
     else cb(null, wanted[0].address, wanted[0].family);
   };
 }
 
 type Hop = Omit<SafeResponse, "url" | "redirects">;
 
-function requestOnce(url: URL, addresses: ResolvedAddress[], opts: SafeFetchOptions, signal: AbortSignal): Promise<Hop> {
+function requestOnce(
+  url: URL,
+  addresses: ResolvedAddress[],
+  opts: SafeFetchOptions,
+  signal: AbortSignal,
+): Promise<Hop> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const mod = url.protocol === "https:" ? https : http;
   return new Promise<Hop>((resolve, reject) => {
@@ -152,7 +173,9 @@ function requestOnce(url: URL, addresses: ResolvedAddress[], opts: SafeFetchOpti
         const address = res.socket?.remoteAddress ?? addresses[0].address;
         const declared = Number(res.headers["content-length"]);
         if (Number.isFinite(declared) && declared > maxBytes) {
-          return fail(new FetchError("fetch_too_large", url, `response of ${declared} bytes exceeds the ${maxBytes}-byte limit`));
+          return fail(
+            new FetchError("fetch_too_large", url, `response of ${declared} bytes exceeds the ${maxBytes}-byte limit`),
+          );
         }
         const chunks: Buffer[] = [];
         let size = 0;

@@ -14,7 +14,14 @@ import { randomId, sha256 } from "../admin/tokens";
 import { profileFor, rewriteAuthorizeParams } from "../providers";
 import type { FacadeContext, FacadeDeps } from "./context";
 import { redirectAllowlist, serverForResource, serverResources } from "./context";
-import { InvalidRequest, InvalidScope, InvalidTarget, OAuthError, TemporarilyUnavailable, UnsupportedResponseType } from "./errors";
+import {
+  InvalidRequest,
+  InvalidScope,
+  InvalidTarget,
+  OAuthError,
+  TemporarilyUnavailable,
+  UnsupportedResponseType,
+} from "./errors";
 import { renderConsentPage, sendErrorPage, sendPage } from "./html";
 import { BROWSER_COOKIE, browserCookie, readCookie, readForm, redirect, uniqueParams } from "./http";
 import { matchRedirectUri } from "./redirect-uri";
@@ -27,12 +34,20 @@ const MAX_STATE = 2048;
 /** Client parameters forwarded to the IdP as they are (harmless UI hints). */
 const FORWARDED = ["prompt", "login_hint", "ui_locales", "max_age"];
 
-type AuthzRequest = Omit<PendingRecord, "stateHash" | "kind" | "createdAt" | "expiresAt" | "consumedAt" | "codeHash" | "browserIdHash"> & {
+type AuthzRequest = Omit<
+  PendingRecord,
+  "stateHash" | "kind" | "createdAt" | "expiresAt" | "consumedAt" | "codeHash" | "browserIdHash"
+> & {
   forwarded: Record<string, string>;
 };
 
 /** Relays an error to the client's (validated) redirect URI (RFC 6749 §4.1.2.1, RFC 9207 `iss`). */
-export function errorRedirectUrl(redirectUri: string, e: { error: string; description?: string }, state: string | undefined, issuer: string): string {
+export function errorRedirectUrl(
+  redirectUri: string,
+  e: { error: string; description?: string },
+  state: string | undefined,
+  issuer: string,
+): string {
   const u = new URL(redirectUri);
   u.searchParams.set("error", e.error);
   if (e.description) u.searchParams.set("error_description", e.description);
@@ -41,19 +56,33 @@ export function errorRedirectUrl(redirectUri: string, e: { error: string; descri
   return u.href;
 }
 
-function validateClientAndRedirect(q: Map<string, string>, client: OAuthClientRecord | null, ctx: FacadeContext): string {
-  if (!client || client.providerName !== ctx.provider.name) throw new PageError("Unknown client", "The application is not registered with this gateway (unknown client_id).");
+function validateClientAndRedirect(
+  q: Map<string, string>,
+  client: OAuthClientRecord | null,
+  ctx: FacadeContext,
+): string {
+  if (!client || client.providerName !== ctx.provider.name)
+    throw new PageError("Unknown client", "The application is not registered with this gateway (unknown client_id).");
   const presented = q.get("redirect_uri");
   if (presented === undefined) {
     if (client.redirectUris.length === 1) return client.redirectUris[0];
-    throw new PageError("Missing redirect URI", "The request has no redirect_uri and the application registered several.");
+    throw new PageError(
+      "Missing redirect URI",
+      "The request has no redirect_uri and the application registered several.",
+    );
   }
   if (!matchRedirectUri(presented, client.redirectUris)) {
-    throw new PageError("Invalid redirect URI", "The redirect_uri is not one the application registered. For your safety the gateway does not redirect there.");
+    throw new PageError(
+      "Invalid redirect URI",
+      "The redirect_uri is not one the application registered. For your safety the gateway does not redirect there.",
+    );
   }
   const allow = redirectAllowlist(ctx);
   if (allow.length && !matchRedirectUri(presented, allow)) {
-    throw new PageError("Redirect URI not allowed", "The redirect_uri is not in the gateway's allowed redirect URIs for this server.");
+    throw new PageError(
+      "Redirect URI not allowed",
+      "The redirect_uri is not in the gateway's allowed redirect URIs for this server.",
+    );
   }
   return presented;
 }
@@ -69,7 +98,13 @@ export class PageError extends Error {
   }
 }
 
-function validateRequest(q: Map<string, string>, client: OAuthClientRecord, redirectUri: string, ctx: FacadeContext, deps: FacadeDeps): AuthzRequest {
+function validateRequest(
+  q: Map<string, string>,
+  client: OAuthClientRecord,
+  redirectUri: string,
+  ctx: FacadeContext,
+  deps: FacadeDeps,
+): AuthzRequest {
   const state = q.get("state");
   if (state !== undefined && state.length > MAX_STATE) throw new InvalidRequest("state is too long");
   const base = { redirectUri, clientState: state };
@@ -79,10 +114,14 @@ function validateRequest(q: Map<string, string>, client: OAuthClientRecord, redi
     const challenge = q.get("code_challenge");
     const method = q.get("code_challenge_method");
     if (!challenge) throw new InvalidRequest("PKCE is required: code_challenge is missing");
-    if (method !== "S256") throw new InvalidRequest(`PKCE code_challenge_method must be S256${method ? `, got "${method}"` : " (plain is not accepted)"}`);
+    if (method !== "S256")
+      throw new InvalidRequest(
+        `PKCE code_challenge_method must be S256${method ? `, got "${method}"` : " (plain is not accepted)"}`,
+      );
     if (!CHALLENGE_RE.test(challenge)) throw new InvalidRequest("code_challenge is not a base64url S256 challenge");
     const scope = q.get("scope")?.trim() || undefined;
-    if (scope && (scope.length > 2000 || !scope.split(/ +/).every((s) => SCOPE_TOKEN.test(s)))) throw new InvalidScope("scope is malformed");
+    if (scope && (scope.length > 2000 || !scope.split(/ +/).every((s) => SCOPE_TOKEN.test(s))))
+      throw new InvalidScope("scope is malformed");
     const resource = q.get("resource");
     if (resource !== undefined) {
       let ok = false;
@@ -93,7 +132,8 @@ function validateRequest(q: Map<string, string>, client: OAuthClientRecord, redi
         ok = false;
       }
       if (!ok) throw new InvalidTarget("resource must be an absolute URI without a fragment");
-      if (!serverForResource(ctx, resource, deps.publicUrl)) throw new InvalidTarget("resource is not a server protected by this authorization server");
+      if (!serverForResource(ctx, resource, deps.publicUrl))
+        throw new InvalidTarget("resource is not a server protected by this authorization server");
     }
     const forwarded: Record<string, string> = {};
     for (const k of FORWARDED) {
@@ -129,7 +169,10 @@ class RedirectError extends Error {
 
 const scopeCovered = (requested: string | undefined, granted: string) => {
   const g = new Set(granted.split(" ").filter(Boolean));
-  return (requested ?? "").split(" ").filter(Boolean).every((s) => g.has(s));
+  return (requested ?? "")
+    .split(" ")
+    .filter(Boolean)
+    .every((s) => g.has(s));
 };
 
 /** Stores the pending authorization and redirects the browser to the IdP. */
@@ -150,7 +193,12 @@ async function redirectToIdp(
   const idpClient = await idpClientFor(client, ctx.provider, meta, deps);
   const state = randomId();
   const { forwarded, ...rest } = a;
-  await deps.store.createPending({ ...rest, stateHash: sha256(state), kind: "idp", expiresAt: new Date(now + deps.limits.pendingTtlMs) });
+  await deps.store.createPending({
+    ...rest,
+    stateHash: sha256(state),
+    kind: "idp",
+    expiresAt: new Date(now + deps.limits.pendingTtlMs),
+  });
 
   const url = new URL(meta.authorizationEndpoint);
   const p = url.searchParams;
@@ -163,8 +211,14 @@ async function redirectToIdp(
   if (a.scope) p.set("scope", a.scope);
   if (a.resource) p.set("resource", a.resource);
   for (const [k, v] of Object.entries(forwarded)) p.set(k, v);
-  const rewrites = rewriteAuthorizeParams(p, profileFor(ctx.provider), { idpClientId: idpClient.clientId, extraScopes: ctx.provider.scopes });
-  deps.logger.debug({ provider: ctx.provider.name, clientId: client.clientId, rewrites }, "authorization relayed to the IdP");
+  const rewrites = rewriteAuthorizeParams(p, profileFor(ctx.provider), {
+    idpClientId: idpClient.clientId,
+    extraScopes: ctx.provider.scopes,
+  });
+  deps.logger.debug(
+    { provider: ctx.provider.name, clientId: client.clientId, rewrites },
+    "authorization relayed to the IdP",
+  );
   redirect(res, url.href, status, headers);
 }
 
@@ -181,13 +235,27 @@ async function withErrors(res: ServerResponse, ctx: FacadeContext, fn: () => Pro
   } catch (e) {
     if (e instanceof PageError) return sendErrorPage(res, e.status, e.title, e.message);
     if (e instanceof RedirectError) {
-      return redirect(res, errorRedirectUrl(e.redirectUri, { error: e.cause.error, description: e.cause.description }, e.clientState, ctx.issuer));
+      return redirect(
+        res,
+        errorRedirectUrl(
+          e.redirectUri,
+          { error: e.cause.error, description: e.cause.description },
+          e.clientState,
+          ctx.issuer,
+        ),
+      );
     }
     throw e;
   }
 }
 
-export async function handleAuthorize(req: IncomingMessage, res: ServerResponse, url: URL, ctx: FacadeContext, deps: FacadeDeps): Promise<void> {
+export async function handleAuthorize(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  ctx: FacadeContext,
+  deps: FacadeDeps,
+): Promise<void> {
   await withErrors(res, ctx, async () => {
     let q: Map<string, string>;
     try {
@@ -217,9 +285,7 @@ export async function handleAuthorize(req: IncomingMessage, res: ServerResponse,
         browserIdHash: sha256(b.id),
         expiresAt: new Date(deps.now() + deps.limits.pendingTtlMs),
       });
-      const servers = a.resource
-        ? [serverForResource(ctx, a.resource, deps.publicUrl)!]
-        : ctx.servers;
+      const servers = a.resource ? [serverForResource(ctx, a.resource, deps.publicUrl)!] : ctx.servers;
       const resources = serverResources(ctx, deps.publicUrl);
       const html = renderConsentPage({
         action: ctx.endpoint("authorize"),
@@ -228,11 +294,17 @@ export async function handleAuthorize(req: IncomingMessage, res: ServerResponse,
         clientId: client!.clientId,
         clientUri: typeof client!.metadata.client_uri === "string" ? client!.metadata.client_uri : undefined,
         redirectUri,
-        providerLabel: profileFor(ctx.provider).label === "Generic OAuth 2.0 / OpenID Connect" ? new URL(ctx.provider.issuer).host : profileFor(ctx.provider).label,
+        providerLabel:
+          profileFor(ctx.provider).label === "Generic OAuth 2.0 / OpenID Connect"
+            ? new URL(ctx.provider.issuer).host
+            : profileFor(ctx.provider).label,
         servers: servers.map((s) => ({
           name: s.name,
           title: s.resourceMetadata.resourceName,
-          resource: a.resource && s === servers[0] && servers.length === 1 ? a.resource : (resources.find((r) => r.server === s)?.resource ?? s.effectivePath),
+          resource:
+            a.resource && s === servers[0] && servers.length === 1
+              ? a.resource
+              : (resources.find((r) => r.server === s)?.resource ?? s.effectivePath),
         })),
         scopes: (a.scope ?? "").split(" ").filter(Boolean),
       });
@@ -245,11 +317,17 @@ export async function handleAuthorize(req: IncomingMessage, res: ServerResponse,
 }
 
 /** POST /oauth/<p>/authorize: the consent form (ticket + decision). */
-export async function handleConsent(req: IncomingMessage, res: ServerResponse, ctx: FacadeContext, deps: FacadeDeps): Promise<void> {
+export async function handleConsent(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: FacadeContext,
+  deps: FacadeDeps,
+): Promise<void> {
   await withErrors(res, ctx, async () => {
     // A cross-site form post is refused even before the ticket is looked at.
     const origin = req.headers.origin;
-    if (origin && origin !== "null" && origin !== ctx.base.origin) throw new PageError("Request refused", "The consent form was submitted from another site.", 403);
+    if (origin && origin !== "null" && origin !== ctx.base.origin)
+      throw new PageError("Request refused", "The consent form was submitted from another site.", 403);
     if (req.headers["sec-fetch-site"] && !["same-origin", "none"].includes(String(req.headers["sec-fetch-site"]))) {
       throw new PageError("Request refused", "The consent form was submitted from another site.", 403);
     }
@@ -261,17 +339,33 @@ export async function handleConsent(req: IncomingMessage, res: ServerResponse, c
     }
     const ticket = form.get("consent_ticket");
     const decision = form.get("decision");
-    if (!ticket || (decision !== "approve" && decision !== "deny")) throw new PageError("Invalid request", "The consent form is incomplete.");
+    if (!ticket || (decision !== "approve" && decision !== "deny"))
+      throw new PageError("Invalid request", "The consent form is incomplete.");
     const cookie = readCookie(req, BROWSER_COOKIE);
     const pending = await deps.store.consumePending(sha256(ticket), "consent", ctx.provider.name, new Date(deps.now()));
     if (!pending) throw new PageError("Consent expired", "This consent page has expired or was already used.");
-    if (!cookie || pending.browserIdHash !== sha256(cookie)) throw new PageError("Request refused", "This consent page was issued to another browser.", 403);
+    if (!cookie || pending.browserIdHash !== sha256(cookie))
+      throw new PageError("Request refused", "This consent page was issued to another browser.", 403);
     const client = await deps.store.getClient(pending.clientId);
     if (!client) throw new PageError("Unknown client", "The application is no longer registered.");
     if (decision === "deny") {
-      return redirect(res, errorRedirectUrl(pending.redirectUri, { error: "access_denied", description: "the user denied the request" }, pending.clientState, pending.facadeIssuer), 303);
+      return redirect(
+        res,
+        errorRedirectUrl(
+          pending.redirectUri,
+          { error: "access_denied", description: "the user denied the request" },
+          pending.clientState,
+          pending.facadeIssuer,
+        ),
+        303,
+      );
     }
-    await deps.store.saveConsent({ browserIdHash: pending.browserIdHash!, clientId: client.clientId, providerName: ctx.provider.name, scope: pending.scope ?? "" });
+    await deps.store.saveConsent({
+      browserIdHash: pending.browserIdHash!,
+      clientId: client.clientId,
+      providerName: ctx.provider.name,
+      scope: pending.scope ?? "",
+    });
     const a: AuthzRequest = {
       providerName: pending.providerName,
       clientId: pending.clientId,

@@ -17,18 +17,40 @@ import { getProviderMetadata } from "../providers";
 
 const ERROR_CODE_RE = /^[\x20-\x21\x23-\x5B\x5D-\x7E]{1,64}$/;
 
-export async function handleCallback(_req: IncomingMessage, res: ServerResponse, url: URL, ctx: FacadeContext, deps: FacadeDeps): Promise<void> {
+export async function handleCallback(
+  _req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  ctx: FacadeContext,
+  deps: FacadeDeps,
+): Promise<void> {
   const q = url.searchParams;
   const state = q.get("state");
   if (!state || q.getAll("state").length !== 1 || state.length > 512) {
-    return sendErrorPage(res, 400, "Invalid callback", "The identity provider's response has no valid state. Nothing was forwarded.");
+    return sendErrorPage(
+      res,
+      400,
+      "Invalid callback",
+      "The identity provider's response has no valid state. Nothing was forwarded.",
+    );
   }
   const code = q.get("code");
   const error = q.get("error");
-  const pending = await deps.store.consumePending(sha256(state), "idp", ctx.provider.name, new Date(deps.now()), code && !error ? sha256(code) : undefined);
+  const pending = await deps.store.consumePending(
+    sha256(state),
+    "idp",
+    ctx.provider.name,
+    new Date(deps.now()),
+    code && !error ? sha256(code) : undefined,
+  );
   if (!pending) {
     deps.logger.warn({ provider: ctx.provider.name }, "callback with an unknown, expired or already used state");
-    return sendErrorPage(res, 400, "Authorization expired", "This sign-in response is unknown, expired or was already used. Nothing was forwarded.");
+    return sendErrorPage(
+      res,
+      400,
+      "Authorization expired",
+      "This sign-in response is unknown, expired or was already used. Nothing was forwarded.",
+    );
   }
   const target = new URL(pending.redirectUri);
   const p = target.searchParams;
@@ -48,12 +70,21 @@ export async function handleCallback(_req: IncomingMessage, res: ServerResponse,
   if (iss === null && issAdvertised) {
     // RFC 9207 §2.4: an IdP that advertises `iss` must send it.
     deps.logger.warn({ provider: ctx.provider.name }, "callback without iss although the IdP advertises it");
-    relayError = { error: "server_error", description: "the identity provider's response lacks the iss parameter it advertises" };
+    relayError = {
+      error: "server_error",
+      description: "the identity provider's response lacks the iss parameter it advertises",
+    };
   }
   if (iss !== null) {
     if (iss !== expected) {
-      deps.logger.warn({ provider: ctx.provider.name, iss, expected }, "callback iss does not match the IdP issuer (mix-up?)");
-      relayError = { error: "server_error", description: "the identity provider's response carried an unexpected issuer" };
+      deps.logger.warn(
+        { provider: ctx.provider.name, iss, expected },
+        "callback iss does not match the IdP issuer (mix-up?)",
+      );
+      relayError = {
+        error: "server_error",
+        description: "the identity provider's response carried an unexpected issuer",
+      };
     }
   }
   if (!relayError && error !== null) {
@@ -63,7 +94,8 @@ export async function handleCallback(_req: IncomingMessage, res: ServerResponse,
       uri: q.get("error_uri") ?? undefined,
     };
   }
-  if (!relayError && !code) relayError = { error: "server_error", description: "the identity provider returned neither a code nor an error" };
+  if (!relayError && !code)
+    relayError = { error: "server_error", description: "the identity provider returned neither a code nor an error" };
 
   if (relayError) {
     p.set("error", relayError.error);

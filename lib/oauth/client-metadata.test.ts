@@ -6,7 +6,13 @@ const reg = (body: unknown, allowlist?: string[]) => buildRegistration(body, { p
 
 describe("buildRegistration (RFC 7591)", () => {
   it("registers a public client as MCP clients send it, ignoring unknown fields", () => {
-    const r = reg({ redirect_uris: ["http://localhost:3000/cb"], token_endpoint_auth_method: "none", client_name: "Inspector", grant_types: ["authorization_code", "refresh_token"], foo: "bar" });
+    const r = reg({
+      redirect_uris: ["http://localhost:3000/cb"],
+      token_endpoint_auth_method: "none",
+      client_name: "Inspector",
+      grant_types: ["authorization_code", "refresh_token"],
+      foo: "bar",
+    });
     expect(r.response.client_id).toMatch(/^pc_/);
     expect(r.response.client_secret).toBeUndefined();
     expect(r.response.foo).toBeUndefined();
@@ -29,7 +35,10 @@ describe("buildRegistration (RFC 7591)", () => {
     [{ redirect_uris: ["https://a.example.com/cb"], grant_types: ["implicit"] }, "invalid_client_metadata"],
     [{ redirect_uris: ["https://a.example.com/cb"], grant_types: ["refresh_token"] }, "invalid_client_metadata"],
     [{ redirect_uris: ["https://a.example.com/cb"], response_types: ["token"] }, "invalid_client_metadata"],
-    [{ redirect_uris: ["https://a.example.com/cb"], token_endpoint_auth_method: "private_key_jwt" }, "invalid_client_metadata"],
+    [
+      { redirect_uris: ["https://a.example.com/cb"], token_endpoint_auth_method: "private_key_jwt" },
+      "invalid_client_metadata",
+    ],
     [{ redirect_uris: ["https://a.example.com/cb"], client_name: "x".repeat(201) }, "invalid_client_metadata"],
     [{ redirect_uris: ["https://a.example.com/cb"], logo_uri: "javascript:alert(1)" }, "invalid_client_metadata"],
     [{ redirect_uris: ["https://a.example.com/cb"], scope: 'a "b' }, "invalid_client_metadata"],
@@ -39,7 +48,11 @@ describe("buildRegistration (RFC 7591)", () => {
   });
 
   it("enforces the admin allowlist (loopback ports may vary)", () => {
-    expect(() => reg({ redirect_uris: ["https://a.example.com/cb"] }, ["https://b.example.com/cb"])).toThrow(expect.objectContaining({ error: "invalid_redirect_uri" }));
-    expect(reg({ redirect_uris: ["http://127.0.0.1:999/cb"] }, ["http://127.0.0.1/cb"]).record.redirectUris).toEqual(["http://127.0.0.1:999/cb"]);
+    expect(() => reg({ redirect_uris: ["https://a.example.com/cb"] }, ["https://b.example.com/cb"])).toThrow(
+      expect.objectContaining({ error: "invalid_redirect_uri" }),
+    );
+    expect(reg({ redirect_uris: ["http://127.0.0.1:999/cb"] }, ["http://127.0.0.1/cb"]).record.redirectUris).toEqual([
+      "http://127.0.0.1:999/cb",
+    ]);
   });
 });

@@ -29,7 +29,10 @@ const webUrl = z
 
 /** The fields we keep; anything else is ignored. */
 const metadataSchema = z.object({
-  redirect_uris: z.array(z.unknown()).min(1, "at least one redirect URI is required").max(MAX_REDIRECT_URIS, `at most ${MAX_REDIRECT_URIS} redirect URIs`),
+  redirect_uris: z
+    .array(z.unknown())
+    .min(1, "at least one redirect URI is required")
+    .max(MAX_REDIRECT_URIS, `at most ${MAX_REDIRECT_URIS} redirect URIs`),
   token_endpoint_auth_method: z.enum(["none", "client_secret_basic", "client_secret_post"]).optional(),
   grant_types: z.array(z.string().max(100)).max(5).optional(),
   response_types: z.array(z.string().max(100)).max(5).optional(),
@@ -41,22 +44,37 @@ const metadataSchema = z.object({
   scope: z
     .string()
     .max(2000)
-    .refine((s) => s.split(" ").filter(Boolean).every((t) => SCOPE_TOKEN.test(t)), "must be space-separated scope tokens")
+    .refine(
+      (s) =>
+        s
+          .split(" ")
+          .filter(Boolean)
+          .every((t) => SCOPE_TOKEN.test(t)),
+      "must be space-separated scope tokens",
+    )
     .optional(),
   contacts: z.array(shortText(320)).max(10).optional(),
   software_id: shortText(200).optional(),
   software_version: shortText(100).optional(),
 });
 
-export type RegistrationResult = { record: OAuthClientRecord; response: Record<string, unknown>; clientSecret?: string };
+export type RegistrationResult = {
+  record: OAuthClientRecord;
+  response: Record<string, unknown>;
+  clientSecret?: string;
+};
 
 /**
  * Validates `body` (parsed JSON) and builds the client record and the 201 body.
  * `allowlist`: when non-empty, every redirect URI must match an entry (exactly,
  * or loopback with another port).
  */
-export function buildRegistration(body: unknown, opts: { providerName: string; allowlist?: readonly string[]; now?: Date }): RegistrationResult {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new InvalidClientMetadata("the body must be a JSON object");
+export function buildRegistration(
+  body: unknown,
+  opts: { providerName: string; allowlist?: readonly string[]; now?: Date },
+): RegistrationResult {
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw new InvalidClientMetadata("the body must be a JSON object");
   const parsed = metadataSchema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -77,10 +95,15 @@ export function buildRegistration(body: unknown, opts: { providerName: string; a
   });
   const grantTypes = m.grant_types ?? ["authorization_code"];
   const badGrant = grantTypes.find((g) => g !== "authorization_code" && g !== "refresh_token");
-  if (badGrant) throw new InvalidClientMetadata(`grant_types: "${badGrant}" is not supported (only authorization_code and refresh_token)`);
-  if (!grantTypes.includes("authorization_code")) throw new InvalidClientMetadata("grant_types must include authorization_code");
+  if (badGrant)
+    throw new InvalidClientMetadata(
+      `grant_types: "${badGrant}" is not supported (only authorization_code and refresh_token)`,
+    );
+  if (!grantTypes.includes("authorization_code"))
+    throw new InvalidClientMetadata("grant_types must include authorization_code");
   const responseTypes = m.response_types ?? ["code"];
-  if (responseTypes.some((r) => r !== "code")) throw new InvalidClientMetadata('response_types: only "code" is supported');
+  if (responseTypes.some((r) => r !== "code"))
+    throw new InvalidClientMetadata('response_types: only "code" is supported');
 
   // RFC 7591 defaults to client_secret_basic; MCP clients normally ask for "none" (public + PKCE).
   const method: ClientAuthMethod = m.token_endpoint_auth_method ?? "client_secret_basic";
@@ -94,7 +117,17 @@ export function buildRegistration(body: unknown, opts: { providerName: string; a
     grant_types: grantTypes,
     response_types: responseTypes,
   };
-  for (const k of ["client_name", "client_uri", "logo_uri", "tos_uri", "policy_uri", "scope", "contacts", "software_id", "software_version"] as const) {
+  for (const k of [
+    "client_name",
+    "client_uri",
+    "logo_uri",
+    "tos_uri",
+    "policy_uri",
+    "scope",
+    "contacts",
+    "software_id",
+    "software_version",
+  ] as const) {
     if (m[k] !== undefined) metadata[k] = m[k];
   }
   const issuedAt = Math.floor(now.getTime() / 1000);

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { isAppError } from "../errors";
-import { cleanUpBeforeProviderDeletes, deleteFacadeClient, deleteProviderIdpClients, keepIdpClientsParam, listFacadeClients, type ClientAdminDeps } from "./clients-admin";
+import {
+  cleanUpBeforeProviderDeletes,
+  deleteFacadeClient,
+  deleteProviderIdpClients,
+  keepIdpClientsParam,
+  listFacadeClients,
+  type ClientAdminDeps,
+} from "./clients-admin";
 import { createMemoryOAuthStore, type OAuthClientRecord } from "./store";
 import { IdpDeleteError, type IdpDeleteResult, type IdpRegistration } from "./idp-registration";
 
@@ -21,8 +28,20 @@ type FakeIdp = { answer: () => Promise<IdpDeleteResult>; calls: IdpRegistration[
 async function setup(idp: FakeIdp = { answer: async () => "deleted", calls: [] }): Promise<ClientAdminDeps> {
   const store = createMemoryOAuthStore();
   await store.createClient(record("public", "kc"));
-  await store.createClient(record("confidential", "kc", { clientSecretHash: "hash", idpClientId: "up-1", idpClientSecretEnc: "enc", createdAt: new Date(Date.UTC(2026, 0, 2)) }));
-  await store.createClient(record("managed", "std", { idpClientId: "up-2", idpRegistration: { uri: "https://idp.example/reg/up-2", tokenEnc: "enc:rat-2" } }));
+  await store.createClient(
+    record("confidential", "kc", {
+      clientSecretHash: "hash",
+      idpClientId: "up-1",
+      idpClientSecretEnc: "enc",
+      createdAt: new Date(Date.UTC(2026, 0, 2)),
+    }),
+  );
+  await store.createClient(
+    record("managed", "std", {
+      idpClientId: "up-2",
+      idpRegistration: { uri: "https://idp.example/reg/up-2", tokenEnc: "enc:rat-2" },
+    }),
+  );
   await store.createClient(record("elsewhere", "auth0"));
   return {
     store,
@@ -38,7 +57,11 @@ async function setup(idp: FakeIdp = { answer: async () => "deleted", calls: [] }
   };
 }
 
-const code = (p: Promise<unknown>) => p.then(() => "ok", (e: unknown) => (isAppError(e) ? `${e.code}: ${e.message}` : String(e)));
+const code = (p: Promise<unknown>) =>
+  p.then(
+    () => "ok",
+    (e: unknown) => (isAppError(e) ? `${e.code}: ${e.message}` : String(e)),
+  );
 
 describe("facade clients admin", () => {
   it("lists a provider's clients newest first, without any secret", async () => {
@@ -46,8 +69,26 @@ describe("facade clients admin", () => {
     const out = await listFacadeClients(deps, "kc");
     expect(out.total).toBe(2);
     expect(out.clients).toEqual([
-      { clientId: "confidential", clientName: "confidential app", redirectUris: ["http://127.0.0.1:5555/cb"], tokenEndpointAuthMethod: "none", hasSecret: true, idpClientId: "up-1", idpDeletable: false, createdAt: "2026-01-02T00:00:00.000Z" },
-      { clientId: "public", clientName: "public app", redirectUris: ["http://127.0.0.1:5555/cb"], tokenEndpointAuthMethod: "none", hasSecret: false, idpClientId: null, idpDeletable: false, createdAt: "2026-01-01T00:00:00.000Z" },
+      {
+        clientId: "confidential",
+        clientName: "confidential app",
+        redirectUris: ["http://127.0.0.1:5555/cb"],
+        tokenEndpointAuthMethod: "none",
+        hasSecret: true,
+        idpClientId: "up-1",
+        idpDeletable: false,
+        createdAt: "2026-01-02T00:00:00.000Z",
+      },
+      {
+        clientId: "public",
+        clientName: "public app",
+        redirectUris: ["http://127.0.0.1:5555/cb"],
+        tokenEndpointAuthMethod: "none",
+        hasSecret: false,
+        idpClientId: null,
+        idpDeletable: false,
+        createdAt: "2026-01-01T00:00:00.000Z",
+      },
     ]);
     expect(JSON.stringify(out)).not.toMatch(/hash|enc"/);
     expect(await listFacadeClients(deps, "empty")).toEqual({ clients: [], total: 0 });
@@ -56,7 +97,17 @@ describe("facade clients admin", () => {
   it("deletes a client with its consents and pending authorizations", async () => {
     const deps = await setup();
     await deps.store.saveConsent({ browserIdHash: "b", clientId: "public", providerName: "kc", scope: "" });
-    await deps.store.createPending({ stateHash: "s", kind: "idp", providerName: "kc", clientId: "public", redirectUri: "http://127.0.0.1:5555/cb", codeChallenge: "c", codeChallengeMethod: "S256", facadeIssuer: "http://gw/oauth/kc", expiresAt: new Date(Date.now() + 60_000) });
+    await deps.store.createPending({
+      stateHash: "s",
+      kind: "idp",
+      providerName: "kc",
+      clientId: "public",
+      redirectUri: "http://127.0.0.1:5555/cb",
+      codeChallenge: "c",
+      codeChallengeMethod: "S256",
+      facadeIssuer: "http://gw/oauth/kc",
+      expiresAt: new Date(Date.now() + 60_000),
+    });
     expect((await deleteFacadeClient(deps, "kc", "public", { actor: "test" })).idp.status).toBe("none");
     expect(await deps.store.getClient("public")).toBeNull();
     expect(await deps.store.getConsent("b", "public")).toBeNull();
@@ -67,8 +118,12 @@ describe("facade clients admin", () => {
   it("answers not_found for an unknown provider or client, and never deletes another provider's client", async () => {
     const deps = await setup();
     expect(await code(listFacadeClients(deps, "nope"))).toBe('not_found: provider "nope" does not exist');
-    expect(await code(deleteFacadeClient(deps, "kc", "missing", { actor: "test" }))).toBe('not_found: provider "kc" has no registered client "missing"');
-    expect(await code(deleteFacadeClient(deps, "kc", "elsewhere", { actor: "test" }))).toBe('not_found: provider "kc" has no registered client "elsewhere"');
+    expect(await code(deleteFacadeClient(deps, "kc", "missing", { actor: "test" }))).toBe(
+      'not_found: provider "kc" has no registered client "missing"',
+    );
+    expect(await code(deleteFacadeClient(deps, "kc", "elsewhere", { actor: "test" }))).toBe(
+      'not_found: provider "kc" has no registered client "elsewhere"',
+    );
     expect(await deps.store.getClient("elsewhere")).not.toBeNull();
   });
 
@@ -76,13 +131,19 @@ describe("facade clients admin", () => {
     const idp: FakeIdp = { answer: async () => "deleted", calls: [] };
     const deps = await setup(idp);
     const out = await deleteFacadeClient(deps, "std", "managed", { actor: "test" });
-    expect(out).toEqual({ deleted: "managed", idp: { status: "deleted", clientId: "up-2", message: 'The identity provider\'s client "up-2" was deleted too.' } });
+    expect(out).toEqual({
+      deleted: "managed",
+      idp: { status: "deleted", clientId: "up-2", message: 'The identity provider\'s client "up-2" was deleted too.' },
+    });
     expect(idp.calls).toEqual([{ uri: "https://idp.example/reg/up-2", token: "rat-2" }]);
     expect(await deps.store.getClient("managed")).toBeNull();
   });
 
   it("keeps the client when the IdP fails, and deletes it here only when asked to keep the upstream one", async () => {
-    const answers = [new IdpDeleteError("the identity provider answered HTTP 503", true), new IdpDeleteError("the identity provider answered HTTP 405 (it does not support deleting clients)", false)];
+    const answers = [
+      new IdpDeleteError("the identity provider answered HTTP 503", true),
+      new IdpDeleteError("the identity provider answered HTTP 405 (it does not support deleting clients)", false),
+    ];
     const idp: FakeIdp = { answer: async () => Promise.reject(answers.shift()), calls: [] };
     const deps = await setup(idp);
     expect(await code(deleteFacadeClient(deps, "std", "managed", { actor: "test" }))).toBe(
@@ -110,13 +171,23 @@ describe("facade clients admin", () => {
     const gone: FakeIdp = { answer: async () => "already_gone", calls: [] };
     let deps = await setup(gone);
     expect((await deleteFacadeClient(deps, "std", "managed", { actor: "test" })).idp.status).toBe("already_gone");
-    expect((await deleteFacadeClient(deps, "kc", "confidential", { actor: "test" })).idp).toMatchObject({ status: "unmanaged", clientId: "up-1" });
+    expect((await deleteFacadeClient(deps, "kc", "confidential", { actor: "test" })).idp).toMatchObject({
+      status: "unmanaged",
+      clientId: "up-1",
+    });
     expect(gone.calls).toHaveLength(1);
 
     deps = await setup();
     await deps.store.deleteClient("std", "managed", { actor: "test" });
-    await deps.store.createClient(record("managed", "std", { idpClientId: "up-2", idpRegistration: { uri: "https://idp.example/reg/up-2", tokenEnc: "garbled" } }));
-    expect(await code(deleteFacadeClient(deps, "std", "managed", { actor: "test" }))).toMatch(/^idp_unavailable: .*cannot be decrypted \(was the secret key replaced\?\)/);
+    await deps.store.createClient(
+      record("managed", "std", {
+        idpClientId: "up-2",
+        idpRegistration: { uri: "https://idp.example/reg/up-2", tokenEnc: "garbled" },
+      }),
+    );
+    expect(await code(deleteFacadeClient(deps, "std", "managed", { actor: "test" }))).toMatch(
+      /^idp_unavailable: .*cannot be decrypted \(was the secret key replaced\?\)/,
+    );
     expect(await deps.store.getClient("managed")).not.toBeNull();
   });
 
@@ -133,7 +204,12 @@ describe("a provider's clients before the provider is deleted", () => {
   async function provider(idp: FakeIdp) {
     const deps = await setup(idp);
     for (const n of [3, 4]) {
-      await deps.store.createClient(record(`managed-${n}`, "std", { idpClientId: `up-${n}`, idpRegistration: { uri: `https://idp.example/reg/up-${n}`, tokenEnc: `enc:rat-${n}` } }));
+      await deps.store.createClient(
+        record(`managed-${n}`, "std", {
+          idpClientId: `up-${n}`,
+          idpRegistration: { uri: `https://idp.example/reg/up-${n}`, tokenEnc: `enc:rat-${n}` },
+        }),
+      );
     }
     await deps.store.createClient(record("on-own-client", "std"));
     await deps.store.createClient(record("unmanaged", "std", { idpClientId: "up-9" }));
@@ -144,19 +220,31 @@ describe("a provider's clients before the provider is deleted", () => {
     const idp: FakeIdp = {
       calls: [],
       answer: async () => {
-        if (idp.calls.at(-1)!.uri.endsWith(upstreamId)) throw new IdpDeleteError("the identity provider answered HTTP 503", true);
+        if (idp.calls.at(-1)!.uri.endsWith(upstreamId))
+          throw new IdpDeleteError("the identity provider answered HTTP 503", true);
         return "deleted";
       },
     };
     return idp;
   };
-  const remaining = async (deps: ClientAdminDeps) => (await deps.store.listClients("std", 100)).map((c) => c.clientId).sort();
+  const remaining = async (deps: ClientAdminDeps) =>
+    (await deps.store.listClients("std", 100)).map((c) => c.clientId).sort();
 
   it("deletes every registered IdP client at the IdP, and those clients here", async () => {
     const idp: FakeIdp = { answer: async () => "deleted", calls: [] };
     const deps = await provider(idp);
-    expect(await deleteProviderIdpClients(deps, "std", { actor: "test" })).toEqual({ deleted: 3, already_gone: 0, none: 1, unmanaged: 1, kept: 0 });
-    expect(idp.calls.map((c) => c.uri).sort()).toEqual(["https://idp.example/reg/up-2", "https://idp.example/reg/up-3", "https://idp.example/reg/up-4"]);
+    expect(await deleteProviderIdpClients(deps, "std", { actor: "test" })).toEqual({
+      deleted: 3,
+      already_gone: 0,
+      none: 1,
+      unmanaged: 1,
+      kept: 0,
+    });
+    expect(idp.calls.map((c) => c.uri).sort()).toEqual([
+      "https://idp.example/reg/up-2",
+      "https://idp.example/reg/up-3",
+      "https://idp.example/reg/up-4",
+    ]);
     expect(idp.calls.map((c) => c.token).sort()).toEqual(["rat-2", "rat-3", "rat-4"]);
     // The rest go with the provider itself.
     expect(await remaining(deps)).toEqual(["on-own-client", "unmanaged"]);
@@ -174,9 +262,14 @@ describe("a provider's clients before the provider is deleted", () => {
   });
 
   it("does not suggest a retry when the IdP refused for good", async () => {
-    const deps = await provider({ answer: async () => Promise.reject(new IdpDeleteError("the identity provider refused (HTTP 403)", false)), calls: [] });
+    const deps = await provider({
+      answer: async () => Promise.reject(new IdpDeleteError("the identity provider refused (HTTP 403)", false)),
+      calls: [],
+    });
     const msg = await code(deleteProviderIdpClients(deps, "std", { actor: "test" }));
-    expect(msg).toMatch(/could not be deleted there: the identity provider refused \(HTTP 403\)\. 5 clients remain with the provider\. Delete the provider keeping its IdP clients/);
+    expect(msg).toMatch(
+      /could not be deleted there: the identity provider refused \(HTTP 403\)\. 5 clients remain with the provider\. Delete the provider keeping its IdP clients/,
+    );
     expect(await remaining(deps)).toHaveLength(5);
   });
 
@@ -202,25 +295,42 @@ describe("a provider's clients before the provider is deleted", () => {
     };
     const deps = await setup(idp);
     for (let i = 0; i < 30; i++) {
-      await deps.store.createClient(record(`bulk-${i}`, "std", { idpClientId: `b-${i}`, idpRegistration: { uri: `https://idp.example/reg/b-${i}`, tokenEnc: `enc:t-${i}` } }));
+      await deps.store.createClient(
+        record(`bulk-${i}`, "std", {
+          idpClientId: `b-${i}`,
+          idpRegistration: { uri: `https://idp.example/reg/b-${i}`, tokenEnc: `enc:t-${i}` },
+        }),
+      );
     }
     expect(await deleteProviderIdpClients(deps, "std", { actor: "test" })).toMatchObject({ deleted: 31 });
     expect(most).toBe(8);
   });
 
   it("also deletes clients that registered while it ran", async () => {
+    // eslint-disable-next-line prefer-const -- assigned after the fake IdP that reads it is built
     let deps: ClientAdminDeps;
     const idp: FakeIdp = {
       calls: [],
       answer: async () => {
         if (idp.calls.length === 1) {
-          await deps.store.createClient(record("late", "std", { idpClientId: "up-late", idpRegistration: { uri: "https://idp.example/reg/up-late", tokenEnc: "enc:rat-late" } }));
+          await deps.store.createClient(
+            record("late", "std", {
+              idpClientId: "up-late",
+              idpRegistration: { uri: "https://idp.example/reg/up-late", tokenEnc: "enc:rat-late" },
+            }),
+          );
         }
         return "deleted";
       },
     };
     deps = await provider(idp);
-    expect(await deleteProviderIdpClients(deps, "std", { actor: "test" })).toEqual({ deleted: 4, already_gone: 0, none: 1, unmanaged: 1, kept: 0 });
+    expect(await deleteProviderIdpClients(deps, "std", { actor: "test" })).toEqual({
+      deleted: 4,
+      already_gone: 0,
+      none: 1,
+      unmanaged: 1,
+      kept: 0,
+    });
     expect(idp.calls.map((c) => c.uri)).toContain("https://idp.example/reg/up-late");
     expect(await remaining(deps)).toEqual(["on-own-client", "unmanaged"]);
   });
@@ -228,14 +338,25 @@ describe("a provider's clients before the provider is deleted", () => {
   it("calls nothing with keepIdpClients, and counts what stays at the IdP", async () => {
     const idp: FakeIdp = { answer: async () => "deleted", calls: [] };
     const deps = await provider(idp);
-    expect(await deleteProviderIdpClients(deps, "std", { actor: "test", keepIdpClients: true })).toEqual({ deleted: 0, already_gone: 0, none: 1, unmanaged: 0, kept: 4 });
+    expect(await deleteProviderIdpClients(deps, "std", { actor: "test", keepIdpClients: true })).toEqual({
+      deleted: 0,
+      already_gone: 0,
+      none: 1,
+      unmanaged: 0,
+      kept: 4,
+    });
     expect(idp.calls).toEqual([]);
     expect(await remaining(deps)).toHaveLength(5);
   });
 
   it("for apply --prune: says the file was not applied, how to keep the IdP clients there, and which providers already lost theirs", async () => {
     const deps = await provider(down503At("up-3"));
-    await deps.store.createClient(record("first", "kc", { idpClientId: "up-k", idpRegistration: { uri: "https://idp.example/reg/up-k", tokenEnc: "enc:rat-k" } }));
+    await deps.store.createClient(
+      record("first", "kc", {
+        idpClientId: "up-k",
+        idpRegistration: { uri: "https://idp.example/reg/up-k", tokenEnc: "enc:rat-k" },
+      }),
+    );
     const cleanUp = cleanUpBeforeProviderDeletes(deps, { actor: "cli", keepHint: "apply with --keep-upstream" });
     expect(await code(cleanUp(["kc", "std"]))).toBe(
       'idp_unavailable: the file was not applied: pruning provider "std", the identity provider\'s client "up-3" could not be deleted there: the identity provider answered HTTP 503. ' +
@@ -247,7 +368,12 @@ describe("a provider's clients before the provider is deleted", () => {
 
   it("for apply --prune: returns each provider's counts", async () => {
     const deps = await provider({ answer: async () => "deleted", calls: [] });
-    await deps.store.createClient(record("first", "kc", { idpClientId: "up-k", idpRegistration: { uri: "https://idp.example/reg/up-k", tokenEnc: "enc:rat-k" } }));
+    await deps.store.createClient(
+      record("first", "kc", {
+        idpClientId: "up-k",
+        idpRegistration: { uri: "https://idp.example/reg/up-k", tokenEnc: "enc:rat-k" },
+      }),
+    );
     const cleanUp = cleanUpBeforeProviderDeletes(deps, { actor: "cli", keepHint: "apply with --keep-upstream" });
     expect(await cleanUp(["kc", "std"])).toEqual({
       kc: { deleted: 1, already_gone: 0, none: 1, unmanaged: 1, kept: 0 },
@@ -256,6 +382,8 @@ describe("a provider's clients before the provider is deleted", () => {
   });
 
   it("refuses an unknown provider", async () => {
-    expect(await code(deleteProviderIdpClients(await setup(), "nope", { actor: "test" }))).toBe('not_found: provider "nope" does not exist');
+    expect(await code(deleteProviderIdpClients(await setup(), "nope", { actor: "test" }))).toBe(
+      'not_found: provider "nope" does not exist',
+    );
   });
 });

@@ -74,13 +74,19 @@ export function cleanUpBeforeProviderDeletes(deps: ClientAdminDeps, opts: { acto
       try {
         const c = (counts[p] = await deleteProviderIdpClients(deps, p, {
           actor: opts.actor,
-          wording: { lead: `the file was not applied: pruning provider "${p}", the identity provider's client`, keep: opts.keepHint },
+          wording: {
+            lead: `the file was not applied: pruning provider "${p}", the identity provider's client`,
+            keep: opts.keepHint,
+          },
         }));
         if (c.deleted + c.already_gone > 0) cleaned.push(p);
       } catch (e) {
         if (!(e instanceof AppError) || e.code !== "idp_unavailable" || cleaned.length === 0) throw e;
         const names = cleaned.map((n) => `"${n}"`).join(", ");
-        throw new AppError("idp_unavailable", `${e.message} The clients of ${names} were already deleted, here and at the identity provider.`);
+        throw new AppError(
+          "idp_unavailable",
+          `${e.message} The clients of ${names} were already deleted, here and at the identity provider.`,
+        );
       }
     }
     return counts;
@@ -93,9 +99,15 @@ export type IdpCleanup = { status: IdpCleanupStatus; clientId?: string; message:
 /** What DELETE /api/providers/<p>/clients/<id> answers. */
 export type FacadeClientDeletion = { deleted: string; idp: IdpCleanup };
 
-export async function listFacadeClients(deps: ClientAdminDeps, provider: string): Promise<{ clients: FacadeClientView[]; total: number }> {
+export async function listFacadeClients(
+  deps: ClientAdminDeps,
+  provider: string,
+): Promise<{ clients: FacadeClientView[]; total: number }> {
   assertProvider(deps, provider);
-  const [rows, total] = await Promise.all([deps.store.listClients(provider, MAX_LISTED_CLIENTS), deps.store.countClients(provider)]);
+  const [rows, total] = await Promise.all([
+    deps.store.listClients(provider, MAX_LISTED_CLIENTS),
+    deps.store.countClients(provider),
+  ]);
   return { clients: rows.map(view), total };
 }
 
@@ -135,7 +147,10 @@ export async function deleteProviderIdpClients(
   provider: string,
   opts: { actor: string; keepIdpClients?: boolean; wording?: CleanupWording },
 ): Promise<ProviderClientsCleanup> {
-  const wording = opts.wording ?? { lead: `provider "${provider}" was not deleted: the identity provider's client`, keep: "delete the provider keeping its IdP clients (?idp=keep)" };
+  const wording = opts.wording ?? {
+    lead: `provider "${provider}" was not deleted: the identity provider's client`,
+    keep: "delete the provider keeping its IdP clients (?idp=keep)",
+  };
   assertProvider(deps, provider);
   const keep = opts.keepIdpClients === true;
   const counts: ProviderClientsCleanup = { none: 0, deleted: 0, already_gone: 0, kept: 0, unmanaged: 0 };
@@ -148,7 +163,10 @@ export async function deleteProviderIdpClients(
     const managed = keep ? [] : clients.filter((c) => c.idpRegistration);
     if (managed.length === 0) break;
     if (pass > CLEANUP_PASSES) {
-      throw new AppError("conflict", `provider "${provider}" was not deleted: clients kept registering at its facade while their IdP clients were being deleted; retry`);
+      throw new AppError(
+        "conflict",
+        `provider "${provider}" was not deleted: clients kept registering at its facade while their IdP clients were being deleted; retry`,
+      );
     }
     let next = 0;
     const worker = async () => {
@@ -157,7 +175,10 @@ export async function deleteProviderIdpClients(
         try {
           const r = await cleanUpIdpClient(deps, c, false);
           counts[r.status]++;
-          await deps.store.deleteClient(provider, c.clientId, { actor: opts.actor, idp: { status: r.status, clientId: r.clientId } });
+          await deps.store.deleteClient(provider, c.clientId, {
+            actor: opts.actor,
+            idp: { status: r.status, clientId: r.clientId },
+          });
         } catch (e) {
           if (e instanceof IdpCleanupError) failure ??= e;
           else unexpected ??= e;
@@ -207,8 +228,17 @@ export class IdpCleanupError extends AppError {
 /** Deletes the IdP client at the IdP when the gateway can and should; throws IdpCleanupError (nothing deleted yet) when the IdP fails. */
 async function cleanUpIdpClient(deps: ClientAdminDeps, c: OAuthClientRecord, keep: boolean): Promise<IdpCleanup> {
   const id = c.idpClientId;
-  if (!id) return { status: "none", message: "The client used the provider's own IdP client: nothing to delete at the identity provider." };
-  if (keep) return { status: "kept", clientId: id, message: `The identity provider's client "${id}" was kept, as asked: remove it there if it is no longer wanted.` };
+  if (!id)
+    return {
+      status: "none",
+      message: "The client used the provider's own IdP client: nothing to delete at the identity provider.",
+    };
+  if (keep)
+    return {
+      status: "kept",
+      clientId: id,
+      message: `The identity provider's client "${id}" was kept, as asked: remove it there if it is no longer wanted.`,
+    };
   if (!c.idpRegistration) {
     return {
       status: "unmanaged",
@@ -217,7 +247,10 @@ async function cleanUpIdpClient(deps: ClientAdminDeps, c: OAuthClientRecord, kee
     };
   }
   const failed = (why: string, retryable: boolean) => {
-    deps.logger?.warn({ provider: c.providerName, clientId: c.clientId, idpClientId: id, reason: why }, "client not deleted at the IdP");
+    deps.logger?.warn(
+      { provider: c.providerName, clientId: c.clientId, idpClientId: id, reason: why },
+      "client not deleted at the IdP",
+    );
     return new IdpCleanupError(id, why, retryable);
   };
   let token: string;
@@ -233,10 +266,17 @@ async function cleanUpIdpClient(deps: ClientAdminDeps, c: OAuthClientRecord, kee
     if (!(e instanceof IdpDeleteError)) throw e;
     throw failed(e.message, e.retryable);
   }
-  deps.logger?.info({ provider: c.providerName, clientId: c.clientId, idpClientId: id, result }, "client deleted at the IdP");
+  deps.logger?.info(
+    { provider: c.providerName, clientId: c.clientId, idpClientId: id, result },
+    "client deleted at the IdP",
+  );
   return result === "deleted"
     ? { status: "deleted", clientId: id, message: `The identity provider's client "${id}" was deleted too.` }
-    : { status: "already_gone", clientId: id, message: `The identity provider no longer knew its client "${id}": nothing was left to delete there.` };
+    : {
+        status: "already_gone",
+        clientId: id,
+        message: `The identity provider no longer knew its client "${id}": nothing was left to delete there.`,
+      };
 }
 
 function assertProvider(deps: ClientAdminDeps, provider: string) {

@@ -23,7 +23,11 @@ export type FacadeLimits = {
   maxClientsPerProvider: number;
 };
 
-export const DEFAULT_LIMITS: FacadeLimits = { pendingTtlMs: 10 * 60_000, maxPendingPerProvider: 10_000, maxClientsPerProvider: 50_000 };
+export const DEFAULT_LIMITS: FacadeLimits = {
+  pendingTtlMs: 10 * 60_000,
+  maxPendingPerProvider: 10_000,
+  maxClientsPerProvider: 50_000,
+};
 
 export type FacadeDeps = {
   store: OAuthStore;
@@ -52,7 +56,9 @@ export type FacadeContext = {
 
 /** Proxy-mode servers of a provider: the facade exists only when there is one. */
 export function proxyServersFor(snapshot: Pick<ConfigSnapshot, "servers">, providerName: string): RuntimeServer[] {
-  return [...snapshot.servers.values()].filter((s) => s.auth === "oauth" && s.oauth?.provider === providerName && s.oauth.mode === "proxy");
+  return [...snapshot.servers.values()].filter(
+    (s) => s.auth === "oauth" && s.oauth?.provider === providerName && s.oauth.mode === "proxy",
+  );
 }
 
 export function buildContext(req: IncomingMessage, deps: FacadeDeps, providerName: string): FacadeContext | undefined {
@@ -67,7 +73,13 @@ export function buildContext(req: IncomingMessage, deps: FacadeDeps, providerNam
     serverPublicUrls: servers.flatMap((s) => s.publicUrls),
   });
   const issuer = facadeIssuer(base, providerName);
-  return { provider, servers, base, issuer, endpoint: (name) => urlString(joinBase(base, `/oauth/${providerName}/${name}`)) };
+  return {
+    provider,
+    servers,
+    base,
+    issuer,
+    endpoint: (name) => urlString(joinBase(base, `/oauth/${providerName}/${name}`)),
+  };
 }
 
 const noSlash = (s: string) => s.replace(/\/+$/, "");

@@ -53,12 +53,10 @@ function codeError(code: OAuthErrorCode, status: number) {
 
 export const InvalidRequest = codeError("invalid_request", 400);
 export const InvalidGrant = codeError("invalid_grant", 400);
-export const UnauthorizedClient = codeError("unauthorized_client", 400);
 export const UnsupportedGrantType = codeError("unsupported_grant_type", 400);
 export const UnsupportedResponseType = codeError("unsupported_response_type", 400);
 export const InvalidScope = codeError("invalid_scope", 400);
 export const InvalidTarget = codeError("invalid_target", 400);
-export const AccessDenied = codeError("access_denied", 403);
 
 /** 401 with a Basic challenge when the client tried HTTP Basic (RFC 6749 §5.2). */
 export class InvalidClient extends OAuthError {

@@ -22,7 +22,8 @@ import { CORS_HEADERS, sendPreflight } from "./http";
 import { providerMetadata } from "./idp-client";
 
 const WELL_KNOWN_RE = /^\/\.well-known\/(?:oauth-authorization-server|openid-configuration)\/oauth\/([a-z0-9-]{1,63})$/;
-const FACADE_RE = /^\/oauth\/([a-z0-9-]{1,63})\/(authorize|token|register|callback|\.well-known\/openid-configuration|\.well-known\/oauth-authorization-server)$/;
+const FACADE_RE =
+  /^\/oauth\/([a-z0-9-]{1,63})\/(authorize|token|register|callback|\.well-known\/openid-configuration|\.well-known\/oauth-authorization-server)$/;
 
 type Route = { provider: string; endpoint: "metadata" | "authorize" | "token" | "register" | "callback" };
 
@@ -51,7 +52,12 @@ export function createFacadeHandler(deps: FacadeDeps): GatewayHandler {
     const method = req.method ?? "GET";
     const cors = route.endpoint === "metadata" || route.endpoint === "token" || route.endpoint === "register";
     if (!ALLOWED[route.endpoint].includes(method)) {
-      sendJson(res, 405, { error: "invalid_request", error_description: `${method} is not allowed here` }, { allow: ALLOWED[route.endpoint].join(", "), ...(cors ? CORS_HEADERS : {}) });
+      sendJson(
+        res,
+        405,
+        { error: "invalid_request", error_description: `${method} is not allowed here` },
+        { allow: ALLOWED[route.endpoint].join(", "), ...(cors ? CORS_HEADERS : {}) },
+      );
       return true;
     }
     if (method === "OPTIONS") {
@@ -63,11 +69,16 @@ export function createFacadeHandler(deps: FacadeDeps): GatewayHandler {
       switch (route.endpoint) {
         case "metadata": {
           const meta = await providerMetadata(ctx.provider, deps);
-          sendJson(res, 200, buildFacadeMetadata(ctx, meta), { ...CORS_HEADERS, "cache-control": "public, max-age=300" });
+          sendJson(res, 200, buildFacadeMetadata(ctx, meta), {
+            ...CORS_HEADERS,
+            "cache-control": "public, max-age=300",
+          });
           break;
         }
         case "authorize":
-          await (method === "POST" ? handleConsent(req, res, ctx, deps) : handleAuthorize(req, res, rctx.url, ctx, deps));
+          await (method === "POST"
+            ? handleConsent(req, res, ctx, deps)
+            : handleAuthorize(req, res, rctx.url, ctx, deps));
           break;
         case "callback":
           await handleCallback(req, res, rctx.url, ctx, deps);
@@ -85,7 +96,8 @@ export function createFacadeHandler(deps: FacadeDeps): GatewayHandler {
         return true;
       }
       const err = isOAuthError(e) ? e : new ServerError("internal error");
-      if (!isOAuthError(e)) deps.logger.error({ err: e, provider: route.provider, endpoint: route.endpoint }, "oauth facade error");
+      if (!isOAuthError(e))
+        deps.logger.error({ err: e, provider: route.provider, endpoint: route.endpoint }, "oauth facade error");
       rctx.outcome = `oauth:${route.endpoint}:${err.error}`;
       err.render(res, cors ? CORS_HEADERS : {});
     }

@@ -17,7 +17,10 @@ export const PAGE_HEADERS = {
 };
 
 export const escapeHtml = (s: string) =>
-  s.replace(/[&<>"'`]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "`": "&#96;" })[c]!);
+  s.replace(
+    /[&<>"'`]/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "`": "&#96;" })[c]!,
+  );
 
 const STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a}
 h1{font-size:1.3rem}dl{display:grid;grid-template-columns:max-content 1fr;gap:.4rem 1rem}dt{color:#555}dd{margin:0;word-break:break-all}
@@ -53,7 +56,9 @@ export function renderConsentPage(v: ConsentView): string {
   const servers = v.servers
     .map((s) => `<li><strong>${escapeHtml(s.title ?? s.name)}</strong> <code>${escapeHtml(s.resource)}</code></li>`)
     .join("");
-  const scopes = v.scopes.length ? v.scopes.map((s) => `<code>${escapeHtml(s)}</code>`).join(" ") : "<em>none requested</em>";
+  const scopes = v.scopes.length
+    ? v.scopes.map((s) => `<code>${escapeHtml(s)}</code>`).join(" ")
+    : "<em>none requested</em>";
   return page(
     "Authorize access",
     `<h1>${name} wants to access MCP servers on your behalf</h1>
@@ -73,10 +78,18 @@ export function renderConsentPage(v: ConsentView): string {
 }
 
 export function renderErrorPage(title: string, message: string): string {
-  return page(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p><p>Return to the application and start again.</p>`);
+  return page(
+    title,
+    `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p><p>Return to the application and start again.</p>`,
+  );
 }
 
-export function sendPage(res: ServerResponse, status: number, html: string, headers: Record<string, string | string[]> = {}) {
+export function sendPage(
+  res: ServerResponse,
+  status: number,
+  html: string,
+  headers: Record<string, string | string[]> = {},
+) {
   res.writeHead(status, { ...PAGE_HEADERS, "content-length": Buffer.byteLength(html), ...headers });
   res.end(html);
 }

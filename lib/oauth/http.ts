@@ -22,7 +22,12 @@ export function sendPreflight(res: ServerResponse) {
   res.end();
 }
 
-export function redirect(res: ServerResponse, location: string, status = 302, headers: Record<string, string | string[]> = {}) {
+export function redirect(
+  res: ServerResponse,
+  location: string,
+  status = 302,
+  headers: Record<string, string | string[]> = {},
+) {
   res.writeHead(status, { location, "cache-control": "no-store", "referrer-policy": "no-referrer", ...headers });
   res.end();
 }
@@ -32,8 +37,12 @@ export function redirect(res: ServerResponse, location: string, status = 302, he
  * only (RFC 6749 §3.2); the body is capped.
  */
 export async function readForm(req: IncomingMessage, limit = 64 * 1024): Promise<Map<string, string>> {
-  const type = String(req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
-  if (type !== "application/x-www-form-urlencoded") throw new InvalidRequest("the body must be application/x-www-form-urlencoded");
+  const type = String(req.headers["content-type"] ?? "")
+    .split(";")[0]
+    .trim()
+    .toLowerCase();
+  if (type !== "application/x-www-form-urlencoded")
+    throw new InvalidRequest("the body must be application/x-www-form-urlencoded");
   const body = await readBody(req, limit).catch(() => {
     throw new InvalidRequest(`the body exceeds ${limit} bytes`);
   });

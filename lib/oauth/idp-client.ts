@@ -12,7 +12,11 @@ import { ServerError, TemporarilyUnavailable } from "./errors";
 import type { OAuthClientRecord } from "./store";
 import { registrationFromResponse, type IdpRegistration } from "./idp-registration";
 
-export type IdpClient = { clientId: string; clientSecret?: string; authMethod: "client_secret_basic" | "client_secret_post" | "none" };
+export type IdpClient = {
+  clientId: string;
+  clientSecret?: string;
+  authMethod: "client_secret_basic" | "client_secret_post" | "none";
+};
 
 export async function providerMetadata(provider: RuntimeProvider, deps: FacadeDeps): Promise<ResolvedMetadata> {
   try {
@@ -27,20 +31,37 @@ export async function providerMetadata(provider: RuntimeProvider, deps: FacadeDe
 export function pickAuthMethod(meta: ResolvedMetadata, hasSecret: boolean): IdpClient["authMethod"] {
   if (!hasSecret) return "none";
   const supported = meta.document.token_endpoint_auth_methods_supported;
-  if (!Array.isArray(supported) || supported.length === 0 || supported.includes("client_secret_basic")) return "client_secret_basic";
+  if (!Array.isArray(supported) || supported.length === 0 || supported.includes("client_secret_basic"))
+    return "client_secret_basic";
   if (supported.includes("client_secret_post")) return "client_secret_post";
   return "client_secret_basic";
 }
 
-export async function idpClientFor(client: OAuthClientRecord, provider: RuntimeProvider, meta: ResolvedMetadata, deps: FacadeDeps): Promise<IdpClient> {
+export async function idpClientFor(
+  client: OAuthClientRecord,
+  provider: RuntimeProvider,
+  meta: ResolvedMetadata,
+  deps: FacadeDeps,
+): Promise<IdpClient> {
   if (client.idpClientId) {
     const secret = client.idpClientSecretEnc ? await deps.secrets.decrypt(client.idpClientSecretEnc) : undefined;
     // `upstream_token_endpoint_auth_method`: the key registrations stored before it was renamed.
-    const m = ((client.metadata.idp_token_endpoint_auth_method ?? client.metadata.upstream_token_endpoint_auth_method) as string | undefined) ?? pickAuthMethod(meta, Boolean(secret));
-    return { clientId: client.idpClientId, clientSecret: secret, authMethod: secret ? (m === "client_secret_post" ? "client_secret_post" : "client_secret_basic") : "none" };
+    const m =
+      ((client.metadata.idp_token_endpoint_auth_method ?? client.metadata.upstream_token_endpoint_auth_method) as
+        string | undefined) ?? pickAuthMethod(meta, Boolean(secret));
+    return {
+      clientId: client.idpClientId,
+      clientSecret: secret,
+      authMethod: secret ? (m === "client_secret_post" ? "client_secret_post" : "client_secret_basic") : "none",
+    };
   }
-  if (!provider.clientId) throw new ServerError(`provider "${provider.name}" has no IdP client: configure clientId (and clientSecret)`);
-  return { clientId: provider.clientId, clientSecret: provider.clientSecret, authMethod: pickAuthMethod(meta, Boolean(provider.clientSecret)) };
+  if (!provider.clientId)
+    throw new ServerError(`provider "${provider.name}" has no IdP client: configure clientId (and clientSecret)`);
+  return {
+    clientId: provider.clientId,
+    clientSecret: provider.clientSecret,
+    authMethod: pickAuthMethod(meta, Boolean(provider.clientSecret)),
+  };
 }
 
 /** Should registration at the facade also register a client at the IdP (no pre-registered one)? */
@@ -73,7 +94,10 @@ export async function registerIdpClient(
       timeoutMs: 10_000,
     });
   } catch (e) {
-    throw new TemporarilyUnavailable(`registration at the identity provider failed: ${isFetchError(e) ? e.code : "network error"}`, 5);
+    throw new TemporarilyUnavailable(
+      `registration at the identity provider failed: ${isFetchError(e) ? e.code : "network error"}`,
+      5,
+    );
   }
   let json: Record<string, unknown> | undefined;
   try {
@@ -82,8 +106,14 @@ export async function registerIdpClient(
     json = undefined;
   }
   if (res.status < 200 || res.status > 299 || !json || typeof json.client_id !== "string") {
-    deps.logger.warn({ provider: provider.name, status: res.status, error: json?.error }, "IdP refused dynamic registration");
-    throw new ServerError(`the identity provider refused to register the gateway's client (HTTP ${res.status}${json?.error ? `: ${json.error}` : ""})`, 502);
+    deps.logger.warn(
+      { provider: provider.name, status: res.status, error: json?.error },
+      "IdP refused dynamic registration",
+    );
+    throw new ServerError(
+      `the identity provider refused to register the gateway's client (HTTP ${res.status}${json?.error ? `: ${json.error}` : ""})`,
+      502,
+    );
   }
   return {
     clientId: json.client_id,
@@ -102,14 +132,24 @@ export function basicAuthorization(id: string, secret: string): string {
 export type IdpTokenResponse = { status: number; body: Buffer; contentType: string | null };
 
 /** POSTs a token request to the IdP with the IdP client's authentication. */
-export async function postIdpToken(meta: ResolvedMetadata, params: URLSearchParams, client: IdpClient, deps: FacadeDeps): Promise<IdpTokenResponse> {
-  const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded", accept: "application/json" };
+export async function postIdpToken(
+  meta: ResolvedMetadata,
+  params: URLSearchParams,
+  client: IdpClient,
+  deps: FacadeDeps,
+): Promise<IdpTokenResponse> {
+  const headers: Record<string, string> = {
+    "content-type": "application/x-www-form-urlencoded",
+    accept: "application/json",
+  };
   params.delete("client_id");
   params.delete("client_secret");
-  if (client.authMethod === "client_secret_basic" && client.clientSecret) headers.authorization = basicAuthorization(client.clientId, client.clientSecret);
+  if (client.authMethod === "client_secret_basic" && client.clientSecret)
+    headers.authorization = basicAuthorization(client.clientId, client.clientSecret);
   else {
     params.set("client_id", client.clientId);
-    if (client.authMethod === "client_secret_post" && client.clientSecret) params.set("client_secret", client.clientSecret);
+    if (client.authMethod === "client_secret_post" && client.clientSecret)
+      params.set("client_secret", client.clientSecret);
   }
   try {
     const res = await safeFetch(meta.tokenEndpoint, {
@@ -124,6 +164,9 @@ export async function postIdpToken(meta: ResolvedMetadata, params: URLSearchPara
     return { status: res.status, body: res.body, contentType: res.headers.get("content-type") };
   } catch (e) {
     deps.logger.warn({ err: (e as Error).message }, "IdP token endpoint unreachable");
-    throw new TemporarilyUnavailable(`the identity provider's token endpoint is unreachable (${isFetchError(e) ? e.code : "network error"})`, 5);
+    throw new TemporarilyUnavailable(
+      `the identity provider's token endpoint is unreachable (${isFetchError(e) ? e.code : "network error"})`,
+      5,
+    );
   }
 }

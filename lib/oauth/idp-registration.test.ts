@@ -6,17 +6,42 @@ import { deleteIdpRegistration, registrationFromResponse, type IdpDeleteError } 
 describe("registrationFromResponse", () => {
   const endpoint = "https://idp.example/realms/a/clients-registrations/openid-connect";
   it("keeps the client configuration endpoint and token when the IdP returns both on its own origin", () => {
-    expect(registrationFromResponse({ registration_client_uri: "https://idp.example/realms/a/clients-registrations/openid-connect/c1", registration_access_token: "rat" }, endpoint)).toEqual({
+    expect(
+      registrationFromResponse(
+        {
+          registration_client_uri: "https://idp.example/realms/a/clients-registrations/openid-connect/c1",
+          registration_access_token: "rat",
+        },
+        endpoint,
+      ),
+    ).toEqual({
       uri: "https://idp.example/realms/a/clients-registrations/openid-connect/c1",
       token: "rat",
     });
   });
   it("ignores a missing or empty half, a malformed URI and another origin (the token would be sent there)", () => {
     expect(registrationFromResponse({ registration_access_token: "rat" }, endpoint)).toBeUndefined();
-    expect(registrationFromResponse({ registration_client_uri: "https://idp.example/x", registration_access_token: "" }, endpoint)).toBeUndefined();
-    expect(registrationFromResponse({ registration_client_uri: "not a url", registration_access_token: "rat" }, endpoint)).toBeUndefined();
-    expect(registrationFromResponse({ registration_client_uri: "https://evil.example/reg/c1", registration_access_token: "rat" }, endpoint)).toBeUndefined();
-    expect(registrationFromResponse({ registration_client_uri: "http://idp.example/reg/c1", registration_access_token: "rat" }, endpoint)).toBeUndefined();
+    expect(
+      registrationFromResponse(
+        { registration_client_uri: "https://idp.example/x", registration_access_token: "" },
+        endpoint,
+      ),
+    ).toBeUndefined();
+    expect(
+      registrationFromResponse({ registration_client_uri: "not a url", registration_access_token: "rat" }, endpoint),
+    ).toBeUndefined();
+    expect(
+      registrationFromResponse(
+        { registration_client_uri: "https://evil.example/reg/c1", registration_access_token: "rat" },
+        endpoint,
+      ),
+    ).toBeUndefined();
+    expect(
+      registrationFromResponse(
+        { registration_client_uri: "http://idp.example/reg/c1", registration_access_token: "rat" },
+        endpoint,
+      ),
+    ).toBeUndefined();
   });
 });
 
@@ -36,7 +61,8 @@ describe("deleteIdpRegistration", () => {
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-  const del = (status: number) => deleteIdpRegistration({ uri: `${base}/${status}`, token: "rat" }, { blockPrivateNetwork: false });
+  const del = (status: number) =>
+    deleteIdpRegistration({ uri: `${base}/${status}`, token: "rat" }, { blockPrivateNetwork: false });
 
   it("sends DELETE with the registration access token, and reads 2xx as deleted", async () => {
     expect(await del(204)).toBe("deleted");
@@ -47,20 +73,30 @@ describe("deleteIdpRegistration", () => {
     expect(await del(410)).toBe("already_gone");
   });
 
-  const failure = (p: Promise<unknown>) => p.then(() => "no error", (e: IdpDeleteError) => `${e.retryable ? "retryable" : "final"}: ${e.message}`);
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => "no error",
+      (e: IdpDeleteError) => `${e.retryable ? "retryable" : "final"}: ${e.message}`,
+    );
   it("fails for a refusal (a revoked token's 401 included: the client may still be there) without suggesting a retry", async () => {
     expect(await failure(del(401))).toBe(
       "final: the identity provider answered HTTP 401 (it refused the registration access token: the client may already be gone, or the token was revoked)",
     );
-    expect(await failure(del(403))).toBe("final: the identity provider answered HTTP 403 (it does not allow deleting this client)");
-    expect(await failure(del(405))).toBe("final: the identity provider answered HTTP 405 (it does not support deleting clients)");
+    expect(await failure(del(403))).toBe(
+      "final: the identity provider answered HTTP 403 (it does not allow deleting this client)",
+    );
+    expect(await failure(del(405))).toBe(
+      "final: the identity provider answered HTTP 405 (it does not support deleting clients)",
+    );
     expect(await failure(del(302))).toMatch(/^final: the call to the identity provider failed \(fetch_/);
   });
   it("fails retryably for a server error, rate limiting or an unreachable IdP", async () => {
     expect(await failure(del(500))).toBe("retryable: the identity provider answered HTTP 500");
     expect(await failure(del(429))).toBe("retryable: the identity provider answered HTTP 429");
-    expect(await failure(deleteIdpRegistration({ uri: "http://127.0.0.1:1/reg/x", token: "rat" }, { blockPrivateNetwork: false }))).toMatch(
-      /^retryable: the call to the identity provider failed \(fetch_/,
-    );
+    expect(
+      await failure(
+        deleteIdpRegistration({ uri: "http://127.0.0.1:1/reg/x", token: "rat" }, { blockPrivateNetwork: false }),
+      ),
+    ).toMatch(/^retryable: the call to the identity provider failed \(fetch_/);
   });
 });

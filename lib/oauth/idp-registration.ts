@@ -14,7 +14,10 @@ export type IdpRegistration = { uri: string; token: string };
  * registration endpoint's origin: the gateway will later send the token there, and an IdP answer
  * must not be able to point that call at another host.
  */
-export function registrationFromResponse(json: Record<string, unknown>, registrationEndpoint: string): IdpRegistration | undefined {
+export function registrationFromResponse(
+  json: Record<string, unknown>,
+  registrationEndpoint: string,
+): IdpRegistration | undefined {
   const uri = json.registration_client_uri;
   const token = json.registration_access_token;
   if (typeof uri !== "string" || typeof token !== "string" || token === "") return undefined;
@@ -73,5 +76,8 @@ export async function deleteIdpRegistration(reg: IdpRegistration, deps: Provider
   if (status >= 200 && status < 300) return "deleted";
   if (status === 404 || status === 410) return "already_gone";
   const refusal = REFUSALS[status];
-  throw new IdpDeleteError(`the identity provider answered HTTP ${status}${refusal ? ` (${refusal})` : ""}`, !refusal && (status >= 500 || status === 429));
+  throw new IdpDeleteError(
+    `the identity provider answered HTTP ${status}${refusal ? ` (${refusal})` : ""}`,
+    !refusal && (status >= 500 || status === 429),
+  );
 }

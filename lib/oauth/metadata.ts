@@ -24,8 +24,12 @@ export function buildFacadeMetadata(ctx: FacadeContext, idp: ResolvedMetadata): 
     token_endpoint_auth_methods_supported: ["none", "client_secret_basic", "client_secret_post"],
     authorization_response_iss_parameter_supported: true,
     // OIDC discovery requires these; ID tokens still come from (and name) the IdP.
-    subject_types_supported: Array.isArray(idp.document.subject_types_supported) ? idp.document.subject_types_supported : ["public"],
-    id_token_signing_alg_values_supported: Array.isArray(idp.document.id_token_signing_alg_values_supported) ? idp.document.id_token_signing_alg_values_supported : ["RS256"],
+    subject_types_supported: Array.isArray(idp.document.subject_types_supported)
+      ? idp.document.subject_types_supported
+      : ["public"],
+    id_token_signing_alg_values_supported: Array.isArray(idp.document.id_token_signing_alg_values_supported)
+      ? idp.document.id_token_signing_alg_values_supported
+      : ["RS256"],
   };
   if (idp.jwksUri) doc.jwks_uri = idp.jwksUri;
   if (scopes.size) doc.scopes_supported = [...scopes];

@@ -7,10 +7,24 @@
 export const MAX_REDIRECT_URI_LENGTH = 2000;
 
 /** Schemes that must never be redirect targets. */
-const FORBIDDEN_SCHEMES = new Set(["javascript:", "data:", "file:", "vbscript:", "blob:", "about:", "filesystem:", "ftp:", "ws:", "wss:", "mailto:", "tel:"]);
+const FORBIDDEN_SCHEMES = new Set([
+  "javascript:",
+  "data:",
+  "file:",
+  "vbscript:",
+  "blob:",
+  "about:",
+  "filesystem:",
+  "ftp:",
+  "ws:",
+  "wss:",
+  "mailto:",
+  "tel:",
+]);
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]", "localhost"]);
 
-export const isLoopbackHost = (hostname: string) => LOOPBACK_HOSTS.has(hostname.toLowerCase()) || /^127(?:\.\d{1,3}){3}$/.test(hostname);
+export const isLoopbackHost = (hostname: string) =>
+  LOOPBACK_HOSTS.has(hostname.toLowerCase()) || /^127(?:\.\d{1,3}){3}$/.test(hostname);
 
 /**
  * Checks one redirect URI a client wants to register. Returns a problem
@@ -36,7 +50,9 @@ export function checkRedirectUri(raw: unknown): string | undefined {
   if (u.username || u.password) return "must not contain credentials";
   if (scheme === "https:") return u.hostname ? undefined : "has no host";
   if (scheme === "http:") {
-    return isLoopbackHost(u.hostname) ? undefined : "http is only allowed for loopback hosts (127.0.0.1, [::1], localhost); use https";
+    return isLoopbackHost(u.hostname)
+      ? undefined
+      : "http is only allowed for loopback hosts (127.0.0.1, [::1], localhost); use https";
   }
   // Private-use URI scheme (RFC 8252 §7.1): letters, digits, + . - only.
   if (!/^[a-z][a-z0-9+.-]*:$/.test(scheme)) return "has an invalid scheme";
@@ -55,7 +71,15 @@ export function matchRedirectUri(presented: string, registered: readonly string[
   } catch {
     return undefined;
   }
-  if (p.protocol !== "http:" || !isLoopbackHost(p.hostname) || p.username || p.password || p.hash || presented.includes("#")) return undefined;
+  if (
+    p.protocol !== "http:" ||
+    !isLoopbackHost(p.hostname) ||
+    p.username ||
+    p.password ||
+    p.hash ||
+    presented.includes("#")
+  )
+    return undefined;
   for (const r of registered) {
     let q: URL;
     try {

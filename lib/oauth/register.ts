@@ -21,8 +21,12 @@ export async function handleRegister(
   ctx: FacadeContext,
   deps: FacadeDeps,
 ): Promise<void> {
-  if (!(await deps.registrations.take(requestRateLimitKey(req, deps.trustedProxies)))) throw new SlowDown("too many registrations from this address; try again later");
-  const type = String(req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+  if (!(await deps.registrations.take(requestRateLimitKey(req, deps.trustedProxies))))
+    throw new SlowDown("too many registrations from this address; try again later");
+  const type = String(req.headers["content-type"] ?? "")
+    .split(";")[0]
+    .trim()
+    .toLowerCase();
   if (type !== "application/json") throw new InvalidRequest("the body must be application/json");
   const raw = await readBody(req, MAX_REGISTRATION_BYTES).catch(() => {
     throw new InvalidClientMetadata(`the registration request exceeds ${MAX_REGISTRATION_BYTES} bytes`);
@@ -33,20 +37,42 @@ export async function handleRegister(
   } catch {
     throw new InvalidClientMetadata("the body is not valid JSON");
   }
-  const reg = buildRegistration(body, { providerName: ctx.provider.name, allowlist: redirectAllowlist(ctx), now: new Date(deps.now()) });
+  const reg = buildRegistration(body, {
+    providerName: ctx.provider.name,
+    allowlist: redirectAllowlist(ctx),
+    now: new Date(deps.now()),
+  });
   if ((await deps.store.countClients(ctx.provider.name)) >= deps.limits.maxClientsPerProvider) {
     throw new TemporarilyUnavailable("the gateway holds too many registered clients for this provider");
   }
 
   const meta = await providerMetadata(ctx.provider, deps);
   if (usesIdpDcr(ctx.provider, meta)) {
-    const up = await registerIdpClient(ctx.provider, meta, { callback: ctx.endpoint("callback"), clientName: reg.record.clientName }, deps);
+    const up = await registerIdpClient(
+      ctx.provider,
+      meta,
+      { callback: ctx.endpoint("callback"), clientName: reg.record.clientName },
+      deps,
+    );
     reg.record.idpClientId = up.clientId;
     if (up.clientSecret) reg.record.idpClientSecretEnc = await deps.secrets.encrypt(up.clientSecret);
-    if (up.registration) reg.record.idpRegistration = { uri: up.registration.uri, tokenEnc: await deps.secrets.encrypt(up.registration.token) };
+    if (up.registration)
+      reg.record.idpRegistration = {
+        uri: up.registration.uri,
+        tokenEnc: await deps.secrets.encrypt(up.registration.token),
+      };
     if (up.authMethod) reg.record.metadata = { ...reg.record.metadata, idp_token_endpoint_auth_method: up.authMethod };
   }
   await deps.store.createClient(reg.record);
-  deps.logger.info({ provider: ctx.provider.name, clientId: reg.record.clientId, clientName: reg.record.clientName, idpDcr: Boolean(reg.record.idpClientId), idpManaged: Boolean(reg.record.idpRegistration) }, "oauth client registered");
+  deps.logger.info(
+    {
+      provider: ctx.provider.name,
+      clientId: reg.record.clientId,
+      clientName: reg.record.clientName,
+      idpDcr: Boolean(reg.record.idpClientId),
+      idpManaged: Boolean(reg.record.idpRegistration),
+    },
+    "oauth client registered",
+  );
   sendOAuthJson(res, 201, reg.response);
 }

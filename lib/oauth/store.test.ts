@@ -21,7 +21,11 @@ async function prismaStore(): Promise<OAuthStore> {
   await migrate(target);
   db = await createPrisma(target);
   // OAuthClient rows reference a provider.
-  await db.provider.upsert({ where: { name: "p" }, create: { id: "p1", name: "p", kind: "generic", spec: {} }, update: {} });
+  await db.provider.upsert({
+    where: { name: "p" },
+    create: { id: "p1", name: "p", kind: "generic", spec: {} },
+    update: {},
+  });
   return createOAuthRepo(db);
 }
 
@@ -49,7 +53,9 @@ describe.each(stores)("OAuth state store: %s", (_name, make) => {
   it("consumes a pending authorization exactly once, even concurrently", async () => {
     const s = await make();
     await s.createPending(pending("h1"));
-    const results = await Promise.all(Array.from({ length: 5 }, () => s.consumePending("h1", "idp", "p", now, "code-h1")));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => s.consumePending("h1", "idp", "p", now, "code-h1")),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await s.consumePending("h1", "idp", "p", now)).toBeNull();
     expect((await s.findByCodeHash("code-h1"))?.clientId).toBe("c");
@@ -78,7 +84,14 @@ describe.each(stores)("OAuth state store: %s", (_name, make) => {
 
   it("stores clients and remembers consent per browser and client", async () => {
     const s = await make();
-    await s.createClient({ clientId: "c1", providerName: "p", redirectUris: ["https://a/cb"], metadata: { a: 1 }, tokenEndpointAuthMethod: "none", createdAt: now });
+    await s.createClient({
+      clientId: "c1",
+      providerName: "p",
+      redirectUris: ["https://a/cb"],
+      metadata: { a: 1 },
+      tokenEndpointAuthMethod: "none",
+      createdAt: now,
+    });
     expect((await s.getClient("c1"))?.redirectUris).toEqual(["https://a/cb"]);
     expect(await s.getClient("c2")).toBeNull();
     expect(await s.getConsent("b1", "c1")).toBeNull();

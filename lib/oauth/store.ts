@@ -49,7 +49,13 @@ export type PendingRecord = {
   consumedAt?: Date;
 };
 
-export type ConsentRecord = { browserIdHash: string; clientId: string; providerName: string; scope: string; createdAt: Date };
+export type ConsentRecord = {
+  browserIdHash: string;
+  clientId: string;
+  providerName: string;
+  scope: string;
+  createdAt: Date;
+};
 
 export interface OAuthStore {
   createClient(c: OAuthClientRecord): Promise<void>;
@@ -61,7 +67,11 @@ export interface OAuthStore {
    * Deletes the client with its remembered consents and its pending authorizations, so a flow
    * in progress cannot finish for it. False when the provider has no such client.
    */
-  deleteClient(providerName: string, clientId: string, audit: { actor: string; idp?: { status: string; clientId?: string } }): Promise<boolean>;
+  deleteClient(
+    providerName: string,
+    clientId: string,
+    audit: { actor: string; idp?: { status: string; clientId?: string } },
+  ): Promise<boolean>;
   getConsent(browserIdHash: string, clientId: string): Promise<ConsentRecord | null>;
   saveConsent(c: Omit<ConsentRecord, "createdAt">): Promise<void>;
   createPending(p: Omit<PendingRecord, "createdAt" | "consumedAt" | "codeHash">): Promise<void>;
@@ -71,7 +81,13 @@ export interface OAuthStore {
    * when it does not exist, expired or was already consumed. Exactly one caller
    * wins, across replicas.
    */
-  consumePending(stateHash: string, kind: PendingKind, providerName: string, now: Date, codeHash?: string): Promise<PendingRecord | null>;
+  consumePending(
+    stateHash: string,
+    kind: PendingKind,
+    providerName: string,
+    now: Date,
+    codeHash?: string,
+  ): Promise<PendingRecord | null>;
   /** The consumed idp record whose callback carried this code. */
   findByCodeHash(codeHash: string): Promise<PendingRecord | null>;
   /** Unconsumed, unexpired records of a provider (the bound on flows in flight). */
@@ -124,7 +140,10 @@ export function createMemoryOAuthStore(): OAuthStore {
       const p = pending.get(h);
       if (!p || p.kind !== kind || p.providerName !== providerName || p.consumedAt || p.expiresAt <= now) return null;
       p.consumedAt = now;
-      if (codeHash) (p.codeHash = codeHash), (p.expiresAt = new Date(now.getTime() + 600_000));
+      if (codeHash) {
+        p.codeHash = codeHash;
+        p.expiresAt = new Date(now.getTime() + 600_000);
+      }
       return { ...p };
     },
     async findByCodeHash(codeHash) {
@@ -132,11 +151,17 @@ export function createMemoryOAuthStore(): OAuthStore {
       return null;
     },
     async countActivePending(providerName, now) {
-      return [...pending.values()].filter((p) => p.providerName === providerName && !p.consumedAt && p.expiresAt > now).length;
+      return [...pending.values()].filter((p) => p.providerName === providerName && !p.consumedAt && p.expiresAt > now)
+        .length;
     },
     async sweep(before) {
       let n = 0;
-      for (const [k, p] of pending) if (p.expiresAt < before) (pending.delete(k), n++);
+      for (const [k, p] of pending) {
+        if (p.expiresAt < before) {
+          pending.delete(k);
+          n++;
+        }
+      }
       return n;
     },
   };

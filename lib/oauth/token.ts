@@ -34,7 +34,12 @@ function parseBasic(header: string): { id: string; secret: string } | undefined 
 }
 
 /** RFC 6749 §2.3: client authentication at the facade's token endpoint. */
-export async function authenticateClient(req: IncomingMessage, form: Map<string, string>, ctx: FacadeContext, deps: FacadeDeps): Promise<OAuthClientRecord> {
+export async function authenticateClient(
+  req: IncomingMessage,
+  form: Map<string, string>,
+  ctx: FacadeContext,
+  deps: FacadeDeps,
+): Promise<OAuthClientRecord> {
   const header = req.headers.authorization;
   let id = form.get("client_id");
   let secret = form.get("client_secret");
@@ -43,20 +48,28 @@ export async function authenticateClient(req: IncomingMessage, form: Map<string,
     const creds = parseBasic(header);
     if (!creds) throw new InvalidClient("malformed Authorization header", true);
     if (secret !== undefined) throw new InvalidRequest("use one client authentication method, not two");
-    if (id !== undefined && id !== creds.id) throw new InvalidRequest("client_id does not match the Authorization header");
+    if (id !== undefined && id !== creds.id)
+      throw new InvalidRequest("client_id does not match the Authorization header");
     ({ id, secret } = creds);
     basic = true;
   }
   if (!id) throw new InvalidClient("client authentication failed: no client_id", basic);
   const client = await deps.store.getClient(id);
-  if (!client || client.providerName !== ctx.provider.name) throw new InvalidClient("client authentication failed: unknown client", basic);
+  if (!client || client.providerName !== ctx.provider.name)
+    throw new InvalidClient("client authentication failed: unknown client", basic);
   if (client.clientSecretHash) {
-    if (!secret || !safeEqual(sha256(secret), client.clientSecretHash)) throw new InvalidClient("client authentication failed", basic);
+    if (!secret || !safeEqual(sha256(secret), client.clientSecretHash))
+      throw new InvalidClient("client authentication failed", basic);
   }
   return client;
 }
 
-export async function handleToken(req: IncomingMessage, res: ServerResponse, ctx: FacadeContext, deps: FacadeDeps): Promise<void> {
+export async function handleToken(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: FacadeContext,
+  deps: FacadeDeps,
+): Promise<void> {
   const form = await readForm(req);
   const client = await authenticateClient(req, form, ctx, deps);
   const grant = form.get("grant_type");
@@ -72,7 +85,8 @@ export async function handleToken(req: IncomingMessage, res: ServerResponse, ctx
     if (!binding || binding.providerName !== ctx.provider.name || binding.clientId !== client.clientId) {
       throw new InvalidGrant("the authorization code is unknown or was not issued to this client");
     }
-    if (redirectUri === undefined || redirectUri !== binding.redirectUri) throw new InvalidGrant("redirect_uri does not match the authorization request");
+    if (redirectUri === undefined || redirectUri !== binding.redirectUri)
+      throw new InvalidGrant("redirect_uri does not match the authorization request");
     up.set("grant_type", "authorization_code");
     up.set("code", code);
     // The IdP saw the gateway's callback as redirect_uri: the same URL, as built at /authorize.
@@ -107,9 +121,24 @@ export async function handleToken(req: IncomingMessage, res: ServerResponse, ctx
   }
   if (!json) throw new ServerError(`the identity provider answered HTTP ${r.status} without a JSON body`, 502);
   if (json.error === "invalid_client" || json.error === "unauthorized_client") {
-    deps.logger.error({ provider: ctx.provider.name, status: r.status, error: json.error }, "the IdP rejected the gateway's client");
-    throw new ServerError("the identity provider rejected the gateway's own client credentials (check the provider's clientId/clientSecret)", 502);
+    deps.logger.error(
+      { provider: ctx.provider.name, status: r.status, error: json.error },
+      "the IdP rejected the gateway's client",
+    );
+    throw new ServerError(
+      "the identity provider rejected the gateway's own client credentials (check the provider's clientId/clientSecret)",
+      502,
+    );
   }
-  deps.logger.info({ provider: ctx.provider.name, clientId: client.clientId, grant, status: r.status, ...(json.error ? { error: json.error } : {}) }, "token exchange relayed");
+  deps.logger.info(
+    {
+      provider: ctx.provider.name,
+      clientId: client.clientId,
+      grant,
+      status: r.status,
+      ...(json.error ? { error: json.error } : {}),
+    },
+    "token exchange relayed",
+  );
   sendOAuthJson(res, r.status, json);
 }

@@ -61,7 +61,14 @@ export type DiscoveryReport = {
     tokenEndpointAuthMethods: string[] | null;
     scopes: string[] | null;
   };
-  jwks: { url: string; source: string; reachable: boolean; keyIds: string[]; algorithms: string[]; error?: { code: string; message: string } } | null;
+  jwks: {
+    url: string;
+    source: string;
+    reachable: boolean;
+    keyIds: string[];
+    algorithms: string[];
+    error?: { code: string; message: string };
+  } | null;
   profile: {
     kind: string;
     label: string;
@@ -78,8 +85,12 @@ export type DiscoveryReport = {
   ok: boolean;
 };
 
-const errInfo = (e: unknown) => (isFetchError(e) ? { code: e.code, message: e.message } : { code: "error", message: (e as Error)?.message ?? String(e) });
-const arr = (v: unknown): string[] | null => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : null);
+const errInfo = (e: unknown) =>
+  isFetchError(e)
+    ? { code: e.code, message: e.message }
+    : { code: "error", message: (e as Error)?.message ?? String(e) };
+const arr = (v: unknown): string[] | null =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : null;
 const trimSlash = (s: string) => s.replace(/\/+$/, "");
 
 export async function discoverProvider(provider: RuntimeProvider, deps: ProviderDeps = {}): Promise<DiscoveryReport> {
@@ -106,7 +117,8 @@ export async function discoverProvider(provider: RuntimeProvider, deps: Provider
     if ("error" in f) {
       d.error = errInfo(f.error);
       if (isFetchError(f.error) && f.error.status) d.status = f.error.status;
-      if (f.c.form === "configured") problems.push({ severity: "error", item: "discoveryUrl", message: d.error.message });
+      if (f.c.form === "configured")
+        problems.push({ severity: "error", item: "discoveryUrl", message: d.error.message });
     } else {
       d.status = f.status;
       const doc = (typeof f.data === "object" && f.data && !Array.isArray(f.data) ? f.data : {}) as IdpMetadata;
@@ -149,8 +161,18 @@ export async function discoverProvider(provider: RuntimeProvider, deps: Provider
       jwksUri: resolved.jwksUri ?? null,
       jwksSource: resolved.jwksSource ?? null,
     };
-    if (!doc.authorization_endpoint) problems.push({ severity: conv.authorization ? "warning" : "error", item: "metadata.authorization_endpoint", message: "missing from the metadata" });
-    if (!doc.token_endpoint) problems.push({ severity: conv.token ? "warning" : "error", item: "metadata.token_endpoint", message: "missing from the metadata" });
+    if (!doc.authorization_endpoint)
+      problems.push({
+        severity: conv.authorization ? "warning" : "error",
+        item: "metadata.authorization_endpoint",
+        message: "missing from the metadata",
+      });
+    if (!doc.token_endpoint)
+      problems.push({
+        severity: conv.token ? "warning" : "error",
+        item: "metadata.token_endpoint",
+        message: "missing from the metadata",
+      });
   } else {
     problems.push({
       severity: conv.authorization && conv.token ? "warning" : "error",
@@ -158,7 +180,11 @@ export async function discoverProvider(provider: RuntimeProvider, deps: Provider
       message: `no discovery document with issuer "${provider.issuer}" was found${conv.authorization ? `; using the ${profile.label} endpoint conventions` : ""}`,
     });
     if (conv.authorization && conv.token) {
-      resolved = provider.jwksUrl ? { jwksUri: provider.jwksUrl, jwksSource: "configured" } : conv.jwks ? { jwksUri: conv.jwks, jwksSource: "convention" } : {};
+      resolved = provider.jwksUrl
+        ? { jwksUri: provider.jwksUrl, jwksSource: "configured" }
+        : conv.jwks
+          ? { jwksUri: conv.jwks, jwksSource: "convention" }
+          : {};
       metadata = {
         source: "convention",
         issuer: provider.issuer,
@@ -177,18 +203,40 @@ export async function discoverProvider(provider: RuntimeProvider, deps: Provider
     pkceS256: pkceMethods ? pkceMethods.includes("S256") : null,
     pkceMethods,
     dynamicRegistration: chosen ? typeof doc.registration_endpoint === "string" : null,
-    resourceIndicators: typeof doc.resource_indicators_supported === "boolean" ? (doc.resource_indicators_supported as boolean) : null,
-    issResponseParameter: typeof doc.authorization_response_iss_parameter_supported === "boolean" ? doc.authorization_response_iss_parameter_supported : null,
+    resourceIndicators:
+      typeof doc.resource_indicators_supported === "boolean" ? (doc.resource_indicators_supported as boolean) : null,
+    issResponseParameter:
+      typeof doc.authorization_response_iss_parameter_supported === "boolean"
+        ? doc.authorization_response_iss_parameter_supported
+        : null,
     tokenEndpointAuthMethods: arr(doc.token_endpoint_auth_methods_supported),
     scopes: arr(doc.scopes_supported),
   };
-  if (capabilities.pkceS256 === false) problems.push({ severity: "error", item: "capabilities.pkceS256", message: "the IdP does not list S256 in code_challenge_methods_supported" });
+  if (capabilities.pkceS256 === false)
+    problems.push({
+      severity: "error",
+      item: "capabilities.pkceS256",
+      message: "the IdP does not list S256 in code_challenge_methods_supported",
+    });
   if (capabilities.pkceS256 === null && chosen)
-    problems.push({ severity: "warning", item: "capabilities.pkceS256", message: "the IdP does not advertise PKCE methods; the facade advertises S256 and passes the challenge through" });
+    problems.push({
+      severity: "warning",
+      item: "capabilities.pkceS256",
+      message: "the IdP does not advertise PKCE methods; the facade advertises S256 and passes the challenge through",
+    });
   if (!provider.clientId && !capabilities.dynamicRegistration)
-    problems.push({ severity: "error", item: "provider.clientId", message: "no pre-registered client id and the IdP offers no dynamic registration: the facade cannot start authorizations" });
+    problems.push({
+      severity: "error",
+      item: "provider.clientId",
+      message:
+        "no pre-registered client id and the IdP offers no dynamic registration: the facade cannot start authorizations",
+    });
   if (!provider.clientId && capabilities.dynamicRegistration && profile.dynamicRegistration === false)
-    problems.push({ severity: "error", item: "provider.clientId", message: "no pre-registered client id, and dynamic registration is turned off for this provider" });
+    problems.push({
+      severity: "error",
+      item: "provider.clientId",
+      message: "no pre-registered client id, and dynamic registration is turned off for this provider",
+    });
 
   let jwks: DiscoveryReport["jwks"] = null;
   if (resolved.jwksUri) {
@@ -204,17 +252,35 @@ export async function discoverProvider(provider: RuntimeProvider, deps: Provider
         keyIds: list.map((k) => (typeof k.kid === "string" ? k.kid : "")).filter(Boolean),
         algorithms: [...new Set(list.map((k) => (typeof k.alg === "string" ? k.alg : "")).filter(Boolean))],
       };
-      if (list.length === 0) problems.push({ severity: "error", item: "jwks", message: `${resolved.jwksUri} has no keys` });
+      if (list.length === 0)
+        problems.push({ severity: "error", item: "jwks", message: `${resolved.jwksUri} has no keys` });
     } catch (e) {
-      jwks = { url: resolved.jwksUri, source: resolved.jwksSource ?? "configured", reachable: false, keyIds: [], algorithms: [], error: errInfo(e) };
+      jwks = {
+        url: resolved.jwksUri,
+        source: resolved.jwksSource ?? "configured",
+        reachable: false,
+        keyIds: [],
+        algorithms: [],
+        error: errInfo(e),
+      };
       problems.push({ severity: "error", item: "jwks", message: errInfo(e).message });
     }
   } else {
-    problems.push({ severity: "error", item: "jwks", message: "no JWKS URL: set jwksUrl (the IdP's metadata has no jwks_uri and the kind has no convention)" });
+    problems.push({
+      severity: "error",
+      item: "jwks",
+      message: "no JWKS URL: set jwksUrl (the IdP's metadata has no jwks_uri and the kind has no convention)",
+    });
   }
 
   return {
-    provider: { name: provider.name, kind: provider.kind, issuer: provider.issuer, clientIdSet: Boolean(provider.clientId), clientSecretSet: Boolean(provider.clientSecret) },
+    provider: {
+      name: provider.name,
+      kind: provider.kind,
+      issuer: provider.issuer,
+      clientIdSet: Boolean(provider.clientId),
+      clientSecretSet: Boolean(provider.clientSecret),
+    },
     documents,
     metadata,
     capabilities,
@@ -243,7 +309,9 @@ export function formatDiscoveryReport(r: DiscoveryReport): string {
   lines.push(`provider ${r.provider.name} (${r.profile.label}), issuer ${r.provider.issuer}`);
   lines.push("", "documents:");
   for (const d of r.documents) {
-    const what = d.found ? `found${d.issuerMatches ? "" : ` (issuer ${JSON.stringify(d.issuer)})`}` : `not found${d.error ? `: ${d.error.message}` : ""}`;
+    const what = d.found
+      ? `found${d.issuerMatches ? "" : ` (issuer ${JSON.stringify(d.issuer)})`}`
+      : `not found${d.error ? `: ${d.error.message}` : ""}`;
     lines.push(`  ${d.form.padEnd(14)} ${d.url}  ${what}`);
   }
   if (r.metadata) {
@@ -257,10 +325,15 @@ export function formatDiscoveryReport(r: DiscoveryReport): string {
   lines.push("", "capabilities:");
   lines.push(`  PKCE S256             ${yn(c.pkceS256)}${c.pkceMethods ? ` [${c.pkceMethods.join(", ")}]` : ""}`);
   lines.push(`  dynamic registration  ${yn(c.dynamicRegistration)}`);
-  lines.push(`  resource indicators   ${yn(c.resourceIndicators)} (profile: ${r.profile.resourceIndicators ? "honoured" : "not honoured"})`);
+  lines.push(
+    `  resource indicators   ${yn(c.resourceIndicators)} (profile: ${r.profile.resourceIndicators ? "honoured" : "not honoured"})`,
+  );
   lines.push(`  iss response param    ${yn(c.issResponseParameter)}`);
   if (c.tokenEndpointAuthMethods) lines.push(`  token auth methods    ${c.tokenEndpointAuthMethods.join(", ")}`);
-  if (r.jwks) lines.push(`  JWKS                  ${r.jwks.reachable ? `reachable, keys: ${r.jwks.keyIds.join(", ") || "(no kid)"}` : `unreachable: ${r.jwks.error?.message}`}`);
+  if (r.jwks)
+    lines.push(
+      `  JWKS                  ${r.jwks.reachable ? `reachable, keys: ${r.jwks.keyIds.join(", ") || "(no kid)"}` : `unreachable: ${r.jwks.error?.message}`}`,
+    );
   if (r.quirks.length) {
     lines.push("", "what Portcullis adapts:");
     for (const q of r.quirks) lines.push(`  - ${q.description}`);

@@ -71,7 +71,10 @@ export function discoveryUrlFor(issuer: string, form: DiscoveryForm): string {
 }
 
 /** The distinct document URLs to try, in the profile's order (explicit discoveryUrl first). */
-export function candidateDocuments(provider: Pick<RuntimeProvider, "issuer">, profile: EffectiveProfile): { form: DiscoveryForm | "configured"; url: string }[] {
+export function candidateDocuments(
+  provider: Pick<RuntimeProvider, "issuer">,
+  profile: EffectiveProfile,
+): { form: DiscoveryForm | "configured"; url: string }[] {
   const out: { form: DiscoveryForm | "configured"; url: string }[] = [];
   if (profile.discoveryUrl) out.push({ form: "configured", url: profile.discoveryUrl });
   const order = [...profile.discovery, ...discoveryForms.filter((f) => !profile.discovery.includes(f))];
@@ -85,11 +88,17 @@ export function candidateDocuments(provider: Pick<RuntimeProvider, "issuer">, pr
 /** Fetch options for admin-configured IdP URLs. */
 export function fetchOpts(deps: ProviderDeps): SafeFetchOptions {
   const block = deps.blockPrivateNetwork ?? deps.env?.PORTCULLIS_BLOCK_PRIVATE_NETWORK;
-  return { origin: "admin", timeoutMs: deps.timeoutMs ?? 5000, maxBytes: 512 * 1024, ...(block === undefined ? {} : { blockPrivateNetwork: block }) };
+  return {
+    origin: "admin",
+    timeoutMs: deps.timeoutMs ?? 5000,
+    maxBytes: 512 * 1024,
+    ...(block === undefined ? {} : { blockPrivateNetwork: block }),
+  };
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const sameIssuer = (a: string | undefined, b: string) => a !== undefined && a.replace(/\/+$/, "") === b.replace(/\/+$/, "");
+const sameIssuer = (a: string | undefined, b: string) =>
+  a !== undefined && a.replace(/\/+$/, "") === b.replace(/\/+$/, "");
 
 /** Fetches the metadata without cache: the first document whose issuer matches, else conventions. */
 async function loadMetadata(provider: RuntimeProvider, deps: ProviderDeps): Promise<ResolvedMetadata> {
@@ -145,7 +154,11 @@ async function loadMetadata(provider: RuntimeProvider, deps: ProviderDeps): Prom
       issuer: provider.issuer,
       authorizationEndpoint: conv.authorization,
       tokenEndpoint: conv.token,
-      ...(provider.jwksUrl ? { jwksUri: provider.jwksUrl, jwksSource: "configured" as const } : conv.jwks ? { jwksUri: conv.jwks, jwksSource: "convention" as const } : {}),
+      ...(provider.jwksUrl
+        ? { jwksUri: provider.jwksUrl, jwksSource: "configured" as const }
+        : conv.jwks
+          ? { jwksUri: conv.jwks, jwksSource: "convention" as const }
+          : {}),
     };
   }
   throw new DiscoveryError(provider.name, errors);
@@ -162,7 +175,13 @@ export class DiscoveryError extends Error {
   }
 }
 
-type Entry = { key: string; at: number; value?: ResolvedMetadata; error?: unknown; inflight?: Promise<ResolvedMetadata> };
+type Entry = {
+  key: string;
+  at: number;
+  value?: ResolvedMetadata;
+  error?: unknown;
+  inflight?: Promise<ResolvedMetadata>;
+};
 
 /** Per-provider metadata cache: success kept `ttlMs`, failures `errorTtlMs` (no stampede on a broken IdP). */
 export class MetadataCache {
@@ -223,7 +242,10 @@ export async function resolveJwksUrl(provider: RuntimeProvider, deps: ProviderDe
 }
 
 /** Like resolveJwksUrl, also saying where the URL came from. */
-export async function resolveJwksUrlWithSource(provider: RuntimeProvider, deps: ProviderDeps = {}): Promise<{ url: string; via: "configured" | "discovery" | "convention" }> {
+export async function resolveJwksUrlWithSource(
+  provider: RuntimeProvider,
+  deps: ProviderDeps = {},
+): Promise<{ url: string; via: "configured" | "discovery" | "convention" }> {
   if (provider.jwksUrl) return { url: provider.jwksUrl, via: "configured" };
   const conv = profileFor(provider).conventions.jwks;
   try {
@@ -233,5 +255,7 @@ export async function resolveJwksUrlWithSource(provider: RuntimeProvider, deps: 
     if (!conv) throw e;
   }
   if (conv) return { url: conv, via: "convention" };
-  throw new DiscoveryError(provider.name, ["no jwksUrl configured, no jwks_uri in the metadata and no convention for this kind"]);
+  throw new DiscoveryError(provider.name, [
+    "no jwksUrl configured, no jwks_uri in the metadata and no convention for this kind",
+  ]);
 }

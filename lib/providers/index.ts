@@ -8,21 +8,13 @@
  *   discover-report.ts for the field contract);
  * - `getProviderMetadata(provider, deps)`: the metadata the facade uses.
  */
-export { PROFILES, OIDC_SCOPES, profileFor, discoveryForms, type ProfileData, type EffectiveProfile, type DiscoveryForm, type Conventions } from "./profiles";
+export { profileFor } from "./profiles";
 export {
-  resolveJwksUrl,
   resolveJwksUrlWithSource,
   getProviderMetadata,
   fetchOpts,
-  discoveryUrlFor,
-  candidateDocuments,
-  MetadataCache,
-  defaultMetadataCache,
-  DiscoveryError,
-  type IdpMetadata,
   type ResolvedMetadata,
   type ProviderDeps,
-  type FetchJsonFn,
 } from "./discovery";
-export { discoverProvider, formatDiscoveryReport, type DiscoveryReport, type DiscoveredDocument, type Problem } from "./discover-report";
-export { mapScopes, rewriteAuthorizeParams, rewriteTokenParams, describeRewrites, type Rewrite } from "./rewrites";
+export { discoverProvider, formatDiscoveryReport } from "./discover-report";
+export { rewriteAuthorizeParams, rewriteTokenParams } from "./rewrites";

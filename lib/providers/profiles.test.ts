@@ -4,7 +4,14 @@ import { mapScopes, rewriteAuthorizeParams, rewriteTokenParams, describeRewrites
 import type { RuntimeProvider } from "../config/model";
 
 const provider = (p: Partial<RuntimeProvider>): RuntimeProvider =>
-  ({ name: "p", kind: "generic", issuer: "https://idp.example.com", scopes: [], clockSkewSeconds: 60, ...p }) as RuntimeProvider;
+  ({
+    name: "p",
+    kind: "generic",
+    issuer: "https://idp.example.com",
+    scopes: [],
+    clockSkewSeconds: 60,
+    ...p,
+  }) as RuntimeProvider;
 
 describe("profiles", () => {
   it("has a profile for every kind", () => {
@@ -12,16 +19,31 @@ describe("profiles", () => {
   });
 
   it("builds each kind's JWKS convention from the issuer", () => {
-    expect(profileFor(provider({ kind: "keycloak", issuer: "https://kc.example.com/realms/mcp" })).conventions.jwks).toBe("https://kc.example.com/realms/mcp/protocol/openid-connect/certs");
-    expect(profileFor(provider({ kind: "authentik", issuer: "https://ak.example.com/application/o/mcp/" })).conventions.jwks).toBe("https://ak.example.com/application/o/mcp/jwks/");
-    expect(profileFor(provider({ kind: "auth0", issuer: "https://t.auth0.com/" })).conventions.jwks).toBe("https://t.auth0.com/.well-known/jwks.json");
-    expect(profileFor(provider({ kind: "entra", issuer: "https://login.microsoftonline.com/tid/v2.0" })).conventions.jwks).toBe("https://login.microsoftonline.com/tid/discovery/v2.0/keys");
-    expect(profileFor(provider({ kind: "okta", issuer: "https://x.okta.com/oauth2/default" })).conventions.jwks).toBe("https://x.okta.com/oauth2/default/v1/keys");
+    expect(
+      profileFor(provider({ kind: "keycloak", issuer: "https://kc.example.com/realms/mcp" })).conventions.jwks,
+    ).toBe("https://kc.example.com/realms/mcp/protocol/openid-connect/certs");
+    expect(
+      profileFor(provider({ kind: "authentik", issuer: "https://ak.example.com/application/o/mcp/" })).conventions.jwks,
+    ).toBe("https://ak.example.com/application/o/mcp/jwks/");
+    expect(profileFor(provider({ kind: "auth0", issuer: "https://t.auth0.com/" })).conventions.jwks).toBe(
+      "https://t.auth0.com/.well-known/jwks.json",
+    );
+    expect(
+      profileFor(provider({ kind: "entra", issuer: "https://login.microsoftonline.com/tid/v2.0" })).conventions.jwks,
+    ).toBe("https://login.microsoftonline.com/tid/discovery/v2.0/keys");
+    expect(profileFor(provider({ kind: "okta", issuer: "https://x.okta.com/oauth2/default" })).conventions.jwks).toBe(
+      "https://x.okta.com/oauth2/default/v1/keys",
+    );
     expect(profileFor(provider({ kind: "generic" })).conventions.jwks).toBeUndefined();
   });
 
   it("lets overrides replace any field and says which ones did", () => {
-    const p = profileFor(provider({ kind: "keycloak", overrides: { dropResource: false, resourceIndicators: true, scopeMap: { read: "api/read" } } }));
+    const p = profileFor(
+      provider({
+        kind: "keycloak",
+        overrides: { dropResource: false, resourceIndicators: true, scopeMap: { read: "api/read" } },
+      }),
+    );
     expect(p.dropResource).toBe(false);
     expect(p.resourceIndicators).toBe(true);
     expect(p.scopeMap).toEqual({ read: "api/read" });
@@ -63,20 +85,30 @@ describe("rewrites", () => {
 
   it("auth0: extraAuthorizeParams.audience wins over the resource", () => {
     const p = params();
-    rewriteAuthorizeParams(p, profileFor(provider({ kind: "auth0", overrides: { extraAuthorizeParams: { audience: "https://api" } } })), {});
+    rewriteAuthorizeParams(
+      p,
+      profileFor(provider({ kind: "auth0", overrides: { extraAuthorizeParams: { audience: "https://api" } } })),
+      {},
+    );
     expect(p.get("audience")).toBe("https://api");
   });
 
   it("entra: drops resource and maps resource scopes to api://<client id>/…, OIDC scopes unchanged", () => {
     const p = params();
-    rewriteAuthorizeParams(p, profileFor(provider({ kind: "entra", issuer: "https://login.microsoftonline.com/t/v2.0" })), { idpClientId: "app-1" });
+    rewriteAuthorizeParams(
+      p,
+      profileFor(provider({ kind: "entra", issuer: "https://login.microsoftonline.com/t/v2.0" })),
+      { idpClientId: "app-1" },
+    );
     expect(p.has("resource")).toBe(false);
     expect(p.get("scope")).toBe("api://app-1/mcp:read openid");
   });
 
   it("scopeMap wins over the template; provider scopes are added once", () => {
     const prof = profileFor(provider({ kind: "entra", overrides: { scopeMap: { "mcp:read": "api://custom/read" } } }));
-    expect(mapScopes("mcp:read mcp:write", prof, { idpClientId: "c", extraScopes: ["openid", "api://custom/read"] })).toBe("api://custom/read api://c/mcp:write openid");
+    expect(
+      mapScopes("mcp:read mcp:write", prof, { idpClientId: "c", extraScopes: ["openid", "api://custom/read"] }),
+    ).toBe("api://custom/read api://c/mcp:write openid");
   });
 
   it("token requests: resource dropped where the profile says so, kept otherwise", () => {
@@ -89,6 +121,9 @@ describe("rewrites", () => {
   });
 
   it("describes the rewrites for discover", () => {
-    expect(describeRewrites(profileFor(provider({ kind: "auth0" }))).map((q) => q.id)).toEqual(["audience_param", "drop_resource"]);
+    expect(describeRewrites(profileFor(provider({ kind: "auth0" }))).map((q) => q.id)).toEqual([
+      "audience_param",
+      "drop_resource",
+    ]);
   });
 });

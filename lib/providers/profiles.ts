@@ -155,13 +155,19 @@ export const PROFILES: Readonly<Record<ProviderKind, ProfileData>> = {
     // A custom authorization server (issuer …/oauth2/<id>) serves both documents appended to the
     // issuer, not at RFC 8414's inserted location: OIDC discovery first saves a 404 per refresh.
     discovery: ["oidc", "oauth"],
-    conventions: (iss) => ({ jwks: `${trim(iss)}/v1/keys`, authorization: `${trim(iss)}/v1/authorize`, token: `${trim(iss)}/v1/token` }),
+    conventions: (iss) => ({
+      jwks: `${trim(iss)}/v1/keys`,
+      authorization: `${trim(iss)}/v1/authorize`,
+      token: `${trim(iss)}/v1/token`,
+    }),
     resourceIndicators: false,
     audienceIsClientId: false,
     dropResource: true,
     scopeMap: {},
     extraAuthorizeParams: {},
-    notes: ["Okta's `aud` is the authorization server's configured audience (e.g. api://default): add it to the server's audiences"],
+    notes: [
+      "Okta's `aud` is the authorization server's configured audience (e.g. api://default): add it to the server's audiences",
+    ],
   },
 };
 
@@ -198,7 +204,8 @@ export function profileFor(provider: Pick<RuntimeProvider, "kind" | "issuer" | "
     audienceIsClientId: o.audienceIsClientId ?? base.audienceIsClientId,
     dynamicRegistration: o.dynamicRegistration ?? base.dynamicRegistration,
     // A generic IdP that does not honour RFC 8707 gets `resource` dropped unless told otherwise.
-    dropResource: o.dropResource ?? (o.resourceIndicators === false && provider.kind === "generic" ? true : base.dropResource),
+    dropResource:
+      o.dropResource ?? (o.resourceIndicators === false && provider.kind === "generic" ? true : base.dropResource),
     audienceParam: o.audienceParam ?? base.audienceParam,
     scopeMap: { ...base.scopeMap, ...(o.scopeMap ?? {}) },
     extraAuthorizeParams: { ...base.extraAuthorizeParams, ...(o.extraAuthorizeParams ?? {}) },

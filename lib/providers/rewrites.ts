@@ -8,7 +8,11 @@ import { OIDC_SCOPES, type EffectiveProfile } from "./profiles";
 export type Rewrite = { param: string; action: "dropped" | "set" | "mapped"; detail: string };
 
 /** Maps the client's scope string to the IdP's, adding the provider's extra scopes. */
-export function mapScopes(scope: string | undefined, profile: EffectiveProfile, ctx: { idpClientId?: string; extraScopes?: readonly string[] }): string | undefined {
+export function mapScopes(
+  scope: string | undefined,
+  profile: EffectiveProfile,
+  ctx: { idpClientId?: string; extraScopes?: readonly string[] },
+): string | undefined {
   const out: string[] = [];
   const add = (s: string) => {
     if (s && !out.includes(s)) out.push(s);
@@ -37,7 +41,11 @@ export function rewriteAuthorizeParams(
   const resource = params.get("resource") ?? undefined;
   if (profile.audienceParam && resource) {
     params.set(profile.audienceParam, resource);
-    done.push({ param: profile.audienceParam, action: "set", detail: `client resource sent as ${profile.audienceParam}` });
+    done.push({
+      param: profile.audienceParam,
+      action: "set",
+      detail: `client resource sent as ${profile.audienceParam}`,
+    });
   }
   if (resource && (profile.dropResource || profile.audienceParam)) {
     params.delete("resource");
@@ -58,7 +66,11 @@ export function rewriteAuthorizeParams(
 }
 
 /** rewrites an IdP token request in place (authorization_code and refresh_token grants). */
-export function rewriteTokenParams(params: URLSearchParams, profile: EffectiveProfile, ctx: { idpClientId?: string }): Rewrite[] {
+export function rewriteTokenParams(
+  params: URLSearchParams,
+  profile: EffectiveProfile,
+  ctx: { idpClientId?: string },
+): Rewrite[] {
   const done: Rewrite[] = [];
   if (params.has("resource") && (profile.dropResource || profile.audienceParam)) {
     params.delete("resource");
@@ -78,14 +90,21 @@ export function rewriteTokenParams(params: URLSearchParams, profile: EffectivePr
 /** What `discover` reports as the rewrites this profile applies. */
 export function describeRewrites(profile: EffectiveProfile): { id: string; description: string }[] {
   const out: { id: string; description: string }[] = [];
-  if (profile.audienceParam) out.push({ id: "audience_param", description: `RFC 8707 resource is sent as \`${profile.audienceParam}\`` });
-  if (profile.dropResource || profile.audienceParam) out.push({ id: "drop_resource", description: "`resource` is removed from IdP authorize and token requests" });
-  else if (profile.resourceIndicators) out.push({ id: "keep_resource", description: "`resource` is forwarded to the IdP (RFC 8707)" });
+  if (profile.audienceParam)
+    out.push({ id: "audience_param", description: `RFC 8707 resource is sent as \`${profile.audienceParam}\`` });
+  if (profile.dropResource || profile.audienceParam)
+    out.push({ id: "drop_resource", description: "`resource` is removed from IdP authorize and token requests" });
+  else if (profile.resourceIndicators)
+    out.push({ id: "keep_resource", description: "`resource` is forwarded to the IdP (RFC 8707)" });
   const maps = Object.entries(profile.scopeMap);
-  if (maps.length) out.push({ id: "scope_map", description: `scopes mapped: ${maps.map(([a, b]) => `${a} → ${b}`).join(", ")}` });
-  if (profile.scopeTemplate) out.push({ id: "scope_template", description: `other resource scopes become ${profile.scopeTemplate}` });
+  if (maps.length)
+    out.push({ id: "scope_map", description: `scopes mapped: ${maps.map(([a, b]) => `${a} → ${b}`).join(", ")}` });
+  if (profile.scopeTemplate)
+    out.push({ id: "scope_template", description: `other resource scopes become ${profile.scopeTemplate}` });
   const extra = Object.keys(profile.extraAuthorizeParams);
-  if (extra.length) out.push({ id: "extra_authorize_params", description: `added to the authorize request: ${extra.join(", ")}` });
-  if (profile.audienceIsClientId) out.push({ id: "aud_is_client_id", description: "tokens carry the client id in `aud`" });
+  if (extra.length)
+    out.push({ id: "extra_authorize_params", description: `added to the authorize request: ${extra.join(", ")}` });
+  if (profile.audienceIsClientId)
+    out.push({ id: "aud_is_client_id", description: "tokens carry the client id in `aud`" });
   return out;
 }

@@ -19,7 +19,8 @@ export class BodyLimit extends Transform {
   }
 }
 
-export const tooLarge = (limit: number) => new ProxyError("payload_too_large", `The request body exceeds ${limit} bytes`);
+export const tooLarge = (limit: number) =>
+  new ProxyError("payload_too_large", `The request body exceeds ${limit} bytes`);
 
 /** Content-Length precheck: true when the declared length is over the limit. */
 export function declaredTooLarge(contentLength: string | undefined, limit: number): boolean {

@@ -9,24 +9,39 @@ describe("buildWwwAuthenticate", () => {
   });
 
   it("adds scope when the server requires scopes", () => {
-    expect(buildWwwAuthenticate({ resourceMetadata: META, scope: ["read", "write"] })).toBe(`Bearer resource_metadata="${META}", scope="read write"`);
-  });
-
-  it("describes a bad token with invalid_token and a description", () => {
-    expect(buildWwwAuthenticate({ resourceMetadata: META, error: "invalid_token", errorDescription: "The access token expired" })).toBe(
-      `Bearer resource_metadata="${META}", error="invalid_token", error_description="The access token expired"`,
+    expect(buildWwwAuthenticate({ resourceMetadata: META, scope: ["read", "write"] })).toBe(
+      `Bearer resource_metadata="${META}", scope="read write"`,
     );
   });
 
+  it("describes a bad token with invalid_token and a description", () => {
+    expect(
+      buildWwwAuthenticate({
+        resourceMetadata: META,
+        error: "invalid_token",
+        errorDescription: "The access token expired",
+      }),
+    ).toBe(`Bearer resource_metadata="${META}", error="invalid_token", error_description="The access token expired"`);
+  });
+
   it("names the missing scopes on insufficient_scope", () => {
-    const h = buildWwwAuthenticate({ resourceMetadata: META, error: "insufficient_scope", errorDescription: "x", scope: "admin" });
+    const h = buildWwwAuthenticate({
+      resourceMetadata: META,
+      error: "insufficient_scope",
+      errorDescription: "x",
+      scope: "admin",
+    });
     expect(h).toContain('error="insufficient_scope"');
     expect(h).toContain('scope="admin"');
   });
 
   it("escapes quotes and backslashes and never lets CR/LF through", () => {
     expect(quote('a"b\\c')).toBe('"a\\"b\\\\c"');
-    const h = buildWwwAuthenticate({ resourceMetadata: 'x"\r\ny', error: "invalid_token", errorDescription: 'bad "token"\r\nSet-Cookie: a=b' });
+    const h = buildWwwAuthenticate({
+      resourceMetadata: 'x"\r\ny',
+      error: "invalid_token",
+      errorDescription: 'bad "token"\r\nSet-Cookie: a=b',
+    });
     expect(h).not.toMatch(/[\r\n]/);
     expect(h).toContain('resource_metadata="x\\"y"');
     expect(h).toContain('error_description="bad  token   Set-Cookie: a=b"');

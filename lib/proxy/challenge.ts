@@ -30,9 +30,14 @@ export function buildWwwAuthenticate(c: BearerChallenge): string {
 }
 
 /** Body of a 401/403 on the MCP path. A missing token gets a generic `unauthorized`. */
-export function rejectionBody(c: Pick<BearerChallenge, "error" | "errorDescription">): { error: string; error_description: string } {
+export function rejectionBody(c: Pick<BearerChallenge, "error" | "errorDescription">): {
+  error: string;
+  error_description: string;
+} {
   return {
     error: c.error ?? "unauthorized",
-    error_description: c.error ? safeDescription(c.errorDescription ?? "The access token is invalid") : "An access token is required",
+    error_description: c.error
+      ? safeDescription(c.errorDescription ?? "The access token is invalid")
+      : "An access token is required",
   };
 }

@@ -4,7 +4,8 @@ import type { CachedDiagnosis, VerifyTarget } from "../tokens";
 import { rememberedVerdict, rememberVerdict, shapeClientSocket } from "./connection-verdict";
 
 const target = {} as VerifyTarget;
-const verdict = (over: Partial<CachedDiagnosis> = {}) => ({ verdict: "accept", cached: true, cachedUntil: 10_000, subject: "u" }) as CachedDiagnosis & typeof over;
+const verdict = (_over: Partial<CachedDiagnosis> = {}) =>
+  ({ verdict: "accept", cached: true, cachedUntil: 10_000, subject: "u" }) as CachedDiagnosis & typeof _over;
 
 describe("connection verdict memo", () => {
   it("serves the connection's last cached verdict for the same token and target until the cache entry ends", () => {

@@ -31,7 +31,12 @@ export function shapeClientSocket(socket: Socket): void {
   (socket as WithMemo)[LAST] = undefined;
 }
 
-export function rememberedVerdict(socket: Socket, token: string, target: VerifyTarget, now: number): CachedDiagnosis | undefined {
+export function rememberedVerdict(
+  socket: Socket,
+  token: string,
+  target: VerifyTarget,
+  now: number,
+): CachedDiagnosis | undefined {
   const m = (socket as WithMemo)[LAST];
   if (m === undefined || m.target !== target || m.token !== token) return undefined;
   if (now >= m.until) {

@@ -5,7 +5,8 @@
  */
 const EXPOSE = "Mcp-Session-Id, Mcp-Protocol-Version, WWW-Authenticate";
 const ALLOW_METHODS = "GET, POST, DELETE, OPTIONS";
-const DEFAULT_ALLOW_HEADERS = "Authorization, Content-Type, Accept, Mcp-Session-Id, Mcp-Protocol-Version, Last-Event-ID";
+const DEFAULT_ALLOW_HEADERS =
+  "Authorization, Content-Type, Accept, Mcp-Session-Id, Mcp-Protocol-Version, Last-Event-ID";
 const HEADER_LIST_RE = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+(?:\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*$/;
 
 /** Headers added to MCP responses for an allowed browser Origin. */
@@ -15,14 +16,20 @@ export const corsFor = (origin: string): Record<string, string> => ({
   vary: "Origin",
 });
 
-export function preflightHeaders(origin: string | undefined, requestedHeaders: string | undefined): Record<string, string> {
+export function preflightHeaders(
+  origin: string | undefined,
+  requestedHeaders: string | undefined,
+): Record<string, string> {
   const base: Record<string, string> = { allow: ALLOW_METHODS };
   if (!origin) return base;
   return {
     ...base,
     ...corsFor(origin),
     "access-control-allow-methods": ALLOW_METHODS,
-    "access-control-allow-headers": requestedHeaders && HEADER_LIST_RE.test(requestedHeaders.trim()) ? requestedHeaders.trim() : DEFAULT_ALLOW_HEADERS,
+    "access-control-allow-headers":
+      requestedHeaders && HEADER_LIST_RE.test(requestedHeaders.trim())
+        ? requestedHeaders.trim()
+        : DEFAULT_ALLOW_HEADERS,
     "access-control-max-age": "600",
   };
 }

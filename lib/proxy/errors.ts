@@ -35,7 +35,11 @@ export class ProxyError extends Error {
 }
 
 /** Writes an MCP-path JSON error (no-op once headers are out: the caller destroys the socket then). */
-export function sendProxyError(res: ServerResponse, e: ProxyError, headers: Record<string, string | string[]> = {}): void {
+export function sendProxyError(
+  res: ServerResponse,
+  e: ProxyError,
+  headers: Record<string, string | string[]> = {},
+): void {
   if (res.headersSent) return;
   const body = JSON.stringify(e.toJSON());
   res.writeHead(e.status, {

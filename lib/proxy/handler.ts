@@ -13,7 +13,12 @@ import { createForwarder } from "./upstream";
 export function createResourceServerHandler(runtime: Runtime): GatewayHandler {
   const routes = runtime.routes;
   const forwarder = createForwarder({ logger: runtime.logger });
-  const deps = { tokens: runtime.tokens, forwarder, trustedProxies: runtime.trustedProxies, requestLog: runtime.requestLog };
+  const deps = {
+    tokens: runtime.tokens,
+    forwarder,
+    trustedProxies: runtime.trustedProxies,
+    requestLog: runtime.requestLog,
+  };
 
   return (req, res, ctx) => {
     const table = routes.current();

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { connectionTokens, headerSafe, clientResponseHeaders, upstreamRequestHeaders, withoutGatewayCookies, type UpstreamHeaderOptions } from "./headers";
+import {
+  connectionTokens,
+  headerSafe,
+  clientResponseHeaders,
+  upstreamRequestHeaders,
+  withoutGatewayCookies,
+  type UpstreamHeaderOptions,
+} from "./headers";
 
 const fwd: UpstreamHeaderOptions["forwarded"] = { for: "10.0.0.9", proto: "https", host: "mcp.example.com" };
 const incoming = {
@@ -61,7 +68,10 @@ describe("upstreamRequestHeaders", () => {
   });
 
   it("drops a client-sent value of the upstream credential header even when no value is stored", () => {
-    const h = upstreamRequestHeaders({ "x-api-key": "guess" }, { mode: "oauth", upstreamAuth: { header: "X-Api-Key" }, forwarded: fwd });
+    const h = upstreamRequestHeaders(
+      { "x-api-key": "guess" },
+      { mode: "oauth", upstreamAuth: { header: "X-Api-Key" }, forwarded: fwd },
+    );
     expect(h["x-api-key"]).toBeUndefined();
   });
 
@@ -72,7 +82,10 @@ describe("upstreamRequestHeaders", () => {
   });
 
   it("makes identity values header-safe", () => {
-    const h = upstreamRequestHeaders({}, { mode: "oauth", identity: { subject: "a\r\nSet-Cookie: x", scopes: [] }, forwarded: fwd });
+    const h = upstreamRequestHeaders(
+      {},
+      { mode: "oauth", identity: { subject: "a\r\nSet-Cookie: x", scopes: [] }, forwarded: fwd },
+    );
     expect(h["x-portcullis-subject"]).toBe("a%0D%0ASet-Cookie%3A%20x");
     expect(headerSafe("ok value")).toBe("ok value");
     expect(headerSafe("x".repeat(2000)).length).toBe(1024);
@@ -81,15 +94,34 @@ describe("upstreamRequestHeaders", () => {
 
 describe("response and cookie helpers", () => {
   it("strips hop-by-hop and Connection-named response headers and disables proxy buffering", () => {
-    const h: Record<string, string> = { connection: "close, x-internal", "x-internal": "1", "keep-alive": "timeout=5", "transfer-encoding": "chunked", "content-type": "text/event-stream" };
+    const h: Record<string, string> = {
+      connection: "close, x-internal",
+      "x-internal": "1",
+      "keep-alive": "timeout=5",
+      "transfer-encoding": "chunked",
+      "content-type": "text/event-stream",
+    };
     expect(clientResponseHeaders(h)).toEqual({ "content-type": "text/event-stream", "x-accel-buffering": "no" });
-    expect(clientResponseHeaders({ connection: "Keep-Alive", "keep-alive": "timeout=5", "x-a": "1" })).toEqual({ "x-a": "1", "x-accel-buffering": "no" });
+    expect(clientResponseHeaders({ connection: "Keep-Alive", "keep-alive": "timeout=5", "x-a": "1" })).toEqual({
+      "x-a": "1",
+      "x-accel-buffering": "no",
+    });
   });
 
   it("adds CORS headers unless the upstream sent its own", () => {
-    const cors = { "access-control-allow-origin": "https://app.example", "access-control-expose-headers": "mcp-session-id" };
-    expect(clientResponseHeaders({ "content-type": "application/json" }, cors)).toEqual({ "content-type": "application/json", ...cors, "x-accel-buffering": "no" });
-    expect(clientResponseHeaders({ "access-control-allow-origin": "*" }, cors)).toEqual({ "access-control-allow-origin": "*", "x-accel-buffering": "no" });
+    const cors = {
+      "access-control-allow-origin": "https://app.example",
+      "access-control-expose-headers": "mcp-session-id",
+    };
+    expect(clientResponseHeaders({ "content-type": "application/json" }, cors)).toEqual({
+      "content-type": "application/json",
+      ...cors,
+      "x-accel-buffering": "no",
+    });
+    expect(clientResponseHeaders({ "access-control-allow-origin": "*" }, cors)).toEqual({
+      "access-control-allow-origin": "*",
+      "x-accel-buffering": "no",
+    });
   });
 
   it("parses Connection tokens and drops only gateway cookies", () => {

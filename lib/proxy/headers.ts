@@ -41,7 +41,10 @@ export type UpstreamHeaderOptions = {
 export function connectionTokens(value: string | string[] | undefined): string[] {
   if (!value) return [];
   const s = Array.isArray(value) ? value.join(",") : value;
-  return s.split(",").map((t) => t.trim().toLowerCase()).filter(Boolean);
+  return s
+    .split(",")
+    .map((t) => t.trim().toLowerCase())
+    .filter(Boolean);
 }
 
 /** Values we put in headers: printable ASCII kept, anything else percent-encoded; bounded. */
@@ -82,7 +85,8 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, o: Upstrea
         continue;
       }
     }
-    if (key.charCodeAt(0) === 120 /* x */ && (key.startsWith("x-portcullis-") || key.startsWith("x-forwarded-"))) continue;
+    if (key.charCodeAt(0) === 120 /* x */ && (key.startsWith("x-portcullis-") || key.startsWith("x-forwarded-")))
+      continue;
     out[key] = v;
   }
   out["accept-encoding"] = "identity";
@@ -115,7 +119,10 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, o: Upstrea
  * deleting keys from the parsed one would turn it into a slow dictionary
  * that http-proxy then walks on every response.
  */
-export function clientResponseHeaders(headers: IncomingHttpHeaders, extra?: Readonly<Record<string, string>>): IncomingHttpHeaders {
+export function clientResponseHeaders(
+  headers: IncomingHttpHeaders,
+  extra?: Readonly<Record<string, string>>,
+): IncomingHttpHeaders {
   const named = namedByConnection(headers.connection);
   const out: IncomingHttpHeaders = {};
   for (const k in headers) {

@@ -41,12 +41,23 @@ type LogDraft = RequestLogRecord;
  * has a cached verdict, is checked and forwarded without a promise; only a
  * verification that must run the pipeline returns one.
  */
-export function handleMcp(deps: McpDeps, table: RouteTable, route: CompiledRoute, req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void | Promise<void> {
+export function handleMcp(
+  deps: McpDeps,
+  table: RouteTable,
+  route: CompiledRoute,
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: RequestContext,
+): void | Promise<void> {
   ctx.serverName = route.name;
   // Read once: req.headers is a getter, and its symbol lookup was a megamorphic load in CPU profiles (hot path).
   const headers = req.headers;
   const facts = factsFromNodeRequest(req, headers);
-  const publicBase = resolvePublicBase(facts, { publicUrl: table.publicUrl, trustedProxies: deps.trustedProxies, serverPublicUrls: route.publicUrls });
+  const publicBase = resolvePublicBase(facts, {
+    publicUrl: table.publicUrl,
+    trustedProxies: deps.trustedProxies,
+    serverPublicUrls: route.publicUrls,
+  });
   const method = req.method ?? "GET";
   // Numeric fields start as doubles (not 0) so the object keeps one shape when the real values land (hot path).
   const log: LogDraft = {
@@ -75,7 +86,12 @@ export function handleMcp(deps: McpDeps, table: RouteTable, route: CompiledRoute
 
   const origin = headers.origin;
   if (origin !== undefined && !originAllowed(route.origins, origin, trustworthyRequestOrigin(publicBase))) {
-    return refuse(res, ctx, log, new ProxyError("forbidden_origin", "This Origin is not allowed to use this MCP server"));
+    return refuse(
+      res,
+      ctx,
+      log,
+      new ProxyError("forbidden_origin", "This Origin is not allowed to use this MCP server"),
+    );
   }
   const cors = origin !== undefined ? corsFor(origin) : undefined;
 
@@ -88,11 +104,29 @@ export function handleMcp(deps: McpDeps, table: RouteTable, route: CompiledRoute
       return;
     }
     if (!MCP_METHODS.has(method)) {
-      return refuse(res, ctx, log, new ProxyError("method_not_allowed", `${method} is not an MCP method; use POST, GET or DELETE`), { allow: "GET, POST, DELETE, OPTIONS", ...cors });
+      return refuse(
+        res,
+        ctx,
+        log,
+        new ProxyError("method_not_allowed", `${method} is not an MCP method; use POST, GET or DELETE`),
+        { allow: "GET, POST, DELETE, OPTIONS", ...cors },
+      );
     }
     if (hasQueryToken(ctx.rawSearch)) {
-      const e = new ProxyError("invalid_request", "Access tokens in the query string are not accepted; send an Authorization: Bearer header");
-      const challenge: Record<string, string> = route.mode === "oauth" ? { "www-authenticate": buildWwwAuthenticate({ resourceMetadata: metadataUrl(publicBase.base, route.path), error: "invalid_request", errorDescription: e.message }) } : {};
+      const e = new ProxyError(
+        "invalid_request",
+        "Access tokens in the query string are not accepted; send an Authorization: Bearer header",
+      );
+      const challenge: Record<string, string> =
+        route.mode === "oauth"
+          ? {
+              "www-authenticate": buildWwwAuthenticate({
+                resourceMetadata: metadataUrl(publicBase.base, route.path),
+                error: "invalid_request",
+                errorDescription: e.message,
+              }),
+            }
+          : {};
       return refuse(res, ctx, log, e, { ...challenge, ...cors });
     }
   }
@@ -111,7 +145,13 @@ export function handleMcp(deps: McpDeps, table: RouteTable, route: CompiledRoute
     // auth: oauth naming a provider that does not exist: fail closed, say why in the log.
     log.code = "provider_not_found";
     log.reason = `provider ${route.server.oauth?.provider} is not configured`;
-    sendChallenge(res, route, publicBase, { status: 401, oauthError: "invalid_token", errorDescription: "The server's authorization is misconfigured" }, cors);
+    sendChallenge(
+      res,
+      route,
+      publicBase,
+      { status: 401, oauthError: "invalid_token", errorDescription: "The server's authorization is misconfigured" },
+      cors,
+    );
     ctx.outcome = "rejected:provider_not_found";
     log.outcome = "rejected";
     return;
@@ -182,7 +222,13 @@ function decideAndForward(exchange: McpExchange, diagnosis: Diagnosis | undefine
 function forward(exchange: McpExchange, identity: Identity | undefined): void {
   const { route, req, headers, res, ctx, log, deps } = exchange;
   if (declaredTooLarge(headers["content-length"], route.server.maxBodyBytes)) {
-    return refuse(res, ctx, log, new ProxyError("payload_too_large", `The request body exceeds ${route.server.maxBodyBytes} bytes`), { connection: "close", ...exchange.cors });
+    return refuse(
+      res,
+      ctx,
+      log,
+      new ProxyError("payload_too_large", `The request body exceeds ${route.server.maxBodyBytes} bytes`),
+      { connection: "close", ...exchange.cors },
+    );
   }
   const upstreamHeaders = upstreamRequestHeaders(headers, {
     mode: route.mode,
@@ -232,7 +278,13 @@ function sendChallenge(
   res.end(body);
 }
 
-function refuse(res: ServerResponse, ctx: RequestContext, log: LogDraft, e: ProxyError, headers: Record<string, string> = {}) {
+function refuse(
+  res: ServerResponse,
+  ctx: RequestContext,
+  log: LogDraft,
+  e: ProxyError,
+  headers: Record<string, string> = {},
+) {
   ctx.outcome = `refused:${e.code}`;
   log.outcome = "rejected";
   log.code = e.code;
@@ -241,7 +293,12 @@ function refuse(res: ServerResponse, ctx: RequestContext, log: LogDraft, e: Prox
 }
 
 /** What the upstream learns about the client: the resolved public base, and the peer appended to a trusted chain. */
-function forwardedFor(peer: string | undefined, xff: string | string[] | undefined, trusted: TrustedProxies, publicBase: PublicBase) {
+function forwardedFor(
+  peer: string | undefined,
+  xff: string | string[] | undefined,
+  trusted: TrustedProxies,
+  publicBase: PublicBase,
+) {
   const prior = xff !== undefined && trusted.matches(peer) ? (Array.isArray(xff) ? xff.join(", ") : xff) : undefined;
   const b = baseParts(publicBase.base);
   return { for: peer, priorFor: prior, proto: b.proto, host: b.host, prefix: b.prefix };
@@ -252,11 +309,16 @@ const partsOfBase = new WeakMap<URL, { proto: string; host: string; prefix: stri
 function baseParts(base: URL) {
   let p = partsOfBase.get(base);
   if (!p) {
-    p = { proto: base.protocol.slice(0, -1), host: base.host, prefix: base.pathname === "/" ? undefined : base.pathname.replace(/\/+$/, "") };
+    p = {
+      proto: base.protocol.slice(0, -1),
+      host: base.host,
+      prefix: base.pathname === "/" ? undefined : base.pathname.replace(/\/+$/, ""),
+    };
     partsOfBase.set(base, p);
   }
   return p;
 }
 
 /** Client query appended to the upstream's own (`?a=1` + `?b=2` → `&b=2`). */
-const joinQuery = (upstreamPath: string, search: string) => (!search || search === "?" ? "" : upstreamPath.includes("?") ? `&${search.slice(1)}` : search);
+const joinQuery = (upstreamPath: string, search: string) =>
+  !search || search === "?" ? "" : upstreamPath.includes("?") ? `&${search.slice(1)}` : search;

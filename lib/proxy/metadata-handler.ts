@@ -21,7 +21,13 @@ export type MetadataDeps = { forwarder: Forwarder; trustedProxies: TrustedProxie
 /** Varies with the resolved public base. */
 const VARY = "Host, Forwarded, X-Forwarded-Host, X-Forwarded-Proto, X-Forwarded-Prefix, X-Forwarded-Port";
 
-export function handleMetadata(deps: MetadataDeps, table: RouteTable, req: IncomingMessage, res: ServerResponse, ctx: RequestContext): boolean {
+export function handleMetadata(
+  deps: MetadataDeps,
+  table: RouteTable,
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: RequestContext,
+): boolean {
   const facts = factsFromNodeRequest(req);
   // The route must be known before the server's publicUrls can be applied: resolve without them for the prefix.
   const generic = resolvePublicBase(facts, { publicUrl: table.publicUrl, trustedProxies: deps.trustedProxies });
@@ -37,11 +43,18 @@ export function handleMetadata(deps: MetadataDeps, table: RouteTable, req: Incom
     return true;
   }
   if (method !== "GET" && method !== "HEAD") {
-    sendProxyError(res, new ProxyError("method_not_allowed", "Use GET"), { allow: "GET, HEAD, OPTIONS", ...METADATA_CORS });
+    sendProxyError(res, new ProxyError("method_not_allowed", "Use GET"), {
+      allow: "GET, HEAD, OPTIONS",
+      ...METADATA_CORS,
+    });
     return true;
   }
 
-  const publicBase = resolvePublicBase(facts, { publicUrl: table.publicUrl, trustedProxies: deps.trustedProxies, serverPublicUrls: route.publicUrls });
+  const publicBase = resolvePublicBase(facts, {
+    publicUrl: table.publicUrl,
+    trustedProxies: deps.trustedProxies,
+    serverPublicUrls: route.publicUrls,
+  });
   if (route.mode === "passthrough") {
     ctx.outcome = "passthrough";
     deps.forwarder.forward(req, res, {

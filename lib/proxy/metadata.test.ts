@@ -29,7 +29,14 @@ describe("buildProtectedResourceMetadata", () => {
     const doc = buildProtectedResourceMetadata({
       resource: "https://r",
       authorizationServers: ["https://as"],
-      metadata: { extra: { resource: "https://evil", authorization_servers: ["https://evil"], dpop_bound_access_tokens_required: false, x: { y: 1 } } as Record<string, unknown> },
+      metadata: {
+        extra: {
+          resource: "https://evil",
+          authorization_servers: ["https://evil"],
+          dpop_bound_access_tokens_required: false,
+          x: { y: 1 },
+        } as Record<string, unknown>,
+      },
     });
     expect(doc.resource).toBe("https://r");
     expect(doc.authorization_servers).toEqual(["https://as"]);
@@ -38,7 +45,12 @@ describe("buildProtectedResourceMetadata", () => {
   });
 
   it("falls back to the required scopes for scopes_supported and keeps configured bearer methods", () => {
-    const doc = buildProtectedResourceMetadata({ resource: "https://r", authorizationServers: [], requiredScopes: ["read"], metadata: { bearerMethodsSupported: ["header"] } });
+    const doc = buildProtectedResourceMetadata({
+      resource: "https://r",
+      authorizationServers: [],
+      requiredScopes: ["read"],
+      metadata: { bearerMethodsSupported: ["header"] },
+    });
     expect(doc.scopes_supported).toEqual(["read"]);
     expect(doc.authorization_servers).toBeUndefined();
   });

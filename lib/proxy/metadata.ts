@@ -6,12 +6,19 @@
  */
 import type { ResourceMetadataConfig } from "../config/schema";
 
-export type ProtectedResourceMetadata = Record<string, unknown> & { resource: string; authorization_servers?: string[] };
+export type ProtectedResourceMetadata = Record<string, unknown> & {
+  resource: string;
+  authorization_servers?: string[];
+};
 
 export const toSnakeCase = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 const isEmpty = (v: unknown) =>
-  v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0) || (typeof v === "object" && !Array.isArray(v) && Object.keys(v as object).length === 0);
+  v === undefined ||
+  v === null ||
+  v === "" ||
+  (Array.isArray(v) && v.length === 0) ||
+  (typeof v === "object" && !Array.isArray(v) && Object.keys(v as object).length === 0);
 
 export function buildProtectedResourceMetadata(input: {
   resource: string;
@@ -23,7 +30,8 @@ export function buildProtectedResourceMetadata(input: {
   const out: Record<string, unknown> = {};
   const { extra, ...fields } = input.metadata ?? {};
   for (const [k, v] of Object.entries(fields)) if (!isEmpty(v)) out[toSnakeCase(k)] = v;
-  if (out.scopes_supported === undefined && input.requiredScopes?.length) out.scopes_supported = [...input.requiredScopes];
+  if (out.scopes_supported === undefined && input.requiredScopes?.length)
+    out.scopes_supported = [...input.requiredScopes];
   // The gateway reads tokens from the Authorization header only (query and body are refused).
   if (out.bearer_methods_supported === undefined) out.bearer_methods_supported = ["header"];
   for (const [k, v] of Object.entries(extra ?? {})) if (v !== undefined) out[k] = v;

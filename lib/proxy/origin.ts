@@ -16,7 +16,11 @@ import type { PublicBase } from "../urls/public-base";
 
 export type OriginPolicy = { fixed: ReadonlySet<string> };
 
-export function compileOriginPolicy(input: { publicUrls: readonly string[]; publicUrl?: string; allowedOrigins: readonly string[] }): OriginPolicy {
+export function compileOriginPolicy(input: {
+  publicUrls: readonly string[];
+  publicUrl?: string;
+  allowedOrigins: readonly string[];
+}): OriginPolicy {
   const fixed = new Set<string>();
   for (const u of [...input.publicUrls, ...(input.publicUrl ? [input.publicUrl] : []), ...input.allowedOrigins]) {
     try {
@@ -36,7 +40,11 @@ export function trustworthyRequestOrigin(pb: PublicBase): string | undefined {
   return isIP(bare) !== 0 || h === "localhost" ? pb.base.origin : undefined;
 }
 
-export function originAllowed(policy: OriginPolicy, origin: string | undefined, requestOrigin: string | undefined): boolean {
+export function originAllowed(
+  policy: OriginPolicy,
+  origin: string | undefined,
+  requestOrigin: string | undefined,
+): boolean {
   if (origin === undefined) return true;
   // `Origin: null` (sandboxed iframes, file://) never matches.
   const o = origin.trim().toLowerCase();

@@ -7,7 +7,13 @@ function server(input: Record<string, unknown>): RuntimeServer {
   const s = serverSchema.parse(input);
   return { ...s, effectivePath: s.path ?? `/servers/${s.name}/mcp` } as RuntimeServer;
 }
-const provider = { name: "kc", kind: "keycloak", issuer: "https://idp.example.com/realms/mcp", scopes: [], clockSkewSeconds: 60 } as unknown as RuntimeProvider;
+const provider = {
+  name: "kc",
+  kind: "keycloak",
+  issuer: "https://idp.example.com/realms/mcp",
+  scopes: [],
+  clockSkewSeconds: 60,
+} as unknown as RuntimeProvider;
 const snapshot = (servers: RuntimeServer[]): ConfigSnapshot => ({
   version: 7,
   loadedAt: 0,
@@ -18,7 +24,12 @@ const snapshot = (servers: RuntimeServer[]): ConfigSnapshot => ({
 describe("compileRoutes", () => {
   const table = compileRoutes(
     snapshot([
-      server({ name: "a", upstream: "http://127.0.0.1:9001/mcp?x=1", oauth: { provider: "kc" }, publicUrls: ["https://gw.example.com/prefix"] }),
+      server({
+        name: "a",
+        upstream: "http://127.0.0.1:9001/mcp?x=1",
+        oauth: { provider: "kc" },
+        publicUrls: ["https://gw.example.com/prefix"],
+      }),
       server({ name: "b", path: "/custom/b", upstream: "https://[::1]:8443/", auth: "passthrough" }),
       server({ name: "c", upstream: "http://u/mcp", auth: "none" }),
       server({ name: "d", upstream: "http://u/mcp", oauth: { provider: "missing" } }),
@@ -56,7 +67,13 @@ describe("compileRoutes", () => {
   });
 
   it("rejects duplicate paths, keeping the first", () => {
-    const t = compileRoutes(snapshot([server({ name: "x", path: "/p", upstream: "http://u", auth: "none" }), server({ name: "y", path: "/p", upstream: "http://u", auth: "none" })]), {});
+    const t = compileRoutes(
+      snapshot([
+        server({ name: "x", path: "/p", upstream: "http://u", auth: "none" }),
+        server({ name: "y", path: "/p", upstream: "http://u", auth: "none" }),
+      ]),
+      {},
+    );
     expect(t.byPath.get("/p")?.name).toBe("x");
     expect(t.problems[0]).toContain("share path /p");
   });

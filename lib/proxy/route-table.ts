@@ -70,11 +70,17 @@ export function compileRoutes(snapshot: ConfigSnapshot, env: { PUBLIC_URL?: stri
   for (const server of snapshot.servers.values()) {
     const path = server.effectivePath;
     if (byPath.has(path)) {
-      problems.push(`servers ${byPath.get(path)!.name} and ${server.name} share path ${path}; ${server.name} is ignored`);
+      problems.push(
+        `servers ${byPath.get(path)!.name} and ${server.name} share path ${path}; ${server.name} is ignored`,
+      );
       continue;
     }
-    const provider = server.auth === "oauth" && server.oauth ? snapshot.providers.get(server.oauth.provider) : undefined;
-    if (server.auth === "oauth" && !provider) problems.push(`server ${server.name}: provider ${server.oauth?.provider ?? "(none)"} is not configured; every request is rejected`);
+    const provider =
+      server.auth === "oauth" && server.oauth ? snapshot.providers.get(server.oauth.provider) : undefined;
+    if (server.auth === "oauth" && !provider)
+      problems.push(
+        `server ${server.name}: provider ${server.oauth?.provider ?? "(none)"} is not configured; every request is rejected`,
+      );
     let upstream: CompiledRoute["upstream"];
     try {
       upstream = compileUpstream(server.upstream);
@@ -92,7 +98,11 @@ export function compileRoutes(snapshot: ConfigSnapshot, env: { PUBLIC_URL?: stri
       enforcement: server.oauth?.enforcement ?? "strict",
       upstream,
       publicUrls,
-      origins: compileOriginPolicy({ publicUrls: server.publicUrls, publicUrl: env.PUBLIC_URL, allowedOrigins: server.allowedOrigins }),
+      origins: compileOriginPolicy({
+        publicUrls: server.publicUrls,
+        publicUrl: env.PUBLIC_URL,
+        allowedOrigins: server.allowedOrigins,
+      }),
       targets: new Map(),
     };
     byPath.set(path, route);

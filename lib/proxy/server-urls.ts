@@ -39,7 +39,11 @@ export function authorizationServersFor(server: ServerLike, provider: ProviderLi
   return [facadeIssuer(base, server.oauth.provider)];
 }
 
-export function documentFor(server: ServerLike, provider: ProviderLike | undefined, base: URL): ProtectedResourceMetadata {
+export function documentFor(
+  server: ServerLike,
+  provider: ProviderLike | undefined,
+  base: URL,
+): ProtectedResourceMetadata {
   return buildProtectedResourceMetadata({
     resource: resourceUrl(base, effectivePath(server)),
     authorizationServers: authorizationServersFor(server, provider, base),
@@ -48,7 +52,10 @@ export function documentFor(server: ServerLike, provider: ProviderLike | undefin
   });
 }
 
-export function listServerUrls(server: ServerLike, opts: { publicUrl?: string; requestBase?: URL | string; provider?: ProviderLike } = {}): ServerUrlSet[] {
+export function listServerUrls(
+  server: ServerLike,
+  opts: { publicUrl?: string; requestBase?: URL | string; provider?: ProviderLike } = {},
+): ServerUrlSet[] {
   const path = effectivePath(server);
   const bases: { base: URL; source: ServerUrlSet["source"] }[] = [];
   for (const u of server.publicUrls ?? []) bases.push({ base: new URL(u), source: "server_public_url" });

@@ -70,7 +70,12 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
   // Sized for long-lived SSE streams: each holds a socket for its lifetime, and
   // requests queued behind them would stall. Idle sockets are kept for reuse.
   // (Agents set TCP_NODELAY on their sockets by default.)
-  const agentOpts = { keepAlive: true, maxSockets: opts.maxSockets ?? 1024, maxFreeSockets: 256, scheduling: "lifo" as const };
+  const agentOpts = {
+    keepAlive: true,
+    maxSockets: opts.maxSockets ?? 1024,
+    maxFreeSockets: 256,
+    scheduling: "lifo" as const,
+  };
   const agents = { "http:": new http.Agent(agentOpts), "https:": new https.Agent(agentOpts) };
   // One http-proxy instance per upstream origin, its target and agent fixed at creation: proxy.web() called
   // without per-request options skips two Object.assign copies and their property transitions per request.
@@ -86,7 +91,12 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
     if (!proxy) {
       if (proxies.size >= MAX_PROXIES) closeProxies();
       proxy = httpProxy.createProxyServer({
-        target: { protocol: t.protocol, host: t.host, hostname: t.hostname, port: t.port } as unknown as httpProxy.ProxyTargetUrl,
+        target: {
+          protocol: t.protocol,
+          host: t.host,
+          hostname: t.hostname,
+          port: t.port,
+        } as unknown as httpProxy.ProxyTargetUrl,
         agent: agents[t.protocol],
         changeOrigin: true,
         xfwd: false,
@@ -135,7 +145,15 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
     const socket = proxyReq.socket as Socket | null;
     if (socket?.connecting) {
       const timer = setTimeout(
-        () => fail(req, res, new ProxyError("upstream_timeout", `The upstream MCP server did not accept a connection within ${CONNECT_TIMEOUT_MS / 1000} s`)),
+        () =>
+          fail(
+            req,
+            res,
+            new ProxyError(
+              "upstream_timeout",
+              `The upstream MCP server did not accept a connection within ${CONNECT_TIMEOUT_MS / 1000} s`,
+            ),
+          ),
         CONNECT_TIMEOUT_MS,
       );
       socket.once("connect", () => clearTimeout(timer));
@@ -158,7 +176,13 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
       // before it threw, and the 502's own writeHead would reuse it and throw again.
       res.statusMessage = "";
       proxyRes.destroy();
-      fail(req, res, new ProxyError("upstream_unavailable", "The upstream MCP server sent a response that cannot be relayed", { cause: e }));
+      fail(
+        req,
+        res,
+        new ProxyError("upstream_unavailable", "The upstream MCP server sent a response that cannot be relayed", {
+          cause: e,
+        }),
+      );
       return;
     }
     // The upstream died mid-body: end the client's response too instead of leaving it hanging.
@@ -175,7 +199,10 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
     const ex = req[FORWARD_STATE];
     if (!ex || ex.failed || res.destroyed) return; // we cancelled it, or the client left first
     const code = (err as NodeJS.ErrnoException | undefined)?.code;
-    opts.logger?.warn({ err: err?.message, code, upstream: `${ex.options.target.protocol}//${ex.options.target.host}` }, "upstream request failed");
+    opts.logger?.warn(
+      { err: err?.message, code, upstream: `${ex.options.target.protocol}//${ex.options.target.host}` },
+      "upstream request failed",
+    );
     fail(req, res, new ProxyError("upstream_unavailable", "The upstream MCP server is unavailable", { cause: err }));
   }
 
@@ -194,7 +221,11 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
       const proxy = proxyFor(o.target);
       if (o.countBodyLimit === undefined) {
         // (req, res, callback): no options argument at all, or http-proxy copies its options for this request.
-        (proxy as unknown as { web(req: IncomingMessage, res: ServerResponse, cb: typeof onUpstreamError): void }).web(req, res, onUpstreamError);
+        (proxy as unknown as { web(req: IncomingMessage, res: ServerResponse, cb: typeof onUpstreamError): void }).web(
+          req,
+          res,
+          onUpstreamError,
+        );
         return;
       }
       const buffer = new BodyLimit(o.countBodyLimit);

@@ -21,7 +21,10 @@ export interface ConfigCache {
   stop(): void;
 }
 
-export async function createConfigCache(source: ConfigSource, opts: { pollMs: number; logger: Logger }): Promise<ConfigCache> {
+export async function createConfigCache(
+  source: ConfigSource,
+  opts: { pollMs: number; logger: Logger },
+): Promise<ConfigCache> {
   let snapshot = await source.loadSnapshot();
   let lastCheck = Date.now();
   let inflight: Promise<ConfigSnapshot> | null = null;
@@ -31,7 +34,8 @@ export async function createConfigCache(source: ConfigSource, opts: { pollMs: nu
     (inflight ??= source
       .loadSnapshot()
       .then((s) => {
-        if (s.version !== snapshot.version) opts.logger.info({ version: s.version, previous: snapshot.version }, "config reloaded");
+        if (s.version !== snapshot.version)
+          opts.logger.info({ version: s.version, previous: snapshot.version }, "config reloaded");
         snapshot = s;
         lastCheck = Date.now();
         for (const fn of listeners) fn(s);

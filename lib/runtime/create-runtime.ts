@@ -25,23 +25,44 @@ import { createTokenService } from "../tokens/token-service";
 import { resolveJwksUrlWithSource } from "../providers";
 import { createRoutes } from "../proxy/routes-service";
 
-export type OpenDatabase = { target: DatabaseTarget; db: Db; secrets: SecretBox; config: ConfigRepo; admin: AdminRepo; keySource: string };
+export type OpenDatabase = {
+  target: DatabaseTarget;
+  db: Db;
+  secrets: SecretBox;
+  config: ConfigRepo;
+  admin: AdminRepo;
+  keySource: string;
+};
 
 /** Migrates (idempotent, safe with concurrent starters) and opens the database. */
-export async function openDatabase(env: Pick<Env, "DATABASE_URL" | "PORTCULLIS_SECRET_KEY">, logger?: Logger): Promise<OpenDatabase> {
+export async function openDatabase(
+  env: Pick<Env, "DATABASE_URL" | "PORTCULLIS_SECRET_KEY">,
+  logger?: Logger,
+): Promise<OpenDatabase> {
   const target = parseDatabaseUrl(env.DATABASE_URL);
   const result = await migrate(target);
-  if (result.applied.length) logger?.info({ applied: result.applied, database: redactDatabaseUrl(target.url) }, "database migrated");
+  if (result.applied.length)
+    logger?.info({ applied: result.applied, database: redactDatabaseUrl(target.url) }, "database migrated");
   const key = loadSecretKey(env.PORTCULLIS_SECRET_KEY, target.dataDir);
   if (key.source === "generated") {
-    logger?.warn({ file: key.file }, "generated a new secret key for encrypting secrets at rest; back it up (or set PORTCULLIS_SECRET_KEY)");
+    logger?.warn(
+      { file: key.file },
+      "generated a new secret key for encrypting secrets at rest; back it up (or set PORTCULLIS_SECRET_KEY)",
+    );
   }
   if (target.kind === "postgres" && key.source !== "env") {
     logger?.warn("with PostgreSQL, set PORTCULLIS_SECRET_KEY to the same value on every replica");
   }
   const db = await createPrisma(target);
   const secrets = createSecretBox(key.key);
-  return { target, db, secrets, config: createConfigRepo(db, secrets), admin: createAdminRepo(db), keySource: key.source };
+  return {
+    target,
+    db,
+    secrets,
+    config: createConfigRepo(db, secrets),
+    admin: createAdminRepo(db),
+    keySource: key.source,
+  };
 }
 
 function readConfigFile(path: string): string {
@@ -69,7 +90,8 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
     logger.info({ file: env.PORTCULLIS_CONFIG, ...summary }, "applied declarative config");
   }
 
-  const { oneTimePassword } = opts.bootstrapAdmin === false ? {} : await bootstrapAdmin(store.admin, env.ADMIN_PASSWORD);
+  const { oneTimePassword } =
+    opts.bootstrapAdmin === false ? {} : await bootstrapAdmin(store.admin, env.ADMIN_PASSWORD);
   if (oneTimePassword) {
     (opts.announce ?? console.log)(
       `\n  Portcullis console sign-in (shown once): user "admin", password "${oneTimePassword}"\n  Set ADMIN_PASSWORD to choose your own.\n`,
@@ -80,7 +102,8 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
   const rateLimits = createRateLimitRepo(store.db, store.target.kind);
   // Hourly, on every replica (idempotent): expired console sessions, and rate-limit buckets that are full again.
   // A failed sweep only delays cleanup (the next one catches up): say so, and carry on.
-  const sweepFailed = (what: string) => (e: unknown) => logger.warn({ err: errorMessage(e) }, `hourly cleanup of ${what} failed`);
+  const sweepFailed = (what: string) => (e: unknown) =>
+    logger.warn({ err: errorMessage(e) }, `hourly cleanup of ${what} failed`);
   const sweeper = setInterval(() => {
     store.admin.deleteExpiredSessions().catch(sweepFailed("expired sessions"));
     rateLimits.sweep().catch(sweepFailed("rate-limit buckets"));
@@ -94,7 +117,10 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
     db: store.db,
     secrets: store.secrets,
     repos: { config: store.config, admin: store.admin },
-    rateLimits: { registrations: sharedRateLimiter(rateLimits, "dcr", REGISTRATION_LIMIT), signIns: sharedRateLimiter(rateLimits, "sign-in", SIGN_IN_LIMIT) },
+    rateLimits: {
+      registrations: sharedRateLimiter(rateLimits, "dcr", REGISTRATION_LIMIT),
+      signIns: sharedRateLimiter(rateLimits, "sign-in", SIGN_IN_LIMIT),
+    },
     config,
     trustedProxies: parseTrustedProxies(env.TRUSTED_PROXIES),
     requestLog: createRequestLog(),

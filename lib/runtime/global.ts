@@ -13,6 +13,9 @@ export function setRuntime(r: Runtime | undefined) {
 
 export function getRuntime(): Runtime {
   const r = (globalThis as G)[KEY];
-  if (!r) throw new Error("Portcullis runtime is not initialised: start the console through server.ts (npm start / npm run dev)");
+  if (!r)
+    throw new Error(
+      "Portcullis runtime is not initialised: start the console through server.ts (npm start / npm run dev)",
+    );
   return r;
 }

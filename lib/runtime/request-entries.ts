@@ -12,7 +12,8 @@ export function summarize(e: RequestLogEntry): LogEntrySummary {
   return { ...rest, hasDiagnosis: diagnosis !== undefined && diagnosis !== null };
 }
 
-export const matches = (e: RequestLogEntry, f: LogFilter) => (!f.server || e.server === f.server) && (!f.outcome || e.outcome === f.outcome);
+export const matches = (e: RequestLogEntry, f: LogFilter) =>
+  (!f.server || e.server === f.server) && (!f.outcome || e.outcome === f.outcome);
 
 export function filterFrom(url: URL): LogFilter {
   const clean = (v: string | null) => (v && /^[a-z0-9-]{1,63}$/.test(v) ? v : undefined);
@@ -20,7 +21,12 @@ export function filterFrom(url: URL): LogFilter {
 }
 
 /** An SSE stream of new entries (after a `snapshot` of recent ones), with heartbeats; unsubscribes on abort. */
-export function requestLogStream(log: RequestLog, filter: LogFilter, signal: AbortSignal, heartbeatMs = 15_000): ReadableStream<Uint8Array> {
+export function requestLogStream(
+  log: RequestLog,
+  filter: LogFilter,
+  signal: AbortSignal,
+  heartbeatMs = 15_000,
+): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
   let stop = () => {};
   return new ReadableStream<Uint8Array>({

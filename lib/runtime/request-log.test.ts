@@ -27,7 +27,18 @@ describe("request log", () => {
   it("gives back what was recorded, with an ISO time and only the fields that were set", () => {
     const log = createRequestLog(4);
     const diagnosis = { verdict: "reject", checks: [{ code: "aud_mismatch" }] };
-    const r = record({ atMs: Date.UTC(2026, 0, 2, 3, 4, 5), status: 401, outcome: "rejected", code: "aud_mismatch", reason: "aud is the client id", subject: "alice", client: "c1", fingerprint: "fp", durationMs: 1.25, diagnosis });
+    const r = record({
+      atMs: Date.UTC(2026, 0, 2, 3, 4, 5),
+      status: 401,
+      outcome: "rejected",
+      code: "aud_mismatch",
+      reason: "aud is the client id",
+      subject: "alice",
+      client: "c1",
+      fingerprint: "fp",
+      durationMs: 1.25,
+      diagnosis,
+    });
     log.push(r);
     expect(log.get(formatRequestId(r.seq))).toEqual({
       id: formatRequestId(r.seq),
@@ -47,13 +58,28 @@ describe("request log", () => {
     });
     const plain = record();
     log.push(plain);
-    expect(Object.keys(log.get(formatRequestId(plain.seq))!).sort()).toEqual(["at", "id", "method", "outcome", "path", "server", "status"]);
+    expect(Object.keys(log.get(formatRequestId(plain.seq))!).sort()).toEqual([
+      "at",
+      "id",
+      "method",
+      "outcome",
+      "path",
+      "server",
+      "status",
+    ]);
   });
 
   it("answers undefined for ids it never issued", () => {
     const log = createRequestLog(2);
     log.push(record());
-    for (const id of ["", "r1", "deadbeef-1", `${formatRequestId(1).split("-")[0]}-zzzzzzzzzzz`, `${formatRequestId(1)}x!`]) expect(log.get(id)).toBeUndefined();
+    for (const id of [
+      "",
+      "r1",
+      "deadbeef-1",
+      `${formatRequestId(1).split("-")[0]}-zzzzzzzzzzz`,
+      `${formatRequestId(1)}x!`,
+    ])
+      expect(log.get(id)).toBeUndefined();
     expect(parseRequestId(formatRequestId(nextRequestSeq() + 1000))).toBeUndefined(); // not issued yet
   });
 
@@ -66,7 +92,11 @@ describe("request log", () => {
     log.push(record({ server: "other", outcome: "rejected" }));
     expect(log.list({ outcome: "rejected", server: "s" }).map((e) => e.code)).toEqual(["aud_mismatch", "old"]);
     expect(log.list({ limit: 2 })).toHaveLength(2);
-    expect(log.stats("s")).toMatchObject({ requests: 2, rejections: 1, lastRejection: { id: formatRequestId(r2.seq), code: "aud_mismatch" } });
+    expect(log.stats("s")).toMatchObject({
+      requests: 2,
+      rejections: 1,
+      lastRejection: { id: formatRequestId(r2.seq), code: "aud_mismatch" },
+    });
   });
 
   it("pushes to subscribers and survives a throwing one", () => {

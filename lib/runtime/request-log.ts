@@ -47,7 +47,17 @@ export interface RequestLog {
 }
 
 // push() writes each of these by name (hot path): a field added here must be added there too.
-const STRING_FIELDS = ["server", "method", "path", "outcome", "code", "reason", "subject", "client", "fingerprint"] as const;
+const STRING_FIELDS = [
+  "server",
+  "method",
+  "path",
+  "outcome",
+  "code",
+  "reason",
+  "subject",
+  "client",
+  "fingerprint",
+] as const;
 const OPTIONAL_FIELDS = ["code", "reason", "subject", "client", "fingerprint"] as const;
 type StringField = (typeof STRING_FIELDS)[number];
 
@@ -57,7 +67,10 @@ export function createRequestLog(capacity = 2000): RequestLog {
   const durationMs = new Float64Array(capacity); // NaN: not measured
   const status = new Uint16Array(capacity);
   const col = (): (string | undefined)[] => new Array(capacity).fill(undefined);
-  const strings = Object.fromEntries(STRING_FIELDS.map((f) => [f, col()])) as Record<StringField, (string | undefined)[]>;
+  const strings = Object.fromEntries(STRING_FIELDS.map((f) => [f, col()])) as Record<
+    StringField,
+    (string | undefined)[]
+  >;
   const diagnosis: unknown[] = new Array(capacity).fill(undefined);
   let next = 0; // slot the next push writes
   let count = 0;

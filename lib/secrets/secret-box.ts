@@ -26,10 +26,17 @@ export function createSecretBox(key: Uint8Array): SecretBox {
     },
     async decrypt(sealed) {
       try {
-        const { plaintext } = await compactDecrypt(sealed, key, { keyManagementAlgorithms: ["dir"], contentEncryptionAlgorithms: ["A256GCM"] });
+        const { plaintext } = await compactDecrypt(sealed, key, {
+          keyManagementAlgorithms: ["dir"],
+          contentEncryptionAlgorithms: ["A256GCM"],
+        });
         return dec.decode(plaintext);
       } catch (e) {
-        throw new AppError("internal", "a stored secret cannot be decrypted: was PORTCULLIS_SECRET_KEY or data/secret.key changed?", { cause: e });
+        throw new AppError(
+          "internal",
+          "a stored secret cannot be decrypted: was PORTCULLIS_SECRET_KEY or data/secret.key changed?",
+          { cause: e },
+        );
       }
     },
   };
@@ -40,7 +47,8 @@ export type SecretKeySource = { key: Uint8Array; source: "env" | "file" | "gener
 export function loadSecretKey(envValue: string | undefined, dataDir: string): SecretKeySource {
   if (envValue) {
     const key = base64url.decode(envValue.trim());
-    if (key.length !== 32) throw new AppError("bad_request", "PORTCULLIS_SECRET_KEY must be 32 random bytes, base64url-encoded");
+    if (key.length !== 32)
+      throw new AppError("bad_request", "PORTCULLIS_SECRET_KEY must be 32 random bytes, base64url-encoded");
     return { key, source: "env" };
   }
   const file = join(dataDir, "secret.key");

@@ -1,11 +1,26 @@
 import { describe, expect, it } from "vitest";
-import { asMetadataUrls, parseBearerChallenge, pathInserted, runSelftest, type HttpResult, type SelftestFetch } from "./index";
+import {
+  asMetadataUrls,
+  parseBearerChallenge,
+  pathInserted,
+  runSelftest,
+  type HttpResult,
+  type SelftestFetch,
+} from "./index";
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): HttpResult => ({ status, headers: new Headers(headers), body: JSON.stringify(body) });
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): HttpResult => ({
+  status,
+  headers: new Headers(headers),
+  body: JSON.stringify(body),
+});
 
 describe("client's-eye self-test", () => {
   it("parses a Bearer challenge with quoted and escaped values", () => {
-    expect(parseBearerChallenge('Bearer resource_metadata="https://x/.well-known/oauth-protected-resource/a", error="invalid_token", error_description="a \\"b\\""')).toEqual({
+    expect(
+      parseBearerChallenge(
+        'Bearer resource_metadata="https://x/.well-known/oauth-protected-resource/a", error="invalid_token", error_description="a \\"b\\""',
+      ),
+    ).toEqual({
       resource_metadata: "https://x/.well-known/oauth-protected-resource/a",
       error: "invalid_token",
       error_description: 'a "b"',
@@ -23,28 +38,54 @@ describe("client's-eye self-test", () => {
       "https://idp.example.com/.well-known/oauth-authorization-server",
       "https://idp.example.com/.well-known/openid-configuration",
     ]);
-    expect(pathInserted("https://h/servers/a/mcp", "/.well-known/oauth-protected-resource")).toBe("https://h/.well-known/oauth-protected-resource/servers/a/mcp");
+    expect(pathInserted("https://h/servers/a/mcp", "/.well-known/oauth-protected-resource")).toBe(
+      "https://h/.well-known/oauth-protected-resource/servers/a/mcp",
+    );
   });
 
   it("highlights the first broken step: resource differs from the MCP URL", async () => {
     const mcp = "https://mcp.example.com/servers/a/mcp";
     const md = "https://mcp.example.com/.well-known/oauth-protected-resource/servers/a/mcp";
     const fetch: SelftestFetch = async (url) => {
-      if (url === mcp) return json(401, { error: "unauthorized" }, { "www-authenticate": `Bearer resource_metadata="${md}"` });
-      if (url === md) return json(200, { resource: "http://internal:3000/servers/a/mcp", authorization_servers: ["https://mcp.example.com/oauth/kc"] });
+      if (url === mcp)
+        return json(401, { error: "unauthorized" }, { "www-authenticate": `Bearer resource_metadata="${md}"` });
+      if (url === md)
+        return json(200, {
+          resource: "http://internal:3000/servers/a/mcp",
+          authorization_servers: ["https://mcp.example.com/oauth/kc"],
+        });
       if (url === "https://mcp.example.com/.well-known/oauth-authorization-server/oauth/kc")
-        return json(200, { issuer: "https://mcp.example.com/oauth/kc", code_challenge_methods_supported: ["S256"], registration_endpoint: "https://mcp.example.com/oauth/kc/register" });
+        return json(200, {
+          issuer: "https://mcp.example.com/oauth/kc",
+          code_challenge_methods_supported: ["S256"],
+          registration_endpoint: "https://mcp.example.com/oauth/kc/register",
+        });
       return json(404, {});
     };
-    const r = await runSelftest({ server: "a", publicBase: "https://mcp.example.com", loopback: "http://127.0.0.1:1", mcpUrl: mcp, fetch });
+    const r = await runSelftest({
+      server: "a",
+      publicBase: "https://mcp.example.com",
+      loopback: "http://127.0.0.1:1",
+      mcpUrl: mcp,
+      fetch,
+    });
     expect(r.ok).toBe(false);
     expect(r.firstFailure).toBe("resource");
-    expect(r.steps.find((s) => s.id === "resource")).toMatchObject({ expected: mcp, actual: "http://internal:3000/servers/a/mcp" });
+    expect(r.steps.find((s) => s.id === "resource")).toMatchObject({
+      expected: mcp,
+      actual: "http://internal:3000/servers/a/mcp",
+    });
     expect(r.steps.find((s) => s.id === "pkce")?.status).toBe("pass");
   });
 
   it("fails at the first step when the server answers without a token", async () => {
-    const r = await runSelftest({ server: "a", publicBase: "http://h", loopback: "http://127.0.0.1:1", mcpUrl: "http://h/servers/a/mcp", fetch: async () => json(200, {}) });
+    const r = await runSelftest({
+      server: "a",
+      publicBase: "http://h",
+      loopback: "http://127.0.0.1:1",
+      mcpUrl: "http://h/servers/a/mcp",
+      fetch: async () => json(200, {}),
+    });
     expect(r.firstFailure).toBe("unauthenticated");
     expect(r.steps.slice(1).every((s) => s.status === "skip")).toBe(true);
   });

@@ -47,7 +47,10 @@ export type SelftestReport = {
 };
 
 export type HttpResult = { status: number; headers: Headers; body: string };
-export type SelftestFetch = (url: string, init?: { method?: "GET" | "POST"; headers?: Record<string, string>; body?: string }) => Promise<HttpResult>;
+export type SelftestFetch = (
+  url: string,
+  init?: { method?: "GET" | "POST"; headers?: Record<string, string>; body?: string },
+) => Promise<HttpResult>;
 
 export type SelftestOptions = {
   server: string;
@@ -66,7 +69,11 @@ const INIT_BODY = JSON.stringify({
   jsonrpc: "2.0",
   id: 1,
   method: "initialize",
-  params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "portcullis-selftest", version: "1" } },
+  params: {
+    protocolVersion: "2025-06-18",
+    capabilities: {},
+    clientInfo: { name: "portcullis-selftest", version: "1" },
+  },
 });
 
 export async function runSelftest(opts: SelftestOptions): Promise<SelftestReport> {
@@ -75,9 +82,18 @@ export async function runSelftest(opts: SelftestOptions): Promise<SelftestReport
   const add = (s: SelftestStep) => (steps.push(s), s);
   const report = (): SelftestReport => {
     const first = steps.find((s) => s.status === "fail");
-    return { server: opts.server, publicBase: opts.publicBase, mcpUrl: opts.mcpUrl, ok: !first, firstFailure: first?.id, steps, ranAt: new Date().toISOString() };
+    return {
+      server: opts.server,
+      publicBase: opts.publicBase,
+      mcpUrl: opts.mcpUrl,
+      ok: !first,
+      firstFailure: first?.id,
+      steps,
+      ranAt: new Date().toISOString(),
+    };
   };
-  const skipRest = (ids: Array<[string, string]>) => ids.forEach(([id, title]) => add({ id, title, status: "skip", detail: "not reached" }));
+  const skipRest = (ids: Array<[string, string]>) =>
+    ids.forEach(([id, title]) => add({ id, title, status: "skip", detail: "not reached" }));
   const REST: Array<[string, string]> = [
     ["challenge", "WWW-Authenticate names the metadata"],
     ["metadata_header", "Metadata at the challenge's URL"],
@@ -96,11 +112,22 @@ export async function runSelftest(opts: SelftestOptions): Promise<SelftestReport
   try {
     first = await get(opts.mcpUrl, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18" },
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        "mcp-protocol-version": "2025-06-18",
+      },
       body: INIT_BODY,
     });
   } catch (e) {
-    add({ id: "unauthenticated", title: "MCP URL answers 401 without a token", status: "fail", url: opts.mcpUrl, detail: `request failed: ${msg(e)}`, hint: "Is the gateway reachable at this public URL?" });
+    add({
+      id: "unauthenticated",
+      title: "MCP URL answers 401 without a token",
+      status: "fail",
+      url: opts.mcpUrl,
+      detail: `request failed: ${msg(e)}`,
+      hint: "Is the gateway reachable at this public URL?",
+    });
     skipFrom("challenge");
     return report();
   }
@@ -125,12 +152,25 @@ export async function runSelftest(opts: SelftestOptions): Promise<SelftestReport
     skipFrom("challenge");
     return report();
   }
-  add({ id: "unauthenticated", title: "MCP URL answers 401 without a token", status: "pass", url: opts.mcpUrl, detail: "401 Unauthorized" });
+  add({
+    id: "unauthenticated",
+    title: "MCP URL answers 401 without a token",
+    status: "pass",
+    url: opts.mcpUrl,
+    detail: "401 Unauthorized",
+  });
 
   // 2. The challenge.
   const params = parseBearerChallenge(challenge);
   if (!params) {
-    add({ id: "challenge", title: "WWW-Authenticate names the metadata", status: "fail", expected: 'Bearer resource_metadata="…"', actual: challenge ?? "(missing)", detail: "no Bearer challenge" });
+    add({
+      id: "challenge",
+      title: "WWW-Authenticate names the metadata",
+      status: "fail",
+      expected: 'Bearer resource_metadata="…"',
+      actual: challenge ?? "(missing)",
+      detail: "no Bearer challenge",
+    });
     skipFrom("metadata_header");
     return report();
   }
@@ -140,7 +180,9 @@ export async function runSelftest(opts: SelftestOptions): Promise<SelftestReport
     title: "WWW-Authenticate names the metadata",
     status: headerMdUrl ? "pass" : "warn",
     actual: challenge ?? "",
-    detail: headerMdUrl ? `resource_metadata=${headerMdUrl}` : "no resource_metadata parameter: clients fall back to the well-known URL",
+    detail: headerMdUrl
+      ? `resource_metadata=${headerMdUrl}`
+      : "no resource_metadata parameter: clients fall back to the well-known URL",
   });
 
   // 3 + 4. The metadata, at both URLs the SDK tries.
@@ -156,12 +198,30 @@ export async function runSelftest(opts: SelftestOptions): Promise<SelftestReport
   if (headerMdUrl) {
     try {
       prm = await fetchDoc(headerMdUrl);
-      add({ id: "metadata_header", title: "Metadata at the challenge's URL", status: "pass", url: headerMdUrl, detail: "200, JSON document" });
+      add({
+        id: "metadata_header",
+        title: "Metadata at the challenge's URL",
+        status: "pass",
+        url: headerMdUrl,
+        detail: "200, JSON document",
+      });
     } catch (e) {
-      add({ id: "metadata_header", title: "Metadata at the challenge's URL", status: "fail", url: headerMdUrl, detail: msg(e), hint: "The URL in WWW-Authenticate must be reachable by clients: check the public URL / PUBLIC_URL / TRUSTED_PROXIES." });
+      add({
+        id: "metadata_header",
+        title: "Metadata at the challenge's URL",
+        status: "fail",
+        url: headerMdUrl,
+        detail: msg(e),
+        hint: "The URL in WWW-Authenticate must be reachable by clients: check the public URL / PUBLIC_URL / TRUSTED_PROXIES.",
+      });
     }
   } else {
-    add({ id: "metadata_header", title: "Metadata at the challenge's URL", status: "skip", detail: "no URL in the challenge" });
+    add({
+      id: "metadata_header",
+      title: "Metadata at the challenge's URL",
+      status: "skip",
+      detail: "no URL in the challenge",
+    });
   }
   try {
     const doc = await fetchDoc(pathMdUrl);
@@ -175,7 +235,13 @@ export async function runSelftest(opts: SelftestOptions): Promise<SelftestReport
       detail: same ? "200, same document" : "200, but a different document than the challenge's URL",
     });
   } catch (e) {
-    add({ id: "metadata_path", title: "Metadata at the path-inserted URL", status: prm ? "warn" : "fail", url: pathMdUrl, detail: msg(e) });
+    add({
+      id: "metadata_path",
+      title: "Metadata at the path-inserted URL",
+      status: prm ? "warn" : "fail",
+      url: pathMdUrl,
+      detail: msg(e),
+    });
   }
   if (!prm) {
     skipFrom("resource");
@@ -199,9 +265,17 @@ export async function runSelftest(opts: SelftestOptions): Promise<SelftestReport
   );
 
   // 6. authorization_servers.
-  const servers = Array.isArray(prm.authorization_servers) ? prm.authorization_servers.filter((x): x is string => typeof x === "string") : [];
+  const servers = Array.isArray(prm.authorization_servers)
+    ? prm.authorization_servers.filter((x): x is string => typeof x === "string")
+    : [];
   if (!servers.length) {
-    add({ id: "authorization_servers", title: "An authorization server is named", status: "fail", actual: JSON.stringify(prm.authorization_servers ?? null), detail: "authorization_servers is missing or empty" });
+    add({
+      id: "authorization_servers",
+      title: "An authorization server is named",
+      status: "fail",
+      actual: JSON.stringify(prm.authorization_servers ?? null),
+      detail: "authorization_servers is missing or empty",
+    });
     skipFrom("as_discovery");
     return report();
   }
@@ -233,7 +307,15 @@ export async function runSelftest(opts: SelftestOptions): Promise<SelftestReport
     skipFrom("issuer");
     return report();
   }
-  add({ id: "as_discovery", title: "Authorization-server metadata discovered", status: "pass", url: asDocUrl, detail: tried.length ? `found after ${tried.length} miss${tried.length === 1 ? "" : "es"}` : "found at the first URL" });
+  add({
+    id: "as_discovery",
+    title: "Authorization-server metadata discovered",
+    status: "pass",
+    url: asDocUrl,
+    detail: tried.length
+      ? `found after ${tried.length} miss${tried.length === 1 ? "" : "es"}`
+      : "found at the first URL",
+  });
 
   // 8. issuer echo.
   const issuer = typeof asDoc.issuer === "string" ? asDoc.issuer : undefined;
@@ -246,16 +328,26 @@ export async function runSelftest(opts: SelftestOptions): Promise<SelftestReport
           status: "fail",
           expected: asUrl,
           actual: issuer ?? "(missing)",
-          detail: issuer && issuer.replace(/\/+$/, "") === asUrl.replace(/\/+$/, "") ? "differs only by a trailing slash" : "clients reject metadata whose issuer differs",
+          detail:
+            issuer && issuer.replace(/\/+$/, "") === asUrl.replace(/\/+$/, "")
+              ? "differs only by a trailing slash"
+              : "clients reject metadata whose issuer differs",
           hint: "Use mode proxy (the gateway's facade echoes correctly), or fix the issuer.",
         },
   );
 
   // 9. PKCE.
-  const methods = Array.isArray(asDoc.code_challenge_methods_supported) ? (asDoc.code_challenge_methods_supported as unknown[]) : undefined;
+  const methods = Array.isArray(asDoc.code_challenge_methods_supported)
+    ? (asDoc.code_challenge_methods_supported as unknown[])
+    : undefined;
   add(
     methods?.includes("S256")
-      ? { id: "pkce", title: "PKCE S256 supported", status: "pass", detail: `code_challenge_methods_supported: ${methods.join(", ")}` }
+      ? {
+          id: "pkce",
+          title: "PKCE S256 supported",
+          status: "pass",
+          detail: `code_challenge_methods_supported: ${methods.join(", ")}`,
+        }
       : {
           id: "pkce",
           title: "PKCE S256 supported",
@@ -271,7 +363,12 @@ export async function runSelftest(opts: SelftestOptions): Promise<SelftestReport
   add(
     typeof asDoc.registration_endpoint === "string"
       ? { id: "registration", title: "Clients can register", status: "pass", detail: asDoc.registration_endpoint }
-      : { id: "registration", title: "Clients can register", status: "warn", detail: "no registration_endpoint: clients need a pre-registered client id" },
+      : {
+          id: "registration",
+          title: "Clients can register",
+          status: "warn",
+          detail: "no registration_endpoint: clients need a pre-registered client id",
+        },
   );
   return report();
 }
@@ -283,7 +380,8 @@ export function parseBearerChallenge(header: string | null | undefined): Record<
   if (!m) return null;
   const out: Record<string, string> = {};
   const re = /([A-Za-z0-9_.-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g;
-  for (let p: RegExpExecArray | null; (p = re.exec(m[1] ?? "")); ) out[p[1].toLowerCase()] = p[2] !== undefined ? p[2].replace(/\\(.)/g, "$1") : p[3];
+  for (let p: RegExpExecArray | null; (p = re.exec(m[1] ?? ""));)
+    out[p[1].toLowerCase()] = p[2] !== undefined ? p[2].replace(/\\(.)/g, "$1") : p[3];
   return out;
 }
 
@@ -298,7 +396,11 @@ export function pathInserted(url: string, wellKnown: string): string {
 export function asMetadataUrls(issuer: string): string[] {
   const u = new URL(issuer);
   const hasPath = u.pathname !== "/" && u.pathname !== "";
-  if (!hasPath) return [new URL("/.well-known/oauth-authorization-server", u.origin).href, new URL("/.well-known/openid-configuration", u.origin).href];
+  if (!hasPath)
+    return [
+      new URL("/.well-known/oauth-authorization-server", u.origin).href,
+      new URL("/.well-known/openid-configuration", u.origin).href,
+    ];
   const trimmed = u.pathname.replace(/\/+$/, "");
   return [
     pathInserted(issuer, "/.well-known/oauth-authorization-server"),
@@ -314,12 +416,24 @@ function defaultFetch(publicBase: string, loopback: string, timeoutMs: number): 
   return async (url, init = {}) => {
     const target = new URL(url);
     if (target.origin === pub.origin) return loopbackRequest(own, target, init, timeoutMs);
-    const r = await safeFetch(target, { origin: "admin", method: init.method, headers: init.headers, body: init.body, timeoutMs, maxBytes: 256 * 1024 });
+    const r = await safeFetch(target, {
+      origin: "admin",
+      method: init.method,
+      headers: init.headers,
+      body: init.body,
+      timeoutMs,
+      maxBytes: 256 * 1024,
+    });
     return { status: r.status, headers: r.headers, body: r.body.toString("utf8") };
   };
 }
 
-function loopbackRequest(own: URL, target: URL, init: { method?: string; headers?: Record<string, string>; body?: string }, timeoutMs: number): Promise<HttpResult> {
+function loopbackRequest(
+  own: URL,
+  target: URL,
+  init: { method?: string; headers?: Record<string, string>; body?: string },
+  timeoutMs: number,
+): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -348,13 +462,16 @@ function loopbackRequest(own: URL, target: URL, init: { method?: string; headers
         });
         res.on("end", () => {
           const headers = new Headers();
-          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+          for (const [k, v] of Object.entries(res.headers))
+            if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
           resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString("utf8") });
         });
         res.on("error", reject);
       },
     );
-    req.on("error", (e) => reject(e.name === "AbortError" || e.name === "TimeoutError" ? new Error(`no answer within ${timeoutMs} ms`) : e));
+    req.on("error", (e) =>
+      reject(e.name === "AbortError" || e.name === "TimeoutError" ? new Error(`no answer within ${timeoutMs} ms`) : e),
+    );
     req.end(init.body);
   });
 }

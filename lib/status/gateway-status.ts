@@ -17,7 +17,15 @@ export function serverActivity(log: RequestLog, names: Iterable<string>): Record
       requests: s.requests,
       rejections: s.rejections,
       ...(s.lastRejection
-        ? { lastRejection: { id: s.lastRejection.id, at: s.lastRejection.at, code: s.lastRejection.code, reason: s.lastRejection.reason, status: s.lastRejection.status } }
+        ? {
+            lastRejection: {
+              id: s.lastRejection.id,
+              at: s.lastRejection.at,
+              code: s.lastRejection.code,
+              reason: s.lastRejection.reason,
+              status: s.lastRejection.status,
+            },
+          }
         : {}),
     };
   }

@@ -13,7 +13,11 @@ export type ProbeResult = { reachable: boolean; status?: number; ms: number; err
 
 export async function probeUpstream(upstream: string, opts: { timeoutMs?: number } = {}): Promise<ProbeResult> {
   const started = performance.now();
-  const done = (r: Omit<ProbeResult, "ms" | "checkedAt">): ProbeResult => ({ ...r, ms: Math.round(performance.now() - started), checkedAt: new Date().toISOString() });
+  const done = (r: Omit<ProbeResult, "ms" | "checkedAt">): ProbeResult => ({
+    ...r,
+    ms: Math.round(performance.now() - started),
+    checkedAt: new Date().toISOString(),
+  });
   const timeoutMs = opts.timeoutMs ?? 2500;
   let url: URL;
   try {
@@ -24,7 +28,11 @@ export async function probeUpstream(upstream: string, opts: { timeoutMs?: number
   const signal = AbortSignal.timeout(timeoutMs);
   let addresses: ResolvedAddress[];
   try {
-    addresses = await resolveAllowed(url, { origin: "admin", blockPrivateNetwork: blockPrivateNetworkFromEnv() }, systemResolver);
+    addresses = await resolveAllowed(
+      url,
+      { origin: "admin", blockPrivateNetwork: blockPrivateNetworkFromEnv() },
+      systemResolver,
+    );
   } catch (e) {
     return done({ reachable: false, error: (e as Error).message });
   }
@@ -32,18 +40,31 @@ export async function probeUpstream(upstream: string, opts: { timeoutMs?: number
     const mod = url.protocol === "https:" ? https : http;
     const lookup: LookupFunction = (_host, options, cb) => {
       const a = addresses[0];
-      if ((options as { all?: boolean }).all) (cb as unknown as (e: null, a: ResolvedAddress[]) => void)(null, addresses);
+      if ((options as { all?: boolean }).all)
+        (cb as unknown as (e: null, a: ResolvedAddress[]) => void)(null, addresses);
       else cb(null, a.address, a.family);
     };
     const req = mod.request(
-      { protocol: url.protocol, hostname: url.hostname.replace(/^\[|\]$/g, ""), port: url.port || undefined, path: url.pathname + url.search, method: "HEAD", agent: false, lookup, signal, headers: { "user-agent": "portcullis-probe" } },
+      {
+        protocol: url.protocol,
+        hostname: url.hostname.replace(/^\[|\]$/g, ""),
+        port: url.port || undefined,
+        path: url.pathname + url.search,
+        method: "HEAD",
+        agent: false,
+        lookup,
+        signal,
+        headers: { "user-agent": "portcullis-probe" },
+      },
       (res) => {
         resolve(done({ reachable: true, status: res.statusCode }));
         res.destroy();
       },
     );
     req.on("error", (e) => {
-      const msg = signal.aborted ? `no answer within ${timeoutMs} ms` : ((e as NodeJS.ErrnoException).code ?? e.message);
+      const msg = signal.aborted
+        ? `no answer within ${timeoutMs} ms`
+        : ((e as NodeJS.ErrnoException).code ?? e.message);
       resolve(done({ reachable: false, error: msg }));
     });
     req.end();

@@ -27,7 +27,8 @@ export function tokenClientId(claims: Claims): string | undefined {
   return undefined;
 }
 
-export const tokenSubject = (claims: Claims): string | undefined => (typeof claims.sub === "string" ? claims.sub : undefined);
+export const tokenSubject = (claims: Claims): string | undefined =>
+  typeof claims.sub === "string" ? claims.sub : undefined;
 
 /** `aud` as a list; undefined when absent or not strings. */
 export function tokenAudiences(claims: Claims): string[] | undefined {

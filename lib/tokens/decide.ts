@@ -19,7 +19,13 @@ export type Rejection = {
 };
 
 export type Decision =
-  | { allow: true; authenticated: boolean; status: 200; reason: "accepted" | "no_token" | "permissive"; wouldReject?: Rejection }
+  | {
+      allow: true;
+      authenticated: boolean;
+      status: 200;
+      reason: "accepted" | "no_token" | "permissive";
+      wouldReject?: Rejection;
+    }
   | ({ allow: false; authenticated: false; reason: "no_token" | "invalid_token" | "insufficient_scope" } & Rejection);
 
 /** Every accepted token gets the same decision: one frozen object, not one per request. */
@@ -30,7 +36,11 @@ export function decide(enforcement: Enforcement, input: Diagnosis | "no_token"):
   const rejection: Rejection =
     input === "no_token"
       ? { status: 401 }
-      : { status: input.httpStatus === 403 ? 403 : 401, oauthError: input.oauthError, errorDescription: input.errorDescription };
+      : {
+          status: input.httpStatus === 403 ? 403 : 401,
+          oauthError: input.oauthError,
+          errorDescription: input.errorDescription,
+        };
 
   if (enforcement === "permissive") {
     return { allow: true, authenticated: false, status: 200, reason: "permissive", wouldReject: rejection };
@@ -39,5 +49,10 @@ export function decide(enforcement: Enforcement, input: Diagnosis | "no_token"):
     if (enforcement === "optional") return { allow: true, authenticated: false, status: 200, reason: "no_token" };
     return { allow: false, authenticated: false, reason: "no_token", ...rejection };
   }
-  return { allow: false, authenticated: false, reason: input.oauthError === "insufficient_scope" ? "insufficient_scope" : "invalid_token", ...rejection };
+  return {
+    allow: false,
+    authenticated: false,
+    reason: input.oauthError === "insufficient_scope" ? "insufficient_scope" : "invalid_token",
+    ...rejection,
+  };
 }

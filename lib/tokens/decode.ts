@@ -20,17 +20,29 @@ export type DecodeResult =
 export function decodeJws(token: string): DecodeResult {
   if (token.length === 0) return { ok: false, kind: "malformed", reason: "the token is empty" };
   if (token.length > MAX_TOKEN_LENGTH) {
-    return { ok: false, kind: "malformed", reason: `the token is ${token.length} characters long (limit ${MAX_TOKEN_LENGTH})` };
+    return {
+      ok: false,
+      kind: "malformed",
+      reason: `the token is ${token.length} characters long (limit ${MAX_TOKEN_LENGTH})`,
+    };
   }
   const parts = token.split(".");
   if (parts.length === 5) {
-    return { ok: false, kind: "encrypted", reason: "the token is encrypted (JWE, 5 parts)", header: parseSegment(parts[0]) ?? undefined };
+    return {
+      ok: false,
+      kind: "encrypted",
+      reason: "the token is encrypted (JWE, 5 parts)",
+      header: parseSegment(parts[0]) ?? undefined,
+    };
   }
   if (parts.length !== 3) {
     return {
       ok: false,
       kind: "malformed",
-      reason: parts.length === 1 ? "the token is opaque (not a JWT)" : `a JWT has 3 dot-separated parts, this token has ${parts.length}`,
+      reason:
+        parts.length === 1
+          ? "the token is opaque (not a JWT)"
+          : `a JWT has 3 dot-separated parts, this token has ${parts.length}`,
     };
   }
   const [h, p, s] = parts;

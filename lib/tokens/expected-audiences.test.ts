@@ -25,7 +25,10 @@ describe("buildExpectedAudiences", () => {
 
   it("includes the provider's client id only when includeClientIdInAudience is on", () => {
     const r = buildExpectedAudiences({ ...base, includeClientIdInAudience: true });
-    expect(r.find((e) => e.source === "client_id")).toMatchObject({ value: "mcp-gateway", detail: expect.stringContaining("client id of provider kc") });
+    expect(r.find((e) => e.source === "client_id")).toMatchObject({
+      value: "mcp-gateway",
+      detail: expect.stringContaining("client id of provider kc"),
+    });
     const none = buildExpectedAudiences({ ...base, clientId: undefined, includeClientIdInAudience: true });
     expect(none.some((e) => e.source === "client_id")).toBe(false);
   });

@@ -31,11 +31,18 @@ export function buildExpectedAudiences(input: ExpectedAudienceInput): ExpectedAu
     add({
       value: r.url,
       source: r.source,
-      detail: r.source === "public_url" ? `public URL ${r.url} of server ${input.serverName}` : `resource URL of this request to server ${input.serverName}`,
+      detail:
+        r.source === "public_url"
+          ? `public URL ${r.url} of server ${input.serverName}`
+          : `resource URL of this request to server ${input.serverName}`,
     });
   }
   if (input.includeClientIdInAudience && input.clientId) {
-    add({ value: input.clientId, source: "client_id", detail: `client id of provider ${input.providerName} (include client id in audience is on)` });
+    add({
+      value: input.clientId,
+      source: "client_id",
+      detail: `client id of provider ${input.providerName} (include client id in audience is on)`,
+    });
   }
   for (const a of input.audiences) {
     add({ value: a, source: "configured", detail: `audience configured for server ${input.serverName}` });

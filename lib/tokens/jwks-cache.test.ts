@@ -144,10 +144,23 @@ describe("JwksCache", () => {
 
   it("exposes status for the inspector", async () => {
     const h = harness();
-    expect(h.cache.status()).toMatchObject({ url: "https://idp.test/jwks", fetchedAt: null, ageMs: null, state: "cold", kids: [] });
+    expect(h.cache.status()).toMatchObject({
+      url: "https://idp.test/jwks",
+      fetchedAt: null,
+      ageMs: null,
+      state: "cold",
+      kids: [],
+    });
     await h.cache.getKeys({ kid: "k1", alg: "RS256" });
     h.advance(5_000);
-    expect(h.cache.status()).toMatchObject({ ageMs: 5_000, kids: ["k1"], keyCount: 1, lastError: null, state: "fresh", fetchCount: 1 });
+    expect(h.cache.status()).toMatchObject({
+      ageMs: 5_000,
+      kids: ["k1"],
+      keyCount: 1,
+      lastError: null,
+      state: "fresh",
+      fetchCount: 1,
+    });
   });
 
   it("fetches through the safe fetcher from a loopback server by default", async () => {
@@ -182,7 +195,12 @@ describe("JwksRegistry", () => {
 
 describe("parseJwks", () => {
   it("drops symmetric keys and strips private members", () => {
-    const r = parseJwks({ keys: [{ kty: "oct", k: "c2VjcmV0" }, { ...rs.jwk, d: "private!" }] });
+    const r = parseJwks({
+      keys: [
+        { kty: "oct", k: "c2VjcmV0" },
+        { ...rs.jwk, d: "private!" },
+      ],
+    });
     expect(r.ok && r.keys.length).toBe(1);
     expect(r.ok && "d" in r.keys[0]).toBe(false);
   });

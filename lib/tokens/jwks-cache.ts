@@ -81,7 +81,10 @@ export class JwksCache implements KeySource {
       }
       if (state === "cold" || state === "expired") {
         const why = this.lastError ? `${this.lastError.message}` : "not fetched yet";
-        const message = state === "expired" ? `the cached keys are older than the ${this.staleLimitMs / 3_600_000} h limit and refreshing fails (${why})` : why;
+        const message =
+          state === "expired"
+            ? `the cached keys are older than the ${this.staleLimitMs / 3_600_000} h limit and refreshing fails (${why})`
+            : why;
         return { ok: false, code: "jwks_unavailable", message, refetched };
       }
     } else if (state === "stale" && this.mayAttempt()) {
@@ -125,7 +128,11 @@ export class JwksCache implements KeySource {
         this.onFetch?.({ url: this.url, ok: true, durationMs: this.now() - started, keys: parsed.keys.length });
         return true;
       } catch (e) {
-        const code = isFetchError(e) ? e.code : typeof (e as { code?: unknown })?.code === "string" ? String((e as { code: string }).code) : "jwks_fetch_failed";
+        const code = isFetchError(e)
+          ? e.code
+          : typeof (e as { code?: unknown })?.code === "string"
+            ? String((e as { code: string }).code)
+            : "jwks_fetch_failed";
         const message = errorMessage(e);
         this.lastError = { code, message, at: this.now() };
         this.onFetch?.({ url: this.url, ok: false, error: message, durationMs: this.now() - started });

@@ -64,7 +64,9 @@ class DiscoveredKeySource implements KeySource {
       ageMs: null,
       kids: [],
       keyCount: 0,
-      lastError: this.lastError ? { code: "jwks_discovery_failed", message: this.lastError.message, at: this.lastError.at } : null,
+      lastError: this.lastError
+        ? { code: "jwks_discovery_failed", message: this.lastError.message, at: this.lastError.at }
+        : null,
       state: "cold",
       fetchCount: 0,
     };

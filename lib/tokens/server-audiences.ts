@@ -15,9 +15,14 @@ import { resourceUrl } from "../urls/resource-urls";
 
 export type ResourceUrl = { url: string; source: "public_url" | "request_url" };
 
-export function resourceUrlsOf(server: Pick<RuntimeServer, "effectivePath" | "publicUrls">, publicUrl: string | URL | undefined, requestBase?: URL): ResourceUrl[] {
+export function resourceUrlsOf(
+  server: Pick<RuntimeServer, "effectivePath" | "publicUrls">,
+  publicUrl: string | URL | undefined,
+  requestBase?: URL,
+): ResourceUrl[] {
   const out: ResourceUrl[] = [];
-  for (const u of server.publicUrls) out.push({ url: resourceUrl(new URL(u), server.effectivePath), source: "public_url" });
+  for (const u of server.publicUrls)
+    out.push({ url: resourceUrl(new URL(u), server.effectivePath), source: "public_url" });
   if (publicUrl) out.push({ url: resourceUrl(new URL(publicUrl), server.effectivePath), source: "public_url" });
   if (requestBase) out.push({ url: resourceUrl(requestBase, server.effectivePath), source: "request_url" });
   return out;

@@ -9,11 +9,17 @@ type Pair = { alg: string; privateKey: CryptoKey; publicKey: CryptoKey };
 /** A key pair as the gateway holds it: the public half imported by jose from its JWK for `alg`. */
 async function pair(alg: string, other: Record<string, unknown> = {}): Promise<Pair> {
   const kp = await generateKeyPair(alg, { extractable: true, ...other });
-  return { alg, privateKey: kp.privateKey, publicKey: (await importJWK(await exportJWK(kp.publicKey), alg)) as CryptoKey };
+  return {
+    alg,
+    privateKey: kp.privateKey,
+    publicKey: (await importJWK(await exportJWK(kp.publicKey), alg)) as CryptoKey,
+  };
 }
 
 const signWith = (p: Pair, payload: object = { sub: "u" }, header: Record<string, unknown> = {}) =>
-  new CompactSign(Buffer.from(JSON.stringify(payload))).setProtectedHeader({ alg: p.alg, ...header }).sign(p.privateKey);
+  new CompactSign(Buffer.from(JSON.stringify(payload)))
+    .setProtectedHeader({ alg: p.alg, ...header })
+    .sign(p.privateKey);
 
 /** Both verifiers' answers for one token: "ok" or "fail". */
 async function both(p: Pair, token: string, key = p.publicKey) {
@@ -55,7 +61,9 @@ describe("syncVerifier agrees with jose on every alg it takes", () => {
     const key = (await importJWK(publicKey.export({ format: "jwk" }), "ES256")) as CryptoKey;
     const input = `${b64({ alg: "ES256" })}.${b64({ sub: "u" })}`;
     const der = nodeSign("sha256", Buffer.from(input), privateKey).toString("base64url");
-    const p1363 = nodeSign("sha256", Buffer.from(input), { key: privateKey, dsaEncoding: "ieee-p1363" }).toString("base64url");
+    const p1363 = nodeSign("sha256", Buffer.from(input), { key: privateKey, dsaEncoding: "ieee-p1363" }).toString(
+      "base64url",
+    );
     const p = { alg: "ES256", privateKey: undefined as unknown as CryptoKey, publicKey: key };
     expect(await both(p, `${input}.${p1363}`)).toEqual({ viaSync: "ok", viaJose: "ok" });
     expect(await both(p, `${input}.${der}`)).toEqual({ viaSync: "fail", viaJose: "fail" });
@@ -65,7 +73,12 @@ describe("syncVerifier agrees with jose on every alg it takes", () => {
     const es = await pair("ES256");
     const rs = await pair("RS256");
     const [, payload, sig] = (await signWith(es)).split(".");
-    for (const [p, alg] of [[es, "ES384"], [rs, "PS256"], [rs, "RS512"], [rs, "ES256"]] as const) {
+    for (const [p, alg] of [
+      [es, "ES384"],
+      [rs, "PS256"],
+      [rs, "RS512"],
+      [rs, "ES256"],
+    ] as const) {
       expect(syncVerifier(p.publicKey, alg), `${p.alg} key, ${alg}`).toBeUndefined();
       const token = `${b64({ alg })}.${payload}.${sig}`;
       await expect(compactVerify(token, p.publicKey, { algorithms: [alg] }), `${p.alg} key, ${alg}`).rejects.toThrow();
@@ -82,7 +95,9 @@ describe("syncVerifier agrees with jose on every alg it takes", () => {
     expect(await both(p, token)).toEqual({ viaSync: "fail", viaJose: "fail" });
     // The same signing input without crit verifies: the refusal is the extension, not the signature.
     const plain = `${b64({ alg: "RS256" })}.${b64({ sub: "u" })}`;
-    expect(await both(p, `${plain}.${nodeSign("sha256", Buffer.from(plain), privateKey).toString("base64url")}`)).toEqual({ viaSync: "ok", viaJose: "ok" });
+    expect(
+      await both(p, `${plain}.${nodeSign("sha256", Buffer.from(plain), privateKey).toString("base64url")}`),
+    ).toEqual({ viaSync: "ok", viaJose: "ok" });
   });
 });
 

@@ -21,7 +21,6 @@ import {
 import { expectedAudiencesOf } from "./server-audiences";
 import { ServerLookupError } from "../proxy/errors";
 import type { JwksUrlResolution } from "./key-sources";
-import { resolveJwksUrlWithSource } from "../providers";
 import { ProviderKeySources } from "./key-sources";
 import type { CompiledRoute } from "../proxy/route-table";
 
@@ -33,7 +32,11 @@ export type VerifyForServerOptions = {
 };
 
 export type TokenService = {
-  verifyForServer(serverName: string, token: string, opts?: VerifyForServerOptions): Promise<Diagnosis & { cached: boolean }>;
+  verifyForServer(
+    serverName: string,
+    token: string,
+    opts?: VerifyForServerOptions,
+  ): Promise<Diagnosis & { cached: boolean }>;
   /** Accepted audiences of a server, each with its source. */
   expectedAudiences(serverName: string, requestBase?: URL): ExpectedAudience[];
   /** Every JWKS cache (URL, age, kids, state, fetch count, last error). */
@@ -100,9 +103,17 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
     const { servers, providers } = deps.servers();
     const server = servers.get(serverName);
     if (!server) throw new ServerLookupError("server_not_found", `no server named ${serverName}`);
-    if (server.auth !== "oauth" || !server.oauth) throw new ServerLookupError("server_not_oauth", `server ${serverName} uses auth: ${server.auth}; tokens are not verified`);
+    if (server.auth !== "oauth" || !server.oauth)
+      throw new ServerLookupError(
+        "server_not_oauth",
+        `server ${serverName} uses auth: ${server.auth}; tokens are not verified`,
+      );
     const provider = providers.get(server.oauth.provider);
-    if (!provider) throw new ServerLookupError("provider_not_found", `server ${serverName} names provider ${server.oauth.provider}, which is not configured`);
+    if (!provider)
+      throw new ServerLookupError(
+        "provider_not_found",
+        `server ${serverName} names provider ${server.oauth.provider}, which is not configured`,
+      );
     return { server, provider };
   }
 

@@ -42,7 +42,12 @@ export interface KeySource {
 }
 
 export type VerifyTarget = {
-  server: { name: string; requiredScopes: readonly string[]; includeClientIdInAudience: boolean; audiences: readonly string[] };
+  server: {
+    name: string;
+    requiredScopes: readonly string[];
+    includeClientIdInAudience: boolean;
+    audiences: readonly string[];
+  };
   provider: {
     name: string;
     issuer: string;
@@ -61,7 +66,22 @@ export type VerifyTarget = {
 export type CheckStatus = "pass" | "fail" | "warn" | "skip";
 
 /** Every pipeline step, in order. */
-export const checkIds = ["format", "alg", "header_keys", "kid", "key", "signature", "iss", "aud", "exp", "nbf", "iat", "typ", "token_kind", "scope"] as const;
+export const checkIds = [
+  "format",
+  "alg",
+  "header_keys",
+  "kid",
+  "key",
+  "signature",
+  "iss",
+  "aud",
+  "exp",
+  "nbf",
+  "iat",
+  "typ",
+  "token_kind",
+  "scope",
+] as const;
 export type CheckId = (typeof checkIds)[number];
 
 /** Stable outcome codes (the pass/skip codes are the same for every step). */

@@ -134,7 +134,12 @@ const targetKeys = new WeakMap<VerifyTarget, string>();
 function targetKey(t: VerifyTarget): string {
   let k = targetKeys.get(t);
   if (!k) {
-    const content = JSON.stringify([t.server, t.provider, t.expectedAudiences.map((e) => e.value), t.keys.status().url]);
+    const content = JSON.stringify([
+      t.server,
+      t.provider,
+      t.expectedAudiences.map((e) => e.value),
+      t.keys.status().url,
+    ]);
     k = createHash("sha256").update(content).digest("base64url").slice(0, 22);
     targetKeys.set(t, k);
   }

@@ -1,6 +1,18 @@
 import { describe, expect, it, beforeAll } from "vitest";
 import { applyFixPatch } from "./fix";
-import { baseClaims, b64, CLIENT_ID, craft, fixture, ISSUER, makeKey, NOW_S, RESOURCE, sign, type TestKey } from "../../test/support/token-kit";
+import {
+  baseClaims,
+  b64,
+  CLIENT_ID,
+  craft,
+  fixture,
+  ISSUER,
+  makeKey,
+  NOW_S,
+  RESOURCE,
+  sign,
+  type TestKey,
+} from "../../test/support/token-kit";
 import { checkIds, type Diagnosis } from "./types";
 import { verifyAccessToken } from "./verify";
 import { exportJWK, generateKeyPair } from "jose";
@@ -9,7 +21,10 @@ import { createPrivateKey, sign as nodeSign } from "node:crypto";
 /** Signs with node:crypto, for headers jose will not produce (crit, invalid UTF-8). `header`: an object, or its base64url. */
 async function signRaw(key: TestKey, header: Record<string, unknown> | string): Promise<string> {
   const input = `${typeof header === "string" ? header : b64(header)}.${b64(baseClaims())}`;
-  const pk = createPrivateKey({ key: (await exportJWK(key.privateKey)) as import("node:crypto").JsonWebKey, format: "jwk" });
+  const pk = createPrivateKey({
+    key: (await exportJWK(key.privateKey)) as import("node:crypto").JsonWebKey,
+    format: "jwk",
+  });
   return `${input}.${nodeSign("sha256", Buffer.from(input), pk).toString("base64url")}`;
 }
 
@@ -28,30 +43,35 @@ beforeAll(async () => {
 const check = (d: Diagnosis, id: string) => d.checks.find((c) => c.id === id)!;
 
 describe("verifyAccessToken: accepted tokens", () => {
-  it.each(["RS256", "ES256", "EdDSA", "PS256"])("accepts a valid %s access token and reports identity facts", async (alg) => {
-    const key = { RS256: rs, ES256: es, EdDSA: ed, PS256: ps }[alg]!;
-    const f = fixture([rs, es, ed, ps]);
-    const token = await sign(key);
-    const d = await verifyAccessToken(token, f.target);
-    expect(d.failed).toBeUndefined();
-    expect(d.verdict).toBe("accept");
-    expect(d.httpStatus).toBe(200);
-    expect(d.signatureVerified).toBe(true);
-    expect(d.subject).toBe("user-1");
-    expect(d.clientId).toBe("client-a");
-    expect(d.scopes).toEqual(["read", "write"]);
-    expect(d.expiresAt).toBe(NOW_S + 300);
-    expect(d.fingerprint).toMatch(/^[0-9a-f]{12}$/);
-    expect(JSON.stringify(d)).not.toContain(token);
-    expect(d.checks.map((c) => c.id)).toEqual([...checkIds]);
-    expect(d.checks.every((c) => c.status === "pass")).toBe(true);
-  });
+  it.each(["RS256", "ES256", "EdDSA", "PS256"])(
+    "accepts a valid %s access token and reports identity facts",
+    async (alg) => {
+      const key = { RS256: rs, ES256: es, EdDSA: ed, PS256: ps }[alg]!;
+      const f = fixture([rs, es, ed, ps]);
+      const token = await sign(key);
+      const d = await verifyAccessToken(token, f.target);
+      expect(d.failed).toBeUndefined();
+      expect(d.verdict).toBe("accept");
+      expect(d.httpStatus).toBe(200);
+      expect(d.signatureVerified).toBe(true);
+      expect(d.subject).toBe("user-1");
+      expect(d.clientId).toBe("client-a");
+      expect(d.scopes).toEqual(["read", "write"]);
+      expect(d.expiresAt).toBe(NOW_S + 300);
+      expect(d.fingerprint).toMatch(/^[0-9a-f]{12}$/);
+      expect(JSON.stringify(d)).not.toContain(token);
+      expect(d.checks.map((c) => c.id)).toEqual([...checkIds]);
+      expect(d.checks.every((c) => c.status === "pass")).toBe(true);
+    },
+  );
 
   it("shows where the matched audience came from", async () => {
     const f = fixture([rs]);
     const d = await verifyAccessToken(await sign(rs), f.target);
     expect(check(d, "aud").message).toBe(`aud ${RESOURCE} is the public URL ${RESOURCE} of server fetcher`);
-    expect(check(d, "aud").expected).toEqual([{ value: RESOURCE, source: "public_url", detail: `public URL ${RESOURCE} of server fetcher` }]);
+    expect(check(d, "aud").expected).toEqual([
+      { value: RESOURCE, source: "public_url", detail: `public URL ${RESOURCE} of server fetcher` },
+    ]);
   });
 
   it("accepts typ JWT, application/at+jwt and no typ", async () => {
@@ -64,9 +84,15 @@ describe("verifyAccessToken: accepted tokens", () => {
 
   it("reads scopes from scp arrays and strings", async () => {
     const f = fixture([rs], { server: { requiredScopes: ["files.read"] } });
-    const arr = await verifyAccessToken(await sign(rs, baseClaims({ scope: undefined, scp: ["files.read", "x"] })), f.target);
+    const arr = await verifyAccessToken(
+      await sign(rs, baseClaims({ scope: undefined, scp: ["files.read", "x"] })),
+      f.target,
+    );
     expect(arr.verdict).toBe("accept");
-    const str = await verifyAccessToken(await sign(rs, baseClaims({ scope: undefined, scp: "files.read y" })), f.target);
+    const str = await verifyAccessToken(
+      await sign(rs, baseClaims({ scope: undefined, scp: "files.read y" })),
+      f.target,
+    );
     expect(str.scopes).toEqual(["files.read", "y"]);
   });
 
@@ -124,7 +150,10 @@ describe("verifyAccessToken: header attacks are rejected without any key fetch",
     globalThis.fetch = (async () => ((fetched = true), new Response("{}"))) as typeof fetch;
     try {
       const f = fixture([rs]);
-      const d = await verifyAccessToken(await sign(rs, baseClaims(), { jku: "https://attacker.example/jwks.json" }), f.target);
+      const d = await verifyAccessToken(
+        await sign(rs, baseClaims(), { jku: "https://attacker.example/jwks.json" }),
+        f.target,
+      );
       expect(d.failed).toMatchObject({ code: "header_jku_x5u", actual: ["https://attacker.example/jwks.json"] });
       expect(f.fetches()).toBe(0);
       expect(fetched).toBe(false);
@@ -193,14 +222,23 @@ describe("verifyAccessToken: keys and signatures", () => {
     // A 132-byte ES512 signature is 176 base64url characters, a multiple of 4: a lenient decoder drops a 177th.
     const es512 = await (async () => {
       const { privateKey, publicKey } = await generateKeyPair("ES512", { extractable: true });
-      return { alg: "ES512", kid: "es512", privateKey, jwk: { ...(await exportJWK(publicKey)), kid: "es512", alg: "ES512", use: "sig" } };
+      return {
+        alg: "ES512",
+        kid: "es512",
+        privateKey,
+        jwk: { ...(await exportJWK(publicKey)), kid: "es512", alg: "ES512", use: "sig" },
+      };
     })();
     const f = fixture([rs, es512]);
     const good = await sign(es512);
     expect((await verifyAccessToken(good, f.target)).verdict).toBe("accept");
     for (const extra of ["A", "B", "_"]) {
       const d = await verifyAccessToken(good + extra, f.target);
-      expect(d.failed, extra).toMatchObject({ id: "format", code: "token_malformed", message: "the token is not a valid JWT: the signature is not canonical base64url" });
+      expect(d.failed, extra).toMatchObject({
+        id: "format",
+        code: "token_malformed",
+        message: "the token is not a valid JWT: the signature is not canonical base64url",
+      });
     }
     // RS256 with 2048-bit keys: 342 characters, the last one carrying 2 unused bits.
     const rsToken = await sign(rs);
@@ -214,7 +252,10 @@ describe("verifyAccessToken: keys and signatures", () => {
   it("refuses any crit header, whatever its value, without looking up a key", async () => {
     const f = fixture([rs]);
     for (const crit of [null, 0, "", ["exp"], ["x-custom"]]) {
-      const d = await verifyAccessToken(await signRaw(rs, { alg: "RS256", kid: "rs-1", crit, "x-custom": 1 }), f.target);
+      const d = await verifyAccessToken(
+        await signRaw(rs, { alg: "RS256", kid: "rs-1", crit, "x-custom": 1 }),
+        f.target,
+      );
       expect(d.failed, JSON.stringify(crit)).toMatchObject({ id: "header_keys", code: "header_crit" });
       expect(check(d, "key").status).toBe("skip");
     }
@@ -223,7 +264,11 @@ describe("verifyAccessToken: keys and signatures", () => {
 
   it("refuses a header that is not valid UTF-8", async () => {
     const f = fixture([rs]);
-    const header = Buffer.concat([Buffer.from('{"alg":"RS256","kid":"rs-1","x":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]).toString("base64url");
+    const header = Buffer.concat([
+      Buffer.from('{"alg":"RS256","kid":"rs-1","x":"'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"}'),
+    ]).toString("base64url");
     const d = await verifyAccessToken(await signRaw(rs, header), f.target);
     expect(d.failed).toMatchObject({ id: "format", code: "token_malformed" });
   });
@@ -255,7 +300,9 @@ describe("verifyAccessToken: keys and signatures", () => {
 describe("verifyAccessToken: cold start", () => {
   it("a cold burst of distinct tokens causes exactly one JWKS fetch", async () => {
     const f = fixture([rs, es]);
-    const tokens = await Promise.all(Array.from({ length: 100 }, (_, i) => sign(i % 2 ? rs : es, baseClaims({ sub: `u${i}` }))));
+    const tokens = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => sign(i % 2 ? rs : es, baseClaims({ sub: `u${i}` }))),
+    );
     const ds = await Promise.all(tokens.map((t) => verifyAccessToken(t, f.target)));
     expect(ds.every((d) => d.verdict === "accept")).toBe(true);
     expect(f.fetches()).toBe(1);
@@ -280,7 +327,10 @@ describe("verifyAccessToken: issuer", () => {
 
   it("hints at a host difference without offering a fix", async () => {
     const f = fixture([rs]);
-    const d = await verifyAccessToken(await sign(rs, baseClaims({ iss: "http://localhost:8080/realms/mcp" })), f.target);
+    const d = await verifyAccessToken(
+      await sign(rs, baseClaims({ iss: "http://localhost:8080/realms/mcp" })),
+      f.target,
+    );
     expect(d.failed?.code).toBe("iss_mismatch");
     expect(d.failed?.hint).toContain("different host");
     expect(d.failed?.fix).toBeUndefined();
@@ -313,7 +363,11 @@ describe("verifyAccessToken: audience", () => {
   it("applies the client-id fix to a server config", async () => {
     const f = fixture([rs]);
     const d = await verifyAccessToken(await sign(rs, baseClaims({ aud: CLIENT_ID })), f.target);
-    const server = { name: "fetcher", upstream: "http://x", oauth: { provider: "kc", includeClientIdInAudience: false } };
+    const server = {
+      name: "fetcher",
+      upstream: "http://x",
+      oauth: { provider: "kc", includeClientIdInAudience: false },
+    };
     const patched = applyFixPatch(server, d.failed!.fix!.patch);
     expect(patched.oauth.includeClientIdInAudience).toBe(true);
     expect(server.oauth.includeClientIdInAudience).toBe(false);
@@ -324,14 +378,21 @@ describe("verifyAccessToken: audience", () => {
     const d = await verifyAccessToken(await sign(rs, baseClaims({ aud: RESOURCE + "/" })), f.target);
     expect(d.failed).toMatchObject({ code: "aud_mismatch" });
     expect(d.failed?.hint).toContain("trailing slash");
-    expect(d.failed?.fix?.patch).toEqual({ entity: "server", name: "fetcher", append: { "oauth.audiences": RESOURCE + "/" } });
+    expect(d.failed?.fix?.patch).toEqual({
+      entity: "server",
+      name: "fetcher",
+      append: { "oauth.audiences": RESOURCE + "/" },
+    });
     const patched = applyFixPatch({ oauth: { audiences: ["a"] } }, d.failed!.fix!.patch);
     expect(patched.oauth.audiences).toEqual(["a", RESOURCE + "/"]);
   });
 
   it("hints at an http/https difference and at the bare origin", async () => {
     const f = fixture([rs]);
-    const http = await verifyAccessToken(await sign(rs, baseClaims({ aud: RESOURCE.replace("https:", "http:") })), f.target);
+    const http = await verifyAccessToken(
+      await sign(rs, baseClaims({ aud: RESOURCE.replace("https:", "http:") })),
+      f.target,
+    );
     expect(http.failed?.hint).toContain("PUBLIC_URL");
     const origin = await verifyAccessToken(await sign(rs, baseClaims({ aud: "https://mcp.example.com" })), f.target);
     expect(origin.failed?.hint).toContain("gateway's origin");
@@ -339,7 +400,10 @@ describe("verifyAccessToken: audience", () => {
 
   it("rejects a foreign audience with a hint and no fix", async () => {
     const f = fixture([rs]);
-    const d = await verifyAccessToken(await sign(rs, baseClaims({ aud: ["https://api.other.example", "account"] })), f.target);
+    const d = await verifyAccessToken(
+      await sign(rs, baseClaims({ aud: ["https://api.other.example", "account"] })),
+      f.target,
+    );
     expect(d.failed).toMatchObject({ code: "aud_mismatch", actual: ["https://api.other.example", "account"] });
     expect(d.failed?.fix).toBeUndefined();
   });
@@ -390,20 +454,30 @@ describe("verifyAccessToken: token type", () => {
     const f = fixture([rs]);
     for (const extra of [{ nonce: "n-1" }, { at_hash: "abc" }]) {
       const d = await verifyAccessToken(await sign(rs, baseClaims(extra), { typ: "JWT" }), f.target);
-      expect(d.failed).toMatchObject({ id: "token_kind", code: "id_token", message: "this is an ID token, not an access token" });
+      expect(d.failed).toMatchObject({
+        id: "token_kind",
+        code: "id_token",
+        message: "this is an ID token, not an access token",
+      });
       expect(d.httpStatus).toBe(401);
     }
   });
 
   it("accepts a Keycloak access token that carries a nonce (typ claim Bearer)", async () => {
     const f = fixture([rs]);
-    const d = await verifyAccessToken(await sign(rs, baseClaims({ nonce: "n", typ: "Bearer" }), { typ: "JWT" }), f.target);
+    const d = await verifyAccessToken(
+      await sign(rs, baseClaims({ nonce: "n", typ: "Bearer" }), { typ: "JWT" }),
+      f.target,
+    );
     expect(d.verdict).toBe("accept");
   });
 
   it("only warns when a token merely looks like an ID token (aud = client id, auth_time, no scope)", async () => {
     const f = fixture([rs], { server: { includeClientIdInAudience: true } });
-    const d = await verifyAccessToken(await sign(rs, baseClaims({ aud: CLIENT_ID, auth_time: NOW_S - 5, scope: undefined }), { typ: "JWT" }), f.target);
+    const d = await verifyAccessToken(
+      await sign(rs, baseClaims({ aud: CLIENT_ID, auth_time: NOW_S - 5, scope: undefined }), { typ: "JWT" }),
+      f.target,
+    );
     expect(d.verdict).toBe("accept");
     expect(check(d, "token_kind")).toMatchObject({ status: "warn", code: "id_token_suspected" });
   });
@@ -420,7 +494,12 @@ describe("verifyAccessToken: scopes", () => {
     const f = fixture([rs], { server: { requiredScopes: ["read", "admin"] } });
     const d = await verifyAccessToken(await sign(rs), f.target);
     expect(d).toMatchObject({ verdict: "reject", httpStatus: 403, oauthError: "insufficient_scope" });
-    expect(d.failed).toMatchObject({ id: "scope", code: "scope_missing", expected: ["read", "admin"], actual: ["read", "write"] });
+    expect(d.failed).toMatchObject({
+      id: "scope",
+      code: "scope_missing",
+      expected: ["read", "admin"],
+      actual: ["read", "write"],
+    });
     expect(d.failed?.message).toBe("missing required scope: admin");
   });
 
@@ -456,7 +535,13 @@ describe("verifyAccessToken: malformed input", () => {
 
   it("keeps every error_description header-safe", async () => {
     const f = fixture([rs], { server: { requiredScopes: ["x"] } });
-    const tokens = ["x", craft({ alg: "none" }, baseClaims()), await sign(other), await sign(rs, baseClaims({ aud: 'a"b\\' })), await sign(rs)];
+    const tokens = [
+      "x",
+      craft({ alg: "none" }, baseClaims()),
+      await sign(other),
+      await sign(rs, baseClaims({ aud: 'a"b\\' })),
+      await sign(rs),
+    ];
     for (const t of tokens) {
       const d = await verifyAccessToken(t, f.target);
       expect(d.errorDescription).toMatch(/^[\x20\x21\x23-\x5B\x5D-\x7E]+$/);

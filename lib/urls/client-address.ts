@@ -15,7 +15,11 @@ import type { IncomingMessage } from "node:http";
 import { isIP } from "node:net";
 import { unmapV4, type TrustedProxies } from "./trusted-proxies";
 
-export function clientAddress(peer: string | undefined, xff: string | string[] | undefined, trusted: TrustedProxies): string | undefined {
+export function clientAddress(
+  peer: string | undefined,
+  xff: string | string[] | undefined,
+  trusted: TrustedProxies,
+): string | undefined {
   if (peer === undefined || xff === undefined || !trusted.matches(peer)) return peer;
   const chain = (Array.isArray(xff) ? xff.join(",") : xff).split(",");
   let nearest = peer;
@@ -55,7 +59,8 @@ export function rateLimitKey(address: string | undefined): string {
   const [head, tail] = canonical.split("::");
   const left = head ? head.split(":") : [];
   const right = tail === undefined ? [] : tail ? tail.split(":") : [];
-  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill("0"), ...right];
+  const groups =
+    tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill("0"), ...right];
   return `${groups.slice(0, 4).join(":")}::/64`;
 }
 

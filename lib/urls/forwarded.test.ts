@@ -3,7 +3,10 @@ import { lastValue, parseForwarded, readForwarding } from "./forwarded";
 
 describe("parseForwarded (RFC 7239)", () => {
   it("reads proto and host of a single element", () => {
-    expect(parseForwarded("for=192.0.2.60;proto=HTTPS;host=mcp.example.com")).toEqual({ proto: "https", host: "mcp.example.com" });
+    expect(parseForwarded("for=192.0.2.60;proto=HTTPS;host=mcp.example.com")).toEqual({
+      proto: "https",
+      host: "mcp.example.com",
+    });
   });
 
   it("uses the last element: the one our trusted peer appended", () => {
@@ -18,7 +21,10 @@ describe("parseForwarded (RFC 7239)", () => {
   });
 
   it("unquotes values, including IPv6 hosts with ports and quoted commas", () => {
-    expect(parseForwarded('for="[2001:db8::1]:4711";host="[2001:db8::2]:8443";proto=https')).toEqual({ proto: "https", host: "[2001:db8::2]:8443" });
+    expect(parseForwarded('for="[2001:db8::1]:4711";host="[2001:db8::2]:8443";proto=https')).toEqual({
+      proto: "https",
+      host: "[2001:db8::2]:8443",
+    });
     expect(parseForwarded('for="a,b";host="x.example"')).toEqual({ host: "x.example" });
     expect(parseForwarded('host="we\\"ird"')).toEqual({ host: 'we"ird' });
   });
@@ -33,12 +39,23 @@ describe("parseForwarded (RFC 7239)", () => {
 describe("readForwarding", () => {
   it("prefers Forwarded and fills gaps from X-Forwarded-*", () => {
     expect(
-      readForwarding({ forwarded: "for=1.2.3.4;host=a.example", "x-forwarded-proto": "https", "x-forwarded-host": "b.example", "x-forwarded-prefix": "/gw" }),
+      readForwarding({
+        forwarded: "for=1.2.3.4;host=a.example",
+        "x-forwarded-proto": "https",
+        "x-forwarded-host": "b.example",
+        "x-forwarded-prefix": "/gw",
+      }),
     ).toEqual({ proto: "https", host: "a.example", port: undefined, prefix: "/gw" });
   });
 
   it("takes the last value of comma-separated X-Forwarded-* headers", () => {
-    expect(readForwarding({ "x-forwarded-proto": "http, HTTPS", "x-forwarded-host": "evil.example, mcp.example.com", "x-forwarded-port": "443" })).toEqual({
+    expect(
+      readForwarding({
+        "x-forwarded-proto": "http, HTTPS",
+        "x-forwarded-host": "evil.example, mcp.example.com",
+        "x-forwarded-port": "443",
+      }),
+    ).toEqual({
       proto: "https",
       host: "mcp.example.com",
       port: "443",

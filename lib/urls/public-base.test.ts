@@ -15,17 +15,26 @@ describe("resolvePublicBase: order", () => {
     const r = resolvePublicBase(facts(), { trustedProxies: none });
     expect(r).toMatchObject({ source: "request" });
     expect(href(r)).toBe("http://127.0.0.1:3000");
-    expect(href(resolvePublicBase(facts({ encrypted: true, host: "GW.Example.com" }), { trustedProxies: none }))).toBe("https://gw.example.com");
+    expect(href(resolvePublicBase(facts({ encrypted: true, host: "GW.Example.com" }), { trustedProxies: none }))).toBe(
+      "https://gw.example.com",
+    );
   });
 
   it("uses PUBLIC_URL over forwarding headers and the request", () => {
-    const r = resolvePublicBase(facts({ headers: { "x-forwarded-host": "other.example" } }), { publicUrl: "https://mcp.example.com", trustedProxies: loopback });
+    const r = resolvePublicBase(facts({ headers: { "x-forwarded-host": "other.example" } }), {
+      publicUrl: "https://mcp.example.com",
+      trustedProxies: loopback,
+    });
     expect(r.source).toBe("public_url");
     expect(href(r)).toBe("https://mcp.example.com");
   });
 
   it("uses the server's public URL whose host matches, over PUBLIC_URL", () => {
-    const opts = { publicUrl: "https://mcp.example.com", trustedProxies: none, serverPublicUrls: ["https://internal.example.net", "https://ext.example.com/gw"] };
+    const opts = {
+      publicUrl: "https://mcp.example.com",
+      trustedProxies: none,
+      serverPublicUrls: ["https://internal.example.net", "https://ext.example.com/gw"],
+    };
     const r = resolvePublicBase(facts({ host: "ext.example.com" }), opts);
     expect(r.source).toBe("server_public_url");
     expect(href(r)).toBe("https://ext.example.com/gw");
@@ -44,19 +53,28 @@ describe("resolvePublicBase: order", () => {
 
   it("uses a trusted proxy's forwarded host to pick among several public URLs", () => {
     const opts = { trustedProxies: loopback, serverPublicUrls: ["https://a.example.com", "https://b.example.com"] };
-    const r = resolvePublicBase(facts({ headers: { "x-forwarded-host": "b.example.com", "x-forwarded-proto": "https" } }), opts);
+    const r = resolvePublicBase(
+      facts({ headers: { "x-forwarded-host": "b.example.com", "x-forwarded-proto": "https" } }),
+      opts,
+    );
     expect(href(r)).toBe("https://b.example.com");
   });
 
   it("picks the public URL whose path matches a trusted X-Forwarded-Prefix when one host has several", () => {
     const opts = { trustedProxies: loopback, serverPublicUrls: ["https://x.example.com/a", "https://x.example.com/b"] };
-    expect(href(resolvePublicBase(facts({ host: "x.example.com", headers: { "x-forwarded-prefix": "/b/" } }), opts))).toBe("https://x.example.com/b");
+    expect(
+      href(resolvePublicBase(facts({ host: "x.example.com", headers: { "x-forwarded-prefix": "/b/" } }), opts)),
+    ).toBe("https://x.example.com/b");
     expect(href(resolvePublicBase(facts({ host: "x.example.com" }), opts))).toBe("https://x.example.com/a");
   });
 });
 
 describe("resolvePublicBase: forwarding headers", () => {
-  const fwdHeaders = { "x-forwarded-proto": "https", "x-forwarded-host": "mcp.example.com", "x-forwarded-prefix": "/gw/" };
+  const fwdHeaders = {
+    "x-forwarded-proto": "https",
+    "x-forwarded-host": "mcp.example.com",
+    "x-forwarded-prefix": "/gw/",
+  };
 
   it("honours X-Forwarded-Proto/Host/Prefix from a trusted peer", () => {
     const r = resolvePublicBase(facts({ headers: fwdHeaders }), { trustedProxies: loopback });
@@ -79,43 +97,82 @@ describe("resolvePublicBase: forwarding headers", () => {
   });
 
   it("does not let an untrusted peer's X-Forwarded-Host select a server public URL", () => {
-    const r = resolvePublicBase(facts({ peer: "203.0.113.9", host: "127.0.0.1:3000", headers: { "x-forwarded-host": "mcp.example.com" } }), {
-      trustedProxies: loopback,
-      serverPublicUrls: ["https://mcp.example.com"],
-    });
+    const r = resolvePublicBase(
+      facts({ peer: "203.0.113.9", host: "127.0.0.1:3000", headers: { "x-forwarded-host": "mcp.example.com" } }),
+      {
+        trustedProxies: loopback,
+        serverPublicUrls: ["https://mcp.example.com"],
+      },
+    );
     expect(r.source).toBe("request");
   });
 
   it("prefers Forwarded over X-Forwarded-* for the same field", () => {
-    const r = resolvePublicBase(facts({ headers: { forwarded: 'proto=https;host="a.example.com:8443"', "x-forwarded-host": "b.example.com", "x-forwarded-proto": "http" } }), {
-      trustedProxies: loopback,
-    });
+    const r = resolvePublicBase(
+      facts({
+        headers: {
+          forwarded: 'proto=https;host="a.example.com:8443"',
+          "x-forwarded-host": "b.example.com",
+          "x-forwarded-proto": "http",
+        },
+      }),
+      {
+        trustedProxies: loopback,
+      },
+    );
     expect(href(r)).toBe("https://a.example.com:8443");
   });
 
   it("applies X-Forwarded-Port when the forwarded host has no port, and drops default ports", () => {
     const t = { trustedProxies: loopback };
-    expect(href(resolvePublicBase(facts({ headers: { "x-forwarded-host": "a.example.com", "x-forwarded-port": "8443", "x-forwarded-proto": "https" } }), t))).toBe(
-      "https://a.example.com:8443",
-    );
-    expect(href(resolvePublicBase(facts({ headers: { "x-forwarded-host": "a.example.com", "x-forwarded-port": "443", "x-forwarded-proto": "https" } }), t))).toBe(
-      "https://a.example.com",
-    );
+    expect(
+      href(
+        resolvePublicBase(
+          facts({
+            headers: { "x-forwarded-host": "a.example.com", "x-forwarded-port": "8443", "x-forwarded-proto": "https" },
+          }),
+          t,
+        ),
+      ),
+    ).toBe("https://a.example.com:8443");
+    expect(
+      href(
+        resolvePublicBase(
+          facts({
+            headers: { "x-forwarded-host": "a.example.com", "x-forwarded-port": "443", "x-forwarded-proto": "https" },
+          }),
+          t,
+        ),
+      ),
+    ).toBe("https://a.example.com");
   });
 
   it("keeps the request host when only the proto is forwarded", () => {
-    expect(href(resolvePublicBase(facts({ host: "gw.internal:8080", headers: { "x-forwarded-proto": "https" } }), { trustedProxies: loopback }))).toBe(
-      "https://gw.internal:8080",
-    );
+    expect(
+      href(
+        resolvePublicBase(facts({ host: "gw.internal:8080", headers: { "x-forwarded-proto": "https" } }), {
+          trustedProxies: loopback,
+        }),
+      ),
+    ).toBe("https://gw.internal:8080");
   });
 
   it("handles IPv6 peers and hosts", () => {
     const t = parseTrustedProxies(["2001:db8::/32"]);
-    const r = resolvePublicBase(facts({ peer: "2001:db8::7", host: "[2001:db8::1]:3000", headers: { forwarded: 'host="[2001:db8::2]:8443";proto=https' } }), {
-      trustedProxies: t,
-    });
+    const r = resolvePublicBase(
+      facts({
+        peer: "2001:db8::7",
+        host: "[2001:db8::1]:3000",
+        headers: { forwarded: 'host="[2001:db8::2]:8443";proto=https' },
+      }),
+      {
+        trustedProxies: t,
+      },
+    );
     expect(href(r)).toBe("https://[2001:db8::2]:8443");
-    expect(href(resolvePublicBase(facts({ peer: "::1", host: "[::1]:3000" }), { trustedProxies: none }))).toBe("http://[::1]:3000");
+    expect(href(resolvePublicBase(facts({ peer: "::1", host: "[::1]:3000" }), { trustedProxies: none }))).toBe(
+      "http://[::1]:3000",
+    );
   });
 
   it("rejects invalid forwarded values and falls back to the request", () => {
@@ -137,7 +194,9 @@ describe("resolvePublicBase: forwarding headers", () => {
 describe("resolvePublicBase: bad Host headers", () => {
   it("falls back to the local address when Host is missing or invalid", () => {
     for (const host of [undefined, "", "bad host", "a.example.com/x", "a@b"]) {
-      const r = resolvePublicBase(facts({ host, localAddress: "127.0.0.1", localPort: 3000 }), { trustedProxies: none });
+      const r = resolvePublicBase(facts({ host, localAddress: "127.0.0.1", localPort: 3000 }), {
+        trustedProxies: none,
+      });
       expect(href(r), String(host)).toBe("http://127.0.0.1:3000");
     }
     expect(href(resolvePublicBase(facts({ host: undefined }), { trustedProxies: none }))).toBe("http://localhost");

@@ -11,7 +11,6 @@
  */
 import { readForwarding, type ForwardedInfo } from "./forwarded";
 
-export { parseForwarded } from "./forwarded";
 import type { TrustedProxies } from "./trusted-proxies";
 
 export type RequestFacts = {
@@ -119,12 +118,6 @@ function forwardedHost(f: ForwardedInfo): string | undefined {
   if (!f.host) return undefined;
   if (f.port && PORT_RE.test(f.port) && splitHost(f.host).port === undefined) return `${f.host}:${f.port}`;
   return f.host;
-}
-
-/** Host of the request as the client addressed it, lower-cased (port kept); forwarding headers only from trusted peers. */
-export function requestHost(facts: RequestFacts, trustedProxies?: TrustedProxies): string | undefined {
-  const fwd = trustedProxies && trustedForwarding(facts, trustedProxies);
-  return ((fwd && forwardedHost(fwd)) ?? facts.host)?.toLowerCase();
 }
 
 const asUrl = (u: string | URL) => (typeof u === "string" ? new URL(u) : u);

@@ -3,13 +3,19 @@ import { facadeIssuer, metadataUrl, resourceUrl } from "./resource-urls";
 
 describe("resource URLs", () => {
   it("builds the resource identifier without a trailing slash", () => {
-    expect(resourceUrl(new URL("https://mcp.example.com"), "/servers/fetcher/mcp")).toBe("https://mcp.example.com/servers/fetcher/mcp");
-    expect(resourceUrl(new URL("https://mcp.example.com/"), "/servers/fetcher/mcp")).toBe("https://mcp.example.com/servers/fetcher/mcp");
+    expect(resourceUrl(new URL("https://mcp.example.com"), "/servers/fetcher/mcp")).toBe(
+      "https://mcp.example.com/servers/fetcher/mcp",
+    );
+    expect(resourceUrl(new URL("https://mcp.example.com/"), "/servers/fetcher/mcp")).toBe(
+      "https://mcp.example.com/servers/fetcher/mcp",
+    );
     expect(resourceUrl(new URL("http://127.0.0.1:3000"), "/a")).toBe("http://127.0.0.1:3000/a");
   });
 
   it("keeps a base prefix and an IPv6 host", () => {
-    expect(resourceUrl(new URL("https://gw.example.com/prefix/"), "/servers/x/mcp")).toBe("https://gw.example.com/prefix/servers/x/mcp");
+    expect(resourceUrl(new URL("https://gw.example.com/prefix/"), "/servers/x/mcp")).toBe(
+      "https://gw.example.com/prefix/servers/x/mcp",
+    );
     expect(resourceUrl(new URL("http://[::1]:8080"), "/servers/x/mcp")).toBe("http://[::1]:8080/servers/x/mcp");
   });
 
@@ -20,7 +26,9 @@ describe("resource URLs", () => {
     expect(metadataUrl(new URL("https://gw.example.com/prefix"), "/servers/x/mcp")).toBe(
       "https://gw.example.com/.well-known/oauth-protected-resource/prefix/servers/x/mcp",
     );
-    expect(metadataUrl(new URL("https://mcp.example.com:8443"), "/mcp")).toBe("https://mcp.example.com:8443/.well-known/oauth-protected-resource/mcp");
+    expect(metadataUrl(new URL("https://mcp.example.com:8443"), "/mcp")).toBe(
+      "https://mcp.example.com:8443/.well-known/oauth-protected-resource/mcp",
+    );
   });
 
   it("builds the facade issuer under the base", () => {

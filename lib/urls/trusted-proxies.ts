@@ -10,7 +10,8 @@ import { validationError } from "../config/field-errors";
 export type TrustedProxies = { matches(address: string | undefined): boolean; empty: boolean };
 
 /** `::ffff:10.0.0.1` (an IPv4 peer on a dual-stack socket) → `10.0.0.1`. */
-export const unmapV4 = (a: string) => (a.length > 7 && a.slice(0, 7).toLowerCase() === "::ffff:" && isIP(a.slice(7)) === 4 ? a.slice(7) : a);
+export const unmapV4 = (a: string) =>
+  a.length > 7 && a.slice(0, 7).toLowerCase() === "::ffff:" && isIP(a.slice(7)) === 4 ? a.slice(7) : a;
 
 /** `fe80::1%eth0` → `fe80::1`: BlockList does not understand zone ids. */
 const stripZone = (a: string) => {

@@ -91,7 +91,8 @@ export const cleanup = {
         errors.push(`${t.name}: ${(err as Error)?.message ?? err}`);
       }
     }
-    if (errors.length) console.warn(`[harness cleanup] ${errors.length} stop function(s) failed:\n${errors.join("\n")}`);
+    if (errors.length)
+      console.warn(`[harness cleanup] ${errors.length} stop function(s) failed:\n${errors.join("\n")}`);
   },
   /** Number of registered stop functions (handy to assert that a test left nothing behind). */
   get size(): number {

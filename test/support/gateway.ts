@@ -13,8 +13,17 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", 
 
 /** Variables inherited from the test runner's environment that must not leak into a gateway. */
 const SCRUBBED = [
-  "DATABASE_URL", "PUBLIC_URL", "TRUSTED_PROXIES", "ADMIN_PASSWORD", "ADMIN_TOKEN",
-  "LOG_LEVEL", "PORT", "HOST", "PORTCULLIS_CONFIG", "PORTCULLIS_BLOCK_PRIVATE_NETWORK", "PORTCULLIS_NO_CONSOLE",
+  "DATABASE_URL",
+  "PUBLIC_URL",
+  "TRUSTED_PROXIES",
+  "ADMIN_PASSWORD",
+  "ADMIN_TOKEN",
+  "LOG_LEVEL",
+  "PORT",
+  "HOST",
+  "PORTCULLIS_CONFIG",
+  "PORTCULLIS_BLOCK_PRIVATE_NETWORK",
+  "PORTCULLIS_NO_CONSOLE",
 ];
 
 export interface StartGatewayOptions {
@@ -60,7 +69,10 @@ export interface Gateway {
   /** Admin API call: fetch with `Authorization: Bearer <ADMIN_TOKEN>`. */
   api(path: string, init?: RequestInit): Promise<Response>;
   /** Run the CLI (`portcullis ...`) with this gateway's environment. */
-  cli(args: string[], opts?: { input?: string; env?: Record<string, string | undefined>; timeoutMs?: number }): Promise<CliResult>;
+  cli(
+    args: string[],
+    opts?: { input?: string; env?: Record<string, string | undefined>; timeoutMs?: number },
+  ): Promise<CliResult>;
   /** SIGTERM the process group, wait for exit (SIGKILL after 10 s), remove temp files. Idempotent. */
   stop(): Promise<void>;
   /** Exit code/signal once exited, else undefined. */
@@ -151,12 +163,16 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Gate
 
   async function launch(port: number, baseEnv: Record<string, string>): Promise<Gateway> {
     const url = `http://127.0.0.1:${port}`;
-    const child = spawn(process.execPath, opts.built ? [...SERVER_NODE_ARGS, ...(opts.extraNodeArgs ?? []), entry] : ["--import", "tsx", entry], {
-      cwd: REPO_ROOT,
-      env: buildEnv(baseEnv),
-      detached: true, // own process group: stop() kills everything it started
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      opts.built ? [...SERVER_NODE_ARGS, ...(opts.extraNodeArgs ?? []), entry] : ["--import", "tsx", entry],
+      {
+        cwd: REPO_ROOT,
+        env: buildEnv(baseEnv),
+        detached: true, // own process group: stop() kills everything it started
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     const pid = child.pid!;
     const forgetKill = cleanup.killOnExit(pid, `gateway ${url}`);
     let out = "";

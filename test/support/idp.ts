@@ -66,7 +66,10 @@ export interface StartIdpOptions {
   /** Account id used by the scripted login when none is given (default "alice"). */
   defaultAccount?: string;
   /** Last-minute JWT access-token customisation (header/payload), e.g. for adversarial tokens. */
-  customizeAccessToken?: (jwt: { header: Record<string, unknown>; payload: Record<string, unknown> }, info: { clientId: string; resource?: string }) => void;
+  customizeAccessToken?: (
+    jwt: { header: Record<string, unknown>; payload: Record<string, unknown> },
+    info: { clientId: string; resource?: string },
+  ) => void;
   /** Extra/removed discovery fields (value undefined deletes the field). Applied after the shape's own edits. */
   metadataOverrides?: Record<string, unknown>;
 }
@@ -105,9 +108,17 @@ export interface Idp {
   /** Whether the IdP knows this client (static, added or dynamically registered). */
   hasClient(clientId: string): Promise<boolean>;
   /** Client-credentials grant; returns the access token (a JWT). Throws with the IdP's error otherwise. */
-  mintClientCredentialsToken(opts?: { clientId?: string; resource?: string; audience?: string; scope?: string }): Promise<string>;
+  mintClientCredentialsToken(opts?: {
+    clientId?: string;
+    resource?: string;
+    audience?: string;
+    scope?: string;
+  }): Promise<string>;
   /** Raw token request (form-encoded) with client_secret_basic auth for a known client. */
-  tokenRequest(params: Record<string, string | undefined>, opts?: { clientId?: string; auth?: "basic" | "post" | "none" }): Promise<TokenResponse>;
+  tokenRequest(
+    params: Record<string, string | undefined>,
+    opts?: { clientId?: string; auth?: "basic" | "post" | "none" },
+  ): Promise<TokenResponse>;
   /** Build an authorization URL for this IdP (PKCE values are not generated here: see pkcePair). */
   authorizeUrl(p: {
     clientId?: string;
@@ -121,7 +132,14 @@ export interface Idp {
     extra?: Record<string, string>;
   }): string;
   /** authorization_code exchange with the gateway client (or clientId/secret given). */
-  exchangeCode(p: { code: string; redirectUri: string; codeVerifier?: string; clientId?: string; resource?: string; audience?: string }): Promise<TokenResponse>;
+  exchangeCode(p: {
+    code: string;
+    redirectUri: string;
+    codeVerifier?: string;
+    clientId?: string;
+    resource?: string;
+    audience?: string;
+  }): Promise<TokenResponse>;
   /** Scripted browser login against this IdP (see completeLogin). */
   completeLogin(authorizeUrl: string, opts?: CompleteLoginOptions): Promise<LoginResult>;
   close(): Promise<void>;
@@ -323,7 +341,14 @@ function layoutFor(opts: StartIdpOptions, origin: string): Layout {
       return {
         issuer: origin + mount,
         mount,
-        routes: { authorization: "/v1/authorize", token: "/v1/token", jwks: "/v1/keys", userinfo: "/v1/userinfo", end_session: "/v1/logout", registration: "/v1/clients" },
+        routes: {
+          authorization: "/v1/authorize",
+          token: "/v1/token",
+          jwks: "/v1/keys",
+          userinfo: "/v1/userinfo",
+          end_session: "/v1/logout",
+          registration: "/v1/clients",
+        },
         aliases: { [`${mount}/.well-known/oauth-authorization-server`]: "/.well-known/openid-configuration" },
         blocked: new Set(),
         discoveryPath: `${mount}/.well-known/openid-configuration`,
@@ -354,7 +379,11 @@ async function readBody(req: IncomingMessage, limit = 1 << 20): Promise<Buffer> 
 }
 
 /** A request object carrying a replaced body, for handing to oidc-provider (Koa) after a rewrite. */
-function withBody(req: IncomingMessage, body: string, extraHeaders: Record<string, string | undefined> = {}): IncomingMessage {
+function withBody(
+  req: IncomingMessage,
+  body: string,
+  extraHeaders: Record<string, string | undefined> = {},
+): IncomingMessage {
   const fake = new PassThrough() as unknown as IncomingMessage & Record<string, unknown>;
   const headers: Record<string, string | string[] | undefined> = { ...req.headers, ...extraHeaders };
   headers["content-length"] = String(Buffer.byteLength(body));
@@ -401,11 +430,13 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
   if (alg === "ES256") await addKey("ES256");
 
   const requests: Idp["requests"] = [];
+  // eslint-disable-next-line prefer-const -- set once the provider is built; the server starts before it
   let handler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
   const server = createServer((req, res) => {
     if (!handler) return sendJson(res, 503, { error: "starting" });
     handler(req, res).catch((err) => {
-      if (!res.headersSent) sendJson(res, 500, { error: "server_error", error_description: String(err?.message ?? err) });
+      if (!res.headersSent)
+        sendJson(res, 500, { error: "server_error", error_description: String(err?.message ?? err) });
       else res.destroy();
     });
   });
@@ -435,7 +466,8 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
     client_id: c.clientId,
     client_secret: c.clientSecret,
     // A code-flow client needs at least one redirect URI; until the test sets one, use a dead placeholder.
-    redirect_uris: c.redirectUris.length || !c.grantTypes.includes("authorization_code") ? c.redirectUris : [PLACEHOLDER_REDIRECT],
+    redirect_uris:
+      c.redirectUris.length || !c.grantTypes.includes("authorization_code") ? c.redirectUris : [PLACEHOLDER_REDIRECT],
     grant_types: c.grantTypes,
     response_types: c.grantTypes.includes("authorization_code") ? ["code"] : [],
     token_endpoint_auth_method: c.tokenEndpointAuthMethod,
@@ -478,7 +510,13 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
       return {
         accountId: sub,
         async claims() {
-          return { sub, name: `Test user ${sub}`, preferred_username: sub, email: `${sub}@example.test`, email_verified: true };
+          return {
+            sub,
+            name: `Test user ${sub}`,
+            preferred_username: sub,
+            email: `${sub}@example.test`,
+            email_verified: true,
+          };
         },
       };
     },
@@ -515,7 +553,7 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
       registrationManagement: { enabled: L.registration, rotateRegistrationAccessToken: false },
       resourceIndicators: {
         enabled: true,
-        async defaultResource(ctx: any) {
+        async defaultResource(_ctx: any) {
           if (opts.shape === "standard") return opts.defaultResource;
           if (opts.shape === "auth0") return undefined; // audience was already mapped to resource (or absent)
           return SHAPE_RESOURCE;
@@ -524,7 +562,11 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
           return true;
         },
         async getResourceServerInfo(_ctx: any, resourceIndicator: string, client: any) {
-          if (opts.shape === "standard" && opts.allowedResources && !opts.allowedResources.includes(resourceIndicator)) {
+          if (
+            opts.shape === "standard" &&
+            opts.allowedResources &&
+            !opts.allowedResources.includes(resourceIndicator)
+          ) {
             throw new oidcErrors.InvalidTarget();
           }
           const aud = audienceFor(resourceIndicator, client.clientId);
@@ -558,7 +600,9 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
             if (!token.accountId) jwt.payload.gty = "client-credentials";
           } else if (opts.shape === "entra") {
             // Entra v2: scp holds the API's scope names without api://<app>/, the client is azp, no client_id.
-            const granted = String(jwt.payload.scope ?? "").split(" ").filter(Boolean);
+            const granted = String(jwt.payload.scope ?? "")
+              .split(" ")
+              .filter(Boolean);
             delete jwt.payload.scope;
             delete jwt.payload.client_id;
             const scp = granted.filter((s) => s.startsWith(entraPrefix)).map((s) => s.slice(entraPrefix.length));
@@ -568,13 +612,18 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
             jwt.payload.ver = "2.0";
           } else if (opts.shape === "okta") {
             // Okta: scp is an array, the client is cid, no client_id.
-            jwt.payload.scp = String(jwt.payload.scope ?? "").split(" ").filter(Boolean);
+            jwt.payload.scp = String(jwt.payload.scope ?? "")
+              .split(" ")
+              .filter(Boolean);
             delete jwt.payload.scope;
             delete jwt.payload.client_id;
             jwt.payload.cid = clientId;
             jwt.payload.ver = 1;
           }
-          opts.customizeAccessToken?.(jwt as { header: Record<string, unknown>; payload: Record<string, unknown> }, { clientId, resource });
+          opts.customizeAccessToken?.(jwt as { header: Record<string, unknown>; payload: Record<string, unknown> }, {
+            clientId,
+            resource,
+          });
         },
       },
     },
@@ -602,7 +651,12 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
         else ctx.body[k] = v;
       }
     }
-    if (opts.shape === "auth0" && (route === "authorization" || route === "resume") && ctx.status >= 300 && ctx.status < 400) {
+    if (
+      opts.shape === "auth0" &&
+      (route === "authorization" || route === "resume") &&
+      ctx.status >= 300 &&
+      ctx.status < 400
+    ) {
       const loc = ctx.response.get("location");
       if (loc) {
         try {
@@ -626,9 +680,23 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
   // Parameter rewriting the way the real IdP behaves. Returns a form string or a Response-like refusal.
   const rewriteParams = (p: URLSearchParams, where: "authorize" | "token"): { error?: Record<string, string> } => {
     if (L.strictEntraParams) {
-      if (p.has("resource")) return { error: { error: "invalid_request", error_description: "AADSTS901002: The 'resource' request parameter is not supported." } };
-      const bad = (p.get("scope") ?? "").split(" ").find((s) => s && !STANDARD_SCOPES.has(s) && !s.startsWith("api://"));
-      if (bad) return { error: { error: "invalid_scope", error_description: `AADSTS70011: The provided value for the input parameter 'scope' is not valid. The scope ${bad} is not valid.` } };
+      if (p.has("resource"))
+        return {
+          error: {
+            error: "invalid_request",
+            error_description: "AADSTS901002: The 'resource' request parameter is not supported.",
+          },
+        };
+      const bad = (p.get("scope") ?? "")
+        .split(" ")
+        .find((s) => s && !STANDARD_SCOPES.has(s) && !s.startsWith("api://"));
+      if (bad)
+        return {
+          error: {
+            error: "invalid_scope",
+            error_description: `AADSTS70011: The provided value for the input parameter 'scope' is not valid. The scope ${bad} is not valid.`,
+          },
+        };
     }
     if (L.dropResource) p.delete("resource");
     if (L.audienceParam) {
@@ -637,7 +705,12 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
       if (!audience && opts.audience) audience = Array.isArray(opts.audience) ? opts.audience[0] : opts.audience;
       if (audience) p.set("resource", audience);
       else if (where === "token" && p.get("grant_type") === "client_credentials") {
-        return { error: { error: "access_denied", error_description: "No audience parameter was provided, and no default audience has been configured" } };
+        return {
+          error: {
+            error: "access_denied",
+            error_description: "No audience parameter was provided, and no default audience has been configured",
+          },
+        };
       }
     }
     return {};
@@ -670,7 +743,11 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
         const r = rewriteParams(p, "authorize");
         if (r.error) return sendJson(res, 400, r.error);
         search = p.size ? `?${p}` : "";
-      } else if ((internal === tokenPath || internal === authzPath) && req.method === "POST" && String(req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded")) {
+      } else if (
+        (internal === tokenPath || internal === authzPath) &&
+        req.method === "POST" &&
+        String(req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded")
+      ) {
         const p = new URLSearchParams((await readBody(req)).toString("utf8"));
         const extra: Record<string, string | undefined> = {};
         if (internal === tokenPath) {
@@ -680,11 +757,22 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
           const cid = p.get("client_id");
           const secret = p.get("client_secret");
           const c = cid ? known.get(cid) : undefined;
-          if (L.lenientClientAuth && c && secret && !req.headers.authorization && c.tokenEndpointAuthMethod === "client_secret_basic") {
+          if (
+            L.lenientClientAuth &&
+            c &&
+            secret &&
+            !req.headers.authorization &&
+            c.tokenEndpointAuthMethod === "client_secret_basic"
+          ) {
             p.delete("client_id");
             p.delete("client_secret");
             extra.authorization = basicAuth(cid!, secret);
-          } else if (L.lenientClientAuth && c && req.headers.authorization && c.tokenEndpointAuthMethod === "client_secret_post") {
+          } else if (
+            L.lenientClientAuth &&
+            c &&
+            req.headers.authorization &&
+            c.tokenEndpointAuthMethod === "client_secret_post"
+          ) {
             const creds = parseBasic(req.headers.authorization);
             if (creds) {
               p.set("client_id", creds.id);
@@ -710,9 +798,13 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
     try {
       details = await provider.interactionDetails(req, res);
     } catch (err) {
-      return sendJson(res, 400, { error: "invalid_request", error_description: `interaction: ${(err as Error).message}` });
+      return sendJson(res, 400, {
+        error: "invalid_request",
+        error_description: `interaction: ${(err as Error).message}`,
+      });
     }
-    if (details.uid !== uid) return sendJson(res, 400, { error: "invalid_request", error_description: "interaction uid mismatch" });
+    if (details.uid !== uid)
+      return sendJson(res, 400, { error: "invalid_request", error_description: "interaction uid mismatch" });
     if (req.method === "GET") {
       return sendJson(res, 200, {
         [INTERACTION_MARKER]: true,
@@ -727,7 +819,12 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
     if (req.method !== "POST") return sendJson(res, 405, { error: "method_not_allowed" });
     const form = new URLSearchParams((await readBody(req)).toString("utf8"));
     if (form.get("action") === "deny") {
-      return provider.interactionFinished(req, res, { error: "access_denied", error_description: "End-User denied the request" }, { mergeWithLastSubmission: false });
+      return provider.interactionFinished(
+        req,
+        res,
+        { error: "access_denied", error_description: "End-User denied the request" },
+        { mergeWithLastSubmission: false },
+      );
     }
     if (details.prompt.name === "login") {
       const accountId = form.get("login") || defaultAccount;
@@ -736,7 +833,9 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
     if (details.prompt.name === "consent") {
       const accountId = details.session?.accountId;
       const clientId = details.params.client_id;
-      const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId, clientId });
+      const grant = details.grantId
+        ? await provider.Grant.find(details.grantId)
+        : new provider.Grant({ accountId, clientId });
       const d = details.prompt.details ?? {};
       if (d.missingOIDCScope) grant.addOIDCScope(d.missingOIDCScope.join(" "));
       if (d.missingOIDCClaims) grant.addOIDCClaims(d.missingOIDCClaims);
@@ -750,7 +849,10 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
       if (!details.grantId) consent.grantId = grantId;
       return provider.interactionFinished(req, res, { consent }, { mergeWithLastSubmission: true });
     }
-    return sendJson(res, 400, { error: "invalid_request", error_description: `unsupported prompt ${details.prompt.name}` });
+    return sendJson(res, 400, {
+      error: "invalid_request",
+      error_description: `unsupported prompt ${details.prompt.name}`,
+    });
   }
 
   const discoveryUrl = origin + L.discoveryPath;
@@ -796,7 +898,11 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
     },
     async addClient(metadata) {
       const id = String(metadata.client_id);
-      const m: Record<string, unknown> = { grant_types: ["authorization_code", "refresh_token"], response_types: ["code"], ...metadata };
+      const m: Record<string, unknown> = {
+        grant_types: ["authorization_code", "refresh_token"],
+        response_types: ["code"],
+        ...metadata,
+      };
       await provider.Client.adapter.upsert(id, m);
       if (typeof m.client_secret === "string") {
         known.set(id, {
@@ -804,7 +910,8 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
           clientSecret: m.client_secret,
           redirectUris: (m.redirect_uris as string[]) ?? [],
           grantTypes: m.grant_types as string[],
-          tokenEndpointAuthMethod: (m.token_endpoint_auth_method as IdpClient["tokenEndpointAuthMethod"]) ?? "client_secret_basic",
+          tokenEndpointAuthMethod:
+            (m.token_endpoint_auth_method as IdpClient["tokenEndpointAuthMethod"]) ?? "client_secret_basic",
         });
       }
     },
@@ -812,7 +919,10 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
       const c = clientFor(o.clientId ?? gateway.clientId);
       const body = new URLSearchParams();
       for (const [k, v] of Object.entries(params)) if (v !== undefined) body.set(k, v);
-      const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded", accept: "application/json" };
+      const headers: Record<string, string> = {
+        "content-type": "application/x-www-form-urlencoded",
+        accept: "application/json",
+      };
       const auth = o.auth ?? (c.tokenEndpointAuthMethod === "client_secret_post" ? "post" : "basic");
       if (auth === "basic") headers.authorization = basicAuth(c.clientId, c.clientSecret);
       else if (auth === "post") {
@@ -913,7 +1023,13 @@ export interface CompleteLoginOptions {
    * Handle a page that is not the IdP's scripted interaction (e.g. the gateway's consent page).
    * Return the next request to make (typically the form POST); undefined = give up with an error.
    */
-  onPage?: (page: { url: string; status: number; headers: Headers; body: string; jar: CookieJar }) => Promise<{ url: string; init?: RequestInit } | undefined>;
+  onPage?: (page: {
+    url: string;
+    status: number;
+    headers: Headers;
+    body: string;
+    jar: CookieJar;
+  }) => Promise<{ url: string; init?: RequestInit } | undefined>;
   /** Maximum number of HTTP requests (default 30). */
   maxSteps?: number;
   /** Extra headers on every request (e.g. a user agent). */
@@ -1017,12 +1133,18 @@ export async function completeLogin(authorizeUrl: string, opts: CompleteLoginOpt
         if (opts.login) form.set("login", opts.login);
         next = {
           url: page.action,
-          init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form.toString() },
+          init: {
+            method: "POST",
+            headers: { "content-type": "application/x-www-form-urlencoded" },
+            body: form.toString(),
+          },
         };
         continue;
       }
     }
-    const handled = opts.onPage ? await opts.onPage({ url: next.url, status: res.status, headers: res.headers, body, jar }) : undefined;
+    const handled = opts.onPage
+      ? await opts.onPage({ url: next.url, status: res.status, headers: res.headers, body, jar })
+      : undefined;
     if (handled) {
       next = handled;
       continue;

@@ -5,7 +5,6 @@
 //  - startSseUpstream: streams timestamped SSE events (first-event / per-event delay measurements).
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
-import { Agent } from "node:http";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
@@ -113,7 +112,10 @@ function buildMcpServer(name: string): McpServer {
           params: { level: "info", logger: "stream", data: { i: i + 1, of: count, sentAt } },
         });
       }
-      return { content: [{ type: "text", text: `streamed ${count}` }], structuredContent: { count, finishedAt: Date.now() } };
+      return {
+        content: [{ type: "text", text: `streamed ${count}` }],
+        structuredContent: { count, finishedAt: Date.now() },
+      };
     },
   );
   return server;
@@ -136,7 +138,11 @@ export async function startMcpServer(opts: StartMcpServerOptions = {}): Promise<
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     requests.push({ method: req.method ?? "GET", url: req.url ?? "/", headers: { ...req.headers }, at: Date.now() });
     try {
-      if (req.method === "GET" && opts.documents && Object.prototype.hasOwnProperty.call(opts.documents, url.pathname)) {
+      if (
+        req.method === "GET" &&
+        opts.documents &&
+        Object.prototype.hasOwnProperty.call(opts.documents, url.pathname)
+      ) {
         res.writeHead(200, { "content-type": "application/json" });
         res.end(JSON.stringify(opts.documents[url.pathname]));
         return;
@@ -148,7 +154,9 @@ export async function startMcpServer(opts: StartMcpServerOptions = {}): Promise<
       }
       last = { ...req.headers };
       if (!authorized(req.headers.authorization)) {
-        const challenge = opts.wwwAuthenticate ?? `Bearer resource_metadata="${new URL(`/.well-known/oauth-protected-resource${path}`, origin).href}"`;
+        const challenge =
+          opts.wwwAuthenticate ??
+          `Bearer resource_metadata="${new URL(`/.well-known/oauth-protected-resource${path}`, origin).href}"`;
         res.writeHead(401, { "content-type": "application/json", "www-authenticate": challenge });
         res.end(JSON.stringify({ error: "invalid_token", error_description: "upstream requires authorization" }));
         return;
@@ -259,7 +267,11 @@ export async function startMinimalJsonRpcUpstream(opts: { path?: string } = {}):
       } catch {
         /* keep null */
       }
-      const body = JSON.stringify({ jsonrpc: "2.0", id, result: { content: [{ type: "text", text: "ok" }], isError: false } });
+      const body = JSON.stringify({
+        jsonrpc: "2.0",
+        id,
+        result: { content: [{ type: "text", text: "ok" }], isError: false },
+      });
       res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
       res.end(body);
     });
@@ -301,7 +313,9 @@ export interface SseUpstream {
  * JSON `{ i, t }` where `t` is preciseNow() when written. GET or POST; `?count=&intervalMs=`
  * override the defaults per request. The first event is written immediately after the headers.
  */
-export async function startSseUpstream(opts: { count?: number; intervalMs?: number; path?: string } = {}): Promise<SseUpstream> {
+export async function startSseUpstream(
+  opts: { count?: number; intervalMs?: number; path?: string } = {},
+): Promise<SseUpstream> {
   const path = opts.path ?? "/sse";
   let streams = 0;
   const timers = new Set<NodeJS.Timeout>();
@@ -356,6 +370,3 @@ export async function startSseUpstream(opts: { count?: number; intervalMs?: numb
     close,
   };
 }
-
-/** A keep-alive agent for benchmark clients/proxies (http-proxy defaults to none). */
-export const keepAliveAgent = (): Agent => new Agent({ keepAlive: true, maxSockets: 256 });

@@ -2,7 +2,11 @@
 // SDK's whole authorization flow (discovery, DCR, PKCE, code exchange) with the scripted browser.
 import type { OAuthClientProvider, OAuthDiscoveryState } from "@modelcontextprotocol/sdk/client/auth.js";
 import { auth } from "@modelcontextprotocol/sdk/client/auth.js";
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
+import type {
+  OAuthClientInformationMixed,
+  OAuthClientMetadata,
+  OAuthTokens,
+} from "@modelcontextprotocol/sdk/shared/auth.js";
 import { completeLogin, type CompleteLoginOptions, type LoginResult } from "./idp";
 
 export class TestOAuthClient implements OAuthClientProvider {
@@ -94,7 +98,11 @@ export async function runSdkAuthFlow(p: {
   login?: CompleteLoginOptions;
 }): Promise<{ tokens: OAuthTokens; login: LoginResult; client: TestOAuthClient }> {
   const client = p.client ?? new TestOAuthClient();
-  const first = await auth(client, { serverUrl: p.serverUrl, scope: p.scope, resourceMetadataUrl: p.resourceMetadataUrl });
+  const first = await auth(client, {
+    serverUrl: p.serverUrl,
+    scope: p.scope,
+    resourceMetadataUrl: p.resourceMetadataUrl,
+  });
   if (first === "AUTHORIZED") return { tokens: client.savedTokens!, login: { callbackUrl: "", visited: [] }, client };
   const url = client.lastAuthorizationUrl;
   if (!url) throw new Error("SDK did not request a redirect to the authorization endpoint");

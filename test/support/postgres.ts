@@ -66,7 +66,9 @@ function pgUserIds(): { uid: number; gid: number } {
   const uid = Number(spawnSync("id", ["-u", "postgres"], { encoding: "utf8" }).stdout.trim());
   const gid = Number(spawnSync("id", ["-g", "postgres"], { encoding: "utf8" }).stdout.trim());
   if (!Number.isInteger(uid) || !Number.isInteger(gid) || uid <= 0) {
-    throw new Error("running as root but there is no `postgres` OS user (installing the postgresql package creates it)");
+    throw new Error(
+      "running as root but there is no `postgres` OS user (installing the postgresql package creates it)",
+    );
   }
   return { uid, gid };
 }
@@ -84,11 +86,14 @@ function asPgUser(bin: string, args: string[]): [string, string[]] {
 async function run(bin: string, args: string[], timeoutMs = 90_000): Promise<string> {
   const [cmd, argv] = asPgUser(bin, args);
   try {
-    const { stdout, stderr } = await execFileP(cmd, argv, { timeout: timeoutMs, env: { ...process.env, LC_ALL: "C", LANG: "C" } });
+    const { stdout, stderr } = await execFileP(cmd, argv, {
+      timeout: timeoutMs,
+      env: { ...process.env, LC_ALL: "C", LANG: "C" },
+    });
     return `${stdout}${stderr}`;
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${bin.split("/").pop()} failed: ${e.message}\n${e.stdout ?? ""}${e.stderr ?? ""}`);
+    throw new Error(`${bin.split("/").pop()} failed: ${e.message}\n${e.stdout ?? ""}${e.stderr ?? ""}`, { cause: err });
   }
 }
 
@@ -163,8 +168,18 @@ export async function startPostgres(opts: { database?: string } = {}): Promise<T
 
   try {
     await run(join(bin, "initdb"), [
-      "-D", data, "-U", "postgres", `--pwfile=${pwFile}`, "--auth-local=trust", "--auth-host=scram-sha-256",
-      "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions",
+      "-D",
+      data,
+      "-U",
+      "postgres",
+      `--pwfile=${pwFile}`,
+      "--auth-local=trust",
+      "--auth-host=scram-sha-256",
+      "-E",
+      "UTF8",
+      "--locale=C",
+      "--no-sync",
+      "--no-instructions",
     ]);
   } catch (err) {
     fail(err);

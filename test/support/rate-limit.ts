@@ -21,7 +21,10 @@ export async function sendUntilRefused(
       const refills = Math.floor(((Date.now() - started) / 1000) * limit.refillPerSecond);
       return { allowed: i, refused: r, maxAllowed: limit.capacity + refills };
     }
-    if (r.status !== opts.allowed) throw new Error(`request ${i + 1}: expected ${opts.allowed} or ${opts.refused}, got ${r.status}: ${await r.text()}`);
+    if (r.status !== opts.allowed)
+      throw new Error(
+        `request ${i + 1}: expected ${opts.allowed} or ${opts.refused}, got ${r.status}: ${await r.text()}`,
+      );
     await r.arrayBuffer().catch(() => undefined);
   }
   throw new Error(`no refusal after ${cap} requests: the limit of ${limit.capacity} is not enforced`);

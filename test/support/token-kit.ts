@@ -16,7 +16,10 @@ export const NOW_S = 1_900_000_000;
 export type TestKey = { alg: string; kid: string; privateKey: CryptoKey; jwk: JWK };
 
 export async function makeKey(alg: "RS256" | "ES256" | "EdDSA" | "PS256", kid: string): Promise<TestKey> {
-  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true, ...(alg === "EdDSA" ? { crv: "Ed25519" } : {}) });
+  const { privateKey, publicKey } = await generateKeyPair(alg, {
+    extractable: true,
+    ...(alg === "EdDSA" ? { crv: "Ed25519" } : {}),
+  });
   const jwk = { ...(await exportJWK(publicKey)), kid, alg, use: "sig" };
   return { alg, kid, privateKey, jwk };
 }
@@ -24,12 +27,26 @@ export async function makeKey(alg: "RS256" | "ES256" | "EdDSA" | "PS256", kid: s
 export const b64 = (v: unknown) => Buffer.from(typeof v === "string" ? v : JSON.stringify(v)).toString("base64url");
 
 export function baseClaims(over: JWTPayload = {}): JWTPayload {
-  return { iss: ISSUER, aud: RESOURCE, sub: "user-1", azp: "client-a", scope: "read write", iat: NOW_S - 10, exp: NOW_S + 300, ...over };
+  return {
+    iss: ISSUER,
+    aud: RESOURCE,
+    sub: "user-1",
+    azp: "client-a",
+    scope: "read write",
+    iat: NOW_S - 10,
+    exp: NOW_S + 300,
+    ...over,
+  };
 }
 
-export async function sign(key: TestKey, claims: JWTPayload = baseClaims(), header: Record<string, unknown> = {}): Promise<string> {
+export async function sign(
+  key: TestKey,
+  claims: JWTPayload = baseClaims(),
+  header: Record<string, unknown> = {},
+): Promise<string> {
   const h = { alg: key.alg, kid: key.kid, typ: "at+jwt", ...header };
-  for (const k of Object.keys(h)) if ((h as Record<string, unknown>)[k] === undefined) delete (h as Record<string, unknown>)[k];
+  for (const k of Object.keys(h))
+    if ((h as Record<string, unknown>)[k] === undefined) delete (h as Record<string, unknown>)[k];
   return new SignJWT(claims).setProtectedHeader(h as { alg: string }).sign(key.privateKey);
 }
 
@@ -40,7 +57,13 @@ export function craft(header: Record<string, unknown>, claims: JWTPayload, secre
   return `${input}.${sig}`;
 }
 
-export type Fixture = { target: VerifyTarget; cache: JwksCache; fetches: () => number; setJwks: (keys: JWK[]) => void; setNow: (s: number) => void };
+export type Fixture = {
+  target: VerifyTarget;
+  cache: JwksCache;
+  fetches: () => number;
+  setJwks: (keys: JWK[]) => void;
+  setNow: (s: number) => void;
+};
 
 export function fixture(
   keys: TestKey[],
@@ -63,8 +86,21 @@ export function fixture(
     },
     ...opts.cache,
   });
-  const server = { name: "fetcher", requiredScopes: [], includeClientIdInAudience: false, audiences: [], ...opts.server };
-  const provider = { name: "kc", issuer: ISSUER, clientId: CLIENT_ID, algorithms: [], clockSkewSeconds: 60, ...opts.provider };
+  const server = {
+    name: "fetcher",
+    requiredScopes: [],
+    includeClientIdInAudience: false,
+    audiences: [],
+    ...opts.server,
+  };
+  const provider = {
+    name: "kc",
+    issuer: ISSUER,
+    clientId: CLIENT_ID,
+    algorithms: [],
+    clockSkewSeconds: 60,
+    ...opts.provider,
+  };
   const target: VerifyTarget = {
     server,
     provider,

@@ -6,7 +6,9 @@ import { Alert, Button, Field } from "@/components/ui";
 
 /** Only same-site relative paths: never an open redirect. */
 function safeNext(v: string | null): string {
-  return v && v.startsWith("/") && !v.startsWith("//") && !v.startsWith("/\\") && !v.startsWith("/login") ? v : "/servers";
+  return v && v.startsWith("/") && !v.startsWith("//") && !v.startsWith("/\\") && !v.startsWith("/login")
+    ? v
+    : "/servers";
 }
 
 export function LoginForm() {
@@ -37,10 +39,24 @@ export function LoginForm() {
       {signedOut && !error && <Alert tone="green">You are signed out.</Alert>}
       {error && <Alert>{error}</Alert>}
       <Field label="Username" htmlFor="username">
-        <input id="username" className="input" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />
+        <input
+          id="username"
+          className="input"
+          autoComplete="username"
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+        />
       </Field>
       <Field label="Password" htmlFor="password">
-        <input id="password" type="password" className="input" autoComplete="current-password" autoFocus value={password} onChange={(e) => setPassword(e.target.value)} />
+        <input
+          id="password"
+          type="password"
+          className="input"
+          autoComplete="current-password"
+          autoFocus
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
       </Field>
       <Button type="submit" variant="primary" className="w-full" busy={busy} disabled={!password}>
         Sign in

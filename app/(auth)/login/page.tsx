@@ -20,9 +20,9 @@ export default function LoginPage() {
           </Suspense>
         </div>
         <p className="mt-4 text-center text-xs leading-relaxed text-slate-500">
-          First start? The bootstrap account is <code className="rounded bg-slate-100 px-1">admin</code>. Its password is{" "}
-          <code className="rounded bg-slate-100 px-1">ADMIN_PASSWORD</code> if you set it, otherwise the one-time password the
-          gateway printed to its log when it first started.
+          First start? The bootstrap account is <code className="rounded bg-slate-100 px-1">admin</code>. Its password
+          is <code className="rounded bg-slate-100 px-1">ADMIN_PASSWORD</code> if you set it, otherwise the one-time
+          password the gateway printed to its log when it first started.
         </p>
       </div>
     </main>

@@ -5,7 +5,15 @@ import { api, apiText, isApiError, type ApiError } from "@/app/_lib/api";
 import { Alert, Badge, Button, Card, ErrorState, Loading, PageHeader } from "@/components/ui";
 import { describeCleanup, type ProviderClientsCleanup } from "@/lib/oauth/cleanup-counts";
 
-type ImportResult = { version: number; created: string[]; updated: string[]; deleted: string[]; unchanged: string[]; dryRun: boolean; idpClients?: Record<string, ProviderClientsCleanup> };
+type ImportResult = {
+  version: number;
+  created: string[];
+  updated: string[];
+  deleted: string[];
+  unchanged: string[];
+  dryRun: boolean;
+  idpClients?: Record<string, ProviderClientsCleanup>;
+};
 
 export function ConfigPage() {
   const qc = useQueryClient();
@@ -15,7 +23,11 @@ export function ConfigPage() {
   const [keepIdpClients, setKeepIdpClients] = useState(false);
   const [fileName, setFileName] = useState<string>();
   const imp = useMutation({
-    mutationFn: (dryRun: boolean) => api<ImportResult>("/api/config/import", { method: "POST", body: { yaml, prune, dryRun, keepIdpClients: prune && keepIdpClients } }),
+    mutationFn: (dryRun: boolean) =>
+      api<ImportResult>("/api/config/import", {
+        method: "POST",
+        body: { yaml, prune, dryRun, keepIdpClients: prune && keepIdpClients },
+      }),
     onSuccess: (r) => {
       if (!r.dryRun) {
         for (const k of ["servers", "providers", "config-export", "status"]) qc.invalidateQueries({ queryKey: [k] });
@@ -60,13 +72,19 @@ export function ConfigPage() {
           ) : exported.isError ? (
             <ErrorState error={exported.error} retry={() => exported.refetch()} />
           ) : (
-            <pre className="max-h-[32rem] overflow-auto rounded-md bg-slate-900 p-4 text-xs leading-relaxed text-slate-100" data-testid="export-yaml">
+            <pre
+              className="max-h-[32rem] overflow-auto rounded-md bg-slate-900 p-4 text-xs leading-relaxed text-slate-100"
+              data-testid="export-yaml"
+            >
               {exported.data.trim() || "# empty: no providers or servers yet"}
             </pre>
           )}
         </Card>
 
-        <Card title="Import" description="Validated as a whole first: if any entry is wrong, nothing is applied and every error is listed by path.">
+        <Card
+          title="Import"
+          description="Validated as a whole first: if any entry is wrong, nothing is applied and every error is listed by path."
+        >
           <div className="space-y-4">
             <div className="flex items-center gap-3">
               <label className="inline-flex cursor-pointer items-center rounded-md border border-slate-300 bg-white px-3 py-1.5 text-xs font-medium text-slate-700 shadow-xs hover:bg-slate-50">
@@ -92,7 +110,9 @@ export function ConfigPage() {
               rows={16}
               spellCheck={false}
               className="input font-mono text-xs"
-              placeholder={"providers:\n  - name: kc\n    kind: keycloak\n    issuer: https://idp.example.com/realms/mcp\nservers:\n  - name: fetcher\n    upstream: http://127.0.0.1:9001/mcp\n    oauth:\n      provider: kc"}
+              placeholder={
+                "providers:\n  - name: kc\n    kind: keycloak\n    issuer: https://idp.example.com/realms/mcp\nservers:\n  - name: fetcher\n    upstream: http://127.0.0.1:9001/mcp\n    oauth:\n      provider: kc"
+              }
               value={yaml}
               onChange={(e) => {
                 setYaml(e.target.value);
@@ -100,34 +120,61 @@ export function ConfigPage() {
               }}
             />
             <label className="flex items-start gap-2 text-sm text-slate-700">
-              <input type="checkbox" className="mt-0.5 size-4 accent-indigo-600" checked={prune} onChange={(e) => setPrune(e.target.checked)} />
+              <input
+                type="checkbox"
+                className="mt-0.5 size-4 accent-indigo-600"
+                checked={prune}
+                onChange={(e) => setPrune(e.target.checked)}
+              />
               <span>
                 Prune{" "}
                 <span className="block text-xs text-slate-500">
-                  Delete providers and servers that are not in this file. A deleted provider&apos;s registered clients are deleted too, and so are the clients the gateway registered for them at the identity provider.
+                  Delete providers and servers that are not in this file. A deleted provider&apos;s registered clients
+                  are deleted too, and so are the clients the gateway registered for them at the identity provider.
                 </span>
               </span>
             </label>
             {prune && (
               <label className="ml-6 flex items-start gap-2 text-sm text-slate-700">
-                <input type="checkbox" className="mt-0.5 size-4 accent-indigo-600" checked={keepIdpClients} onChange={(e) => setKeepIdpClients(e.target.checked)} />
+                <input
+                  type="checkbox"
+                  className="mt-0.5 size-4 accent-indigo-600"
+                  checked={keepIdpClients}
+                  onChange={(e) => setKeepIdpClients(e.target.checked)}
+                />
                 <span>
-                  Keep their IdP clients <span className="block text-xs text-slate-500">Leave the clients at the identity provider, to remove them there yourself.</span>
+                  Keep their IdP clients{" "}
+                  <span className="block text-xs text-slate-500">
+                    Leave the clients at the identity provider, to remove them there yourself.
+                  </span>
                 </span>
               </label>
             )}
             <div className="flex gap-2">
-              <Button onClick={() => imp.mutate(true)} busy={imp.isPending && imp.variables === true} disabled={!yaml.trim() || imp.isPending}>
+              <Button
+                onClick={() => imp.mutate(true)}
+                busy={imp.isPending && imp.variables === true}
+                disabled={!yaml.trim() || imp.isPending}
+              >
                 Dry run
               </Button>
-              <Button variant="primary" onClick={() => imp.mutate(false)} busy={imp.isPending && imp.variables === false} disabled={!yaml.trim() || imp.isPending}>
+              <Button
+                variant="primary"
+                onClick={() => imp.mutate(false)}
+                busy={imp.isPending && imp.variables === false}
+                disabled={!yaml.trim() || imp.isPending}
+              >
                 Apply
               </Button>
             </div>
 
             {imp.isError && (
               <div data-testid="import-errors">
-                <Alert title={isApiError(err) && err.fields.length ? `${err.message} — nothing was applied` : "Import failed"}>
+                <Alert
+                  title={
+                    isApiError(err) && err.fields.length ? `${err.message} — nothing was applied` : "Import failed"
+                  }
+                >
                   {isApiError(err) && err.fields.length ? (
                     <ul className="mt-1 space-y-1">
                       {err.fields.map((f, i) => (
@@ -159,7 +206,10 @@ function ImportSummary({ r }: { r: ImportResult }) {
   ];
   return (
     <div data-testid="import-result">
-      <Alert tone={r.dryRun ? "sky" : "green"} title={r.dryRun ? "Dry run: valid, nothing applied" : `Applied (config version ${r.version})`}>
+      <Alert
+        tone={r.dryRun ? "sky" : "green"}
+        title={r.dryRun ? "Dry run: valid, nothing applied" : `Applied (config version ${r.version})`}
+      >
         <div className="mt-1 space-y-1">
           {groups.map(([label, names, tone]) =>
             names.length ? (

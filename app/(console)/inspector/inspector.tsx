@@ -27,7 +27,8 @@ export function Inspector() {
   const oauthServers = (servers.data ?? []).filter((s) => s.auth === "oauth");
 
   const inspect = useMutation({
-    mutationFn: (vars: { token: string; server?: string }) => api<InspectResult>("/api/inspect", { method: "POST", body: vars }),
+    mutationFn: (vars: { token: string; server?: string }) =>
+      api<InspectResult>("/api/inspect", { method: "POST", body: vars }),
   });
   const stored = useQuery({
     queryKey: ["request", requestId],
@@ -109,10 +110,18 @@ export function Inspector() {
             <ErrorState error={stored.error} />
           ) : stored.data.diagnosis ? (
             <>
-              <Alert tone="sky" title={`Stored diagnosis of a ${stored.data.outcome} request to ${stored.data.server} at ${clockTime(stored.data.at)}`}>
-                The gateway keeps the diagnosis, not the token. Apply a fix below, then paste the token (or retry from the client) to check again.
+              <Alert
+                tone="sky"
+                title={`Stored diagnosis of a ${stored.data.outcome} request to ${stored.data.server} at ${clockTime(stored.data.at)}`}
+              >
+                The gateway keeps the diagnosis, not the token. Apply a fix below, then paste the token (or retry from
+                the client) to check again.
               </Alert>
-              <DiagnosisView diagnosis={stored.data.diagnosis as Diagnosis} server={stored.data.server} canRerun={false} />
+              <DiagnosisView
+                diagnosis={stored.data.diagnosis as Diagnosis}
+                server={stored.data.server}
+                canRerun={false}
+              />
             </>
           ) : (
             <EmptyState title="No diagnosis stored for this request">
@@ -122,7 +131,11 @@ export function Inspector() {
 
         {!inspect.data && !requestId && !inspect.isPending && (
           <EmptyState title="Nothing inspected yet">
-            Paste a token above. Rejected requests in the <Link className="text-indigo-700 underline" href="/log">live log</Link> open here with their diagnosis too.
+            Paste a token above. Rejected requests in the{" "}
+            <Link className="text-indigo-700 underline" href="/log">
+              live log
+            </Link>{" "}
+            open here with their diagnosis too.
           </EmptyState>
         )}
       </div>
@@ -130,7 +143,19 @@ export function Inspector() {
   );
 }
 
-function DiagnosisView({ diagnosis: d, server, pickNote, onFixed, canRerun }: { diagnosis: Diagnosis; server: string; pickNote?: string; onFixed?: () => void; canRerun: boolean }) {
+function DiagnosisView({
+  diagnosis: d,
+  server,
+  pickNote,
+  onFixed,
+  canRerun,
+}: {
+  diagnosis: Diagnosis;
+  server: string;
+  pickNote?: string;
+  onFixed?: () => void;
+  canRerun: boolean;
+}) {
   const failures = d.checks.filter((c) => c.status === "fail");
   const fixes = d.checks.filter((c): c is Check & { fix: Fix } => !!c.fix && c.status !== "pass");
   const aud = d.checks.find((c) => c.id === "aud");
@@ -139,9 +164,17 @@ function DiagnosisView({ diagnosis: d, server, pickNote, onFixed, canRerun }: { 
 
   return (
     <div className="space-y-6" data-testid="diagnosis" data-verdict={d.verdict}>
-      <div className={cx("rounded-lg border px-5 py-4", accepted ? "border-emerald-200 bg-emerald-50" : "border-rose-200 bg-rose-50")}>
+      <div
+        className={cx(
+          "rounded-lg border px-5 py-4",
+          accepted ? "border-emerald-200 bg-emerald-50" : "border-rose-200 bg-rose-50",
+        )}
+      >
         <div className="flex flex-wrap items-center gap-3">
-          <span className={cx("text-lg font-semibold", accepted ? "text-emerald-800" : "text-rose-800")} data-testid="verdict">
+          <span
+            className={cx("text-lg font-semibold", accepted ? "text-emerald-800" : "text-rose-800")}
+            data-testid="verdict"
+          >
             {accepted ? "Accepted" : `Rejected · ${d.httpStatus}${d.oauthError ? ` ${d.oauthError}` : ""}`}
           </span>
           <span className="text-sm text-slate-600">
@@ -163,12 +196,16 @@ function DiagnosisView({ diagnosis: d, server, pickNote, onFixed, canRerun }: { 
           </p>
         )}
         <p className="mt-2 text-xs text-slate-500">
-          Token fingerprint <code>{d.fingerprint}</code> · checked {relativeTime(d.checkedAt)} · signature {d.signatureVerified ? "verified" : "not verified"}
+          Token fingerprint <code>{d.fingerprint}</code> · checked {relativeTime(d.checkedAt)} · signature{" "}
+          {d.signatureVerified ? "verified" : "not verified"}
         </p>
       </div>
 
       {fixes.length > 0 && (
-        <Card title={`How to fix ${fixes.length === 1 ? "it" : "these"}`} description="Each fix is a small config change. Applying one re-runs the check.">
+        <Card
+          title={`How to fix ${fixes.length === 1 ? "it" : "these"}`}
+          description="Each fix is a small config change. Applying one re-runs the check."
+        >
           <ul className="space-y-3">
             {fixes.map((c) => (
               <FixRow key={c.id} check={c} onFixed={onFixed} canRerun={canRerun} />
@@ -177,7 +214,11 @@ function DiagnosisView({ diagnosis: d, server, pickNote, onFixed, canRerun }: { 
         </Card>
       )}
 
-      <Card title="Checks" description={`${d.checks.length} steps, in the order the gateway runs them${failures.length ? ` · ${failures.length} failed` : ""}`} padded={false}>
+      <Card
+        title="Checks"
+        description={`${d.checks.length} steps, in the order the gateway runs them${failures.length ? ` · ${failures.length} failed` : ""}`}
+        padded={false}
+      >
         <ul className="divide-y divide-slate-100" data-testid="checks">
           {d.checks.map((c) => (
             <CheckRow key={c.id} check={c} />
@@ -186,9 +227,15 @@ function DiagnosisView({ diagnosis: d, server, pickNote, onFixed, canRerun }: { 
       </Card>
 
       {expected.length > 0 || aud ? (
-        <Card title="Accepted audiences" description={`One value of the token's aud must equal one of these exactly. Token aud: ${JSON.stringify(aud?.actual ?? d.claims?.aud ?? null)}`} padded={false}>
+        <Card
+          title="Accepted audiences"
+          description={`One value of the token's aud must equal one of these exactly. Token aud: ${JSON.stringify(aud?.actual ?? d.claims?.aud ?? null)}`}
+          padded={false}
+        >
           {expected.length === 0 ? (
-            <p className="px-5 py-4 text-sm text-slate-500">This server accepts no audience: give it a public URL or configure extra audiences.</p>
+            <p className="px-5 py-4 text-sm text-slate-500">
+              This server accepts no audience: give it a public URL or configure extra audiences.
+            </p>
           ) : (
             <table className="table" data-testid="expected-audiences">
               <thead>
@@ -206,7 +253,10 @@ function DiagnosisView({ diagnosis: d, server, pickNote, onFixed, canRerun }: { 
                         {e.value} {hit && <Badge tone="green">matches</Badge>}
                       </td>
                       <td className="text-xs text-slate-600">
-                        <Badge tone={e.source === "client_id" ? "amber" : e.source === "configured" ? "sky" : "indigo"}>{e.source.replace("_", " ")}</Badge> <span className="ml-1">{e.detail}</span>
+                        <Badge tone={e.source === "client_id" ? "amber" : e.source === "configured" ? "sky" : "indigo"}>
+                          {e.source.replace("_", " ")}
+                        </Badge>{" "}
+                        <span className="ml-1">{e.detail}</span>
                       </td>
                     </tr>
                   );
@@ -228,8 +278,12 @@ function DiagnosisView({ diagnosis: d, server, pickNote, onFixed, canRerun }: { 
           <dd className="font-mono text-xs break-all">{d.keySource.url}</dd>
           <dt className="text-slate-500">State</dt>
           <dd>
-            <Badge tone={d.keySource.state === "fresh" ? "green" : d.keySource.state === "cold" ? "slate" : "amber"}>{d.keySource.state}</Badge>
-            {d.keySource.fetchedAt && <span className="ml-2 text-xs text-slate-500">fetched {relativeTime(d.keySource.fetchedAt)}</span>}
+            <Badge tone={d.keySource.state === "fresh" ? "green" : d.keySource.state === "cold" ? "slate" : "amber"}>
+              {d.keySource.state}
+            </Badge>
+            {d.keySource.fetchedAt && (
+              <span className="ml-2 text-xs text-slate-500">fetched {relativeTime(d.keySource.fetchedAt)}</span>
+            )}
           </dd>
           <dt className="text-slate-500">Key ids</dt>
           <dd className="font-mono text-xs">{d.keySource.kids.length ? d.keySource.kids.join(", ") : "none"}</dd>
@@ -245,15 +299,27 @@ function DiagnosisView({ diagnosis: d, server, pickNote, onFixed, canRerun }: { 
   );
 }
 
-const audList = (v: unknown): string[] => (typeof v === "string" ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+const audList = (v: unknown): string[] =>
+  typeof v === "string" ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
 
-function FixRow({ check, onFixed, canRerun }: { check: Check & { fix: Fix }; onFixed?: () => void; canRerun: boolean }) {
+function FixRow({
+  check,
+  onFixed,
+  canRerun,
+}: {
+  check: Check & { fix: Fix };
+  onFixed?: () => void;
+  canRerun: boolean;
+}) {
   const qc = useQueryClient();
   const { patch } = check.fix;
   const apply = useMutation({
     mutationFn: () => {
       const body = "set" in patch ? { set: patch.set } : { append: patch.append };
-      return api(`/api/${patch.entity === "server" ? "servers" : "providers"}/${encodeURIComponent(patch.name)}/patch`, { method: "POST", body });
+      return api(
+        `/api/${patch.entity === "server" ? "servers" : "providers"}/${encodeURIComponent(patch.name)}/patch`,
+        { method: "POST", body },
+      );
     },
     onSuccess: () => {
       qc.invalidateQueries({ queryKey: [patch.entity === "server" ? "servers" : "providers"] });
@@ -261,9 +327,15 @@ function FixRow({ check, onFixed, canRerun }: { check: Check & { fix: Fix }; onF
       onFixed?.();
     },
   });
-  const change = "set" in patch ? Object.entries(patch.set).map(([k, v]) => `${k} = ${JSON.stringify(v)}`) : Object.entries(patch.append).map(([k, v]) => `${k} += ${JSON.stringify(v)}`);
+  const change =
+    "set" in patch
+      ? Object.entries(patch.set).map(([k, v]) => `${k} = ${JSON.stringify(v)}`)
+      : Object.entries(patch.append).map(([k, v]) => `${k} += ${JSON.stringify(v)}`);
   return (
-    <li className="flex flex-wrap items-start justify-between gap-4 rounded-md border border-amber-200 bg-amber-50/60 px-4 py-3" data-testid={`fix-${check.id}`}>
+    <li
+      className="flex flex-wrap items-start justify-between gap-4 rounded-md border border-amber-200 bg-amber-50/60 px-4 py-3"
+      data-testid={`fix-${check.id}`}
+    >
       <div className="min-w-0 flex-1">
         <p className="text-sm font-medium text-slate-900">{check.fix.label}</p>
         {check.hint && <p className="mt-0.5 text-xs text-slate-600">{check.hint}</p>}
@@ -271,9 +343,19 @@ function FixRow({ check, onFixed, canRerun }: { check: Check & { fix: Fix }; onF
           {patch.entity} {patch.name}: {change.join(", ")}
         </p>
         {apply.isError && <p className="mt-1 text-xs text-rose-700">{errorMessage(apply.error)}</p>}
-        {apply.isSuccess && !canRerun && <p className="mt-1 text-xs text-emerald-700">Applied. The next request with this token is checked against the new config.</p>}
+        {apply.isSuccess && !canRerun && (
+          <p className="mt-1 text-xs text-emerald-700">
+            Applied. The next request with this token is checked against the new config.
+          </p>
+        )}
       </div>
-      <Button variant="primary" size="sm" busy={apply.isPending} disabled={apply.isSuccess} onClick={() => apply.mutate()}>
+      <Button
+        variant="primary"
+        size="sm"
+        busy={apply.isPending}
+        disabled={apply.isSuccess}
+        onClick={() => apply.mutate()}
+      >
         {apply.isSuccess ? "Applied" : canRerun ? "Apply fix and re-check" : "Apply fix"}
       </Button>
     </li>
@@ -291,8 +373,15 @@ function CheckRow({ check: c }: { check: Check }) {
   const s = STATUS_STYLE[c.status];
   const showValues = c.status !== "pass" && c.status !== "skip" && c.id !== "aud";
   return (
-    <li className={cx("flex gap-3 px-5 py-3", c.status === "fail" && "bg-rose-50/50")} data-testid={`check-${c.id}`} data-status={c.status}>
-      <span className={cx("mt-0.5 flex size-5 shrink-0 items-center justify-center rounded-full text-xs font-bold", s.cls)} aria-label={c.status}>
+    <li
+      className={cx("flex gap-3 px-5 py-3", c.status === "fail" && "bg-rose-50/50")}
+      data-testid={`check-${c.id}`}
+      data-status={c.status}
+    >
+      <span
+        className={cx("mt-0.5 flex size-5 shrink-0 items-center justify-center rounded-full text-xs font-bold", s.cls)}
+        aria-label={c.status}
+      >
         {s.mark}
       </span>
       <div className="min-w-0 flex-1">
@@ -300,7 +389,11 @@ function CheckRow({ check: c }: { check: Check }) {
           <code className="text-xs font-semibold text-slate-700">{c.id}</code>
           <span className={cx("text-sm", c.status === "skip" ? "text-slate-400" : "text-slate-800")}>{c.message}</span>
           {c.status === "fail" && <Badge tone="red">{c.code}</Badge>}
-          {c.unverified && <Badge tone="amber" title="Computed on claims whose signature was not verified">unverified</Badge>}
+          {c.unverified && (
+            <Badge tone="amber" title="Computed on claims whose signature was not verified">
+              unverified
+            </Badge>
+          )}
         </div>
         {showValues && (c.expected !== undefined || c.actual !== undefined) && (
           <dl className="mt-1.5 grid grid-cols-[5rem_1fr] gap-x-2 gap-y-0.5 text-xs">
@@ -330,7 +423,11 @@ const TIME_CLAIMS = new Set(["exp", "nbf", "iat", "auth_time"]);
 
 function ClaimsCard({ title, values, times }: { title: string; values?: Record<string, JsonValue>; times?: boolean }) {
   return (
-    <Card title={title} description={times ? "Decoded without trust: the checks above say what is verified." : undefined} padded={false}>
+    <Card
+      title={title}
+      description={times ? "Decoded without trust: the checks above say what is verified." : undefined}
+      padded={false}
+    >
       {!values || Object.keys(values).length === 0 ? (
         <p className="px-5 py-4 text-sm text-slate-500">Could not decode.</p>
       ) : (
@@ -342,8 +439,18 @@ function ClaimsCard({ title, values, times }: { title: string; values?: Record<s
                 <td className="font-mono text-xs break-all text-slate-800">
                   {show(v)}
                   {times && TIME_CLAIMS.has(k) && typeof v === "number" && (
-                    <span className={cx("ml-2 font-sans", k === "exp" && v * 1000 < Date.now() ? "text-rose-700" : "text-slate-500")} data-testid={`claim-time-${k}`}>
-                      {claimTime(k, v)} · {new Date(v * 1000).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC")}
+                    <span
+                      className={cx(
+                        "ml-2 font-sans",
+                        k === "exp" && v * 1000 < Date.now() ? "text-rose-700" : "text-slate-500",
+                      )}
+                      data-testid={`claim-time-${k}`}
+                    >
+                      {claimTime(k, v)} ·{" "}
+                      {new Date(v * 1000)
+                        .toISOString()
+                        .replace("T", " ")
+                        .replace(/\.\d+Z$/, " UTC")}
                     </span>
                   )}
                 </td>

@@ -78,7 +78,13 @@ export function LiveLog() {
           <>
             <span className="flex items-center gap-2 text-xs text-slate-500" data-testid="stream-state">
               <Dot tone={state === "live" ? "green" : state === "paused" ? "slate" : "amber"} />
-              {state === "live" ? "Live" : state === "paused" ? "Paused" : state === "connecting" ? "Connecting…" : "Reconnecting…"}
+              {state === "live"
+                ? "Live"
+                : state === "paused"
+                  ? "Paused"
+                  : state === "connecting"
+                    ? "Connecting…"
+                    : "Reconnecting…"}
             </span>
             <Button size="sm" onClick={() => setPaused((p) => !p)}>
               {paused ? "Resume" : "Pause"}
@@ -90,7 +96,12 @@ export function LiveLog() {
         }
       />
       <div className="mb-4 flex flex-wrap items-center gap-3">
-        <select aria-label="Filter by server" className="input w-48" value={server} onChange={(e) => setFilter("server", e.target.value)}>
+        <select
+          aria-label="Filter by server"
+          className="input w-48"
+          value={server}
+          onChange={(e) => setFilter("server", e.target.value)}
+        >
           <option value="">All servers</option>
           {servers.data?.map((s) => (
             <option key={s.name} value={s.name}>
@@ -141,13 +152,26 @@ export function LiveLog() {
   );
 }
 
-function FilterChip({ active, onClick, children }: { active: boolean; onClick: () => void; children: React.ReactNode }) {
+function FilterChip({
+  active,
+  onClick,
+  children,
+}: {
+  active: boolean;
+  onClick: () => void;
+  children: React.ReactNode;
+}) {
   return (
     <button
       type="button"
       aria-pressed={active}
       onClick={onClick}
-      className={cx("rounded-full px-3 py-1 text-xs font-medium ring-1 ring-inset", active ? "bg-indigo-600 text-white ring-indigo-600" : "bg-white text-slate-600 ring-slate-200 hover:bg-slate-50")}
+      className={cx(
+        "rounded-full px-3 py-1 text-xs font-medium ring-1 ring-inset",
+        active
+          ? "bg-indigo-600 text-white ring-indigo-600"
+          : "bg-white text-slate-600 ring-slate-200 hover:bg-slate-50",
+      )}
     >
       {children}
     </button>
@@ -167,7 +191,11 @@ function LogRow({ e }: { e: LogEntrySummary }) {
     >
       <td className="font-mono text-xs whitespace-nowrap text-slate-500">{clockTime(e.at)}</td>
       <td>
-        <Link href={`/servers/${e.server}`} className="text-sm font-medium text-slate-800 hover:underline" onClick={(ev) => ev.stopPropagation()}>
+        <Link
+          href={`/servers/${e.server}`}
+          className="text-sm font-medium text-slate-800 hover:underline"
+          onClick={(ev) => ev.stopPropagation()}
+        >
           {e.server}
         </Link>
         <div className="font-mono text-xs text-slate-400">
@@ -185,9 +213,15 @@ function LogRow({ e }: { e: LogEntrySummary }) {
       <td className="text-xs text-slate-600">
         {e.subject ?? <span className="text-slate-400">—</span>}
         {e.client && <div className="text-slate-400">{e.client}</div>}
-        {e.fingerprint && <div className="font-mono text-slate-400" title="Token fingerprint (hash prefix)">#{e.fingerprint}</div>}
+        {e.fingerprint && (
+          <div className="font-mono text-slate-400" title="Token fingerprint (hash prefix)">
+            #{e.fingerprint}
+          </div>
+        )}
       </td>
-      <td className="text-right font-mono text-xs text-slate-500 tabular-nums">{e.durationMs !== undefined ? Math.round(e.durationMs) : ""}</td>
+      <td className="text-right font-mono text-xs text-slate-500 tabular-nums">
+        {e.durationMs !== undefined ? Math.round(e.durationMs) : ""}
+      </td>
     </tr>
   );
 }

@@ -33,8 +33,20 @@ type Draft = {
 
 type PairKey = "scopeMap" | "extraAuthorizeParams";
 const PAIRS: Array<{ key: PairKey; id: string; label: string; hint: string; placeholder: string }> = [
-  { key: "scopeMap", id: "p-ov-scopemap", label: "Scope map", hint: "One per line: client scope = IdP scope(s). An empty value drops the scope.", placeholder: "read = api://mcp-gateway/read" },
-  { key: "extraAuthorizeParams", id: "p-ov-extra", label: "Extra authorize parameters", hint: "One per line: name = value, added to every upstream authorize request.", placeholder: "prompt = consent" },
+  {
+    key: "scopeMap",
+    id: "p-ov-scopemap",
+    label: "Scope map",
+    hint: "One per line: client scope = IdP scope(s). An empty value drops the scope.",
+    placeholder: "read = api://mcp-gateway/read",
+  },
+  {
+    key: "extraAuthorizeParams",
+    id: "p-ov-extra",
+    label: "Extra authorize parameters",
+    hint: "One per line: name = value, added to every upstream authorize request.",
+    placeholder: "prompt = consent",
+  },
 ];
 
 function toDraft(p?: ProviderView): Draft {
@@ -55,15 +67,43 @@ function toDraft(p?: ProviderView): Draft {
 
 type TriKey = "resourceIndicators" | "audienceIsClientId" | "dynamicRegistration" | "dropResource";
 const TRI: Array<{ key: TriKey; label: string; hint: string }> = [
-  { key: "resourceIndicators", label: "Honours resource indicators (RFC 8707)", hint: "The IdP puts the requested resource URL into the token's aud." },
-  { key: "audienceIsClientId", label: "Puts the client id into aud", hint: "Authentik-style IdPs issue tokens whose aud is the OAuth client id." },
-  { key: "dynamicRegistration", label: "Supports dynamic client registration", hint: "Otherwise the gateway registers clients itself with the client id above." },
-  { key: "dropResource", label: "Drop the resource parameter", hint: "For IdPs that reject an unknown resource parameter." },
+  {
+    key: "resourceIndicators",
+    label: "Honours resource indicators (RFC 8707)",
+    hint: "The IdP puts the requested resource URL into the token's aud.",
+  },
+  {
+    key: "audienceIsClientId",
+    label: "Puts the client id into aud",
+    hint: "Authentik-style IdPs issue tokens whose aud is the OAuth client id.",
+  },
+  {
+    key: "dynamicRegistration",
+    label: "Supports dynamic client registration",
+    hint: "Otherwise the gateway registers clients itself with the client id above.",
+  },
+  {
+    key: "dropResource",
+    label: "Drop the resource parameter",
+    hint: "For IdPs that reject an unknown resource parameter.",
+  },
 ];
 type TextKey = "audienceParam" | "discoveryUrl";
 const TEXT: Array<{ key: TextKey; id: string; label: string; hint: string; placeholder: string }> = [
-  { key: "audienceParam", id: "p-ov-aud", label: "Audience parameter", hint: "Send the resource URL in this parameter instead (Auth0: audience).", placeholder: "(profile default)" },
-  { key: "discoveryUrl", id: "p-ov-disc", label: "Discovery URL", hint: "Only if the IdP's discovery document is not at a standard place.", placeholder: "(standard locations)" },
+  {
+    key: "audienceParam",
+    id: "p-ov-aud",
+    label: "Audience parameter",
+    hint: "Send the resource URL in this parameter instead (Auth0: audience).",
+    placeholder: "(profile default)",
+  },
+  {
+    key: "discoveryUrl",
+    id: "p-ov-disc",
+    label: "Discovery URL",
+    hint: "Only if the IdP's discovery document is not at a standard place.",
+    placeholder: "(standard locations)",
+  },
 ];
 
 export function ProviderForm({ provider }: { provider?: ProviderView }) {
@@ -74,14 +114,24 @@ export function ProviderForm({ provider }: { provider?: ProviderView }) {
   const [formError, setFormError] = useState<string>();
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => ({ ...d, [k]: v }));
 
-  const parsedPairs = () => Object.fromEntries(PAIRS.map(({ key }) => [key, linesToPairs(draft.pairs[key])])) as Record<PairKey, ReturnType<typeof linesToPairs>>;
+  const parsedPairs = () =>
+    Object.fromEntries(PAIRS.map(({ key }) => [key, linesToPairs(draft.pairs[key])])) as Record<
+      PairKey,
+      ReturnType<typeof linesToPairs>
+    >;
 
   const payload = (pairs: ReturnType<typeof parsedPairs>) => {
     // The maps skip compact(): an empty value is a setting (a scope map entry that drops the scope).
     const overrides: ProfileOverrides = compact(draft.overrides);
     for (const { key } of PAIRS) if (Object.keys(pairs[key].value).length) overrides[key] = pairs[key].value;
     return {
-      ...compact({ name: draft.name.trim(), kind: draft.kind, issuer: draft.issuer.trim(), jwksUrl: draft.jwksUrl.trim(), clientId: draft.clientId.trim() }),
+      ...compact({
+        name: draft.name.trim(),
+        kind: draft.kind,
+        issuer: draft.issuer.trim(),
+        jwksUrl: draft.jwksUrl.trim(),
+        clientId: draft.clientId.trim(),
+      }),
       scopes: draft.scopes,
       ...(draft.algorithms.length ? { algorithms: draft.algorithms } : {}),
       clockSkewSeconds: draft.clockSkewSeconds,
@@ -93,7 +143,10 @@ export function ProviderForm({ provider }: { provider?: ProviderView }) {
     };
   };
 
-  const save = useSaveEntity<ProviderView>("providers", editing ? provider!.name : undefined, { setErrors, setFormError });
+  const save = useSaveEntity<ProviderView>("providers", editing ? provider!.name : undefined, {
+    setErrors,
+    setFormError,
+  });
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -101,7 +154,12 @@ export function ProviderForm({ provider }: { provider?: ProviderView }) {
     const pairs = parsedPairs();
     const body = payload(pairs);
     const v = validate(providerSchema, body);
-    const lineErrors = Object.fromEntries(PAIRS.filter(({ key }) => pairs[key].errors.length).map(({ key }) => [`overrides.${key}`, pairs[key].errors.join("; ")]));
+    const lineErrors = Object.fromEntries(
+      PAIRS.filter(({ key }) => pairs[key].errors.length).map(({ key }) => [
+        `overrides.${key}`,
+        pairs[key].errors.join("; "),
+      ]),
+    );
     setErrors({ ...v.errors, ...lineErrors });
     if (!v.ok || Object.keys(lineErrors).length) {
       setFormError("Fix the highlighted fields.");
@@ -115,13 +173,34 @@ export function ProviderForm({ provider }: { provider?: ProviderView }) {
   return (
     <form onSubmit={submit} noValidate className="space-y-6">
       {formError && <Alert title="Not saved">{formError}</Alert>}
-      <Card title="Identity provider" description="Where tokens come from. Issuer must match the iss claim of the tokens exactly.">
+      <Card
+        title="Identity provider"
+        description="Where tokens come from. Issuer must match the iss claim of the tokens exactly."
+      >
         <div className="grid gap-5 sm:grid-cols-2">
           <Field label="Name" htmlFor="p-name" error={errors.name} hint="A slug used in URLs: /oauth/<name>/…">
-            <input id="p-name" className="input" value={draft.name} disabled={editing} aria-invalid={!!errors.name || undefined} onChange={(e) => set("name", e.target.value)} placeholder="keycloak" />
+            <input
+              id="p-name"
+              className="input"
+              value={draft.name}
+              disabled={editing}
+              aria-invalid={!!errors.name || undefined}
+              onChange={(e) => set("name", e.target.value)}
+              placeholder="keycloak"
+            />
           </Field>
-          <Field label="Kind" htmlFor="p-kind" error={errors.kind} hint="Picks the profile of known quirks Portcullis applies.">
-            <select id="p-kind" className="input" value={draft.kind} onChange={(e) => set("kind", e.target.value as Draft["kind"])}>
+          <Field
+            label="Kind"
+            htmlFor="p-kind"
+            error={errors.kind}
+            hint="Picks the profile of known quirks Portcullis applies."
+          >
+            <select
+              id="p-kind"
+              className="input"
+              value={draft.kind}
+              onChange={(e) => set("kind", e.target.value as Draft["kind"])}
+            >
               {providerKinds.map((k) => (
                 <option key={k} value={k}>
                   {KIND_LABELS[k]}
@@ -129,27 +208,89 @@ export function ProviderForm({ provider }: { provider?: ProviderView }) {
               ))}
             </select>
           </Field>
-          <Field label="Issuer" htmlFor="p-issuer" error={errors.issuer} className="sm:col-span-2" hint="e.g. https://idp.example.com/realms/mcp">
-            <input id="p-issuer" className="input font-mono" value={draft.issuer} aria-invalid={!!errors.issuer || undefined} onChange={(e) => set("issuer", e.target.value)} placeholder="https://idp.example.com/realms/mcp" />
+          <Field
+            label="Issuer"
+            htmlFor="p-issuer"
+            error={errors.issuer}
+            className="sm:col-span-2"
+            hint="e.g. https://idp.example.com/realms/mcp"
+          >
+            <input
+              id="p-issuer"
+              className="input font-mono"
+              value={draft.issuer}
+              aria-invalid={!!errors.issuer || undefined}
+              onChange={(e) => set("issuer", e.target.value)}
+              placeholder="https://idp.example.com/realms/mcp"
+            />
           </Field>
-          <Field label="JWKS URL" htmlFor="p-jwks" error={errors.jwksUrl} className="sm:col-span-2" hint="Optional. Default: jwks_uri from discovery, or the kind's convention.">
-            <input id="p-jwks" className="input font-mono" value={draft.jwksUrl} aria-invalid={!!errors.jwksUrl || undefined} onChange={(e) => set("jwksUrl", e.target.value)} placeholder="(from discovery)" />
+          <Field
+            label="JWKS URL"
+            htmlFor="p-jwks"
+            error={errors.jwksUrl}
+            className="sm:col-span-2"
+            hint="Optional. Default: jwks_uri from discovery, or the kind's convention."
+          >
+            <input
+              id="p-jwks"
+              className="input font-mono"
+              value={draft.jwksUrl}
+              aria-invalid={!!errors.jwksUrl || undefined}
+              onChange={(e) => set("jwksUrl", e.target.value)}
+              placeholder="(from discovery)"
+            />
           </Field>
         </div>
       </Card>
 
-      <Card title="Client registration" description="A pre-registered client, used when the IdP lacks dynamic registration.">
+      <Card
+        title="Client registration"
+        description="A pre-registered client, used when the IdP lacks dynamic registration."
+      >
         <div className="grid gap-5 sm:grid-cols-2">
           <Field label="Client ID" htmlFor="p-client" error={errors.clientId} hint="Optional.">
-            <input id="p-client" className="input font-mono" value={draft.clientId} aria-invalid={!!errors.clientId || undefined} onChange={(e) => set("clientId", e.target.value)} />
+            <input
+              id="p-client"
+              className="input font-mono"
+              value={draft.clientId}
+              aria-invalid={!!errors.clientId || undefined}
+              onChange={(e) => set("clientId", e.target.value)}
+            />
           </Field>
-          <Field label="Client secret" htmlFor="p-secret" error={errors.clientSecret} hint="Write-only: stored encrypted, never displayed or exported.">
-            <SecretField id="p-secret" isSet={provider?.clientSecretSet ?? false} value={secret} onChange={setSecret} invalid={!!errors.clientSecret} />
+          <Field
+            label="Client secret"
+            htmlFor="p-secret"
+            error={errors.clientSecret}
+            hint="Write-only: stored encrypted, never displayed or exported."
+          >
+            <SecretField
+              id="p-secret"
+              isSet={provider?.clientSecretSet ?? false}
+              value={secret}
+              onChange={setSecret}
+              invalid={!!errors.clientSecret}
+            />
           </Field>
-          <Field label="Extra upstream scopes" htmlFor="p-scopes" error={errorsUnder(errors, "scopes")} hint="One per line, e.g. openid, profile.">
-            <LinesInput id="p-scopes" value={draft.scopes} onChange={(v) => set("scopes", v)} placeholder={"openid\nprofile"} invalid={!!errorsUnder(errors, "scopes")} />
+          <Field
+            label="Extra upstream scopes"
+            htmlFor="p-scopes"
+            error={errorsUnder(errors, "scopes")}
+            hint="One per line, e.g. openid, profile."
+          >
+            <LinesInput
+              id="p-scopes"
+              value={draft.scopes}
+              onChange={(v) => set("scopes", v)}
+              placeholder={"openid\nprofile"}
+              invalid={!!errorsUnder(errors, "scopes")}
+            />
           </Field>
-          <Field label="Clock skew (seconds)" htmlFor="p-skew" error={errors.clockSkewSeconds} hint="Tolerance for exp / nbf / iat, 0–300.">
+          <Field
+            label="Clock skew (seconds)"
+            htmlFor="p-skew"
+            error={errors.clockSkewSeconds}
+            hint="Tolerance for exp / nbf / iat, 0–300."
+          >
             <input
               id="p-skew"
               type="number"
@@ -166,7 +307,12 @@ export function ProviderForm({ provider }: { provider?: ProviderView }) {
 
       <Card title="Token checks and quirks" description="Leave on the profile default unless Discover says otherwise.">
         <div className="space-y-5">
-          <Field label="Accepted signing algorithms" htmlFor="p-alg-RS256" error={errorsUnder(errors, "algorithms")} hint="None ticked: every asymmetric algorithm. HMAC and none are never accepted.">
+          <Field
+            label="Accepted signing algorithms"
+            htmlFor="p-alg-RS256"
+            error={errorsUnder(errors, "algorithms")}
+            hint="None ticked: every asymmetric algorithm. HMAC and none are never accepted."
+          >
             <div className="flex flex-wrap gap-x-4 gap-y-2">
               {jwsAlgorithms.map((a) => (
                 <label key={a} className="flex items-center gap-1.5 text-sm text-slate-700">
@@ -175,7 +321,12 @@ export function ProviderForm({ provider }: { provider?: ProviderView }) {
                     type="checkbox"
                     className="size-4 rounded border-slate-300 accent-indigo-600"
                     checked={draft.algorithms.includes(a)}
-                    onChange={(e) => set("algorithms", e.target.checked ? [...draft.algorithms, a] : draft.algorithms.filter((x) => x !== a))}
+                    onChange={(e) =>
+                      set(
+                        "algorithms",
+                        e.target.checked ? [...draft.algorithms, a] : draft.algorithms.filter((x) => x !== a),
+                      )
+                    }
                   />
                   <span className="font-mono text-xs">{a}</span>
                 </label>
@@ -184,12 +335,23 @@ export function ProviderForm({ provider }: { provider?: ProviderView }) {
           </Field>
           <div className="grid gap-5 sm:grid-cols-2">
             {TRI.map((t) => (
-              <Field key={t.key} label={t.label} htmlFor={`p-ov-${t.key}`} hint={t.hint} error={errors[`overrides.${t.key}`]}>
+              <Field
+                key={t.key}
+                label={t.label}
+                htmlFor={`p-ov-${t.key}`}
+                hint={t.hint}
+                error={errors[`overrides.${t.key}`]}
+              >
                 <select
                   id={`p-ov-${t.key}`}
                   className="input"
                   value={triValue(t.key)}
-                  onChange={(e) => set("overrides", { ...draft.overrides, [t.key]: e.target.value === "" ? undefined : e.target.value === "true" })}
+                  onChange={(e) =>
+                    set("overrides", {
+                      ...draft.overrides,
+                      [t.key]: e.target.value === "" ? undefined : e.target.value === "true",
+                    })
+                  }
                 >
                   <option value="">Profile default</option>
                   <option value="true">Yes</option>
@@ -209,7 +371,13 @@ export function ProviderForm({ provider }: { provider?: ProviderView }) {
               </Field>
             ))}
             {PAIRS.map((t) => (
-              <Field key={t.key} label={t.label} htmlFor={t.id} hint={t.hint} error={errorsUnder(errors, `overrides.${t.key}`)}>
+              <Field
+                key={t.key}
+                label={t.label}
+                htmlFor={t.id}
+                hint={t.hint}
+                error={errorsUnder(errors, `overrides.${t.key}`)}
+              >
                 <LinesInput
                   id={t.id}
                   value={draft.pairs[t.key]}

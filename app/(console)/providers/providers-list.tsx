@@ -34,7 +34,8 @@ export function ProvidersList() {
             </ButtonLink>
           }
         >
-          Add the identity provider (Keycloak, Auth0, Authentik, Entra ID, Okta…) whose tokens your OAuth-protected servers accept.
+          Add the identity provider (Keycloak, Auth0, Authentik, Entra ID, Okta…) whose tokens your OAuth-protected
+          servers accept.
         </EmptyState>
       ) : (
         <div className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-xs">
@@ -64,8 +65,14 @@ export function ProvidersList() {
                       </span>
                     </td>
                     <td>
-                      {p.clientId ? <code className="text-xs text-slate-700">{p.clientId}</code> : <span className="text-xs text-slate-400">dynamic registration</span>}
-                      <div className="mt-1">{p.clientSecretSet ? <Badge tone="green">secret set</Badge> : <Badge>no secret</Badge>}</div>
+                      {p.clientId ? (
+                        <code className="text-xs text-slate-700">{p.clientId}</code>
+                      ) : (
+                        <span className="text-xs text-slate-400">dynamic registration</span>
+                      )}
+                      <div className="mt-1">
+                        {p.clientSecretSet ? <Badge tone="green">secret set</Badge> : <Badge>no secret</Badge>}
+                      </div>
                     </td>
                     <td className="text-xs text-slate-600">
                       {users.length ? (

@@ -41,8 +41,8 @@ export function ServersList() {
             </ButtonLink>
           }
         >
-          A server publishes an upstream MCP endpoint at <code>/servers/&lt;name&gt;/mcp</code> and protects it with a provider&apos;s tokens. Set up a
-          provider first if the server will use OAuth.
+          A server publishes an upstream MCP endpoint at <code>/servers/&lt;name&gt;/mcp</code> and protects it with a
+          provider&apos;s tokens. Set up a provider first if the server will use OAuth.
         </EmptyState>
       ) : (
         <div className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-xs">
@@ -87,7 +87,9 @@ function ServerRow({ server: s, activity }: { server: ServerView; activity?: Ser
         {activity ? (
           <>
             <div className="text-slate-900">{activity.requests} req</div>
-            <div className={activity.rejections ? "text-rose-600" : "text-slate-400"}>{activity.rejections} rejected</div>
+            <div className={activity.rejections ? "text-rose-600" : "text-slate-400"}>
+              {activity.rejections} rejected
+            </div>
           </>
         ) : (
           <span className="text-slate-400">—</span>
@@ -95,10 +97,18 @@ function ServerRow({ server: s, activity }: { server: ServerView; activity?: Ser
       </td>
       <td className="max-w-xs">
         {activity?.lastRejection ? (
-          <Link href={`/inspector?request=${activity.lastRejection.id}`} className="group block" title="Open the diagnosis in the inspector">
+          <Link
+            href={`/inspector?request=${activity.lastRejection.id}`}
+            className="group block"
+            title="Open the diagnosis in the inspector"
+          >
             <Badge tone="red">{activity.lastRejection.code ?? activity.lastRejection.status}</Badge>
             <span className="ml-2 text-xs text-slate-400">{relativeTime(activity.lastRejection.at)}</span>
-            {activity.lastRejection.reason && <div className="mt-1 line-clamp-2 text-xs text-slate-600 group-hover:text-slate-900">{activity.lastRejection.reason}</div>}
+            {activity.lastRejection.reason && (
+              <div className="mt-1 line-clamp-2 text-xs text-slate-600 group-hover:text-slate-900">
+                {activity.lastRejection.reason}
+              </div>
+            )}
           </Link>
         ) : (
           <span className="text-xs text-slate-400">none</span>
@@ -109,12 +119,29 @@ function ServerRow({ server: s, activity }: { server: ServerView; activity?: Ser
 }
 
 export function AuthSummary({ server: s }: { server: Pick<ServerView, "auth" | "oauth"> }) {
-  if (s.auth === "passthrough") return <Badge tone="sky" title="The upstream does its own auth; everything is forwarded unchanged">passthrough</Badge>;
-  if (s.auth === "none") return <Badge tone="amber" title="No authentication: anyone who can reach the gateway can use this server">no auth</Badge>;
+  if (s.auth === "passthrough")
+    return (
+      <Badge tone="sky" title="The upstream does its own auth; everything is forwarded unchanged">
+        passthrough
+      </Badge>
+    );
+  if (s.auth === "none")
+    return (
+      <Badge tone="amber" title="No authentication: anyone who can reach the gateway can use this server">
+        no auth
+      </Badge>
+    );
   return (
     <div className="space-y-1">
       <div className="flex flex-wrap gap-1">
-        <Badge tone="indigo" title={s.oauth?.mode === "direct" ? "Clients talk to the IdP directly" : "Clients talk to the gateway's authorization-server facade"}>
+        <Badge
+          tone="indigo"
+          title={
+            s.oauth?.mode === "direct"
+              ? "Clients talk to the IdP directly"
+              : "Clients talk to the gateway's authorization-server facade"
+          }
+        >
           OAuth · {s.oauth?.mode ?? "proxy"}
         </Badge>
         {s.oauth?.enforcement && s.oauth.enforcement !== "strict" && <Badge tone="amber">{s.oauth.enforcement}</Badge>}
@@ -148,7 +175,11 @@ function UpstreamStatus({ name, upstream }: { name: string; upstream: string }) 
   return (
     <div className="min-w-0">
       <div className="flex items-center gap-2">
-        {probe.isPending ? <Spinner className="size-3 text-slate-400" /> : <Dot tone={probe.data?.reachable ? "green" : "red"} />}
+        {probe.isPending ? (
+          <Spinner className="size-3 text-slate-400" />
+        ) : (
+          <Dot tone={probe.data?.reachable ? "green" : "red"} />
+        )}
         <span className="truncate font-mono text-xs text-slate-700" title={upstream}>
           {host}
         </span>

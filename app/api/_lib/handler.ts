@@ -50,10 +50,16 @@ export function errorResponse(e: unknown): Response {
   return Response.json(body, { status, headers: NO_STORE });
 }
 
-export function errorBody(e: unknown): { status: number; body: { error: { code: string; message: string; fields?: FieldError[] } } } {
+export function errorBody(e: unknown): {
+  status: number;
+  body: { error: { code: string; message: string; fields?: FieldError[] } };
+} {
   if (isAppErrorLike(e)) {
     const code = e.code as AppErrorCode;
-    return { status: errorStatus[code], body: { error: { code, message: e.message, ...(e.fields?.length ? { fields: e.fields } : {}) } } };
+    return {
+      status: errorStatus[code],
+      body: { error: { code, message: e.message, ...(e.fields?.length ? { fields: e.fields } : {}) } },
+    };
   }
   if (isZodErrorLike(e)) return errorBody(validationError(zodFieldErrors(e as z.ZodError), "request"));
   if (e instanceof SyntaxError) return errorBody(new AppError("bad_request", "request body is not valid JSON"));
@@ -68,7 +74,12 @@ export function actorOf(request: Request): string {
 }
 
 /** Reads a JSON body (capped) and validates it with a shared zod schema; errors name each field. */
-export async function readJson<S extends z.ZodType>(request: Request, schema: S, what = "request", limit = 1024 * 1024): Promise<z.output<S>> {
+export async function readJson<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+  what = "request",
+  limit = 1024 * 1024,
+): Promise<z.output<S>> {
   const text = await request.text();
   if (text.length > limit) throw new AppError("payload_too_large", `request body exceeds ${limit} bytes`);
   let data: unknown;
@@ -93,11 +104,18 @@ function isAppErrorLike(e: unknown): e is { code: string; message: string; field
   const o = e as { name?: unknown; code?: unknown; message?: unknown; status?: unknown };
   // AppError or a subclass (ServerLookupError…), from either module copy.
   const appErrorish = e instanceof AppError || o.name === "AppError" || typeof o.status === "number";
-  return appErrorish && typeof o.code === "string" && Object.hasOwn(errorStatus, o.code) && typeof o.message === "string";
+  return (
+    appErrorish && typeof o.code === "string" && Object.hasOwn(errorStatus, o.code) && typeof o.message === "string"
+  );
 }
 
 function isZodErrorLike(e: unknown): boolean {
-  return !!e && typeof e === "object" && (e as { name?: unknown }).name === "ZodError" && Array.isArray((e as { issues?: unknown }).issues);
+  return (
+    !!e &&
+    typeof e === "object" &&
+    (e as { name?: unknown }).name === "ZodError" &&
+    Array.isArray((e as { issues?: unknown }).issues)
+  );
 }
 
 export { getRuntime };

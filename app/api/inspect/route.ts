@@ -7,7 +7,11 @@ export const dynamic = "force-dynamic";
 
 // The token arrives in the body only (never a URL), is not stored and is never logged.
 const inspectSchema = z.strictObject({
-  token: z.string().trim().min(1, "paste a token").max(16 * 1024, "is longer than 16 KiB"),
+  token: z
+    .string()
+    .trim()
+    .min(1, "paste a token")
+    .max(16 * 1024, "is longer than 16 KiB"),
   server: slugSchema.optional(),
 });
 

@@ -7,6 +7,7 @@ export const dynamic = "force-dynamic";
 export const GET = apiHandler(() => getRuntime().repos.config.listProviders());
 
 export const POST = apiHandler(
-  async (req) => saveEntity(getRuntime(), "provider", await readJson(req, z.unknown(), "provider"), { actor: actorOf(req) }),
+  async (req) =>
+    saveEntity(getRuntime(), "provider", await readJson(req, z.unknown(), "provider"), { actor: actorOf(req) }),
   { status: 201 },
 );

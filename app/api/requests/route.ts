@@ -7,5 +7,7 @@ export const dynamic = "force-dynamic";
 export const GET = apiHandler((req) => {
   const url = new URL(req.url);
   const limit = Math.min(Math.max(Number(url.searchParams.get("limit")) || 200, 1), 2000);
-  return getRuntime().requestLog.list({ ...filterFrom(url), limit }).map(summarize);
+  return getRuntime()
+    .requestLog.list({ ...filterFrom(url), limit })
+    .map(summarize);
 });

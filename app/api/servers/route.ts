@@ -7,6 +7,7 @@ export const dynamic = "force-dynamic";
 export const GET = apiHandler(() => getRuntime().repos.config.listServers());
 
 export const POST = apiHandler(
-  async (req) => saveEntity(getRuntime(), "server", await readJson(req, z.unknown(), "server"), { actor: actorOf(req) }),
+  async (req) =>
+    saveEntity(getRuntime(), "server", await readJson(req, z.unknown(), "server"), { actor: actorOf(req) }),
   { status: 201 },
 );

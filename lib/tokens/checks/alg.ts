@@ -6,7 +6,19 @@
 import type { Check } from "../types";
 import { fail, pass, type CheckContext } from "./context";
 
-export const ASYMMETRIC_ALGS: readonly string[] = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "Ed25519"];
+export const ASYMMETRIC_ALGS: readonly string[] = [
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512",
+  "EdDSA",
+  "Ed25519",
+];
 
 const memo = new WeakMap<readonly string[], string[]>();
 
@@ -58,7 +70,12 @@ export function checkAlg(ctx: CheckContext): Check {
           ? `Add ${alg} to the algorithms of provider ${provider.name} if the IdP really signs with it.`
           : "Only asymmetric JWS algorithms (RS*, PS*, ES*, EdDSA) are supported.",
         ...(asymmetric && provider.algorithms.length > 0
-          ? { fix: { label: `Allow ${alg} for provider ${provider.name}`, patch: { entity: "provider" as const, name: provider.name, append: { algorithms: alg } } } }
+          ? {
+              fix: {
+                label: `Allow ${alg} for provider ${provider.name}`,
+                patch: { entity: "provider" as const, name: provider.name, append: { algorithms: alg } },
+              },
+            }
           : {}),
       }),
     );

@@ -27,33 +27,47 @@ export function checkAud(ctx: CheckContext): Check {
   if (match) return pass("aud", `aud ${match.value} is the ${match.detail}`, { expected, actual });
 
   if (expectedAudiences.length === 0) {
-    return fail("aud", "aud_mismatch", `server ${server.name} has no accepted audiences`, { expected, actual, hint: "Give the server a public URL or configure oauth.audiences." });
+    return fail("aud", "aud_mismatch", `server ${server.name} has no accepted audiences`, {
+      expected,
+      actual,
+      hint: "Give the server a public URL or configure oauth.audiences.",
+    });
   }
 
   if (provider.clientId && auds.includes(provider.clientId) && !server.includeClientIdInAudience) {
-    return fail("aud", "aud_is_client_id", `aud is the client id ${provider.clientId} of provider ${provider.name}, not this server`, {
-      expected,
-      actual,
-      hint: `Some IdPs (Authentik, plain OIDC setups) put the client id in aud. Turn on "include client id in audience" for server ${server.name} if that IdP cannot issue resource-specific audiences.`,
-      fix: {
-        label: `Turn on include client id in audience for server ${server.name}`,
-        patch: { entity: "server", name: server.name, set: { "oauth.includeClientIdInAudience": true } },
+    return fail(
+      "aud",
+      "aud_is_client_id",
+      `aud is the client id ${provider.clientId} of provider ${provider.name}, not this server`,
+      {
+        expected,
+        actual,
+        hint: `Some IdPs (Authentik, plain OIDC setups) put the client id in aud. Turn on "include client id in audience" for server ${server.name} if that IdP cannot issue resource-specific audiences.`,
+        fix: {
+          label: `Turn on include client id in audience for server ${server.name}`,
+          patch: { entity: "server", name: server.name, set: { "oauth.includeClientIdInAudience": true } },
+        },
       },
-    });
+    );
   }
 
   for (const aud of auds) {
     const near = nearMiss(aud, expectedAudiences);
     if (!near) continue;
-    return fail("aud", "aud_mismatch", `aud ${aud} is not accepted by server ${server.name}; closest expected value: ${near.expected.value}`, {
-      expected,
-      actual,
-      hint: NEAR_MISS_HINTS[near.kind](aud, near.expected),
-      fix: {
-        label: `Accept audience ${aud} on server ${server.name}`,
-        patch: { entity: "server", name: server.name, append: { "oauth.audiences": aud } },
+    return fail(
+      "aud",
+      "aud_mismatch",
+      `aud ${aud} is not accepted by server ${server.name}; closest expected value: ${near.expected.value}`,
+      {
+        expected,
+        actual,
+        hint: NEAR_MISS_HINTS[near.kind](aud, near.expected),
+        fix: {
+          label: `Accept audience ${aud} on server ${server.name}`,
+          patch: { entity: "server", name: server.name, append: { "oauth.audiences": aud } },
+        },
       },
-    });
+    );
   }
   return fail("aud", "aud_mismatch", `aud ${auds.join(", ")} is not accepted by server ${server.name}`, {
     expected,
@@ -65,15 +79,21 @@ export function checkAud(ctx: CheckContext): Check {
 type NearKind = "trailing_slash" | "scheme" | "port_or_case" | "origin_only" | "other_path";
 
 const NEAR_MISS_HINTS: Record<NearKind, (aud: string, e: ExpectedAudience) => string> = {
-  trailing_slash: (aud, e) => `aud ${aud} differs from ${e.value} only by a trailing slash; audiences are compared exactly. Check the URL the client was given.`,
+  trailing_slash: (aud, e) =>
+    `aud ${aud} differs from ${e.value} only by a trailing slash; audiences are compared exactly. Check the URL the client was given.`,
   scheme: (aud, e) =>
     `aud ${aud} differs from ${e.value} only by http/https: the client saw a different scheme than the gateway advertises. Behind a TLS proxy set PUBLIC_URL (or TRUSTED_PROXIES), or accept this value.`,
-  port_or_case: (aud, e) => `aud ${aud} names the same host as ${e.value} but with a different port or letter case; audiences are compared exactly.`,
-  origin_only: (aud, e) => `aud ${aud} is the gateway's origin, not this server's resource URL ${e.value}. The client requested a token for the whole host.`,
+  port_or_case: (aud, e) =>
+    `aud ${aud} names the same host as ${e.value} but with a different port or letter case; audiences are compared exactly.`,
+  origin_only: (aud, e) =>
+    `aud ${aud} is the gateway's origin, not this server's resource URL ${e.value}. The client requested a token for the whole host.`,
   other_path: (aud, e) => `aud ${aud} is on the same host as ${e.value} but names another path (another server?).`,
 };
 
-function nearMiss(aud: string, expected: readonly ExpectedAudience[]): { kind: NearKind; expected: ExpectedAudience } | null {
+function nearMiss(
+  aud: string,
+  expected: readonly ExpectedAudience[],
+): { kind: NearKind; expected: ExpectedAudience } | null {
   const a = parse(aud);
   if (!a) return null;
   for (const e of expected) {

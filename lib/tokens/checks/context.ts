@@ -19,9 +19,27 @@ export type CheckContext = {
 
 type Extra = Pick<Check, "expected" | "actual" | "hint" | "fix">;
 
-export const pass = (id: CheckId, message: string, extra: Extra = {}): Check => ({ id, status: "pass", code: "ok", message, ...extra });
-export const fail = (id: CheckId, code: CheckCode, message: string, extra: Extra = {}): Check => ({ id, status: "fail", code, message, ...extra });
-export const warn = (id: CheckId, code: CheckCode, message: string, extra: Extra = {}): Check => ({ id, status: "warn", code, message, ...extra });
+export const pass = (id: CheckId, message: string, extra: Extra = {}): Check => ({
+  id,
+  status: "pass",
+  code: "ok",
+  message,
+  ...extra,
+});
+export const fail = (id: CheckId, code: CheckCode, message: string, extra: Extra = {}): Check => ({
+  id,
+  status: "fail",
+  code,
+  message,
+  ...extra,
+});
+export const warn = (id: CheckId, code: CheckCode, message: string, extra: Extra = {}): Check => ({
+  id,
+  status: "warn",
+  code,
+  message,
+  ...extra,
+});
 export const skip = (id: CheckId, message: string): Check => ({ id, status: "skip", code: "skipped", message });
 
 export const isoTime = (seconds: number): string => {

@@ -15,11 +15,16 @@ export function checkFormat(ctx: CheckContext): Check {
     return pass("format", "compact JWS with a JSON header and claims");
   }
   if (r.kind === "encrypted") {
-    return fail("format", "token_encrypted", "this is an encrypted token (JWE); the gateway can only verify signed JWT access tokens", {
-      actual: "JWE",
-      expected: "JWS (3 parts)",
-      hint: "Configure the IdP to issue signed (not encrypted) JWT access tokens for this API. Auth0 issues JWE/opaque tokens when the authorize request names no API `audience`.",
-    });
+    return fail(
+      "format",
+      "token_encrypted",
+      "this is an encrypted token (JWE); the gateway can only verify signed JWT access tokens",
+      {
+        actual: "JWE",
+        expected: "JWS (3 parts)",
+        hint: "Configure the IdP to issue signed (not encrypted) JWT access tokens for this API. Auth0 issues JWE/opaque tokens when the authorize request names no API `audience`.",
+      },
+    );
   }
   ctx.header = r.header;
   return fail("format", "token_malformed", `the token is not a valid JWT: ${r.reason}`, {

@@ -12,7 +12,8 @@ export function checkHeaderKeys(ctx: CheckContext): Check {
   const h = ctx.header ?? {};
   const embedded = ["jwk", "x5c"].filter((k) => k in h);
   const remote = ["jku", "x5u"].filter((k) => k in h);
-  const hint = "Keys come only from the provider's configured JWKS. IdPs do not put keys in access-token headers; this token is forged or from a test tool.";
+  const hint =
+    "Keys come only from the provider's configured JWKS. IdPs do not put keys in access-token headers; this token is forged or from a test tool.";
   if (embedded.length > 0) {
     ctx.headerRejected = true;
     return fail("header_keys", "header_jwk_embedded", `the header embeds its own key (${embedded.join(", ")})`, {
@@ -24,19 +25,29 @@ export function checkHeaderKeys(ctx: CheckContext): Check {
   if (remote.length > 0) {
     ctx.headerRejected = true;
     const urls = remote.map((k) => String(h[k]).slice(0, 200));
-    return fail("header_keys", "header_jku_x5u", `the header points at a key URL (${remote.join(", ")}); it was not fetched`, {
-      expected: "no jku/x5u header",
-      actual: urls,
-      hint,
-    });
+    return fail(
+      "header_keys",
+      "header_jku_x5u",
+      `the header points at a key URL (${remote.join(", ")}); it was not fetched`,
+      {
+        expected: "no jku/x5u header",
+        actual: urls,
+        hint,
+      },
+    );
   }
   if ("crit" in h) {
     ctx.headerRejected = true;
-    return fail("header_keys", "header_crit", "the header lists critical extensions (crit), which the gateway does not support", {
-      expected: "no crit header",
-      actual: h.crit ?? null,
-      hint: "Access tokens from IdPs carry no critical header extensions; have the IdP issue plain JWT access tokens (RFC 9068).",
-    });
+    return fail(
+      "header_keys",
+      "header_crit",
+      "the header lists critical extensions (crit), which the gateway does not support",
+      {
+        expected: "no crit header",
+        actual: h.crit ?? null,
+        hint: "Access tokens from IdPs carry no critical header extensions; have the IdP issue plain JWT access tokens (RFC 9068).",
+      },
+    );
   }
   return pass("header_keys", "no embedded or remote key references, no critical extensions");
 }

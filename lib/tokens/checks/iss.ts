@@ -14,13 +14,20 @@ export function checkIss(ctx: CheckContext): Check {
   }
   if (iss === provider.issuer) return pass("iss", `issued by ${iss}`, { expected: provider.issuer, actual: iss });
 
-  const fix: Fix = { label: `Set the issuer of provider ${provider.name} to ${iss}`, patch: { entity: "provider", name: provider.name, set: { issuer: iss } } };
+  const fix: Fix = {
+    label: `Set the issuer of provider ${provider.name} to ${iss}`,
+    patch: { entity: "provider", name: provider.name, set: { issuer: iss } },
+  };
   const base = { expected: provider.issuer, actual: iss };
   const message = `iss ${iss} does not match provider ${provider.name}`;
   const diff = compareIssuers(iss, provider.issuer);
   switch (diff) {
     case "trailing_slash":
-      return fail("iss", "iss_mismatch", message, { ...base, fix, hint: "The values differ only by a trailing slash; issuers are compared exactly. Use the token's form." });
+      return fail("iss", "iss_mismatch", message, {
+        ...base,
+        fix,
+        hint: "The values differ only by a trailing slash; issuers are compared exactly. Use the token's form.",
+      });
     case "scheme":
       return fail("iss", "iss_mismatch", message, {
         ...base,
@@ -33,7 +40,10 @@ export function checkIss(ctx: CheckContext): Check {
         hint: "Same path on a different host: the IdP names itself after the host it was reached through (e.g. localhost vs. its public name). Pin its public hostname (Keycloak KC_HOSTNAME) so tokens and discovery agree.",
       });
     default:
-      return fail("iss", "iss_mismatch", message, { ...base, hint: "The token was issued by another IdP, tenant or realm." });
+      return fail("iss", "iss_mismatch", message, {
+        ...base,
+        hint: "The token was issued by another IdP, tenant or realm.",
+      });
   }
 }
 

@@ -7,7 +7,8 @@ import type { Check } from "../types";
 import { fail, humanDuration, pass, skip, type CheckContext } from "./context";
 
 export async function checkKey(ctx: CheckContext): Promise<Check> {
-  if (ctx.headerRejected) return skip("key", "not attempted: the header was rejected, so no key was looked up or fetched");
+  if (ctx.headerRejected)
+    return skip("key", "not attempted: the header was rejected, so no key was looked up or fetched");
   const source = ctx.target.keys;
   const kid = typeof ctx.header?.kid === "string" ? ctx.header.kid : undefined;
   const alg = ctx.header?.alg as string;

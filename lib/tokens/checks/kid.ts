@@ -12,10 +12,15 @@ export function checkKid(ctx: CheckContext): Check {
   if (ctx.headerRejected) return skip("kid", "not checked: the header was rejected");
   const count = ctx.target.keys.status().keyCount;
   if (count > 1) {
-    return warn("kid", "kid_missing", `the header has no kid and the JWKS has ${count} keys; each compatible key is tried`, {
-      actual: null,
-      hint: "Ask the IdP to set kid in token headers so key rotation is unambiguous.",
-    });
+    return warn(
+      "kid",
+      "kid_missing",
+      `the header has no kid and the JWKS has ${count} keys; each compatible key is tried`,
+      {
+        actual: null,
+        hint: "Ask the IdP to set kid in token headers so key rotation is unambiguous.",
+      },
+    );
   }
   return pass("kid", "no kid in the header; the JWKS has a single key", { actual: null });
 }

@@ -12,10 +12,16 @@ export function checkScope(ctx: CheckContext): Check {
   const granted = tokenScopes(ctx.claims ?? {});
   if (required.length === 0) return pass("scope", "no scopes required", { expected: [], actual: granted });
   const missing = required.filter((s) => !granted.includes(s));
-  if (missing.length === 0) return pass("scope", `grants ${required.join(" ")}`, { expected: [...required], actual: granted });
-  return fail("scope", "scope_missing", `missing required scope${missing.length > 1 ? "s" : ""}: ${missing.join(" ")}`, {
-    expected: [...required],
-    actual: granted,
-    hint: `The client must request ${missing.join(" ")} (and the IdP grant it). Some IdPs prefix scope names (Entra: api://<app>/<scope>).`,
-  });
+  if (missing.length === 0)
+    return pass("scope", `grants ${required.join(" ")}`, { expected: [...required], actual: granted });
+  return fail(
+    "scope",
+    "scope_missing",
+    `missing required scope${missing.length > 1 ? "s" : ""}: ${missing.join(" ")}`,
+    {
+      expected: [...required],
+      actual: granted,
+      hint: `The client must request ${missing.join(" ")} (and the IdP grant it). Some IdPs prefix scope names (Entra: api://<app>/<scope>).`,
+    },
+  );
 }

@@ -14,11 +14,13 @@ import type { Check } from "../types";
 import { fail, pass, warn, type CheckContext } from "./context";
 
 const ID_TOKEN_MESSAGE = "this is an ID token, not an access token";
-const HINT = "The client sent the OpenID Connect ID token as a bearer token. It must send the access token from the token response.";
+const HINT =
+  "The client sent the OpenID Connect ID token as a bearer token. It must send the access token from the token response.";
 
 export function checkTokenKind(ctx: CheckContext): Check {
   const c = ctx.claims ?? {};
-  const headerTyp = typeof ctx.header?.typ === "string" ? ctx.header.typ.toLowerCase().replace(/^application\//, "") : "";
+  const headerTyp =
+    typeof ctx.header?.typ === "string" ? ctx.header.typ.toLowerCase().replace(/^application\//, "") : "";
   if (headerTyp === "at+jwt") return pass("token_kind", "access token (typ at+jwt)");
   if (c.typ === "Bearer") return pass("token_kind", "access token (typ claim Bearer)");
 
@@ -33,10 +35,15 @@ export function checkTokenKind(ctx: CheckContext): Check {
   const auds = tokenAudiences(c);
   const clientId = ctx.target.provider.clientId;
   if (clientId && auds?.length === 1 && auds[0] === clientId && "auth_time" in c && tokenScopes(c).length === 0) {
-    return warn("token_kind", "id_token_suspected", "this looks like an ID token (aud is the client id, auth_time set, no scope)", {
-      actual: "aud = client id, auth_time, no scope",
-      hint: HINT,
-    });
+    return warn(
+      "token_kind",
+      "id_token_suspected",
+      "this looks like an ID token (aud is the client id, auth_time set, no scope)",
+      {
+        actual: "aud = client id, auth_time, no scope",
+        hint: HINT,
+      },
+    );
   }
   return pass("token_kind", "access token");
 }

@@ -13,14 +13,25 @@ export const facadeClientsKey = (provider: string) => ["provider-clients", provi
 /** Clients that registered at this provider's facade (DCR), with a delete per client. */
 export function FacadeClients({ provider }: { provider: string }) {
   const key = facadeClientsKey(provider);
-  const list = useQuery({ queryKey: key, queryFn: () => api<ClientList>(`/api/providers/${encodeURIComponent(provider)}/clients`) });
+  const list = useQuery({
+    queryKey: key,
+    queryFn: () => api<ClientList>(`/api/providers/${encodeURIComponent(provider)}/clients`),
+  });
   const count = list.data ? `${list.data.total} registered` : undefined;
   // What the last delete did at the IdP: the row is gone, so the card says it.
   const [notice, setNotice] = useState<string>();
   return (
-    <Card title="Registered clients" description={count ?? "MCP clients that registered at this provider's facade (proxy mode)"} padded={false}>
+    <Card
+      title="Registered clients"
+      description={count ?? "MCP clients that registered at this provider's facade (proxy mode)"}
+      padded={false}
+    >
       {notice && (
-        <p className="border-b border-slate-100 bg-slate-50 px-5 py-2 text-sm text-slate-700" role="status" data-testid="client-delete-notice">
+        <p
+          className="border-b border-slate-100 bg-slate-50 px-5 py-2 text-sm text-slate-700"
+          role="status"
+          data-testid="client-delete-notice"
+        >
           {notice}
         </p>
       )}
@@ -33,7 +44,13 @@ export function FacadeClients({ provider }: { provider: string }) {
       ) : (
         <ul className="divide-y divide-slate-100">
           {list.data.clients.map((c) => (
-            <ClientRow key={c.clientId} provider={provider} client={c} queryKey={key} onDeleted={(d) => setNotice(`Deleted ${d.deleted}. ${d.idp.message}`)} />
+            <ClientRow
+              key={c.clientId}
+              provider={provider}
+              client={c}
+              queryKey={key}
+              onDeleted={(d) => setNotice(`Deleted ${d.deleted}. ${d.idp.message}`)}
+            />
           ))}
         </ul>
       )}
@@ -41,11 +58,24 @@ export function FacadeClients({ provider }: { provider: string }) {
   );
 }
 
-function ClientRow({ provider, client: c, queryKey, onDeleted }: { provider: string; client: FacadeClientView; queryKey: string[]; onDeleted: (d: Deleted) => void }) {
+function ClientRow({
+  provider,
+  client: c,
+  queryKey,
+  onDeleted,
+}: {
+  provider: string;
+  client: FacadeClientView;
+  queryKey: string[];
+  onDeleted: (d: Deleted) => void;
+}) {
   const qc = useQueryClient();
   const del = useMutation({
     mutationFn: (idp: "delete" | "keep") =>
-      api<Deleted>(`/api/providers/${encodeURIComponent(provider)}/clients/${encodeURIComponent(c.clientId)}?idp=${idp}`, { method: "DELETE" }),
+      api<Deleted>(
+        `/api/providers/${encodeURIComponent(provider)}/clients/${encodeURIComponent(c.clientId)}?idp=${idp}`,
+        { method: "DELETE" },
+      ),
     onSuccess: (d) => {
       onDeleted(d);
       return qc.invalidateQueries({ queryKey });

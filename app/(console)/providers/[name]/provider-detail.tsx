@@ -12,10 +12,16 @@ export function ProviderDetail({ name }: { name: string }) {
   const router = useRouter();
   const qc = useQueryClient();
   const saved = useSearchParams().get("saved") === "1";
-  const provider = useQuery({ queryKey: ["provider", name], queryFn: () => api<ProviderView>(`/api/providers/${encodeURIComponent(name)}`) });
-  const discover = useMutation({ mutationFn: () => api<DiscoveryReport>(`/api/discover/${encodeURIComponent(name)}`, { method: "POST" }) });
+  const provider = useQuery({
+    queryKey: ["provider", name],
+    queryFn: () => api<ProviderView>(`/api/providers/${encodeURIComponent(name)}`),
+  });
+  const discover = useMutation({
+    mutationFn: () => api<DiscoveryReport>(`/api/discover/${encodeURIComponent(name)}`, { method: "POST" }),
+  });
   const del = useMutation({
-    mutationFn: (idp: "delete" | "keep") => api(`/api/providers/${encodeURIComponent(name)}?idp=${idp}`, { method: "DELETE" }),
+    mutationFn: (idp: "delete" | "keep") =>
+      api(`/api/providers/${encodeURIComponent(name)}?idp=${idp}`, { method: "DELETE" }),
     onSuccess: () => {
       qc.invalidateQueries({ queryKey: ["providers"] });
       router.push("/providers");
@@ -57,7 +63,10 @@ export function ProviderDetail({ name }: { name: string }) {
         {discover.data && <DiscoveryPanel report={discover.data} />}
         {!discover.data && !discover.isPending && (
           <Alert tone="sky" title="What does this IdP really support?">
-            <span>Discover fetches its discovery documents and JWKS and reports PKCE, dynamic registration, resource indicators, the iss parameter, and the quirks Portcullis applies.</span>
+            <span>
+              Discover fetches its discovery documents and JWKS and reports PKCE, dynamic registration, resource
+              indicators, the iss parameter, and the quirks Portcullis applies.
+            </span>
           </Alert>
         )}
         <ProviderForm key={provider.dataUpdatedAt} provider={provider.data} />
@@ -75,7 +84,10 @@ function Cap({ label, value, detail }: { label: string; value: boolean | null; d
       </span>
       <div>
         <div className="text-sm text-slate-800">{label}</div>
-        <div className="text-xs text-slate-500">{value === null ? "not advertised" : value ? "supported" : "not supported"}{detail ? ` · ${detail}` : ""}</div>
+        <div className="text-xs text-slate-500">
+          {value === null ? "not advertised" : value ? "supported" : "not supported"}
+          {detail ? ` · ${detail}` : ""}
+        </div>
       </div>
     </div>
   );
@@ -107,8 +119,20 @@ export function DiscoveryPanel({ report: r }: { report: DiscoveryReport }) {
           <Cap label="Dynamic client registration" value={c.dynamicRegistration} />
           <Cap label="Resource indicators (RFC 8707)" value={c.resourceIndicators} />
           <Cap label="iss response parameter (RFC 9207)" value={c.issResponseParameter} />
-          <Cap label="JWKS reachable" value={r.jwks ? r.jwks.reachable : null} detail={r.jwks ? `${r.jwks.keyIds.length} key${r.jwks.keyIds.length === 1 ? "" : "s"} (${r.jwks.source})` : undefined} />
-          <Cap label="Token endpoint auth" value={c.tokenEndpointAuthMethods ? true : null} detail={c.tokenEndpointAuthMethods?.join(", ")} />
+          <Cap
+            label="JWKS reachable"
+            value={r.jwks ? r.jwks.reachable : null}
+            detail={
+              r.jwks
+                ? `${r.jwks.keyIds.length} key${r.jwks.keyIds.length === 1 ? "" : "s"} (${r.jwks.source})`
+                : undefined
+            }
+          />
+          <Cap
+            label="Token endpoint auth"
+            value={c.tokenEndpointAuthMethods ? true : null}
+            detail={c.tokenEndpointAuthMethods?.join(", ")}
+          />
         </div>
         <div className="border-t border-slate-100 px-5 py-4">
           <h3 className="mb-2 text-xs font-medium tracking-wide text-slate-500 uppercase">Discovery documents</h3>
@@ -121,7 +145,15 @@ export function DiscoveryPanel({ report: r }: { report: DiscoveryReport }) {
                   {d.url}
                 </code>
                 <span className="shrink-0 whitespace-nowrap text-slate-500">
-                  {d.found ? (d.issuerMatches === false ? `issuer differs: ${d.issuer}` : "found") : d.error ? d.error.message.replace(`${d.url}: `, "") : d.status ? `HTTP ${d.status}` : "not found"}
+                  {d.found
+                    ? d.issuerMatches === false
+                      ? `issuer differs: ${d.issuer}`
+                      : "found"
+                    : d.error
+                      ? d.error.message.replace(`${d.url}: `, "")
+                      : d.status
+                        ? `HTTP ${d.status}`
+                        : "not found"}
                 </span>
               </li>
             ))}
@@ -145,7 +177,9 @@ export function DiscoveryPanel({ report: r }: { report: DiscoveryReport }) {
           )}
         </div>
         <div className="border-t border-slate-100 px-5 py-4">
-          <h3 className="mb-2 text-xs font-medium tracking-wide text-slate-500 uppercase">Profile: {r.profile.label}</h3>
+          <h3 className="mb-2 text-xs font-medium tracking-wide text-slate-500 uppercase">
+            Profile: {r.profile.label}
+          </h3>
           {r.quirks.length === 0 ? (
             <p className="text-sm text-slate-500">No quirks: standard behaviour.</p>
           ) : (

@@ -7,7 +7,10 @@ export const metadata: Metadata = { title: "New provider" };
 export default function NewProviderPage() {
   return (
     <>
-      <PageHeader title="New provider" description="An identity provider whose tokens this gateway validates (Keycloak, Auth0, Authentik, Entra ID, Okta or any OpenID provider)." />
+      <PageHeader
+        title="New provider"
+        description="An identity provider whose tokens this gateway validates (Keycloak, Auth0, Authentik, Entra ID, Okta or any OpenID provider)."
+      />
       <ProviderForm />
     </>
   );

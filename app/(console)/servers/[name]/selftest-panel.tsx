@@ -11,15 +11,33 @@ const ICON: Record<StepStatus, { tone: string; mark: string; label: string }> = 
   skip: { tone: "bg-slate-100 text-slate-400", mark: "–", label: "not reached" },
 };
 
-export function SelftestPanel({ result: r, onRun, busy }: { result: SelftestResult; onRun: (base: string) => void; busy?: boolean }) {
+export function SelftestPanel({
+  result: r,
+  onRun,
+  busy,
+}: {
+  result: SelftestResult;
+  onRun: (base: string) => void;
+  busy?: boolean;
+}) {
   return (
     <Card
       title="Client's-eye self-test"
       description={`What an MCP client sees at ${r.mcpUrl}`}
       actions={
         <>
-          {r.bases.length > 1 && <Tabs value={r.publicBase} onChange={(b) => !busy && onRun(b)} items={r.bases.map((b) => ({ value: b, label: new URL(b).host }))} />}
-          {r.ok ? <Badge tone="green">all clear</Badge> : <Badge tone="red">broken at step {r.steps.findIndex((s) => s.id === r.firstFailure) + 1}</Badge>}
+          {r.bases.length > 1 && (
+            <Tabs
+              value={r.publicBase}
+              onChange={(b) => !busy && onRun(b)}
+              items={r.bases.map((b) => ({ value: b, label: new URL(b).host }))}
+            />
+          )}
+          {r.ok ? (
+            <Badge tone="green">all clear</Badge>
+          ) : (
+            <Badge tone="red">broken at step {r.steps.findIndex((s) => s.id === r.firstFailure) + 1}</Badge>
+          )}
         </>
       }
       padded={false}
@@ -29,18 +47,44 @@ export function SelftestPanel({ result: r, onRun, busy }: { result: SelftestResu
           const first = s.id === r.firstFailure;
           const icon = ICON[s.status];
           return (
-            <li key={s.id} className={cx("flex gap-3 px-5 py-3", first && "bg-rose-50 ring-1 ring-rose-200 ring-inset")} data-status={s.status} aria-current={first ? "step" : undefined}>
-              <span className={cx("mt-0.5 flex size-5 shrink-0 items-center justify-center rounded-full text-xs font-bold", icon.tone)} aria-label={icon.label}>
+            <li
+              key={s.id}
+              className={cx("flex gap-3 px-5 py-3", first && "bg-rose-50 ring-1 ring-rose-200 ring-inset")}
+              data-status={s.status}
+              aria-current={first ? "step" : undefined}
+            >
+              <span
+                className={cx(
+                  "mt-0.5 flex size-5 shrink-0 items-center justify-center rounded-full text-xs font-bold",
+                  icon.tone,
+                )}
+                aria-label={icon.label}
+              >
                 {icon.mark}
               </span>
               <div className="min-w-0 flex-1">
                 <div className="flex flex-wrap items-baseline gap-x-2">
                   <span className="text-xs text-slate-400">{i + 1}.</span>
-                  <span className={cx("text-sm font-medium", s.status === "skip" ? "text-slate-400" : "text-slate-800")}>{s.title}</span>
+                  <span
+                    className={cx("text-sm font-medium", s.status === "skip" ? "text-slate-400" : "text-slate-800")}
+                  >
+                    {s.title}
+                  </span>
                   {first && <Badge tone="red">first broken step</Badge>}
                 </div>
-                <p className={cx("mt-0.5 text-xs break-words", s.status === "skip" ? "text-slate-400" : "text-slate-600")}>{s.detail}</p>
-                {s.url && <code className="mt-0.5 block truncate text-xs text-slate-500" title={s.url}>{s.url}</code>}
+                <p
+                  className={cx(
+                    "mt-0.5 text-xs break-words",
+                    s.status === "skip" ? "text-slate-400" : "text-slate-600",
+                  )}
+                >
+                  {s.detail}
+                </p>
+                {s.url && (
+                  <code className="mt-0.5 block truncate text-xs text-slate-500" title={s.url}>
+                    {s.url}
+                  </code>
+                )}
                 {(s.expected || s.actual) && (
                   <dl className="mt-1.5 grid grid-cols-[5rem_1fr] gap-x-2 gap-y-0.5 text-xs">
                     {s.expected && (
@@ -52,7 +96,14 @@ export function SelftestPanel({ result: r, onRun, busy }: { result: SelftestResu
                     {s.actual && (
                       <>
                         <dt className="text-slate-500">{s.status === "pass" ? "value" : "actual"}</dt>
-                        <dd className={cx("font-mono break-all", s.status === "pass" ? "text-slate-600" : "text-rose-800")}>{s.actual}</dd>
+                        <dd
+                          className={cx(
+                            "font-mono break-all",
+                            s.status === "pass" ? "text-slate-600" : "text-rose-800",
+                          )}
+                        >
+                          {s.actual}
+                        </dd>
                       </>
                     )}
                   </dl>

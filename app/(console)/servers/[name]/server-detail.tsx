@@ -12,8 +12,17 @@ export function ServerDetail({ name }: { name: string }) {
   const router = useRouter();
   const qc = useQueryClient();
   const saved = useSearchParams().get("saved") === "1";
-  const server = useQuery({ queryKey: ["server", name], queryFn: () => api<ServerView>(`/api/servers/${encodeURIComponent(name)}`) });
-  const selftest = useMutation({ mutationFn: (publicBase?: string) => api<SelftestResult>(`/api/servers/${encodeURIComponent(name)}/selftest`, { method: "POST", body: publicBase ? { publicBase } : {} }) });
+  const server = useQuery({
+    queryKey: ["server", name],
+    queryFn: () => api<ServerView>(`/api/servers/${encodeURIComponent(name)}`),
+  });
+  const selftest = useMutation({
+    mutationFn: (publicBase?: string) =>
+      api<SelftestResult>(`/api/servers/${encodeURIComponent(name)}/selftest`, {
+        method: "POST",
+        body: publicBase ? { publicBase } : {},
+      }),
+  });
   const del = useMutation({
     mutationFn: () => api(`/api/servers/${encodeURIComponent(name)}`, { method: "DELETE" }),
     onSuccess: () => {
@@ -46,14 +55,22 @@ export function ServerDetail({ name }: { name: string }) {
               </Button>
             )}
             <ButtonLink href={`/log?server=${name}`}>Live log</ButtonLink>
-            <ConfirmDelete what="server" name={name} busy={del.isPending} error={del.error ? errorMessage(del.error) : undefined} onConfirm={() => del.mutate()} />
+            <ConfirmDelete
+              what="server"
+              name={name}
+              busy={del.isPending}
+              error={del.error ? errorMessage(del.error) : undefined}
+              onConfirm={() => del.mutate()}
+            />
           </>
         }
       />
       <div className="space-y-6">
         {saved && <Alert tone="green">Saved. The gateway serves the new settings immediately.</Alert>}
         {selftest.isError && <ErrorState error={selftest.error} retry={() => selftest.mutate(undefined)} />}
-        {selftest.data && <SelftestPanel result={selftest.data} busy={selftest.isPending} onRun={(b) => selftest.mutate(b)} />}
+        {selftest.data && (
+          <SelftestPanel result={selftest.data} busy={selftest.isPending} onRun={(b) => selftest.mutate(b)} />
+        )}
         <ServerForm key={server.dataUpdatedAt} server={s} />
       </div>
     </>

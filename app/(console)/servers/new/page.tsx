@@ -7,7 +7,10 @@ export const metadata: Metadata = { title: "New server" };
 export default function NewServerPage() {
   return (
     <>
-      <PageHeader title="New server" description="Publish an upstream MCP server through the gateway. The preview shows the URLs clients will use as you type." />
+      <PageHeader
+        title="New server"
+        description="Publish an upstream MCP server through the gateway. The preview shows the URLs clients will use as you type."
+      />
       <ServerForm />
     </>
   );

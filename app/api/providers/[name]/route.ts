@@ -10,7 +10,10 @@ export const GET = apiHandler((_req, p) => getEntity(getRuntime(), "provider", p
 
 /** Replaces the provider; write-only secrets left out keep their stored value, null clears them. */
 export const PUT = apiHandler(async (req, p) =>
-  saveEntity(getRuntime(), "provider", await readJson(req, z.unknown(), "provider"), { actor: actorOf(req), name: param(p, "name") }),
+  saveEntity(getRuntime(), "provider", await readJson(req, z.unknown(), "provider"), {
+    actor: actorOf(req),
+    name: param(p, "name"),
+  }),
 );
 
 /**

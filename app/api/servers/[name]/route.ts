@@ -8,7 +8,10 @@ export const GET = apiHandler((_req, p) => getEntity(getRuntime(), "server", par
 
 /** Replaces the server; write-only secrets left out keep their stored value, null clears them. */
 export const PUT = apiHandler(async (req, p) =>
-  saveEntity(getRuntime(), "server", await readJson(req, z.unknown(), "server"), { actor: actorOf(req), name: param(p, "name") }),
+  saveEntity(getRuntime(), "server", await readJson(req, z.unknown(), "server"), {
+    actor: actorOf(req),
+    name: param(p, "name"),
+  }),
 );
 
 export const DELETE = apiHandler(async (req, p) => {

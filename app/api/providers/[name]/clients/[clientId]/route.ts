@@ -9,5 +9,8 @@ export const dynamic = "force-dynamic";
  */
 export const DELETE = apiHandler(async (req, p) => {
   const keepIdpClients = keepIdpClientsParam(new URL(req.url).searchParams.get("idp"));
-  return deleteFacadeClient(clientAdminDeps(getRuntime()), param(p, "name"), param(p, "clientId"), { actor: actorOf(req), keepIdpClients });
+  return deleteFacadeClient(clientAdminDeps(getRuntime()), param(p, "name"), param(p, "clientId"), {
+    actor: actorOf(req),
+    keepIdpClients,
+  });
 });

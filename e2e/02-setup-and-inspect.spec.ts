@@ -172,7 +172,7 @@ test("offers to delete a client here only when the IdP cannot delete its upstrea
     expect(real.status()).toBe(200);
     await route.fulfill({
       response: real,
-      json: { deleted: clientId, upstream: { status: "kept", clientId: "up-1", message: kept } },
+      json: { deleted: clientId, idp: { status: "kept", clientId: "up-1", message: kept } },
     });
   });
 

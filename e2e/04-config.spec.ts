@@ -59,7 +59,7 @@ test("a pruning import says what became of the removed providers' clients at the
         deleted: ["provider/old"],
         unchanged: [],
         dryRun: false,
-        upstream: { old: { deleted: 2, already_gone: 0, none: 1, unmanaged: 0, kept: 0 } },
+        idpClients: { old: { deleted: 2, already_gone: 0, none: 1, unmanaged: 0, kept: 0 } },
       },
     }),
   );

@@ -36,10 +36,10 @@ async function registerAt(
     "clientName",
     "createdAt",
     "hasSecret",
-    "redirectUris",
-    "tokenEndpointAuthMethod",
     "idpClientId",
     "idpDeletable",
+    "redirectUris",
+    "tokenEndpointAuthMethod",
   ]);
   expect(mine.idpDeletable).toBe(true);
   expect(await idp.hasClient(mine.idpClientId!)).toBe(true);
@@ -91,7 +91,7 @@ describe("facade clients and their upstream clients at the IdP", () => {
     expect(r.status).toBe(200);
     expect(await r.json()).toEqual({
       deleted: c.clientId,
-      upstream: {
+      idp: {
         status: "deleted",
         clientId: c.idpClientId,
         message: `The identity provider's client "${c.idpClientId}" was deleted too.`,

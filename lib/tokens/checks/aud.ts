@@ -1,10 +1,12 @@
 /**
  * Step 6 — one `aud` value must equal one expected audience exactly. The
  * diagnosis lists every expected value with its source. Fixes are offered
- * only for clearly-ours values: the provider's client id (Authentik-style
- * IdPs) and near misses of our own resource URLs (same host: trailing slash,
- * scheme, port, or the bare origin). A truly foreign audience gets a hint and
- * no fix: accepting tokens minted for another API is a confused deputy.
+ * only for values that can be ours: the provider's client id (Authentik-style
+ * IdPs), near misses of our own resource URLs (same host: trailing slash,
+ * scheme, port, or the bare origin), and a named audience such as a Keycloak
+ * client id put there by an audience mapper. Never for a value that belongs to
+ * another server, nor for a foreign URL: accepting tokens minted for another
+ * API is a confused deputy.
  */
 import { tokenAudiences } from "../claims";
 import type { Check, ExpectedAudience, JsonValue } from "../types";
@@ -26,14 +28,6 @@ export function checkAud(ctx: CheckContext): Check {
   const match = expectedAudiences.find((e) => auds.includes(e.value));
   if (match) return pass("aud", `aud ${match.value} is the ${match.detail}`, { expected, actual });
 
-  if (expectedAudiences.length === 0) {
-    return fail("aud", "aud_mismatch", `server ${server.name} has no accepted audiences`, {
-      expected,
-      actual,
-      hint: "Give the server a public URL or configure oauth.audiences.",
-    });
-  }
-
   if (provider.clientId && auds.includes(provider.clientId) && !server.includeClientIdInAudience) {
     return fail(
       "aud",
@@ -49,6 +43,16 @@ export function checkAud(ctx: CheckContext): Check {
         },
       },
     );
+  }
+
+  for (const aud of auds) {
+    const owner = ctx.target.audienceOwner?.(aud);
+    if (owner === undefined) continue;
+    return fail("aud", "aud_mismatch", `aud ${aud} belongs to server ${owner}, not ${server.name}`, {
+      expected,
+      actual,
+      hint: `The token was issued for server ${owner}. Clients must request a token for this server's own resource URL; accepting another server's tokens here would let one server's tokens open the other.`,
+    });
   }
 
   for (const aud of auds) {
@@ -69,12 +73,38 @@ export function checkAud(ctx: CheckContext): Check {
       },
     );
   }
+  const named = auds.find((a) => a !== KEYCLOAK_ACCOUNT && !parse(a) && !/^https?:/i.test(a));
+  // Only a verified token's audience is worth a one-click fix.
+  if (named && ctx.signatureVerified) {
+    const keycloak = provider.kind === "keycloak" || auds.includes(KEYCLOAK_ACCOUNT);
+    return fail("aud", "aud_mismatch", `aud ${auds.join(", ")} is not accepted by server ${server.name}`, {
+      expected,
+      actual,
+      hint: keycloak
+        ? `Keycloak puts a client id in aud when an Audience mapper names it (Client scopes → the scope → Mappers → Audience, "Included Client Audience"); "${KEYCLOAK_ACCOUNT}" comes from Keycloak's default roles and never names this server. If ${named} is the Keycloak client that stands for server ${server.name}, accept it (it is added to the server's "Extra accepted audiences"). Otherwise set the mapper's "Included Custom Audience" to this server's resource URL${expectedAudiences[0] ? ` ${expectedAudiences[0].value}` : ""}.`
+        : `The IdP named ${named} as the audience. If ${named} identifies server ${server.name} at the IdP, accept it (it is added to the server's "Extra accepted audiences"); if it names another API, the client asked for the wrong token.`,
+      fix: {
+        label: `Accept audience ${named} on server ${server.name}`,
+        patch: { entity: "server", name: server.name, append: { "oauth.audiences": named } },
+      },
+    });
+  }
+  if (expectedAudiences.length === 0) {
+    return fail("aud", "aud_mismatch", `no resource URL or extra audience is known for server ${server.name}`, {
+      expected,
+      actual,
+      hint: 'Give the server a public base URL (or set PUBLIC_URL) so its resource URL is known, or add values to its "Extra accepted audiences".',
+    });
+  }
   return fail("aud", "aud_mismatch", `aud ${auds.join(", ")} is not accepted by server ${server.name}`, {
     expected,
     actual,
-    hint: "The token was issued for another API. Make the client request a token for this server's resource URL, or, if this server really is that API, add the value to oauth.audiences.",
+    hint: `The token was issued for another API. Make the client request a token for this server's resource URL, or, if this server really is that API, add the value to the server's "Extra accepted audiences".`,
   });
 }
+
+/** Keycloak adds this audience (its account console) to most tokens: it never identifies an MCP server. */
+const KEYCLOAK_ACCOUNT = "account";
 
 type NearKind = "trailing_slash" | "scheme" | "port_or_case" | "origin_only" | "other_path";
 

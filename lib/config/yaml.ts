@@ -10,6 +10,7 @@ import { z } from "zod";
 import type { FieldError } from "../errors";
 import { providerSchema, serverSchema, type ConfigFile } from "./schema";
 import { validationError, zodFieldErrors } from "./field-errors";
+import { orderLikeSchema } from "./schema-shape";
 import type { Change } from "./changes";
 
 export function parseYaml(text: string): unknown {
@@ -38,6 +39,8 @@ export type ParsedConfigFile = {
   invalidProviderNames: string[];
   /** Provider references of server entries that failed validation, still checked for existence. */
   invalidServerRefs: { index: number; provider: string }[];
+  /** The entries as written, before defaults: what the file mentions. */
+  raw: { providers: unknown[]; servers: unknown[] };
 };
 
 /**
@@ -69,7 +72,7 @@ export function parseConfigFileDetailed(text: string): ParsedConfigFile {
       if (typeof provider === "string") invalidServerRefs.push({ index: i, provider });
     }
   });
-  return { file, errors, invalidProviderNames, invalidServerRefs };
+  return { file, errors, invalidProviderNames, invalidServerRefs, raw: top.data };
 }
 
 /** Keeps each entry's position in the file, so errors found later name the right index. */
@@ -103,12 +106,21 @@ export function viewsToConfig(providers: ProviderView[], servers: ServerView[]) 
   };
 }
 
+/**
+ * The same config always exports to the same bytes (no timestamp; entries by name, fields in the schema's
+ * order), so an exported file kept in git changes only when the config does.
+ */
 export function exportYaml(providers: ProviderView[], servers: ServerView[]): string {
-  const doc = new Document(viewsToConfig(providers, servers));
+  const byName = <T extends { name: string }>(xs: T[]) => [...xs].sort((a, b) => (a.name < b.name ? -1 : 1));
+  providers = byName(providers);
+  servers = byName(servers);
+  const config = viewsToConfig(providers, servers);
+  const doc = new Document({
+    providers: config.providers.map((p) => orderLikeSchema(p, providerSchema)),
+    servers: config.servers.map((s) => orderLikeSchema(s, serverSchema)),
+  });
   doc.commentBefore =
-    " Portcullis configuration, exported " +
-    new Date().toISOString() +
-    "\n Secrets are not exported; leaving them out keeps the stored values when this file is applied.";
+    " Portcullis configuration.\n Secrets are not exported; leaving them out keeps the stored values when this file is applied.";
   const comment = (seqKey: string, match: (i: number) => string | undefined) => {
     const seq = doc.get(seqKey);
     if (!isSeq(seq)) return;

@@ -178,7 +178,7 @@ function UpstreamStatus({ name, upstream }: { name: string; upstream: string }) 
         {probe.isPending ? (
           <Spinner className="size-3 text-slate-400" />
         ) : (
-          <Dot tone={probe.data?.reachable ? "green" : "red"} />
+          <Dot tone={probe.data?.healthy ? "green" : "red"} />
         )}
         <span className="truncate font-mono text-xs text-slate-700" title={upstream}>
           {host}
@@ -189,9 +189,7 @@ function UpstreamStatus({ name, upstream }: { name: string; upstream: string }) 
           ? "probing…"
           : probe.isError
             ? "probe failed"
-            : probe.data.reachable
-              ? `reachable · HTTP ${probe.data.status} · ${probe.data.ms} ms`
-              : `unreachable · ${probe.data.error}`}
+            : `${probe.data.healthy ? "healthy" : "unhealthy"} · ${probe.data.detail} · ${probe.data.ms} ms`}
       </div>
     </div>
   );

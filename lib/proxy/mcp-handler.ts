@@ -7,7 +7,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { RequestContext } from "../http/types";
-import type { RequestLog, RequestLogRecord } from "../runtime/request-log";
+import { failureReason, noteUpstreamStatus, type RequestLog, type RequestLogRecord } from "../runtime/request-log";
 import { decide, type Diagnosis } from "../tokens";
 import { factsFromNodeRequest, resolvePublicBase, type PublicBase } from "../urls/public-base";
 import type { TrustedProxies } from "../urls/trusted-proxies";
@@ -81,6 +81,7 @@ export function handleMcp(
     log.atMs = Date.now();
     log.status = res.statusCode;
     log.durationMs = Math.round((performance.now() - ctx.startedAt) * 100) / 100;
+    if (log.status >= 500 && log.outcome !== "error") noteUpstreamStatus(log);
     deps.requestLog.push(log);
   });
 
@@ -247,7 +248,7 @@ function forward(exchange: McpExchange, identity: Identity | undefined): void {
       ctx.outcome = `error:${e.code}`;
       log.outcome = "error";
       log.code = e.code;
-      log.reason = e.message;
+      log.reason = failureReason(e);
     },
   });
 }

@@ -43,7 +43,32 @@ export interface RequestLog {
   get(id: string): RequestLogEntry | undefined;
   subscribe(fn: (e: RequestLogEntry) => void): () => void;
   /** Per-server counts over the last hour, for the servers list. */
-  stats(server: string, sinceMs?: number): { requests: number; rejections: number; lastRejection?: RequestLogEntry };
+  stats(server: string, sinceMs?: number): RequestStats;
+}
+
+/** Rejections are the gateway saying no; failures are 5xx answers (the upstream's own, or the gateway's 502/504). */
+export type RequestStats = {
+  requests: number;
+  rejections: number;
+  lastRejection?: RequestLogEntry;
+  failures: number;
+  lastFailure?: RequestLogEntry;
+};
+
+const isFailure = (status: number, outcome: string | undefined) => status >= 500 || outcome === "error";
+
+/** A 5xx the upstream answered itself (the gateway relayed it): say so in the log. */
+export function noteUpstreamStatus(r: RequestLogRecord): void {
+  r.code ??= "upstream_status";
+  r.reason ??= `the upstream answered HTTP ${r.status}`;
+}
+
+/** The reason a failed exchange is logged with: the error, and what caused it (the connection error behind a 502). */
+export function failureReason(e: Error): string {
+  const cause = e.cause as (Error & { code?: string }) | undefined;
+  if (!cause) return e.message;
+  const what = cause.message || cause.code || String(cause);
+  return `${e.message}: ${what}`;
 }
 
 // push() writes each of these by name (hot path): a field added here must be added there too.
@@ -149,20 +174,21 @@ export function createRequestLog(capacity = 2000): RequestLog {
     },
     stats(server, sinceMs = 3600_000) {
       const since = Date.now() - sinceMs;
-      let requests = 0;
-      let rejections = 0;
-      let lastRejection: RequestLogEntry | undefined;
+      const out: RequestStats = { requests: 0, rejections: 0, failures: 0 };
       for (let i = 0; i < count; i++) {
         const s = slotOf(i);
         if (atMs[s] < since) break;
         if (strings.server[s] !== server) continue;
-        requests++;
+        out.requests++;
         if (strings.outcome[s] === "rejected") {
-          rejections++;
-          lastRejection ??= entryAt(s);
+          out.rejections++;
+          out.lastRejection ??= entryAt(s);
+        } else if (isFailure(status[s], strings.outcome[s])) {
+          out.failures++;
+          out.lastFailure ??= entryAt(s);
         }
       }
-      return { requests, rejections, lastRejection };
+      return out;
     },
   };
 }

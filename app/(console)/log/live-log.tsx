@@ -183,7 +183,10 @@ function LogRow({ e }: { e: LogEntrySummary }) {
   const open = e.hasDiagnosis ? () => router.push(`/inspector?request=${encodeURIComponent(e.id)}`) : undefined;
   return (
     <tr
-      className={cx(open && "cursor-pointer hover:bg-slate-50", e.outcome === "rejected" && "bg-rose-50/30")}
+      className={cx(
+        open && "cursor-pointer hover:bg-slate-50",
+        (e.outcome === "rejected" || e.status >= 500) && "bg-rose-50/30",
+      )}
       onClick={open}
       data-testid="log-row"
       data-outcome={e.outcome}

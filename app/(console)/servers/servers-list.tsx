@@ -53,7 +53,7 @@ export function ServersList() {
                 <th>Auth</th>
                 <th>Upstream</th>
                 <th className="text-right">Last hour</th>
-                <th>Last rejection</th>
+                <th>Last problem</th>
               </tr>
             </thead>
             <tbody>
@@ -90,29 +90,14 @@ function ServerRow({ server: s, activity }: { server: ServerView; activity?: Ser
             <div className={activity.rejections ? "text-rose-600" : "text-slate-400"}>
               {activity.rejections} rejected
             </div>
+            {activity.failures > 0 && <div className="text-rose-600">{activity.failures} failed</div>}
           </>
         ) : (
           <span className="text-slate-400">—</span>
         )}
       </td>
       <td className="max-w-xs">
-        {activity?.lastRejection ? (
-          <Link
-            href={`/inspector?request=${activity.lastRejection.id}`}
-            className="group block"
-            title="Open the diagnosis in the inspector"
-          >
-            <Badge tone="red">{activity.lastRejection.code ?? activity.lastRejection.status}</Badge>
-            <span className="ml-2 text-xs text-slate-400">{relativeTime(activity.lastRejection.at)}</span>
-            {activity.lastRejection.reason && (
-              <div className="mt-1 line-clamp-2 text-xs text-slate-600 group-hover:text-slate-900">
-                {activity.lastRejection.reason}
-              </div>
-            )}
-          </Link>
-        ) : (
-          <span className="text-xs text-slate-400">none</span>
-        )}
+        <LastProblem activity={activity} />
       </td>
     </tr>
   );
@@ -155,6 +140,27 @@ export function AuthSummary({ server: s }: { server: Pick<ServerView, "auth" | "
         </div>
       )}
     </div>
+  );
+}
+
+/** The newer of the last rejection (opens its diagnosis) and the last failure (a 5xx: opens the live log). */
+function LastProblem({ activity }: { activity?: ServerActivity }) {
+  const r = activity?.lastRejection;
+  const f = activity?.lastFailure;
+  const last = r && (!f || r.at >= f.at) ? r : f;
+  if (!last) return <span className="text-xs text-slate-400">none</span>;
+  return (
+    <Link
+      href={last === r ? `/inspector?request=${last.id}` : "/log"}
+      className="group block"
+      title={last === r ? "Open the diagnosis in the inspector" : "Open the live log"}
+    >
+      <Badge tone="red">{last.code ?? last.status}</Badge>
+      <span className="ml-2 text-xs text-slate-400">{relativeTime(last.at)}</span>
+      {last.reason && (
+        <div className="mt-1 line-clamp-2 text-xs text-slate-600 group-hover:text-slate-900">{last.reason}</div>
+      )}
+    </Link>
   );
 }
 

@@ -12,6 +12,13 @@ export const REGISTRATION_LIMIT: RateLimit = { capacity: 30, refillPerSecond: 0.
 /** Console sign-in attempts: 10 a minute. */
 export const SIGN_IN_LIMIT: RateLimit = { capacity: 10, refillPerSecond: 10 / 60 };
 
+/** What a locked-out client is told: the limit's own numbers (one attempt back every interval). */
+export function lockoutMessage(limit: RateLimit = SIGN_IN_LIMIT): string {
+  const every = Math.round(1 / limit.refillPerSecond);
+  const full = Math.round(limit.capacity / limit.refillPerSecond);
+  return `too many sign-in attempts from this address: one more attempt is allowed every ${every} s (all ${limit.capacity} again after ${full} s without attempts)`;
+}
+
 export function sharedRateLimiter(repo: Pick<RateLimitRepo, "take">, name: string, limit: RateLimit): RateLimiter {
   return { take: (key) => repo.take(`${name}:${key}`, limit) };
 }

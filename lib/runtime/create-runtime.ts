@@ -102,7 +102,7 @@ export type RuntimeOptions = {
 };
 
 export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promise<Runtime> {
-  const logger = opts.logger ?? createLogger(env.LOG_LEVEL);
+  const logger = opts.logger ?? createLogger(env.LOG_LEVEL, undefined, env.LOG_FORMAT);
   const store = await openDatabase(env, logger, { existing: opts.existingDatabase });
 
   if (env.PORTCULLIS_CONFIG) {

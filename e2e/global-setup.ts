@@ -19,8 +19,8 @@ export default async function globalSetup(_config: FullConfig) {
   if (!process.env.E2E_SKIP_BUILD) {
     // The same staleness check as `npm start` (scripts/build-if-stale.mjs): rebuilds only when console sources changed.
     const script: string = "../scripts/build-if-stale.mjs";
-    const { buildIfStale } = (await import(script)) as { buildIfStale: () => boolean };
-    buildIfStale();
+    const { buildIfStale } = (await import(script)) as { buildIfStale: () => Promise<boolean> };
+    await buildIfStale();
   }
   const built = Date.now();
 

@@ -188,12 +188,14 @@ describe("portcullis from another directory", () => {
   });
 });
 
-describe("portcullis exit codes", () => {
+describe("portcullis exit codes, and inspect agreeing with the gateway", () => {
   let idp: Idp;
   let gw: Gateway;
+  let resource: string;
   beforeAll(async () => {
     idp = await startIdp({ shape: "standard" });
-    gw = await startGateway();
+    gw = await startGateway(); // no PUBLIC_URL: the gateway takes the resource URL from each request's Host
+    resource = `${gw.url}/servers/fetcher/mcp`;
     await gw.cli(["apply", "-f", "-"], {
       input: `providers:
   - name: std
@@ -240,33 +242,6 @@ servers:
     expect(discover.stderr).toMatch(/discovery found \d+ errors?/);
     expect((await gw.cli(["discover", "--provider", "std"])).code).toBe(0);
   });
-});
-
-describe("portcullis inspect agrees with the gateway", () => {
-  let idp: Idp;
-  let gw: Gateway;
-  let resource: string;
-  beforeAll(async () => {
-    idp = await startIdp({ shape: "standard" });
-    gw = await startGateway(); // no PUBLIC_URL: the gateway takes the resource URL from each request's Host
-    resource = `${gw.url}/servers/fetcher/mcp`;
-    await gw.cli(["apply", "-f", "-"], {
-      input: `providers:
-  - name: std
-    issuer: ${idp.issuer}
-    clientId: ${idp.clients.gateway.clientId}
-servers:
-  - name: fetcher
-    upstream: http://127.0.0.1:9/mcp
-    oauth: { provider: std, mode: direct }
-`,
-    });
-  });
-  afterAll(async () => {
-    await gw?.stop();
-    await idp?.close();
-  });
-
   it("takes the public URL from --url, and says it cannot tell without one", async () => {
     const token = await idp.mintClientCredentialsToken({ resource });
     // The gateway accepts the token (the upstream is down: 502, not 401), once it has seen the CLI's config.

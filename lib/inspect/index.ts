@@ -9,6 +9,8 @@ import { AppError } from "../errors";
 import type { Runtime } from "../runtime/types";
 import type { RuntimeProvider, RuntimeServer } from "../config/model";
 import { decodeJws } from "../tokens/decode";
+import { checkFormat } from "../tokens/checks/format";
+import type { CheckContext } from "../tokens/checks/context";
 import { tokenAudiences } from "../tokens/claims";
 import type { Check, Diagnosis, ExpectedAudience } from "../tokens/types";
 
@@ -96,6 +98,14 @@ export function pickServer(
   token: string,
   audiencesOf: (server: string) => ExpectedAudience[],
 ): { server: string; by: ServerPick["by"]; alternatives: string[] } {
+  const decoded = decodeJws(token);
+  // Not a JWT says more than "pick a server": say it first, in the pipeline's own words.
+  if (!decoded.ok) {
+    const format = checkFormat({ token } as CheckContext);
+    throw new AppError("validation_failed", format.message, {
+      fields: [{ path: "token", message: format.hint ? `${format.message}. ${format.hint}` : format.message }],
+    });
+  }
   const { servers, providers } = runtime.config.current();
   const oauth = [...servers.values()].filter(
     (s): s is RuntimeServer & { oauth: NonNullable<RuntimeServer["oauth"]> } => s.auth === "oauth" && !!s.oauth,
@@ -104,10 +114,9 @@ export function pickServer(
     throw new AppError("validation_failed", "no server uses OAuth: create one first", {
       fields: [{ path: "server", message: "no OAuth server to inspect against" }],
     });
-  const decoded = decodeJws(token);
-  const claims = decoded.ok ? decoded.decoded.claims : undefined;
+  const claims = decoded.decoded.claims;
   const iss = typeof claims?.iss === "string" ? claims.iss : undefined;
-  const auds = claims ? (tokenAudiences(claims) ?? []) : [];
+  const auds = tokenAudiences(claims) ?? [];
   const byIss = iss
     ? oauth.filter((s) => {
         const p: RuntimeProvider | undefined = providers.get(s.oauth.provider);

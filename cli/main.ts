@@ -2,7 +2,7 @@
  * portcullis — command line. Talks to the database directly (DATABASE_URL, same
  * default as the server; a relative file: path resolves against the project
  * directory, whatever directory the command runs from); a running gateway picks
- * changes up within seconds. Each command names the database it uses on stderr.
+ * changes up within seconds. Each command first names the database it uses.
  * Read-only commands (export, inspect, discover) never create a database.
  * Exit codes: 0 ok; 1 rejected (the file is invalid, the token is rejected, discovery found errors);
  * 2 usage or runtime error (bad arguments or environment, unreadable file, unknown name, no database).
@@ -44,11 +44,14 @@ function readInput(file: string): string {
   }
 }
 
-/** The environment, and which database it selects (said on stderr: stdout stays the command's output). */
-function environment(): Env {
+/**
+ * The environment, and which database it selects: said first on stdout, or on stderr when stdout carries
+ * machine-read output (export's YAML, --json).
+ */
+function environment(machineOutput = false): Env {
   const env = parseEnv();
   const target = parseDatabaseUrl(env.DATABASE_URL);
-  err(`database: ${target.kind === "sqlite" ? target.file : redactDatabaseUrl(target.url)}`);
+  (machineOutput ? err : out)(`database: ${target.kind === "sqlite" ? target.file : redactDatabaseUrl(target.url)}`);
   return env;
 }
 
@@ -140,7 +143,7 @@ export function buildProgram() {
       "print the stored configuration as YAML (secrets are not exported; the same config prints the same bytes)",
     )
     .action(async () => {
-      const store = await openDatabase(environment(), undefined, { existing: true });
+      const store = await openDatabase(environment(true), undefined, { existing: true });
       try {
         out(await exportConfigText(store.config));
       } finally {
@@ -164,7 +167,7 @@ export function buildProgram() {
       const raw = !token || token === "-" ? readInput("-") : token;
       if (!raw.trim())
         throw new AppError("bad_request", "no token: pass it as an argument, or - and on standard input");
-      const env = environment();
+      const env = environment(Boolean(opts.json));
       process.exitCode = await runInspect(env, opts.server, raw.trim(), {
         json: Boolean(opts.json),
         url: opts.url,
@@ -181,7 +184,11 @@ export function buildProgram() {
     .requiredOption("-p, --provider <name>", "provider name")
     .option("--json", "print the report as JSON")
     .action(async (opts: { provider: string; json?: boolean }) => {
-      process.exitCode = await runDiscover(environment(), opts.provider, { json: Boolean(opts.json), out, err });
+      process.exitCode = await runDiscover(environment(Boolean(opts.json)), opts.provider, {
+        json: Boolean(opts.json),
+        out,
+        err,
+      });
     });
 
   return program;

@@ -171,6 +171,11 @@ describe("portcullis from another directory", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("name: open");
     expect(r.stderr).toContain(`database: ${file}`);
+    // Human output says it first, on stdout.
+    const dry = await gw.cli(["apply", "--dry-run", "-f", "-"], { cwd: elsewhere, env, input: r.stdout });
+    expect(dry.stdout).toMatch(
+      new RegExp(`^database: ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\nunchanged: server/open\n`),
+    );
     expect(readdirSync(elsewhere)).toEqual([]);
   });
 
@@ -181,7 +186,8 @@ describe("portcullis from another directory", () => {
       const r = await gw.cli(args, { cwd: elsewhere, env });
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr).toContain(`error: no database at ${missing}: start the gateway once`);
-      expect(r.stdout).toBe("");
+      expect(r.stdout + r.stderr).toContain(`database: ${missing}\n`);
+      expect(r.stdout.replace(`database: ${missing}\n`, "")).toBe("");
     }
     expect(existsSync(dirname(missing))).toBe(false);
     expect(readdirSync(elsewhere)).toEqual([]);

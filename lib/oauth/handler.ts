@@ -120,8 +120,5 @@ export function createOAuthFacadeHandler(runtime: Runtime): GatewayHandler {
     registrations: runtime.rateLimits.registrations,
     now: Date.now,
   };
-  // Expired pending authorizations are deleted hourly (any replica may do it; it is idempotent).
-  const sweeper = setInterval(() => store.sweep(new Date(Date.now() - 60_000)).catch(() => {}), 3600_000);
-  sweeper.unref();
   return createFacadeHandler(deps);
 }

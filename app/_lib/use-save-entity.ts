@@ -7,12 +7,11 @@
 import { useRouter } from "next/navigation";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, errorMessage, fieldErrorMap, isApiError } from "./api";
-import type { FieldErrors } from "./validate";
 
 export function useSaveEntity<T extends { name: string }>(
   kind: "providers" | "servers",
   existingName: string | undefined,
-  form: { setErrors(e: FieldErrors): void; setFormError(m: string | undefined): void },
+  form: { setFieldErrors(e: Record<string, string>): void; setFormError(m: string | undefined): void },
 ) {
   const router = useRouter();
   const qc = useQueryClient();
@@ -27,7 +26,7 @@ export function useSaveEntity<T extends { name: string }>(
       router.push(`/${kind}/${v.name}?saved=1`);
     },
     onError: (e) => {
-      form.setErrors(fieldErrorMap(e));
+      form.setFieldErrors(fieldErrorMap(e));
       form.setFormError(isApiError(e) && e.fields.length ? e.message : errorMessage(e));
     },
   });

@@ -1,5 +1,5 @@
 /**
- * Authorization-server facade routes (DESIGN.md scenario 1, `oauth.mode: proxy`):
+ * Authorization-server facade routes (`oauth.mode: proxy`, docs/architecture.md):
  *   /.well-known/oauth-authorization-server/oauth/<p>
  *   /.well-known/openid-configuration/oauth/<p>
  *   /oauth/<p>/.well-known/openid-configuration (and …/oauth-authorization-server)

@@ -20,10 +20,11 @@
  * BENCH_CONSOLE=0 measures a proxy-only replica instead (PORTCULLIS_NO_CONSOLE=1); BENCH_CONSOLE_USED=1, a
  * gateway whose console has served one API request; BENCH_IDENTITY_HEADERS=0, servers that send no
  * X-Portcullis-* identity headers upstream.
- * Prints a table, writes bench/results/<timestamp>.json and bench/results/latest.json.
+ * Prints a table, writes bench/results/<timestamp>.json and bench/results/latest.json, and keeps the
+ * newest KEEP_RUNS timestamped files.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import http from "node:http";
@@ -68,6 +69,8 @@ if (CONSOLE_USED && !WITH_CONSOLE) throw new Error("BENCH_CONSOLE_USED=1 needs t
 // false), to see what those three headers cost the gateway and the upstream. On by default, as in a config.
 const IDENTITY_HEADERS = envFlag("BENCH_IDENTITY_HEADERS", true);
 const CONNECTIONS = 32;
+/** Timestamped result files kept in bench/results/ besides latest.json. */
+const KEEP_RUNS = 5;
 const POOL = 10_000;
 const ISSUER = "https://issuer.bench.portcullis.test";
 const BODY = JSON.stringify({
@@ -526,6 +529,11 @@ ${identity}`,
   const json = JSON.stringify(report, null, 2);
   writeFileSync(join(dir, `${report.at.replace(/[:.]/g, "-")}.json`), json);
   writeFileSync(join(dir, "latest.json"), json);
+  // A short history beside latest.json: the newest runs only (timestamped names sort by time).
+  const runs = readdirSync(dir)
+    .filter((f) => /^\d{4}-.*\.json$/.test(f))
+    .sort();
+  for (const old of runs.slice(0, -KEEP_RUNS)) rmSync(join(dir, old));
   console.log(`\nwrote bench/results/latest.json (${fmt(report.durationS)} s)`);
   await gw.stop();
 }

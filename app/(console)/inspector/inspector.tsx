@@ -1,16 +1,27 @@
 "use client";
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect } from "react";
+import { useForm, useWatch } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import type { ServerView } from "@/lib/config/model";
 import type { InspectResult } from "@/lib/inspect";
+import { inspectRequestSchema } from "@/lib/inspect/request";
 import type { Diagnosis } from "@/lib/tokens/types";
 import { DiagnosisView } from "./diagnosis-view";
 import type { RequestLogEntry } from "@/lib/runtime/request-log";
 import { api, errorMessage, fieldErrorMap } from "@/app/_lib/api";
 import { clockTime } from "@/app/_lib/format";
+import { apiPayloadSchema, fieldError } from "@/app/_lib/form";
 import { Alert, Button, Card, EmptyState, ErrorState, Field, Loading, PageHeader } from "@/components/ui";
+
+type InspectValues = { token: string; server: string };
+
+/** The form's values as the API body ("" = pick the server by the token), checked by the route's own schema. */
+const inspectFormSchema = apiPayloadSchema(inspectRequestSchema, (v: InspectValues) => ({
+  payload: { token: v.token.trim(), server: v.server || undefined },
+}));
 
 const PICK_LABEL: Record<InspectResult["pick"]["by"], string> = {
   given: "chosen by you",
@@ -22,8 +33,8 @@ const PICK_LABEL: Record<InspectResult["pick"]["by"], string> = {
 export function Inspector() {
   const params = useSearchParams();
   const requestId = params.get("request");
-  const [token, setToken] = useState("");
-  const [server, setServer] = useState("");
+  const form = useForm({ resolver: zodResolver(inspectFormSchema), defaultValues: { token: "", server: "" } });
+  const token = useWatch({ control: form.control, name: "token" });
   const servers = useQuery({ queryKey: ["servers"], queryFn: () => api<ServerView[]>("/api/servers") });
   const oauthServers = (servers.data ?? []).filter((s) => s.auth === "oauth");
 
@@ -39,14 +50,12 @@ export function Inspector() {
   });
 
   // The token lives in this component's memory only: gone when the page is left.
-  useEffect(() => () => setToken(""), []);
+  const { setValue } = form;
+  useEffect(() => () => setValue("token", ""), [setValue]);
 
-  const run = (e?: FormEvent) => {
-    e?.preventDefault();
-    if (!token.trim()) return;
-    inspect.mutate({ token: token.trim(), server: server || undefined });
-  };
+  const run = form.handleSubmit((body) => inspect.mutate(body));
   const errors = fieldErrorMap(inspect.error);
+  const err = (path: "token" | "server") => fieldError(form.formState.errors, path) ?? errors[path];
   const showStored = Boolean(requestId) && !inspect.data && !inspect.isPending;
 
   return (
@@ -58,7 +67,7 @@ export function Inspector() {
       <div className="space-y-6">
         <Card>
           <form onSubmit={run} className="grid gap-5 lg:grid-cols-4">
-            <Field label="Access token" htmlFor="token" error={errors.token} className="lg:col-span-3">
+            <Field label="Access token" htmlFor="token" error={err("token")} className="lg:col-span-3">
               <textarea
                 id="token"
                 rows={4}
@@ -68,14 +77,13 @@ export function Inspector() {
                 autoComplete="off"
                 autoCorrect="off"
                 autoCapitalize="off"
-                aria-invalid={!!errors.token || undefined}
-                value={token}
-                onChange={(e) => setToken(e.target.value)}
+                aria-invalid={!!err("token") || undefined}
+                {...form.register("token")}
               />
             </Field>
             <div className="flex flex-col gap-4">
-              <Field label="Server" htmlFor="server" error={errors.server}>
-                <select id="server" className="input" value={server} onChange={(e) => setServer(e.target.value)}>
+              <Field label="Server" htmlFor="server" error={err("server")}>
+                <select id="server" className="input" {...form.register("server")}>
                   <option value="">Auto (by iss / aud)</option>
                   {oauthServers.map((s) => (
                     <option key={s.name} value={s.name}>
@@ -99,7 +107,7 @@ export function Inspector() {
             diagnosis={inspect.data.diagnosis}
             server={inspect.data.server}
             pickNote={`${PICK_LABEL[inspect.data.pick.by]}${inspect.data.pick.alternatives.length ? ` · also matches ${inspect.data.pick.alternatives.join(", ")}` : ""}`}
-            onFixed={() => inspect.mutate({ token: token.trim(), server: inspect.data!.server })}
+            onFixed={() => inspect.mutate({ token: form.getValues("token").trim(), server: inspect.data!.server })}
             canRerun={Boolean(token.trim())}
           />
         )}

@@ -2,7 +2,8 @@
 /** The pre-registered client at the IdP: its id, write-only secret, extra scopes, and the clock skew allowed. */
 import { Controller, useFormContext } from "react-hook-form";
 import { fieldError } from "@/app/_lib/form";
-import { Card, Field, LinesInput } from "@/components/ui";
+import { LinesController } from "@/components/lines-controller";
+import { Card, Field } from "@/components/ui";
 import { SecretField } from "@/components/secret-field";
 import type { ProviderFormValues } from "./values";
 
@@ -49,18 +50,12 @@ export function ClientSection({ secretSet }: { secretSet: boolean }) {
           error={err("scopes")}
           hint="One per line, e.g. openid, profile."
         >
-          <Controller
+          <LinesController
             control={control}
             name="scopes"
-            render={({ field }) => (
-              <LinesInput
-                id="p-scopes"
-                value={field.value}
-                onChange={field.onChange}
-                placeholder={"openid\nprofile"}
-                invalid={!!err("scopes")}
-              />
-            )}
+            id="p-scopes"
+            placeholder={"openid\nprofile"}
+            invalid={!!err("scopes")}
           />
         </Field>
         <Field

@@ -3,7 +3,8 @@
 import { Controller, useFormContext } from "react-hook-form";
 import { jwsAlgorithms } from "@/lib/config/schema";
 import { fieldError } from "@/app/_lib/form";
-import { Card, Field, LinesInput } from "@/components/ui";
+import { LinesController } from "@/components/lines-controller";
+import { Card, Field } from "@/components/ui";
 import type { PairKey, ProviderFormValues } from "./values";
 
 type TriKey = "resourceIndicators" | "audienceIsClientId" | "dynamicRegistration" | "dropResource";
@@ -139,18 +140,12 @@ export function QuirksSection() {
           ))}
           {PAIRS.map((t) => (
             <Field key={t.key} label={t.label} htmlFor={t.id} hint={t.hint} error={err(`overrides.${t.key}`)}>
-              <Controller
+              <LinesController
                 control={control}
                 name={`overrides.${t.key}`}
-                render={({ field }) => (
-                  <LinesInput
-                    id={t.id}
-                    value={field.value}
-                    onChange={field.onChange}
-                    placeholder={t.placeholder}
-                    invalid={!!err(`overrides.${t.key}`)}
-                  />
-                )}
+                id={t.id}
+                placeholder={t.placeholder}
+                invalid={!!err(`overrides.${t.key}`)}
               />
             </Field>
           ))}

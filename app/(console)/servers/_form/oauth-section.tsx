@@ -5,7 +5,8 @@ import { Controller, useFormContext, useWatch } from "react-hook-form";
 import { enforcementModes } from "@/lib/config/schema";
 import type { ProviderView } from "@/lib/config/model";
 import { fieldError } from "@/app/_lib/form";
-import { Card, Field, LinesInput, Switch } from "@/components/ui";
+import { LinesController } from "@/components/lines-controller";
+import { Card, Field, Switch } from "@/components/ui";
 import type { ServerFormValues } from "./values";
 
 type ListKey = "oauth.requiredScopes" | "oauth.audiences" | "oauth.allowedRedirectUris";
@@ -16,13 +17,7 @@ export function OAuthSection({ providers }: { providers?: ProviderView[] }) {
   const provider = providers?.find((p) => p.name === providerName);
   const err = (path: string) => fieldError(formState.errors, path);
   const lines = (name: ListKey, id: string, placeholder: string) => (
-    <Controller
-      control={control}
-      name={name}
-      render={({ field }) => (
-        <LinesInput id={id} rows={2} value={field.value} onChange={field.onChange} placeholder={placeholder} />
-      )}
-    />
+    <LinesController control={control} name={name} id={id} rows={2} placeholder={placeholder} />
   );
   return (
     <Card title="OAuth" description="Which tokens are accepted, and how clients get one.">

@@ -1,8 +1,9 @@
 "use client";
 /** The external base URLs clients reach the gateway at; each gives the server its own resource and metadata. */
-import { Controller, useFormContext } from "react-hook-form";
+import { useFormContext } from "react-hook-form";
 import { fieldError } from "@/app/_lib/form";
-import { Card, Field, LinesInput } from "@/components/ui";
+import { LinesController } from "@/components/lines-controller";
+import { Card, Field } from "@/components/ui";
 import type { ServerFormValues } from "./values";
 
 export function PublicUrlsSection() {
@@ -18,18 +19,12 @@ export function PublicUrlsSection() {
         error={fieldError(formState.errors, "publicUrls")}
         hint="One per line. Empty: PUBLIC_URL, else the address of each request."
       >
-        <Controller
+        <LinesController
           control={control}
           name="publicUrls"
-          render={({ field }) => (
-            <LinesInput
-              id="s-public"
-              rows={2}
-              value={field.value}
-              onChange={field.onChange}
-              placeholder={"https://mcp.example.com\nhttps://internal-gw.example.com"}
-            />
-          )}
+          id="s-public"
+          rows={2}
+          placeholder={"https://mcp.example.com\nhttps://internal-gw.example.com"}
         />
       </Field>
     </Card>

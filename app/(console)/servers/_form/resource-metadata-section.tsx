@@ -2,7 +2,8 @@
 /** What the RFC 9728 document tells clients about the server; `resource` and `authorization_servers` are computed. */
 import { Controller, useFormContext, useWatch } from "react-hook-form";
 import { fieldError } from "@/app/_lib/form";
-import { Card, Field, LinesInput } from "@/components/ui";
+import { LinesController } from "@/components/lines-controller";
+import { Card, Field } from "@/components/ui";
 import { parseExtra, type ServerFormValues } from "./values";
 
 const URL_FIELDS = [
@@ -36,11 +37,7 @@ export function ResourceMetadataSection() {
           error={err("resourceMetadata.scopesSupported")}
           hint="Default: the required scopes."
         >
-          <Controller
-            control={control}
-            name="resourceMetadata.scopesSupported"
-            render={({ field }) => <LinesInput id="s-rscopes" rows={2} value={field.value} onChange={field.onChange} />}
-          />
+          <LinesController control={control} name="resourceMetadata.scopesSupported" id="s-rscopes" rows={2} />
         </Field>
         {URL_FIELDS.map(([key, id, label]) => (
           <Field key={key} label={label} htmlFor={id} error={err(`resourceMetadata.${key}`)}>

@@ -4,15 +4,13 @@
  * react-hook-form holds the values; the resolver validates the API body they
  * make with the API's own schema (values.ts).
  */
-import { useState } from "react";
 import { FormProvider, useForm, useWatch } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useQuery } from "@tanstack/react-query";
 import type { ProviderView, ServerView } from "@/lib/config/model";
 import type { GatewayStatus } from "@/lib/status/gateway-status";
 import { api } from "@/app/_lib/api";
-import { setServerErrors } from "@/app/_lib/form";
-import { useSaveEntity } from "@/app/_lib/use-save-entity";
+import { useSaveEntityForm } from "@/app/_lib/use-save-entity";
 import { Alert, FormActions } from "@/components/ui";
 import { LivePreview } from "./live-preview";
 import { OAuthSection } from "./oauth-section";
@@ -26,21 +24,14 @@ export function ServerForm({ server }: { server?: ServerView }) {
   const editing = Boolean(server);
   const form = useForm({ resolver: zodResolver(serverFormSchema), defaultValues: serverFormValues(server) });
   const values = useWatch({ control: form.control }) as ServerFormValues;
-  const [formError, setFormError] = useState<string>();
   const providers = useQuery({ queryKey: ["providers"], queryFn: () => api<ProviderView[]>("/api/providers") });
   const status = useQuery({ queryKey: ["status"], queryFn: () => api<GatewayStatus>("/api/status") });
   const provider = providers.data?.find((p) => p.name === values.oauth.provider);
 
-  const save = useSaveEntity<ServerView>("servers", server?.name, {
-    setFieldErrors: (fields) => setServerErrors(form.setError, fields),
-    setFormError,
-  });
-  const submit = form.handleSubmit(
-    (body) => {
-      setFormError(undefined);
-      save.mutate(body);
-    },
-    () => setFormError("Fix the highlighted fields."),
+  const { submit, formError, saving } = useSaveEntityForm<ServerView, ServerFormValues, unknown>(
+    "servers",
+    server?.name,
+    form,
   );
 
   return (
@@ -53,7 +44,7 @@ export function ServerForm({ server }: { server?: ServerView }) {
           <PublicUrlsSection />
           {values.auth === "oauth" && <ResourceMetadataSection />}
           <UpstreamRequestSection secretSet={server?.upstreamAuthValueSet ?? false} />
-          <FormActions busy={save.isPending} submitLabel={editing ? "Save changes" : "Create server"} />
+          <FormActions busy={saving} submitLabel={editing ? "Save changes" : "Create server"} />
         </div>
         <div className="lg:col-span-2">
           <div className="lg:sticky lg:top-6">

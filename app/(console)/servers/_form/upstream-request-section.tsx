@@ -2,7 +2,8 @@
 /** What the gateway adds when it forwards to the upstream: a static credential, identity headers, limits. */
 import { Controller, useFormContext } from "react-hook-form";
 import { fieldError } from "@/app/_lib/form";
-import { Card, Field, LinesInput, Switch } from "@/components/ui";
+import { LinesController } from "@/components/lines-controller";
+import { Card, Field, Switch } from "@/components/ui";
 import { SecretField } from "@/components/secret-field";
 import type { ServerFormValues } from "./values";
 
@@ -64,11 +65,7 @@ export function UpstreamRequestSection({ secretSet }: { secretSet: boolean }) {
           error={err("allowedOrigins")}
           hint="Public URLs are always allowed."
         >
-          <Controller
-            control={control}
-            name="allowedOrigins"
-            render={({ field }) => <LinesInput id="s-origins" rows={2} value={field.value} onChange={field.onChange} />}
-          />
+          <LinesController control={control} name="allowedOrigins" id="s-origins" rows={2} />
         </Field>
       </div>
     </Card>

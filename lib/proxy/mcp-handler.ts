@@ -7,7 +7,13 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { RequestContext } from "../http/types";
-import { failureReason, noteUpstreamStatus, type RequestLog, type RequestLogRecord } from "../runtime/request-log";
+import {
+  connectionKey,
+  failureReason,
+  noteUpstreamStatus,
+  type RequestLog,
+  type RequestLogRecord,
+} from "../runtime/request-log";
 import { decide, type Diagnosis } from "../tokens";
 import { factsFromNodeRequest, resolvePublicBase, type PublicBase } from "../urls/public-base";
 import type { TrustedProxies } from "../urls/trusted-proxies";
@@ -74,6 +80,7 @@ export function handleMcp(
     client: undefined,
     fingerprint: undefined,
     durationMs: NaN,
+    selftest: false,
     diagnosis: undefined,
   };
   // on, not once: 'close' fires once anyway, and once() binds a wrapper per call (hot path).
@@ -82,6 +89,8 @@ export function handleMcp(
     log.status = res.statusCode;
     log.durationMs = Math.round((performance.now() - ctx.startedAt) * 100) / 100;
     if (log.status >= 500 && log.outcome !== "error") noteUpstreamStatus(log);
+    const own = deps.requestLog.selfConnections;
+    if (own.size > 0) log.selftest = own.has(connectionKey(req.socket.remoteAddress, req.socket.remotePort));
     deps.requestLog.push(log);
   });
 

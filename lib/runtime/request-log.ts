@@ -30,6 +30,8 @@ export type RequestLogEntry = {
   client?: string;
   fingerprint?: string;
   durationMs?: number;
+  /** Sent by the gateway's own self-test. */
+  selftest?: boolean;
   /** The pipeline's diagnosis (JSON-safe), for "open in inspector". */
   diagnosis?: unknown;
 };
@@ -44,7 +46,16 @@ export interface RequestLog {
   subscribe(fn: (e: RequestLogEntry) => void): () => void;
   /** Per-server counts over the last hour, for the servers list. */
   stats(server: string, sinceMs?: number): RequestStats;
+  /**
+   * The client ends (`connectionKey`) of the connections the gateway's self-test holds open to it: the proxy
+   * marks their requests. Only this process can hold those ends, so the mark cannot be forged.
+   */
+  readonly selfConnections: Set<string>;
 }
+
+/** "address:port" of one end of a TCP connection (IPv4-mapped IPv6 addresses written as IPv4). */
+export const connectionKey = (address: string | undefined, port: number | undefined) =>
+  `${(address ?? "").replace(/^::ffff:/, "")}:${port}`;
 
 /** Rejections are the gateway saying no; failures are 5xx answers (the upstream's own, or the gateway's 502/504). */
 export type RequestStats = {
@@ -91,6 +102,7 @@ export function createRequestLog(capacity = 2000): RequestLog {
   const atMs = new Float64Array(capacity);
   const durationMs = new Float64Array(capacity); // NaN: not measured
   const status = new Uint16Array(capacity);
+  const selftest = new Uint8Array(capacity);
   const col = (): (string | undefined)[] => new Array(capacity).fill(undefined);
   const strings = Object.fromEntries(STRING_FIELDS.map((f) => [f, col()])) as Record<
     StringField,
@@ -119,17 +131,20 @@ export function createRequestLog(capacity = 2000): RequestLog {
       if (v !== undefined) e[f] = v;
     }
     if (!Number.isNaN(durationMs[slot])) e.durationMs = durationMs[slot];
+    if (selftest[slot]) e.selftest = true;
     if (diagnosis[slot] !== undefined) e.diagnosis = diagnosis[slot];
     return e;
   }
 
   return {
+    selfConnections: new Set(),
     push(r) {
       const s = next;
       seq[s] = r.seq;
       atMs[s] = r.atMs;
       durationMs[s] = r.durationMs ?? NaN;
       status[s] = r.status;
+      selftest[s] = r.selftest ? 1 : 0;
       // Field by field, not a loop over STRING_FIELDS: a computed key per field is a megamorphic access (hot path: every proxied request).
       strings.server[s] = r.server;
       strings.method[s] = r.method;

@@ -45,7 +45,7 @@ export function ServersList() {
           provider&apos;s tokens. Set up a provider first if the server will use OAuth.
         </EmptyState>
       ) : (
-        <div className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-xs">
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-xs">
           <table className="table">
             <thead>
               <tr>
@@ -71,11 +71,11 @@ export function ServersList() {
 function ServerRow({ server: s, activity }: { server: ServerView; activity?: ServerActivity }) {
   return (
     <tr className="hover:bg-slate-50/60" data-testid={`server-row-${s.name}`}>
-      <td>
-        <Link href={`/servers/${s.name}`} className="font-medium text-indigo-700 hover:underline">
+      <td className="max-w-64 min-w-40">
+        <Link href={`/servers/${s.name}`} className="font-medium wrap-anywhere text-indigo-700 hover:underline">
           {s.name}
         </Link>
-        <div className="mt-0.5 font-mono text-xs text-slate-500">{s.effectivePath}</div>
+        <div className="mt-0.5 font-mono text-xs wrap-anywhere text-slate-500">{s.effectivePath}</div>
       </td>
       <td>
         <AuthSummary server={s} />
@@ -164,7 +164,8 @@ function LastProblem({ activity }: { activity?: ServerActivity }) {
   );
 }
 
-function UpstreamStatus({ name, upstream }: { name: string; upstream: string }) {
+/** Whether the server's upstream answers MCP (probed every 30 s), for the list and the server's page. */
+export function UpstreamStatus({ name, upstream }: { name: string; upstream: string }) {
   const probe = useQuery({
     queryKey: ["probe", name, upstream],
     queryFn: () => api<ProbeResult>(`/api/status/upstream/${encodeURIComponent(name)}`),

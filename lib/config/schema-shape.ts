@@ -52,6 +52,11 @@ export function orderLikeSchema(value: unknown, schema: z.ZodType): unknown {
   return value;
 }
 
+/** The field names an object schema has at its top level. */
+export function fieldNames(schema: z.ZodType): string[] {
+  return Object.keys(objectShape(schema) ?? {});
+}
+
 /** The length of the path's prefix that names schema fields; the rest are keys inside a record. */
 export function fieldDepth(schema: z.ZodType, path: readonly string[]): number {
   let s: z.ZodType | undefined = schema;

@@ -11,6 +11,7 @@ import type { FieldError } from "../errors";
 import { providerSchema, serverSchema, type ConfigFile } from "./schema";
 import { validationError, zodFieldErrors } from "./field-errors";
 import { orderLikeSchema } from "./schema-shape";
+import { explainTypos } from "./typos";
 import type { Change } from "./changes";
 
 export function parseYaml(text: string): unknown {
@@ -58,7 +59,7 @@ export function parseConfigFileDetailed(text: string): ParsedConfigFile {
     const r = providerSchema.safeParse(raw);
     if (r.success) file.providers.push(r.data);
     else {
-      errors.push(...zodFieldErrors(r.error, ["providers", i]));
+      errors.push(...explainTypos(zodFieldErrors(r.error, ["providers", i]), "providers", i));
       const name = (raw as { name?: unknown })?.name;
       if (typeof name === "string") invalidProviderNames.push(name);
     }
@@ -67,7 +68,7 @@ export function parseConfigFileDetailed(text: string): ParsedConfigFile {
     const r = serverSchema.safeParse(raw);
     if (r.success) file.servers.push(Object.assign(r.data, { [ENTRY_INDEX]: i }));
     else {
-      errors.push(...zodFieldErrors(r.error, ["servers", i]));
+      errors.push(...explainTypos(zodFieldErrors(r.error, ["servers", i]), "servers", i));
       const provider = (raw as { oauth?: { provider?: unknown } })?.oauth?.provider;
       if (typeof provider === "string") invalidServerRefs.push({ index: i, provider });
     }

@@ -4,7 +4,7 @@
 // proxy checks every resolved address when it connects, so neither DNS nor a config stored before this
 // check can reach a forbidden address. Loopback upstreams keep working unless private networks are blocked.
 import { beforeAll, describe, expect, it } from "vitest";
-import { startGateway, type Gateway } from "./support/gateway";
+import { startGateway } from "./support/gateway";
 import { autoCleanup } from "./support/hooks";
 import { startMcpServer, type McpTestServer } from "./support/mcp-server";
 import { INIT_BODY, MCP_HEADERS, rawRequest } from "./rs-support";

@@ -157,7 +157,11 @@ function DiagnosisView({
   canRerun: boolean;
 }) {
   const failures = d.checks.filter((c) => c.status === "fail");
-  const fixes = d.checks.filter((c): c is Check & { fix: Fix } => !!c.fix && c.status !== "pass");
+  // One-click fixes only for claims the IdP really signed (the pipeline drops the others too).
+  const fixes = d.signatureVerified
+    ? d.checks.filter((c): c is Check & { fix: Fix } => !!c.fix && c.status !== "pass")
+    : [];
+  const unverifiedFailures = !d.signatureVerified && failures.some((c) => c.unverified);
   const aud = d.checks.find((c) => c.id === "aud");
   const expected = Array.isArray(aud?.expected) ? (aud!.expected as unknown as ExpectedAudience[]) : [];
   const accepted = d.verdict === "accept";
@@ -212,6 +216,13 @@ function DiagnosisView({
             ))}
           </ul>
         </Card>
+      )}
+
+      {unverifiedFailures && (
+        <Alert tone="amber" title="No fixes offered: the signature did not verify">
+          The claims below were not signed by the provider&apos;s keys, so anyone could have written them. Fix the
+          signature problem first; the checks marked unverified say what else would fail.
+        </Alert>
       )}
 
       <Card

@@ -26,6 +26,7 @@ type Draft = {
   scopes: string[];
   algorithms: string[];
   clockSkewSeconds: number;
+  requireAtJwt: boolean;
   /** Every override but the two maps, which are edited as `name = value` lines. */
   overrides: Omit<ProfileOverrides, PairKey>;
   pairs: Record<PairKey, string[]>;
@@ -60,6 +61,7 @@ function toDraft(p?: ProviderView): Draft {
     scopes: p?.scopes ?? [],
     algorithms: p?.algorithms ?? [],
     clockSkewSeconds: p?.clockSkewSeconds ?? 60,
+    requireAtJwt: p?.requireAtJwt ?? false,
     overrides,
     pairs: { scopeMap: pairsToLines(scopeMap), extraAuthorizeParams: pairsToLines(extraAuthorizeParams) },
   };
@@ -135,6 +137,7 @@ export function ProviderForm({ provider }: { provider?: ProviderView }) {
       scopes: draft.scopes,
       ...(draft.algorithms.length ? { algorithms: draft.algorithms } : {}),
       clockSkewSeconds: draft.clockSkewSeconds,
+      ...(draft.requireAtJwt ? { requireAtJwt: true } : {}),
       ...(Object.keys(overrides).length ? { overrides } : {}),
       ...(() => {
         const s = secretPayload(secret);
@@ -332,6 +335,23 @@ export function ProviderForm({ provider }: { provider?: ProviderView }) {
                 </label>
               ))}
             </div>
+          </Field>
+          <Field
+            label="Access token type"
+            htmlFor="p-at-jwt"
+            error={errors.requireAtJwt}
+            hint="RFC 9068: refuse tokens without the typ header at+jwt. Turn on when the IdP issues them, so no other JWT it signs is taken for an access token."
+          >
+            <label className="flex items-center gap-1.5 text-sm text-slate-700">
+              <input
+                id="p-at-jwt"
+                type="checkbox"
+                className="size-4 rounded border-slate-300 accent-indigo-600"
+                checked={draft.requireAtJwt}
+                onChange={(e) => set("requireAtJwt", e.target.checked)}
+              />
+              Require <span className="font-mono text-xs">typ: at+jwt</span>
+            </label>
           </Field>
           <div className="grid gap-5 sm:grid-cols-2">
             {TRI.map((t) => (

@@ -2,14 +2,8 @@
 import { useState, type FormEvent } from "react";
 import { useRouter, useSearchParams } from "next/navigation";
 import { api, errorMessage } from "@/app/_lib/api";
+import { safeNext } from "@/app/_lib/safe-next";
 import { Alert, Button, Field } from "@/components/ui";
-
-/** Only same-site relative paths: never an open redirect. */
-function safeNext(v: string | null): string {
-  return v && v.startsWith("/") && !v.startsWith("//") && !v.startsWith("/\\") && !v.startsWith("/login")
-    ? v
-    : "/servers";
-}
 
 export function LoginForm() {
   const router = useRouter();

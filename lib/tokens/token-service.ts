@@ -93,6 +93,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
         algorithms: provider.algorithms ?? [],
         clockSkewSeconds: provider.clockSkewSeconds,
         kind: provider.kind,
+        ...(provider.requireAtJwt ? { requireAtJwt: true } : {}),
       },
       expectedAudiences: expectedAudiencesOf(server, provider, deps.publicUrl, base),
       audienceOwner: (value) => audienceOwner(deps.servers().servers, server.name, value, deps.publicUrl, base),

@@ -57,6 +57,8 @@ export type VerifyTarget = {
     clockSkewSeconds: number;
     /** The provider's kind (keycloak, authentik, …): hints name the IdP's own settings. */
     kind?: string;
+    /** Require the RFC 9068 `typ: at+jwt` header. */
+    requireAtJwt?: boolean;
   };
   /** Built with buildExpectedAudiences(); includes the client id only when enabled. */
   expectedAudiences: readonly ExpectedAudience[];
@@ -115,7 +117,9 @@ export const checkCodes = [
   "iat_in_future",
   "claim_invalid",
   "typ_invalid",
+  "typ_not_at_jwt",
   "id_token",
+  "event_token",
   "id_token_suspected",
   "scope_missing",
 ] as const;

@@ -82,6 +82,13 @@ test("Keycloak tokens: the audience hint, and a guarded fix never offered for an
   await expect(hint).toContainText('"Extra accepted audiences"');
   await expect(hint).toHaveAttribute("data-ready", "unknown");
 
+  // Not a JWT: said first, though several servers could be meant.
+  await page.goto("/inspector");
+  await page.getByLabel("Access token", { exact: true }).fill("opaque-access-token-value");
+  await page.getByRole("button", { name: "Inspect token" }).click();
+  await expect(page.getByText(/the token is not a valid JWT: the token is opaque/).first()).toBeVisible();
+  await expect(page.getByText("pick a server")).toHaveCount(0);
+
   // mcp-tools is server files' audience: for server tools the inspector says so and offers no fix.
   await page.goto("/inspector");
   await page.getByLabel("Access token", { exact: true }).fill(env("E2E_TOKEN_KEYCLOAK"));

@@ -11,7 +11,16 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { autoCleanup } from "./support/hooks";
-import { freePort, REPO_ROOT, startGateway, startMcpServer, type Gateway, type McpTestServer } from "./support";
+import {
+  freePort,
+  REPO_ROOT,
+  startGateway,
+  startIdp,
+  startMcpServer,
+  type Gateway,
+  type Idp,
+  type McpTestServer,
+} from "./support";
 
 autoCleanup();
 
@@ -185,5 +194,117 @@ describe("log format", () => {
     } finally {
       await Promise.all([pretty.stop(), json.stop()]);
     }
+  });
+});
+
+describe("the self-test never says all clear for a server clients cannot use", () => {
+  let gw: Gateway;
+  let mcp: McpTestServer;
+  let kc: Idp;
+
+  beforeAll(async () => {
+    mcp = await startMcpServer();
+    kc = await startIdp({ shape: "keycloak", audience: ["mcp-tools", "account"] });
+    gw = await startGateway({
+      env: { PORTCULLIS_NO_CONSOLE: "0", ADMIN_PASSWORD: PASSWORD },
+      config: `providers:
+  - name: kc
+    kind: keycloak
+    issuer: ${kc.issuer}
+    clientId: ${kc.clients.gateway.clientId}
+servers:
+  - name: tools
+    upstream: ${mcp.url}
+    oauth: { provider: kc, mode: direct }
+  - name: refused
+    upstream: http://127.0.0.1:${await freePort()}/mcp
+    oauth: { provider: kc, mode: direct, audiences: [account] }
+`,
+    });
+  });
+  afterAll(async () => {
+    await gw?.stop();
+    await mcp?.close();
+    await kc?.close();
+  });
+
+  type Report = {
+    ok: boolean;
+    firstFailure?: string;
+    steps: { id: string; status: string; detail: string; hint?: string }[];
+  };
+  const selftest = async (server: string, token?: string) =>
+    (await (
+      await gw.api(`/api/servers/${server}/selftest`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(token ? { token } : {}),
+      })
+    ).json()) as Report;
+  const step = (r: Report, id: string) => r.steps.find((s) => s.id === id)!;
+
+  it("fails on the Keycloak token whose audience the server does not accept, and warns without one", async () => {
+    const token = await kc.mintClientCredentialsToken({ clientId: kc.clients.gateway.clientId });
+    const without = await selftest("tools");
+    expect(without.steps.slice(0, 11).map((s) => s.status)).not.toContain("fail");
+    expect(step(without, "token")).toMatchObject({ status: "warn" });
+    expect(step(without, "token").hint).toMatch(/audience mappers/);
+
+    const rejected = await selftest("tools", token);
+    expect(rejected).toMatchObject({ ok: false, firstFailure: "token" });
+    expect(step(rejected, "token").detail).toBe(
+      "rejected (401): aud mcp-tools, account is not accepted by server tools",
+    );
+    expect(step(rejected, "token").hint).toMatch(/Fix: Accept audience mcp-tools on server tools/);
+    expect(step(rejected, "request").status).toBe("skip");
+    expect(JSON.stringify(rejected)).not.toContain(token);
+
+    // The inspector's fix, then the same token goes through to the upstream.
+    const fix = await gw.api("/api/servers/tools/patch", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ append: { "oauth.audiences": "mcp-tools" } }),
+    });
+    expect(fix.status).toBe(200);
+    const fixed = await selftest("tools", token);
+    expect(fixed.ok).toBe(true);
+    // Keycloak offers no dynamic registration: direct-mode clients need a pre-registered id (a warning).
+    expect(fixed.steps.filter((s) => s.status !== "pass").map((s) => `${s.id}: ${s.status}`)).toEqual([
+      "registration: warn",
+    ]);
+    expect(step(fixed, "request").detail).toBe("HTTP 200 from the upstream");
+  });
+
+  it("fails when the upstream refuses connections, whatever the token", async () => {
+    const token = await kc.mintClientCredentialsToken({ clientId: kc.clients.gateway.clientId });
+    const r = await selftest("refused", token);
+    expect(r).toMatchObject({ ok: false, firstFailure: "upstream" });
+    expect(step(r, "upstream").detail).toBe("unreachable: ECONNREFUSED");
+    expect(step(r, "token").status).toBe("pass");
+    expect(step(r, "request")).toMatchObject({ status: "fail" });
+    expect(step(r, "request").detail).toMatch(/^HTTP 502/);
+    // Its requests are marked in the live log.
+    const log = (await (await gw.api("/api/requests?server=refused")).json()) as {
+      selftest?: boolean;
+      status: number;
+    }[];
+    expect(log.length).toBeGreaterThan(0);
+    expect(log.every((e) => e.selftest === true)).toBe(true);
+  });
+
+  it("reports a provider's health: an unreachable issuer, and a healthy one", async () => {
+    const created = await gw.api("/api/providers", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "typo", kind: "keycloak", issuer: "http://127.0.0.1:9/realms/mcp" }),
+    });
+    expect(created.status).toBe(201);
+    const health = async (name: string) => (await gw.api(`/api/status/provider/${name}`)).json();
+    expect(await health("typo")).toMatchObject({
+      healthy: false,
+      dynamicRegistration: false,
+      detail: expect.stringMatching(/ECONNREFUSED/),
+    });
+    expect(await health("kc")).toMatchObject({ healthy: true, detail: "discovery and JWKS ok (1 key)" });
   });
 });

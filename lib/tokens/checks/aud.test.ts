@@ -62,6 +62,13 @@ describe("aud check: a named audience (Keycloak audience mapper)", () => {
     expect(d.failed?.fix).toBeUndefined();
   });
 
+  it("still offers the value no other server owns when another aud value is owned", async () => {
+    const f = fixture([rs], { provider: { kind: "keycloak" } });
+    f.target.audienceOwner = (v) => (v === "account" ? "legacy" : undefined);
+    const d = await verifyAccessToken(await keycloakToken(), f.target);
+    expect(d.failed?.fix?.label).toBe("Accept audience mcp-tools on server fetcher");
+  });
+
   it("never offers another server's resource URL, though it is a near miss of ours", async () => {
     const other = "https://mcp.example.com/servers/other/mcp";
     const f = fixture([rs]);

@@ -45,17 +45,11 @@ export function checkAud(ctx: CheckContext): Check {
     );
   }
 
-  for (const aud of auds) {
-    const owner = ctx.target.audienceOwner?.(aud);
-    if (owner === undefined) continue;
-    return fail("aud", "aud_mismatch", `aud ${aud} belongs to server ${owner}, not ${server.name}`, {
-      expected,
-      actual,
-      hint: `The token was issued for server ${owner}. Clients must request a token for this server's own resource URL; accepting another server's tokens here would let one server's tokens open the other.`,
-    });
-  }
+  // Values another server owns are never offered: accepting them would let that server's tokens open this one.
+  const owners = new Map(auds.map((a) => [a, ctx.target.audienceOwner?.(a)] as const));
+  const unowned = auds.filter((a) => owners.get(a) === undefined);
 
-  for (const aud of auds) {
+  for (const aud of unowned) {
     const near = nearMiss(aud, expectedAudiences);
     if (!near) continue;
     return fail(
@@ -73,7 +67,7 @@ export function checkAud(ctx: CheckContext): Check {
       },
     );
   }
-  const named = auds.find((a) => a !== KEYCLOAK_ACCOUNT && !parse(a) && !/^https?:/i.test(a));
+  const named = unowned.find((a) => a !== KEYCLOAK_ACCOUNT && !parse(a) && !/^https?:/i.test(a));
   // Only a verified token's audience is worth a one-click fix.
   if (named && ctx.signatureVerified) {
     const keycloak = provider.kind === "keycloak" || auds.includes(KEYCLOAK_ACCOUNT);
@@ -87,6 +81,15 @@ export function checkAud(ctx: CheckContext): Check {
         label: `Accept audience ${named} on server ${server.name}`,
         patch: { entity: "server", name: server.name, append: { "oauth.audiences": named } },
       },
+    });
+  }
+  const owned = auds.find((a) => owners.get(a) !== undefined);
+  if (owned !== undefined) {
+    const owner = owners.get(owned)!;
+    return fail("aud", "aud_mismatch", `aud ${owned} belongs to server ${owner}, not ${server.name}`, {
+      expected,
+      actual,
+      hint: `The token was issued for server ${owner}. Clients must request a token for this server's own resource URL; accepting another server's tokens here would let one server's tokens open the other.`,
     });
   }
   if (expectedAudiences.length === 0) {

@@ -71,17 +71,18 @@ const register = (gw: Gateway, host: string) =>
     body: JSON.stringify({ redirect_uris: [APP_CB], token_endpoint_auth_method: "none", client_name: "t" }),
   });
 const registrations = () => idp.count(new URL(idp.registrationEndpoint!).pathname);
-
-/** The IdP client the facade uses for `clientId`: read from its redirect to the IdP (consent approved). */
-async function idpClientOf(gw: Gateway, clientId: string, host: string): Promise<{ id: string; redirectUri: string }> {
-  const q = new URLSearchParams({
+const authorizeUrl = (gw: Gateway, clientId: string) =>
+  `${gw.url}/oauth/std/authorize?${new URLSearchParams({
     response_type: "code",
     client_id: clientId,
     redirect_uri: APP_CB,
     code_challenge: pkcePair().challenge,
     code_challenge_method: "S256",
-  });
-  const page = await rawRequest(`${gw.url}/oauth/std/authorize?${q}`, { headers: { host } });
+  })}`;
+
+/** The IdP client the facade uses for `clientId`: read from its redirect to the IdP (consent approved). */
+async function idpClientOf(gw: Gateway, clientId: string, host: string): Promise<{ id: string; redirectUri: string }> {
+  const page = await rawRequest(authorizeUrl(gw, clientId), { headers: { host } });
   expect(page.status, page.text).toBe(200);
   const form = parseConsentForm(page.text)!;
   const approved = await rawRequest(`${gw.url}${new URL(form.action).pathname}`, {
@@ -204,14 +205,7 @@ describe("allowed hosts (zero config plus server publicUrls and ALLOWED_HOSTS)",
     expect(used.redirectUri).toBe("https://a.example.com/oauth/std/callback");
     expect(await idp.clientRedirectUris(used.id)).toEqual(["https://a.example.com/oauth/std/callback"]);
     // Through the other public URL: an error page before the consent page, never a redirect to the IdP.
-    const q = new URLSearchParams({
-      response_type: "code",
-      client_id: clientId,
-      redirect_uri: APP_CB,
-      code_challenge: pkcePair().challenge,
-      code_challenge_method: "S256",
-    });
-    const other = await rawRequest(`${gw.url}/oauth/std/authorize?${q}`, { headers: { host: "b.example.com" } });
+    const other = await rawRequest(authorizeUrl(gw, clientId), { headers: { host: "b.example.com" } });
     expect(other.status).toBe(400);
     expect(other.headers.location).toBeUndefined();
     expect(parseConsentForm(other.text)).toBeUndefined();

@@ -5,8 +5,8 @@
 // client machines.)
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { autoCleanup } from "./support/hooks";
-import { pkcePair, startGateway, startIdp, startMcpServer, type Gateway, type Idp } from "./support";
-import { facadeConfig, parseConsentForm } from "./oauth-helpers";
+import { pkcePair, type Gateway, type Idp } from "./support";
+import { parseConsentForm, startStdFacade } from "./oauth-helpers";
 import { rawRequest } from "./rs-support";
 import { AUTHORIZE_ADDRESS_LIMIT } from "../lib/admin/rate-limit";
 
@@ -21,21 +21,7 @@ describe("facade: an /authorize flood", () => {
   let gw: Gateway;
 
   beforeAll(async () => {
-    const upstream = await startMcpServer();
-    idp = await startIdp({ shape: "standard" });
-    gw = await startGateway({
-      config: facadeConfig(
-        {
-          name: "std",
-          kind: "generic",
-          issuer: idp.issuer,
-          clientId: idp.clients.gateway.clientId,
-          clientSecret: idp.clients.gateway.clientSecret,
-        },
-        { upstream: upstream.url },
-      ),
-    });
-    await idp.setRedirectUris([`${gw.url}/oauth/std/callback`]);
+    ({ idp, gw } = await startStdFacade());
   });
   afterAll(async () => {
     await gw?.stop();

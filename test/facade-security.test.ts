@@ -5,18 +5,8 @@
 // lost behind the consent page (no refresh token on a first sign-in).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { autoCleanup } from "./support/hooks";
-import {
-  completeLogin,
-  CookieJar,
-  pkcePair,
-  startGateway,
-  startIdp,
-  startMcpServer,
-  type Gateway,
-  type Idp,
-  type McpTestServer,
-} from "./support";
-import { consentHook, facadeConfig, parseConsentForm } from "./oauth-helpers";
+import { completeLogin, CookieJar, pkcePair, type Gateway, type Idp } from "./support";
+import { consentHook, parseConsentForm, startStdFacade } from "./oauth-helpers";
 
 autoCleanup();
 
@@ -112,30 +102,13 @@ function facadeOf(gw: Gateway, idp: Idp) {
 const errorOf = async (r: Response) => ((await r.json()) as { error: string }).error;
 
 describe("facade security", () => {
-  let upstream: McpTestServer;
   let idp: Idp;
   let gw: Gateway;
   let f: ReturnType<typeof facadeOf>;
   let tools: string;
 
   beforeAll(async () => {
-    upstream = await startMcpServer();
-    idp = await startIdp({ shape: "standard" });
-    const config = JSON.parse(
-      facadeConfig(
-        {
-          name: "std",
-          kind: "generic",
-          issuer: idp.issuer,
-          clientId: idp.clients.gateway.clientId,
-          clientSecret: idp.clients.gateway.clientSecret,
-        },
-        { upstream: upstream.url },
-      ),
-    );
-    config.servers.push({ ...config.servers[0], name: "other" });
-    gw = await startGateway({ config: JSON.stringify(config) });
-    await idp.setRedirectUris([`${gw.url}/oauth/std/callback`]);
+    ({ idp, gw } = await startStdFacade({}, { edit: (c) => c.servers.push({ ...c.servers[0], name: "other" }) }));
     f = facadeOf(gw, idp);
     tools = `${gw.url}/servers/tools/mcp`;
   });
@@ -332,21 +305,7 @@ describe("facade security: PKCE is verified by the facade, even with an IdP that
   let idp: Idp;
   let gw: Gateway;
   beforeAll(async () => {
-    const upstream = await startMcpServer();
-    idp = await startIdp({ shape: "standard", ignorePkce: true });
-    gw = await startGateway({
-      config: facadeConfig(
-        {
-          name: "std",
-          kind: "generic",
-          issuer: idp.issuer,
-          clientId: idp.clients.gateway.clientId,
-          clientSecret: idp.clients.gateway.clientSecret,
-        },
-        { upstream: upstream.url },
-      ),
-    });
-    await idp.setRedirectUris([`${gw.url}/oauth/std/callback`]);
+    ({ idp, gw } = await startStdFacade({ ignorePkce: true }));
   });
   afterAll(async () => {
     await gw?.stop();
@@ -383,22 +342,8 @@ describe("facade security: sign-in parameters survive the consent page", () => {
   let idp: Idp;
   let gw: Gateway;
   beforeAll(async () => {
-    const upstream = await startMcpServer();
     // oidc-provider's own rule: a refresh token only for a granted offline_access, granted only with prompt=consent.
-    idp = await startIdp({ shape: "standard", refreshTokens: "offline_access" });
-    gw = await startGateway({
-      config: facadeConfig(
-        {
-          name: "std",
-          kind: "generic",
-          issuer: idp.issuer,
-          clientId: idp.clients.gateway.clientId,
-          clientSecret: idp.clients.gateway.clientSecret,
-        },
-        { upstream: upstream.url },
-      ),
-    });
-    await idp.setRedirectUris([`${gw.url}/oauth/std/callback`]);
+    ({ idp, gw } = await startStdFacade({ refreshTokens: "offline_access" }));
   });
   afterAll(async () => {
     await gw?.stop();
@@ -437,21 +382,7 @@ describe("facade security: gateway cookies under an https public URL", () => {
   let idp: Idp;
   let gw: Gateway;
   beforeAll(async () => {
-    const upstream = await startMcpServer();
-    idp = await startIdp({ shape: "standard" });
-    gw = await startGateway({
-      env: { PUBLIC_URL: PUBLIC, ADMIN_PASSWORD: PASSWORD },
-      config: facadeConfig(
-        {
-          name: "std",
-          kind: "generic",
-          issuer: idp.issuer,
-          clientId: idp.clients.gateway.clientId,
-          clientSecret: idp.clients.gateway.clientSecret,
-        },
-        { upstream: upstream.url },
-      ),
-    });
+    ({ idp, gw } = await startStdFacade({}, { env: { PUBLIC_URL: PUBLIC, ADMIN_PASSWORD: PASSWORD } }));
   });
   afterAll(async () => {
     await gw?.stop();

@@ -29,6 +29,7 @@ import { browserIdFor, isSameBrowser, type BrowserId } from "./steps/browser-id"
 import { ensureRoomForFlow } from "./steps/flow-caps";
 import { checkIdpCallbackForAuthorize } from "./steps/idp-callback";
 import { applyLoginParams, loginParamsOf } from "./steps/login-params";
+import { scopeSet } from "./steps/refresh-scope";
 
 const CHALLENGE_RE = /^[A-Za-z0-9_-]{43,128}$/;
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
@@ -157,11 +158,8 @@ async function toClientOnError<T>(a: Pick<AuthzRequest, "redirectUri" | "clientS
 }
 
 const scopeCovered = (requested: string | undefined, granted: string) => {
-  const g = new Set(granted.split(" ").filter(Boolean));
-  return (requested ?? "")
-    .split(" ")
-    .filter(Boolean)
-    .every((s) => g.has(s));
+  const g = scopeSet(granted);
+  return [...scopeSet(requested)].every((s) => g.has(s));
 };
 
 /** Stores the pending authorization, bound to this browser, and redirects the browser to the IdP. */

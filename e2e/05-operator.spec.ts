@@ -214,3 +214,32 @@ test("the import dry run shows each field a partial entry would reset", async ({
   await expect(changes).toContainText("reset: not in the file");
   await shot(page, "25-config-dry-run-diff");
 });
+
+test("the facade's consent page looks like the console", async ({ page }) => {
+  const redirectUri = "http://127.0.0.1:33419/callback";
+  const reg = await page.request.post(new URL("/oauth/ops/register", env("E2E_BASE_URL")).href, {
+    data: { client_name: "E2E consent client", redirect_uris: [redirectUri], token_endpoint_auth_method: "none" },
+  });
+  expect(reg.status()).toBe(201);
+  const { client_id: clientId } = (await reg.json()) as { client_id: string };
+  const authorize = new URL("/oauth/ops/authorize", env("E2E_BASE_URL"));
+  authorize.search = new URLSearchParams({
+    response_type: "code",
+    client_id: clientId,
+    redirect_uri: redirectUri,
+    code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+    code_challenge_method: "S256",
+    state: "e2e",
+    resource: new URL("/servers/ops-fetcher/mcp", env("E2E_BASE_URL")).href,
+  }).toString();
+  await page.goto(authorize.href);
+  await expect(page.getByRole("heading", { name: /E2E consent client wants to access MCP servers/ })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Allow" })).toBeVisible();
+  await expect(page.locator(".brand")).toContainText("Portcullis");
+  // The console's page background and primary button colour.
+  expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe("rgb(248, 250, 252)");
+  expect(await page.getByRole("button", { name: "Allow" }).evaluate((b) => getComputedStyle(b).backgroundColor)).toBe(
+    "rgb(79, 70, 229)",
+  );
+  await shot(page, "26-consent-page");
+});

@@ -66,12 +66,15 @@ export function ConfirmDelete({
   blockedBy?: ReactNode;
 }) {
   const [open, setOpen] = useState(false);
+  const trigger = (
+    <Button variant="danger" onClick={() => setOpen(true)}>
+      Delete
+    </Button>
+  );
   if (blockedBy)
     return (
       <>
-        <Button variant="danger" onClick={() => setOpen(true)}>
-          Delete
-        </Button>
+        {trigger}
         <Modal
           open={open}
           title={`${what[0].toUpperCase()}${what.slice(1)} ${name} cannot be deleted`}
@@ -84,9 +87,7 @@ export function ConfirmDelete({
     );
   return (
     <>
-      <Button variant="danger" onClick={() => setOpen(true)}>
-        Delete
-      </Button>
+      {trigger}
       <Modal
         open={open}
         title={`Delete ${what} ${name}?`}

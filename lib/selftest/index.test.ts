@@ -124,6 +124,11 @@ describe("self-test beyond discovery: the upstream and a client's token", () => 
     checkedAt: "",
   });
   const step = (r: Awaited<ReturnType<typeof runSelftest>>, id: string) => r.steps.find((s) => s.id === id);
+  /** The self-test of a server whose discovery is right and whose upstream answers, with `o` on top. */
+  const run = (
+    o: Partial<Parameters<typeof runSelftest>[0]>,
+    seen: { method?: string; headers?: Record<string, string> }[] = [],
+  ) => runSelftest({ ...base, fetch: gateway(seen), upstream: { url: "http://up/mcp" }, probe: healthy, ...o });
 
   it("never says all clear when the upstream refuses connections", async () => {
     const r = await runSelftest({
@@ -146,29 +151,31 @@ describe("self-test beyond discovery: the upstream and a client's token", () => 
 
   it("fails on a rejected token with the inspector's reason and fix, and sends no request with it", async () => {
     const seen: { headers?: Record<string, string> }[] = [];
-    const r = await runSelftest({
-      ...base,
-      fetch: gateway(seen),
-      upstream: { url: "http://up/mcp" },
-      probe: healthy,
-      token: "the-token",
-      verifyToken: async () =>
-        ({
-          verdict: "reject",
-          httpStatus: 401,
-          fingerprint: "abc",
-          scopes: [],
-          failed: {
-            id: "aud",
-            status: "fail",
-            code: "aud_mismatch",
-            message: "aud mcp-tools, account is not accepted by server a",
-            actual: ["mcp-tools", "account"],
-            hint: "Keycloak puts a client id in aud…",
-            fix: { label: "Accept audience mcp-tools on server a", patch: { entity: "server", name: "a", append: {} } },
-          },
-        }) as unknown as Diagnosis,
-    });
+    const r = await run(
+      {
+        token: "the-token",
+        verifyToken: async () =>
+          ({
+            verdict: "reject",
+            httpStatus: 401,
+            fingerprint: "abc",
+            scopes: [],
+            failed: {
+              id: "aud",
+              status: "fail",
+              code: "aud_mismatch",
+              message: "aud mcp-tools, account is not accepted by server a",
+              actual: ["mcp-tools", "account"],
+              hint: "Keycloak puts a client id in aud…",
+              fix: {
+                label: "Accept audience mcp-tools on server a",
+                patch: { entity: "server", name: "a", append: {} },
+              },
+            },
+          }) as unknown as Diagnosis,
+      },
+      seen,
+    );
     expect(r).toMatchObject({ ok: false, firstFailure: "token" });
     expect(step(r, "token")).toMatchObject({
       status: "fail",
@@ -184,14 +191,7 @@ describe("self-test beyond discovery: the upstream and a client's token", () => 
     const seen: { method?: string; headers?: Record<string, string> }[] = [];
     const accepted = async () =>
       ({ verdict: "accept", fingerprint: "abc", subject: "alice", scopes: ["read"] }) as unknown as Diagnosis;
-    const r = await runSelftest({
-      ...base,
-      fetch: gateway(seen),
-      upstream: { url: "http://up/mcp" },
-      probe: healthy,
-      token: "the-token",
-      verifyToken: accepted,
-    });
+    const r = await run({ token: "the-token", verifyToken: accepted }, seen);
     expect(r.ok).toBe(true);
     expect(step(r, "token")).toMatchObject({ status: "pass", detail: "accepted for alice · scopes read · token abc" });
     expect(step(r, "request")).toMatchObject({ status: "pass", detail: "HTTP 200 from the upstream" });
@@ -199,33 +199,19 @@ describe("self-test beyond discovery: the upstream and a client's token", () => 
     expect(withToken.map((s) => s.method)).toEqual(["POST", "DELETE"]);
     expect(withToken[1].headers?.["mcp-session-id"]).toBe("s-1");
 
-    const failing = await runSelftest({
-      ...base,
-      fetch: gateway([], 502),
-      probe: healthy,
-      upstream: { url: "http://up/mcp" },
-      token: "t",
-      verifyToken: accepted,
-    });
+    const failing = await run({ fetch: gateway([], 502), token: "t", verifyToken: accepted });
     expect(failing).toMatchObject({ ok: false, firstFailure: "request" });
     expect(step(failing, "request")?.hint).toMatch(/could not reach the upstream/);
   });
 
   it("without a token, warns when the provider's tokens may not name the server", async () => {
-    const run = (ready?: boolean) =>
-      runSelftest({
-        ...base,
-        fetch: gateway([]),
-        upstream: { url: "http://up/mcp" },
-        probe: healthy,
-        audience: { hint: "Keycloak ignores the resource URL…", ready },
-      });
-    const unknown = await run(undefined);
+    const withAudience = (ready?: boolean) => run({ audience: { hint: "Keycloak ignores the resource URL…", ready } });
+    const unknown = await withAudience(undefined);
     expect(unknown.ok).toBe(true);
     expect(step(unknown, "token")).toMatchObject({
       status: "warn",
       hint: "Keycloak ignores the resource URL… Paste a token to check.",
     });
-    expect(step(await run(true), "token")?.status).toBe("skip");
+    expect(step(await withAudience(true), "token")?.status).toBe("skip");
   });
 });

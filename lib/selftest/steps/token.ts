@@ -2,6 +2,7 @@
  * A client's token is accepted: the given token through the gateway's own checks for this server. Without
  * one, what the provider's tokens carry in `aud` says whether they can be: a warning when they may not.
  */
+import { errorMessage } from "../../errors";
 import type { SelftestContext, StepOutcome } from "../context";
 
 export async function checkToken(ctx: SelftestContext): Promise<StepOutcome> {
@@ -15,7 +16,12 @@ export async function checkToken(ctx: SelftestContext): Promise<StepOutcome> {
       };
     return { status: "skip", detail: "no token given: paste one to check its verdict" };
   }
-  const d = await verifyToken(token);
+  let d;
+  try {
+    d = await verifyToken(token);
+  } catch (e) {
+    return { status: "fail", detail: `the token cannot be checked: ${errorMessage(e)}` };
+  }
   ctx.tokenAccepted = d.verdict === "accept";
   if (ctx.tokenAccepted)
     return {

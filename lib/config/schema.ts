@@ -310,6 +310,14 @@ export const auditSchema = z.strictObject({
 });
 export type AuditConfig = z.output<typeof auditSchema>;
 
+/** The three together, as the console's rules editor saves them (left out: none). */
+export const serverOperationsSchema = z.strictObject({
+  policy: policySchema.optional(),
+  rateLimits: rateLimitsSchema.optional(),
+  audit: auditSchema.optional(),
+});
+export type ServerOperations = z.output<typeof serverOperationsSchema>;
+
 /** Caller conditions and step-up need a verified token: only `auth: oauth` has one. */
 function checkPolicyAuth(s: { auth: string; policy?: PolicyConfig }, ctx: z.RefinementCtx) {
   if (s.auth === "oauth" || !s.policy) return;

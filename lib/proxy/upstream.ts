@@ -25,6 +25,7 @@
 import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
 import https from "node:https";
 import type { Socket } from "node:net";
+import { PassThrough, type Transform } from "node:stream";
 import httpProxy from "http-proxy";
 import type { Logger } from "../log";
 import { BodyLimit, tooLarge } from "./body-limit";
@@ -43,6 +44,10 @@ export type ForwardOptions = {
   cors?: Record<string, string>;
   /** Called once with the failure, if the exchange failed (for the log). */
   onError?: (e: ProxyError) => void;
+  /** The request body, already read (lib/mcp/gate.ts): sent instead of piping the request. */
+  body?: Buffer;
+  /** A transform for the response body, by its content type (list filtering); undefined relays it as is. */
+  responseFilter?: (contentType: string | undefined) => Transform | undefined;
 };
 
 export type Forwarder = {
@@ -168,6 +173,8 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
       return;
     }
     const headers = clientResponseHeaders(proxyRes.headers, req[FORWARD_STATE]?.options.cors);
+    const filter = req[FORWARD_STATE]?.options.responseFilter?.(headers["content-type"]);
+    if (filter) delete headers["content-length"];
     try {
       res.writeHead(proxyRes.statusCode ?? 502, proxyRes.statusMessage || undefined, headers);
     } catch (e) {
@@ -191,7 +198,10 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
     });
     // SSE: the client sees the stream open now, not with the first event.
     if (SSE_RE.test(headers["content-type"] ?? "")) res.flushHeaders();
-    proxyRes.pipe(res);
+    if (filter) {
+      filter.once("error", () => res.destroy());
+      proxyRes.pipe(filter).pipe(res);
+    } else proxyRes.pipe(res);
   }
 
   /** http-proxy's per-request error callback: one function for every exchange (no closure per request). */
@@ -219,6 +229,17 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
       });
 
       const proxy = proxyFor(o.target);
+      if (o.body !== undefined) {
+        const buffer = new PassThrough();
+        buffer.end(o.body);
+        proxy.web(
+          req,
+          res,
+          { buffer } as httpProxy.ServerOptions,
+          onUpstreamError as unknown as httpProxy.ErrorCallback,
+        );
+        return;
+      }
       if (o.countBodyLimit === undefined) {
         // (req, res, callback): no options argument at all, or http-proxy copies its options for this request.
         (proxy as unknown as { web(req: IncomingMessage, res: ServerResponse, cb: typeof onUpstreamError): void }).web(

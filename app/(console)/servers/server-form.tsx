@@ -116,6 +116,9 @@ function toPayload(d: Draft, secret: SecretValue) {
   };
 }
 
+const keptOperations = (s?: ServerView) =>
+  s ? Object.fromEntries((["policy", "rateLimits", "audit"] as const).flatMap((k) => (s[k] ? [[k, s[k]]] : []))) : {};
+
 export function ServerForm({ server }: { server?: ServerView }) {
   const editing = Boolean(server);
   const [draft, setDraft] = useState<Draft>(() => toDraft(server));
@@ -139,7 +142,8 @@ export function ServerForm({ server }: { server?: ServerView }) {
   function submit(e: FormEvent) {
     e.preventDefault();
     setFormError(undefined);
-    const body = toPayload(draft, secret);
+    // Rules, rate limits and audit are edited on their own panel: keep them as stored.
+    const body = { ...toPayload(draft, secret), ...keptOperations(server) };
     const v = validate(serverSchema, body);
     const errs = { ...v.errors };
     if (!extra.ok) errs["resourceMetadata.extra"] = extra.error;

@@ -98,14 +98,15 @@ export async function runGate(deps: GateDeps, g: GateRequest): Promise<void> {
       g.res.destroy(); // the client went away mid-body
       return;
     }
-    log.operations = [{ decision: "invalid" }];
+    if (parsed) describe(log, parsed);
+    log.operations = parsed?.messages.map((m) => ({ method: m.method, name: m.name, decision: "invalid" })) ?? [
+      { decision: "invalid" },
+    ];
     return refuse(g, e, parsed ? { parsed } : { connectionClose: e.code === "payload_too_large" });
   }
 
   const messages = parsed.messages;
-  const first = messages.find((m) => m.method !== undefined);
-  log.mcpMethod = parsed.batch ? `batch of ${messages.length}` : first?.method;
-  log.mcpName = parsed.batch ? undefined : first?.name;
+  describe(log, parsed);
   const decisions = messages.map((m) => decide(gate, m, g.caller));
   log.operations = messages.map((m, i) => operationOf(gate, m, decisions[i]));
 
@@ -145,6 +146,13 @@ export async function runGate(deps: GateDeps, g: GateRequest): Promise<void> {
             )
         : undefined,
   });
+}
+
+/** What the live log shows: the method and name, or the batch's size. */
+function describe(log: GateLog, parsed: ParsedBody) {
+  const first = parsed.messages.find((m) => m.method !== undefined);
+  log.mcpMethod = parsed.batch ? `batch of ${parsed.messages.length}` : first?.method;
+  log.mcpName = parsed.batch ? undefined : first?.name;
 }
 
 function decide(gate: CompiledGate, m: McpMessage, caller: Caller): PolicyDecision | undefined {

@@ -23,7 +23,7 @@ type Local = {
   tat: number;
   /** Admitted here since the last report, in ms of bucket time. */
   pendingMs: number;
-  /** Asked for since the last sync (worth refreshing from the shared store). */
+  /** Asked for since the last sync (refreshed from the shared store even when full). */
   touched: boolean;
 };
 
@@ -54,7 +54,9 @@ export function createMcpRateLimiter(
     const t = now();
     const batch: { key: string; addMs: number; local: Local }[] = [];
     for (const [key, b] of buckets) {
-      if (b.touched || b.pendingMs > 0) {
+      // Every bucket that is not full is refreshed, so a caller this replica saw before meets what the
+      // other replicas spent since, not a view as old as its own last request.
+      if (b.touched || b.pendingMs > 0 || b.tat > t) {
         batch.push({ key, addMs: b.pendingMs, local: b });
         b.pendingMs = 0;
         b.touched = false;

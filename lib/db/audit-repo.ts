@@ -1,10 +1,8 @@
 /**
- * Prisma-backed store of the MCP audit trail: batch inserts from the queue
- * (lib/audit/queue.ts), filtered pages newest first, and retention by age and
- * by row count.
+ * Prisma-backed reads of the MCP audit trail: filtered pages newest first,
+ * and retention by age and by row count (writes: audit-writer.ts).
  */
-import type { AuditStore } from "../audit/queue";
-import type { AuditEntry, AuditRecord } from "../audit/record";
+import type { AuditEntry } from "../audit/record";
 import type { AuditFilter } from "../audit/filters";
 import type { Db } from "./client";
 
@@ -32,7 +30,7 @@ function toEntry(r: Row): AuditEntry {
 }
 
 export type AuditPage = { entries: AuditEntry[]; nextCursor?: string };
-export type AuditRepo = AuditStore & ReturnType<typeof createAuditRepo>;
+export type AuditRepo = ReturnType<typeof createAuditRepo>;
 
 export function createAuditRepo(db: Db) {
   const where = (f: Partial<AuditFilter>) => ({
@@ -46,27 +44,6 @@ export function createAuditRepo(db: Db) {
   });
 
   return {
-    async insertMany(records: AuditRecord[]): Promise<void> {
-      await db.mcpAuditRecord.createMany({
-        data: records.map((r) => ({
-          id: r.id,
-          at: new Date(r.at),
-          server: r.server,
-          subject: r.subject ?? null,
-          client: r.client ?? null,
-          method: r.method ?? null,
-          name: r.name ?? null,
-          decision: r.decision,
-          rule: r.rule ?? null,
-          status: r.status,
-          latencyMs: r.latencyMs,
-          requestId: r.requestId ?? null,
-          fingerprint: r.fingerprint ?? null,
-          arguments: r.arguments ?? null,
-        })),
-      });
-    },
-
     /** One page, newest first; `nextCursor` when there is more. */
     async query(f: AuditFilter): Promise<AuditPage> {
       const rows = await db.mcpAuditRecord.findMany({ where: where(f), orderBy: { id: "desc" }, take: f.limit + 1 });

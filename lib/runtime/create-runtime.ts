@@ -25,6 +25,7 @@ import { createTokenService } from "../tokens/token-service";
 import { resolveJwksUrlWithSource } from "../providers";
 import { createRoutes } from "../proxy/routes-service";
 import { createAuditRepo } from "../db/audit-repo";
+import { createAuditWriter } from "../db/audit-writer";
 import { createSharedMcpBuckets } from "../db/rate-limit-repo";
 import { createAuditQueue } from "../audit/queue";
 import { applyRetention } from "../audit/retention";
@@ -111,7 +112,8 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
     logger.warn({ err: errorMessage(e) }, `hourly cleanup of ${what} failed`);
   // MCP audit trail and rate limits (docs/policy.md); limits are shared between replicas on PostgreSQL only.
   const auditRepo = createAuditRepo(store.db);
-  const auditQueue = createAuditQueue({ store: auditRepo, capacity: env.PORTCULLIS_AUDIT_QUEUE, logger });
+  const auditWriter = createAuditWriter(store.target);
+  const auditQueue = createAuditQueue({ store: auditWriter, capacity: env.PORTCULLIS_AUDIT_QUEUE, logger });
   const limiter = createMcpRateLimiter({
     shared: store.target.kind === "postgres" ? createSharedMcpBuckets(store.db) : undefined,
     syncMs: env.PORTCULLIS_RATE_LIMIT_SYNC_MS,
@@ -158,6 +160,7 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
       await Promise.all([auditQueue.stop(), limiter.stop()]).catch((e: unknown) =>
         logger.warn({ err: errorMessage(e) }, "could not flush the audit queue or rate limits at shutdown"),
       );
+      await auditWriter.close();
       await store.db.$disconnect();
     },
   };

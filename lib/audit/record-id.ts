@@ -12,6 +12,3 @@ export function auditRecordId(atMs: number): string {
   counter = (counter + 1) % 36 ** 6;
   return `${Math.floor(atMs).toString(36).padStart(9, "0")}-${TAG}-${counter.toString(36).padStart(6, "0")}`;
 }
-
-/** The smallest id of records at or after `atMs` (for time-range queries on the id index). */
-export const auditIdFloor = (atMs: number) => `${Math.floor(atMs).toString(36).padStart(9, "0")}-`;

@@ -308,7 +308,6 @@ export const auditSchema = z.strictObject({
   /** Record tool-call arguments too (they may hold personal data). */
   arguments: z.boolean().default(false),
 });
-export type AuditConfig = z.output<typeof auditSchema>;
 
 /** The three together, as the console's rules editor saves them (left out: none). */
 export const serverOperationsSchema = z.strictObject({
@@ -316,7 +315,6 @@ export const serverOperationsSchema = z.strictObject({
   rateLimits: rateLimitsSchema.optional(),
   audit: auditSchema.optional(),
 });
-export type ServerOperations = z.output<typeof serverOperationsSchema>;
 
 /** Caller conditions and step-up need a verified token: only `auth: oauth` has one. */
 function checkPolicyAuth(s: { auth: string; policy?: PolicyConfig }, ctx: z.RefinementCtx) {

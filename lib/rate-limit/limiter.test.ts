@@ -96,7 +96,7 @@ describe("MCP rate limiter across replicas", () => {
   });
 
   it("keeps counting locally when the shared store fails, and reports the backlog later", async () => {
-    let t = 0;
+    const t = 0;
     let fail = true;
     const shared = memoryShared();
     const l = createMcpRateLimiter({

@@ -10,6 +10,7 @@ import type { RequestLogEntry } from "@/lib/runtime/request-log";
 import { api, errorMessage, fieldErrorMap } from "@/app/_lib/api";
 import { claimTime, clockTime, relativeTime } from "@/app/_lib/format";
 import { Alert, Badge, Button, Card, EmptyState, ErrorState, Field, Loading, PageHeader, cx } from "@/components/ui";
+import { OperationCheckCard } from "./operation-check";
 
 const PICK_LABEL: Record<InspectResult["pick"]["by"], string> = {
   given: "chosen by you",
@@ -89,6 +90,8 @@ export function Inspector() {
             </div>
           </form>
         </Card>
+
+        {token.trim() && oauthServers.length > 0 && <OperationCheckCard token={token} servers={oauthServers} />}
 
         {inspect.isError && !Object.keys(errors).length && <ErrorState error={inspect.error} retry={() => run()} />}
         {inspect.isError && Object.keys(errors).length > 0 && <Alert>{errorMessage(inspect.error)}</Alert>}

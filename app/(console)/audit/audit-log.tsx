@@ -75,6 +75,8 @@ export function AuditLog() {
       return api<{ entries: AuditEntry[]; nextCursor?: string }>(`/api/audit?${q}`);
     },
     getNextPageParam: (last) => last.nextCursor,
+    // Records are written within about a second of the response: keep the view current.
+    refetchInterval: 5000,
   });
   const entries = pages.data?.pages.flatMap((p) => p.entries) ?? [];
 

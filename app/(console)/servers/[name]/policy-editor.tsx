@@ -5,9 +5,19 @@
  * and saved with PUT /api/servers/:name/policy. A section switched off is
  * left out of the payload (no rules: the server behaves as before).
  */
+import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { zodResolver } from "@hookform/resolvers/zod";
-import { Controller, get, useFieldArray, useForm, type Control, type FieldErrors } from "react-hook-form";
+import {
+  Controller,
+  get,
+  useFieldArray,
+  useForm,
+  useWatch,
+  type Control,
+  type FieldErrors,
+  type Resolver,
+} from "react-hook-form";
 import type { z } from "zod";
 import type { ServerView } from "@/lib/config/model";
 import { policyActions, serverOperationsSchema } from "@/lib/config/schema";
@@ -38,6 +48,27 @@ function linesToClaims(lines: string[]): Record<string, string[]> | undefined {
 }
 /** `admin=read,write` per line ↔ impliedScopes. */
 const linesToImplied = (lines: string[]) => linesToClaims(lines) ?? {};
+
+/** An object with at least one field set (an empty `caller` is no condition at all). */
+const hasAny = (o: object) => Object.values(o).some((x) => x !== undefined);
+
+/**
+ * A section is on when its required field is set (the field arrays create empty parents of their own):
+ * sections switched off are left out before validation and saving.
+ */
+const prune = (v: Values): Values => ({
+  policy:
+    v.policy?.default !== undefined
+      ? {
+          ...v.policy,
+          rules: v.policy.rules?.map((r) => (r.caller && !hasAny(r.caller) ? { ...r, caller: undefined } : r)),
+        }
+      : undefined,
+  rateLimits: v.rateLimits?.by !== undefined ? v.rateLimits : undefined,
+  audit: v.audit?.enabled !== undefined ? v.audit : undefined,
+});
+const resolver: Resolver<Values, unknown, z.output<typeof serverOperationsSchema>> = (values, ctx, opts) =>
+  zodResolver(serverOperationsSchema)(prune(values), ctx, opts);
 
 /** API field paths (`policy.rules[0].name`) as form paths (`policy.rules.0.name`). */
 const formPath = (p: string) => p.replace(/\[(\d+)\]/g, ".$1");
@@ -75,17 +106,19 @@ function ListField(props: {
 export function PolicyEditor({ server }: { server: ServerView }) {
   const qc = useQueryClient();
   const form = useForm<Values, unknown, z.output<typeof serverOperationsSchema>>({
-    resolver: zodResolver(serverOperationsSchema),
+    resolver,
     defaultValues: { policy: server.policy, rateLimits: server.rateLimits, audit: server.audit },
   });
   const { control, register, handleSubmit, watch, setValue, setError, formState } = form;
   const errors = formState.errors;
   const rules = useFieldArray({ control, name: "policy.rules" });
   const tools = useFieldArray({ control, name: "rateLimits.perTool" });
-  const policy = watch("policy");
-  const limits = watch("rateLimits");
-  const audit = watch("audit");
+  const policyOn = useWatch({ control, name: "policy.default" }) !== undefined;
+  const limitsOn = useWatch({ control, name: "rateLimits.by" }) !== undefined;
+  const auditOn = useWatch({ control, name: "audit.enabled" }) !== undefined;
   const isOAuth = server.auth === "oauth";
+  // "Saved" until the operator changes something again.
+  const [saved, setSaved] = useState(false);
 
   const save = useMutation({
     mutationFn: (body: z.output<typeof serverOperationsSchema>) =>
@@ -94,6 +127,7 @@ export function PolicyEditor({ server }: { server: ServerView }) {
       qc.setQueryData(["server", server.name], v);
       qc.invalidateQueries({ queryKey: ["servers"] });
       form.reset({ policy: v.policy, rateLimits: v.rateLimits, audit: v.audit });
+      setSaved(true);
     },
     onError: (e) => {
       if (isApiError(e)) for (const f of e.fields) setError(formPath(f.path) as "policy", { message: f.message });
@@ -106,20 +140,27 @@ export function PolicyEditor({ server }: { server: ServerView }) {
       title="Rules, rate limits and audit"
       description="Per MCP operation: who may call which tool, prompt or resource, how often, and what is recorded. Changes apply on every replica at once."
     >
-      <form onSubmit={handleSubmit((v) => save.mutate(v))} noValidate className="space-y-6" data-testid="policy-editor">
+      <form
+        onSubmit={handleSubmit((v) => save.mutate(v))}
+        onChange={() => setSaved(false)}
+        onClick={(e) => (e.target as HTMLElement).closest("button[type=button]") && setSaved(false)}
+        noValidate
+        className="space-y-6"
+        data-testid="policy-editor"
+      >
         {save.isError && <Alert title="Not saved">{errorMessage(save.error)}</Alert>}
-        {save.isSuccess && !formState.isDirty && <Alert tone="green">Saved. The gateway applies it now.</Alert>}
+        {saved && <Alert tone="green">Saved. The gateway applies it now.</Alert>}
         {Object.keys(errors).length > 0 && <Alert title="Not saved">Fix the highlighted fields.</Alert>}
 
         <section className="space-y-4">
           <Switch
             id="policy-on"
-            checked={policy !== undefined}
+            checked={policyOn}
             onChange={(on) => setValue("policy", on ? NEW_POLICY : undefined, { shouldDirty: true })}
             label="Rules"
             description="Ordered: the first rule that matches an operation decides. Without rules every operation a valid token makes is allowed."
           />
-          {policy !== undefined && (
+          {policyOn && (
             <>
               <div className="grid gap-4 sm:grid-cols-2">
                 <Field label="Operations no rule matches" htmlFor="policy-default" error={err("policy.default")}>
@@ -275,12 +316,12 @@ export function PolicyEditor({ server }: { server: ServerView }) {
         <section className="space-y-4 border-t border-slate-100 pt-5">
           <Switch
             id="limits-on"
-            checked={limits !== undefined}
+            checked={limitsOn}
             onChange={(on) => setValue("rateLimits", on ? NEW_LIMITS : undefined, { shouldDirty: true })}
             label="Rate limits"
             description="Token buckets per caller, and per caller and tool; over the limit the client gets 429 with Retry-After."
           />
-          {limits !== undefined && (
+          {limitsOn && (
             <div className="space-y-3">
               {err("rateLimits") && <p className="text-xs text-rose-600">{err("rateLimits")}</p>}
               <div className="grid gap-3 sm:grid-cols-3">
@@ -357,14 +398,14 @@ export function PolicyEditor({ server }: { server: ServerView }) {
         <section className="space-y-3 border-t border-slate-100 pt-5">
           <Switch
             id="audit-on"
-            checked={audit !== undefined}
+            checked={auditOn}
             onChange={(on) =>
               setValue("audit", on ? { enabled: true, arguments: false } : undefined, { shouldDirty: true })
             }
             label="Audit trail"
             description="Every MCP operation recorded in the database: who, what, the decision and its rule, status and latency. Never the token."
           />
-          {audit !== undefined && (
+          {auditOn && (
             <Controller
               control={control}
               name="audit.arguments"
@@ -382,7 +423,7 @@ export function PolicyEditor({ server }: { server: ServerView }) {
         </section>
 
         <div className="flex justify-end">
-          <Button type="submit" variant="primary" busy={save.isPending} disabled={!formState.isDirty}>
+          <Button type="submit" variant="primary" busy={save.isPending}>
             Save rules
           </Button>
         </div>

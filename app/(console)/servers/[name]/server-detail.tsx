@@ -74,7 +74,7 @@ export function ServerDetail({ name }: { name: string }) {
           <SelftestPanel result={selftest.data} busy={selftest.isPending} onRun={(b) => selftest.mutate(b)} />
         )}
         <ServerForm key={server.dataUpdatedAt} server={s} />
-        <PolicyEditor key={`policy-${server.dataUpdatedAt}`} server={s} />
+        <PolicyEditor key={`policy-${name}`} server={s} />
       </div>
     </>
   );

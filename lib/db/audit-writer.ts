@@ -3,31 +3,18 @@
  * one multi-row INSERT per batch, written by a worker thread with its own
  * connection on SQLite (the libsql driver runs statements synchronously, so a
  * batch written here would stall every request meanwhile) and by a small
- * `pg` pool on PostgreSQL. Prisma's createMany measured about 15× the CPU
- * per row of a plain multi-row INSERT (docs/performance.md, Policy and audit).
+ * `pg` pool on PostgreSQL. Prisma's createMany measured far more CPU per row
+ * than one plain multi-row INSERT (docs/performance.md, Policy and audit).
  */
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
+import { AUDIT_COLUMNS } from "../audit/filters";
 import type { AuditStore } from "../audit/queue";
 import type { AuditRecord } from "../audit/record";
 import type { DatabaseTarget } from "./url";
 
-const COLUMNS = [
-  "id",
-  "at",
-  "server",
-  "subject",
-  "client",
-  "method",
-  "name",
-  "decision",
-  "rule",
-  "status",
-  "latencyMs",
-  "requestId",
-  "fingerprint",
-  "arguments",
-] as const;
+/** The table's columns, in the order the export shows them. */
+const COLUMNS = AUDIT_COLUMNS;
 
 type Value = string | number | null;
 

@@ -305,6 +305,17 @@ describe("per-operation policy, rate limits and audit, with the MCP SDK client",
     const json = (await (await gw.api("/api/audit/export?format=json&server=tools")).json()) as AuditEntry[];
     expect(json.length).toBe(entries.length);
 
+    // The live log shows the MCP method and name, and the rule that refused a call.
+    const live = (await (await gw.api("/api/requests?server=tools&limit=500")).json()) as {
+      mcpMethod?: string;
+      mcpName?: string;
+      rule?: string;
+    }[];
+    expect(live).toContainEqual(expect.objectContaining({ mcpMethod: "tools/call", mcpName: "echo" }));
+    expect(live).toContainEqual(
+      expect.objectContaining({ mcpMethod: "tools/call", mcpName: "whoami", rule: "no-whoami" }),
+    );
+
     // A restart (same database): everything is still there.
     await client.close();
     await gw.stop();

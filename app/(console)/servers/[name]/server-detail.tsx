@@ -7,6 +7,7 @@ import { Alert, Button, ButtonLink, ConfirmDelete, ErrorState, Loading, PageHead
 import { ServerForm } from "../_form/server-form";
 import { AuthSummary } from "../servers-list";
 import { SelftestPanel, type SelftestResult } from "./selftest-panel";
+import { PolicyEditor } from "./policy-editor";
 
 export function ServerDetail({ name }: { name: string }) {
   const router = useRouter();
@@ -55,6 +56,7 @@ export function ServerDetail({ name }: { name: string }) {
               </Button>
             )}
             <ButtonLink href={`/log?server=${name}`}>Live log</ButtonLink>
+            <ButtonLink href={`/audit?server=${name}`}>Audit</ButtonLink>
             <ConfirmDelete
               what="server"
               name={name}
@@ -72,6 +74,7 @@ export function ServerDetail({ name }: { name: string }) {
           <SelftestPanel result={selftest.data} busy={selftest.isPending} onRun={(b) => selftest.mutate(b)} />
         )}
         <ServerForm key={server.dataUpdatedAt} server={s} />
+        <PolicyEditor key={`policy-${name}`} server={s} />
       </div>
     </>
   );

@@ -19,5 +19,11 @@ export async function readiness(
     ok: true,
     detail: `version ${snap.version}, ${snap.servers.size} servers, ${snap.providers.size} providers`,
   };
+  // Informational: a failing audit write shows in the database check; the counts say whether records are lost.
+  const a = runtime.audit.queue.stats();
+  checks.audit = {
+    ok: true,
+    detail: `queued ${a.queued} of ${a.capacity}, ${a.dropped} dropped, ${a.written} written${a.lastError ? `, last error: ${a.lastError}` : ""}`,
+  };
   return { ready: Object.values(checks).every((c) => c.ok), checks };
 }

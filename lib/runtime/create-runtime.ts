@@ -32,6 +32,12 @@ import type { Runtime } from "./types";
 import { createTokenService } from "../tokens/token-service";
 import { resolveJwksUrlWithSource } from "../providers";
 import { createRoutes } from "../proxy/routes-service";
+import { createAuditRepo } from "../db/audit-repo";
+import { createAuditWriter } from "../db/audit-writer";
+import { createSharedMcpBuckets } from "../db/rate-limit-repo";
+import { createAuditQueue } from "../audit/queue";
+import { applyRetention } from "../audit/retention";
+import { createMcpRateLimiter } from "../rate-limit/limiter";
 
 export type OpenDatabase = {
   target: DatabaseTarget;
@@ -134,12 +140,25 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
   // catches up): say so, and carry on.
   const sweepFailed = (what: string) => (e: unknown) =>
     logger.warn({ err: errorMessage(e) }, `hourly cleanup of ${what} failed`);
+  // MCP audit trail and rate limits (docs/policy.md); limits are shared between replicas on PostgreSQL only.
+  const auditRepo = createAuditRepo(store.db);
+  const auditWriter = createAuditWriter(store.target);
+  const auditQueue = createAuditQueue({ store: auditWriter, capacity: env.PORTCULLIS_AUDIT_QUEUE, logger });
+  const limiter = createMcpRateLimiter({
+    shared: store.target.kind === "postgres" ? createSharedMcpBuckets(store.db) : undefined,
+    syncMs: env.PORTCULLIS_RATE_LIMIT_SYNC_MS,
+    logger,
+  });
+  const retention = { days: env.PORTCULLIS_AUDIT_RETENTION_DAYS, maxRows: env.PORTCULLIS_AUDIT_MAX_ROWS };
+  const retain = () => void applyRetention(auditRepo, retention).catch(sweepFailed("expired audit records"));
   const sweeper = setInterval(() => {
     store.admin.deleteExpiredSessions().catch(sweepFailed("expired sessions"));
     rateLimits.sweep().catch(sweepFailed("rate-limit buckets"));
     oauthStore.sweep(new Date(Date.now() - 60_000)).catch(sweepFailed("expired authorizations"));
+    retain();
   }, 3600_000);
   sweeper.unref();
+  setTimeout(retain, 60_000).unref();
 
   return {
     env,
@@ -165,9 +184,16 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
       resolveJwksUrl: (p) => resolveJwksUrlWithSource(p, { env }),
     }),
     routes: createRoutes(config, env, logger),
+    operations: { limiter, audit: auditQueue },
+    audit: { queue: auditQueue, repo: auditRepo },
     async close() {
       clearInterval(sweeper);
       config.stop();
+      // What is queued is written before the database closes: the audit survives a restart.
+      await Promise.all([auditQueue.stop(), limiter.stop()]).catch((e: unknown) =>
+        logger.warn({ err: errorMessage(e) }, "could not flush the audit queue or rate limits at shutdown"),
+      );
+      await auditWriter.close();
       await store.db.$disconnect();
     },
   };

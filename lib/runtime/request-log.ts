@@ -32,6 +32,11 @@ export type RequestLogEntry = {
   durationMs?: number;
   /** Sent by the gateway's own self-test. */
   selftest?: boolean;
+  /** The MCP method and the operation's name, from the body when the gateway read it. */
+  mcpMethod?: string;
+  mcpName?: string;
+  /** The policy rule that refused the request. */
+  rule?: string;
   /** The pipeline's diagnosis (JSON-safe), for "open in inspector". */
   diagnosis?: unknown;
 };
@@ -93,8 +98,11 @@ const STRING_FIELDS = [
   "subject",
   "client",
   "fingerprint",
+  "mcpMethod",
+  "mcpName",
+  "rule",
 ] as const;
-const OPTIONAL_FIELDS = ["code", "reason", "subject", "client", "fingerprint"] as const;
+const OPTIONAL_FIELDS = ["code", "reason", "subject", "client", "fingerprint", "mcpMethod", "mcpName", "rule"] as const;
 type StringField = (typeof STRING_FIELDS)[number];
 
 export function createRequestLog(capacity = 2000): RequestLog {
@@ -155,6 +163,9 @@ export function createRequestLog(capacity = 2000): RequestLog {
       strings.subject[s] = r.subject;
       strings.client[s] = r.client;
       strings.fingerprint[s] = r.fingerprint;
+      strings.mcpMethod[s] = r.mcpMethod;
+      strings.mcpName[s] = r.mcpName;
+      strings.rule[s] = r.rule;
       diagnosis[s] = r.diagnosis;
       next = (s + 1) % capacity;
       if (count < capacity) count++;

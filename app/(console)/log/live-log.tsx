@@ -205,6 +205,12 @@ function LogRow({ e }: { e: LogEntrySummary }) {
         <div className="font-mono text-xs text-slate-400">
           {e.method} {e.status}
         </div>
+        {e.mcpMethod && (
+          <div className="font-mono text-xs text-slate-600" data-testid="mcp-operation">
+            {e.mcpMethod}
+            {e.mcpName && <span className="text-slate-900"> {e.mcpName}</span>}
+          </div>
+        )}
       </td>
       <td>
         <Badge tone={OUTCOME_TONE[e.outcome] ?? "slate"}>{e.outcome}</Badge>
@@ -218,6 +224,7 @@ function LogRow({ e }: { e: LogEntrySummary }) {
       </td>
       <td className="max-w-md">
         {e.code && <code className="text-xs font-semibold text-slate-700">{e.code}</code>}
+        {e.rule && <span className="ml-1 text-xs text-slate-500">rule {e.rule}</span>}
         {e.reason && <div className="line-clamp-2 text-xs text-slate-600">{e.reason}</div>}
         {open && <span className="text-xs font-medium text-indigo-700">Open diagnosis →</span>}
       </td>

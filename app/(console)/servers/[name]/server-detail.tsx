@@ -7,6 +7,7 @@ import { Alert, Button, ButtonLink, ConfirmDelete, ErrorState, Loading, PageHead
 import { ServerForm } from "../_form/server-form";
 import { AuthSummary, UpstreamStatus } from "../servers-list";
 import { SelftestPanel, type SelftestResult } from "./selftest-panel";
+import { PolicyEditor } from "./policy-editor";
 
 export function ServerDetail({ name }: { name: string }) {
   const router = useRouter();
@@ -54,6 +55,7 @@ export function ServerDetail({ name }: { name: string }) {
               </Button>
             )}
             <ButtonLink href={`/log?server=${name}`}>Live log</ButtonLink>
+            <ButtonLink href={`/audit?server=${name}`}>Audit</ButtonLink>
             <ConfirmDelete
               what="server"
               name={name}
@@ -75,6 +77,7 @@ export function ServerDetail({ name }: { name: string }) {
           />
         )}
         <ServerForm key={server.dataUpdatedAt} server={s} />
+        <PolicyEditor key={`policy-${name}`} server={s} />
       </div>
     </>
   );

@@ -92,7 +92,7 @@ test("Keycloak tokens: the audience hint, and a guarded fix never offered for an
   // mcp-tools is server files' audience: for server tools the inspector says so and offers no fix.
   await page.goto("/inspector");
   await page.getByLabel("Access token", { exact: true }).fill(env("E2E_TOKEN_KEYCLOAK"));
-  await page.getByLabel("Server", { exact: true }).selectOption("tools");
+  await page.locator("select#server").selectOption("tools");
   await page.getByRole("button", { name: "Inspect token" }).click();
   await expect(page.getByTestId("verdict")).toContainText("Rejected");
   await expect(page.getByTestId("check-aud")).toContainText("aud mcp-tools belongs to server files, not tools");

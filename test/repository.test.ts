@@ -49,6 +49,60 @@ servers:
     auth: none
 `;
 
+/** What GOOD exports to, byte for byte, on either database. */
+const EXPORTED_GOOD = `# Portcullis configuration.
+# Secrets are not exported; leaving them out keeps the stored values when this file is applied.
+
+providers:
+  # clientSecret: set (not exported)
+  - name: kc
+    kind: keycloak
+    issuer: http://127.0.0.1:7080/realms/mcp
+    clientId: mcp-gateway
+    scopes:
+      - openid
+      - profile
+    clockSkewSeconds: 60
+servers:
+  # upstreamAuth.value: set (not exported)
+  - name: fetcher
+    upstream: http://127.0.0.1:9001/mcp
+    auth: oauth
+    oauth:
+      provider: kc
+      mode: proxy
+      enforcement: strict
+      audiences:
+        - api://fetcher
+      includeClientIdInAudience: false
+      requiredScopes:
+        - read
+      allowedRedirectUris: []
+    publicUrls:
+      - https://mcp.example.com
+      - https://internal-gw.example.com
+    resourceMetadata:
+      resourceName: Web fetcher
+      scopesSupported:
+        - read
+      extra:
+        x-owner: team-a
+    upstreamAuth:
+      header: X-Api-Key
+    identityHeaders: true
+    maxBodyBytes: 4194304
+    allowedOrigins: []
+  - name: open
+    upstream: http://127.0.0.1:9002/mcp
+    auth: none
+    publicUrls: []
+    resourceMetadata:
+      extra: {}
+    identityHeaders: true
+    maxBodyBytes: 4194304
+    allowedOrigins: []
+`;
+
 /** Two valid entries and three bad ones: nothing may be applied. */
 const BAD = `
 providers:
@@ -135,6 +189,10 @@ function suite(name: string, makeUrl: () => Promise<string>) {
         header: "X-Api-Key",
         value: "upstream-secret-value",
       });
+    });
+
+    it("exports the same bytes on every database: no timestamp, entries by name, fields in the schema's order", async () => {
+      expect(await exportConfigText(ctx.repo)).toBe(EXPORTED_GOOD);
     });
 
     it("stores secrets encrypted, never in clear", async () => {

@@ -58,6 +58,8 @@ export const envSchema = z.object({
     .optional()
     .or(z.literal("").transform(() => undefined)),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  /** `auto`: readable lines on a terminal, JSON lines otherwise. */
+  LOG_FORMAT: z.enum(["auto", "json", "pretty"]).default("auto"),
   PORTCULLIS_BLOCK_PRIVATE_NETWORK: bool,
   /** 32 random bytes, base64url: encrypts secrets at rest. Default: data/secret.key. */
   PORTCULLIS_SECRET_KEY: z.string().optional(),

@@ -12,7 +12,7 @@ export const ENV_DOCS: Record<string, FieldDoc> = {
   HOST: { description: "Address to listen on. Use `0.0.0.0` (or `::`) to accept connections from other hosts." },
   DATABASE_URL: {
     description:
-      "`file:<path>` for the embedded SQLite database (relative to the working directory), or `postgres://…` to share one database between replicas.",
+      "`file:<path>` for the embedded SQLite database (a relative path is relative to the project directory, wherever the server or `portcullis` runs from), or `postgres://…` to share one database between replicas.",
     default: "`file:./data/portcullis.db`",
   },
   PUBLIC_URL: {
@@ -37,7 +37,11 @@ export const ENV_DOCS: Record<string, FieldDoc> = {
   ADMIN_TOKEN: {
     description: "A bearer token accepted on `/api/*` (`Authorization: Bearer …`), for scripts. Unset: sessions only.",
   },
-  LOG_LEVEL: { description: "Level of the structured JSON logs (pino) on standard output." },
+  LOG_LEVEL: { description: "Level of the logs (pino) on standard output." },
+  LOG_FORMAT: {
+    description:
+      "`json`: one JSON object per line; `pretty`: one readable line per event; `auto`: readable when standard output is a terminal, JSON otherwise.",
+  },
   PORTCULLIS_BLOCK_PRIVATE_NETWORK: {
     description:
       "Forbid admin-configured URLs (IdP, JWKS, upstream) on loopback and private ranges. URLs supplied by clients never may reach them; link-local and cloud-metadata addresses are always blocked.",

@@ -44,6 +44,7 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
     signIns: runtime.rateLimits.signIns,
     expectedOrigins,
     secureCookies,
+    logger,
   });
   const resourceServer = createResourceServerHandler(runtime);
   const facade = createOAuthFacadeHandler(runtime);
@@ -58,7 +59,12 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
   if (hostWarning) logger.warn({ host: env.HOST }, hostWarning);
 
   function accessLog(req: IncomingMessage, res: ServerResponse, ctx: RequestContext) {
-    const quiet = ctx.url.pathname.startsWith("/_next/") || ctx.url.pathname === "/healthz";
+    // The console's own page loads, link prefetches, assets and API reads are routine: debug. Its writes stay info.
+    const consoleRead = ctx.outcome === "console" && (req.method === "GET" || req.method === "HEAD");
+    const quiet =
+      (consoleRead && res.statusCode < 500) ||
+      ctx.url.pathname.startsWith("/_next/") ||
+      ctx.url.pathname === "/healthz";
     const level = quiet ? "debug" : "info";
     if (!logger.isLevelEnabled(level)) return;
     logger[level](
@@ -122,6 +128,7 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
       res.setHeader("content-security-policy", "frame-ancestors 'none'");
       res.setHeader("referrer-policy", "same-origin");
       res.setHeader("x-content-type-options", "nosniff");
+      ctx.outcome = "console";
       await nextHandler(req, res);
     } catch (e) {
       fail(res, ctx, e);

@@ -7,7 +7,13 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { RequestContext } from "../http/types";
-import type { RequestLog, RequestLogRecord } from "../runtime/request-log";
+import {
+  connectionKey,
+  failureReason,
+  noteUpstreamStatus,
+  type RequestLog,
+  type RequestLogRecord,
+} from "../runtime/request-log";
 import { decide, type Diagnosis } from "../tokens";
 import { factsFromNodeRequest, resolvePublicBase, type PublicBase } from "../urls/public-base";
 import type { TrustedProxies } from "../urls/trusted-proxies";
@@ -78,6 +84,7 @@ export function handleMcp(
     client: undefined,
     fingerprint: undefined,
     durationMs: NaN,
+    selftest: false,
     diagnosis: undefined,
     mcpMethod: undefined,
     mcpName: undefined,
@@ -89,6 +96,9 @@ export function handleMcp(
     log.atMs = Date.now();
     log.status = res.statusCode;
     log.durationMs = Math.round((performance.now() - ctx.startedAt) * 100) / 100;
+    if (log.status >= 500 && log.outcome !== "error") noteUpstreamStatus(log);
+    const own = deps.requestLog.selfConnections;
+    if (own.size > 0) log.selftest = own.has(connectionKey(req.socket.remoteAddress, req.socket.remotePort));
     deps.requestLog.push(log);
     if (route.gate?.audit && deps.gate?.audit)
       auditRequest(deps.gate.audit, route.name, log, route.gate.audit.arguments);
@@ -274,7 +284,7 @@ function forward(exchange: McpExchange, identity: Identity | undefined): void {
       ctx.outcome = `error:${e.code}`;
       log.outcome = "error";
       log.code = e.code;
-      log.reason = e.message;
+      log.reason = failureReason(e);
     },
   };
   if (route.gate !== undefined && deps.gate !== undefined && req.method === "POST") return gate(exchange, options);

@@ -3,7 +3,8 @@
  * declarative config from PORTCULLIS_CONFIG, the bootstrap admin and the
  * in-memory config cache. Used by server.ts; the CLI uses `openDatabase`.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Env } from "../config/env";
 import { AppError, errorMessage } from "../errors";
 import { applyConfigText } from "../config/apply";
@@ -47,12 +48,17 @@ export type OpenDatabase = {
   keySource: string;
 };
 
-/** Migrates (idempotent, safe with concurrent starters) and opens the database. */
+/**
+ * Migrates (idempotent, safe with concurrent starters) and opens the database. `existing`: the database
+ * and its secret key must exist already (read-only commands never create them).
+ */
 export async function openDatabase(
   env: Pick<Env, "DATABASE_URL" | "PORTCULLIS_SECRET_KEY">,
   logger?: Logger,
+  opts: { existing?: boolean } = {},
 ): Promise<OpenDatabase> {
   const target = parseDatabaseUrl(env.DATABASE_URL);
+  if (opts.existing) requireExisting(target, env.PORTCULLIS_SECRET_KEY);
   const result = await migrate(target);
   if (result.applied.length)
     logger?.info({ applied: result.applied, database: redactDatabaseUrl(target.url) }, "database migrated");
@@ -78,6 +84,19 @@ export async function openDatabase(
   };
 }
 
+function requireExisting(target: DatabaseTarget, secretKeyEnv: string | undefined) {
+  const hint =
+    "start the gateway once (or run `portcullis migrate`), or set DATABASE_URL to the gateway's database (relative file: paths resolve against the project directory)";
+  if (target.kind === "sqlite" && !existsSync(target.file))
+    throw new AppError("storage_unavailable", `no database at ${target.file}: ${hint}`);
+  const keyFile = join(target.dataDir, "secret.key");
+  if (!secretKeyEnv && !existsSync(keyFile))
+    throw new AppError(
+      "storage_unavailable",
+      `no secret key at ${keyFile} (and PORTCULLIS_SECRET_KEY is unset): set PORTCULLIS_SECRET_KEY to the gateway's key, or ${hint}`,
+    );
+}
+
 function readConfigFile(path: string): string {
   try {
     return readFileSync(path, "utf8");
@@ -91,11 +110,13 @@ export type RuntimeOptions = {
   announce?: (msg: string) => void;
   /** Diagnostic commands (CLI) skip admin bootstrap: they must not print or reset passwords. */
   bootstrapAdmin?: boolean;
+  /** Diagnostic commands (CLI) open an existing database only: they never create one or its secret key. */
+  existingDatabase?: boolean;
 };
 
 export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promise<Runtime> {
-  const logger = opts.logger ?? createLogger(env.LOG_LEVEL);
-  const store = await openDatabase(env, logger);
+  const logger = opts.logger ?? createLogger(env.LOG_LEVEL, undefined, env.LOG_FORMAT);
+  const store = await openDatabase(env, logger, { existing: opts.existingDatabase });
 
   if (env.PORTCULLIS_CONFIG) {
     const text = readConfigFile(env.PORTCULLIS_CONFIG);

@@ -58,6 +58,8 @@ export type ConsentRecord = {
   clientId: string;
   providerName: string;
   scope: string;
+  /** Names of the servers the consent page named: the consent covers these and no other. */
+  servers: string[];
   createdAt: Date;
 };
 

@@ -13,6 +13,7 @@ import { checkIdpCallbackForAuthorize, checkIdpCallbackForToken } from "./idp-ca
 import { verifyPkce } from "./pkce";
 import { findRefreshBinding } from "./refresh-binding";
 import { checkRefreshScope } from "./refresh-scope";
+import { consentCovers } from "./remembered-consent";
 import { rememberRefreshToken } from "./remember-refresh-token";
 import { checkTokenResource } from "./token-resource";
 
@@ -253,5 +254,37 @@ describe("browser id", () => {
     expect(isSameBrowser({ headers: { cookie: `__Host-portcullis_oauth_browser=${id}` } }, ctx, sha256(id))).toBe(true);
     expect(isSameBrowser({ headers: {} }, ctx, sha256(id))).toBe(false);
     expect(isSameBrowser({ headers: { cookie: `__Host-portcullis_oauth_browser=${id}` } }, ctx, undefined)).toBe(false);
+  });
+});
+
+describe("remembered consent", () => {
+  const other = { ...server, name: "other", effectivePath: "/servers/other/mcp" } as unknown as RuntimeServer;
+  const two = { ...ctx, servers: [server, other] };
+  const consent = (servers: string[], scope = "mcp:read") => ({
+    browserIdHash: "b",
+    clientId: "c",
+    providerName: "p",
+    scope,
+    servers,
+    createdAt: new Date(0),
+  });
+  const tools = "https://gw.example.com/servers/tools/mcp";
+  it("covers only the scopes and the servers the consent page named", () => {
+    expect(consentCovers(consent(["tools"]), { scope: "mcp:read", resource: tools }, two, {})).toBe(true);
+    expect(consentCovers(consent(["tools"]), { scope: "mcp:read", resource: `${tools}/` }, two, {})).toBe(true);
+    expect(consentCovers(consent(["tools"]), { scope: "mcp:read mcp:write", resource: tools }, two, {})).toBe(false);
+    expect(
+      consentCovers(
+        consent(["tools"]),
+        { scope: "mcp:read", resource: "https://gw.example.com/servers/other/mcp" },
+        two,
+        {},
+      ),
+    ).toBe(false);
+    expect(consentCovers(consent(["tools"]), { scope: "mcp:read" }, two, {})).toBe(false);
+    expect(consentCovers(consent(["tools", "other"]), { scope: "mcp:read" }, two, {})).toBe(true);
+    // Consents kept before the servers were recorded cover nothing; nor does another provider's.
+    expect(consentCovers(consent([]), { scope: "mcp:read", resource: tools }, two, {})).toBe(false);
+    expect(consentCovers({ ...consent(["tools"]), providerName: "q" }, { resource: tools }, two, {})).toBe(false);
   });
 });

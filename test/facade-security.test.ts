@@ -264,7 +264,7 @@ describe("facade security", () => {
       expect(await errorOf(unknown)).toBe("invalid_grant");
     });
 
-    it("requires resource to be one of the provider's servers, and the authorized one for a code", async () => {
+    it("requires resource to be one of the provider's servers, and the authorized one for a code or a refresh", async () => {
       const s = await f.signIn({ clientId: a, resource: tools });
       const before = f.idpTokenCalls();
       for (const resource of ["https://evil.example/servers/tools/mcp", `${gw.url}/servers/other/mcp`]) {
@@ -281,14 +281,25 @@ describe("facade security", () => {
       }
       expect(f.idpTokenCalls()).toBe(before);
       const tokens = await redeem(a, s, tools);
-      const evil = await f.token({
+      // The user consented to `tools` only: a refresh token of that sign-in never buys a token for another server.
+      for (const resource of ["https://evil.example/servers/tools/mcp", `${gw.url}/servers/other/mcp`]) {
+        const r = await f.token({
+          grant_type: "refresh_token",
+          refresh_token: tokens.refresh_token,
+          client_id: a,
+          resource,
+        });
+        expect(r.status, resource).toBe(400);
+        expect(await errorOf(r), resource).toBe("invalid_target");
+      }
+      expect(f.idpTokenCalls()).toBe(before + 1); // refused here, whatever the IdP would have said
+      const same = await f.token({
         grant_type: "refresh_token",
         refresh_token: tokens.refresh_token,
         client_id: a,
-        resource: "https://evil.example/servers/tools/mcp",
+        resource: tools,
       });
-      expect(await errorOf(evil)).toBe("invalid_target");
-      expect(f.idpTokenCalls()).toBe(before + 1);
+      expect(same.status, await same.clone().text()).toBe(200);
     });
 
     it("never widens the consented scope on refresh", async () => {

@@ -70,6 +70,7 @@ export type RefreshTokenRecord = {
   clientId: string;
   /** Space-separated scopes a refresh may ask for: the consented ones and those the IdP granted. */
   scope: string;
+  /** The resource the sign-in was authorized for (a refresh may ask for no other); none: every server. */
   resource?: string;
   expiresAt: Date;
 };

@@ -23,6 +23,10 @@ export const ENV_DOCS: Record<string, FieldDoc> = {
     description:
       "Comma-separated IPs or CIDRs (or the word `loopback`) of the proxies whose `Forwarded` / `X-Forwarded-*` headers are honoured, for public URLs and for the per-client rate limits. List only your own proxies.",
   },
+  ALLOWED_HOSTS: {
+    description:
+      "Comma-separated host names the gateway also answers for, besides `PUBLIC_URL`'s host, the servers' `publicUrls` hosts and loopback names: `mcp.example.com`, `.example.com` (the domain and its subdomains) or `*` (any host). Requests for any other host get 421 (docs/security.md).",
+  },
   PORTCULLIS_CONFIG: {
     description: "A YAML file (the format below) applied at every start, before the gateway serves traffic.",
   },

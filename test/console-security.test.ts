@@ -3,8 +3,9 @@
 // form share); the inspector and the live log offer no one-click fix computed from claims whose signature did
 // not verify; event tokens without `typ` are refused as access tokens; a provider can require `typ: at+jwt`
 // (RFC 9068), which round-trips through the API and YAML export; the odd tokens (alg spelled `nOnE`,
-// 4 segments, over 16 KB) are refused at the proxy; and an absolute-form request target
-// (`GET http://evil.example/login`) is held to the allowed hosts, so the console never redirects off-origin.
+// 4 segments, over 16 KB) are refused at the proxy; an absolute-form request target
+// (`GET http://evil.example/login`) is held to the allowed hosts, so the console never redirects off-origin;
+// and Next's image optimizer cannot run admin API routes for a caller without a session.
 import { existsSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { join } from "node:path";
@@ -226,5 +227,19 @@ describe("a request target in absolute form names the request's host", () => {
     expect(own.status).toBe(200);
     expect(own.location).toBeUndefined();
     expect(own.text).toContain("Sign in to Portcullis");
+  });
+});
+
+describe("Next.js's image optimizer is no way around the console's sign-in", () => {
+  it("never runs an admin API route for a caller without a session", async () => {
+    // The optimizer fetches a local `url` by calling Next's own handler directly, past the gateway's gate.
+    const probes = () => mcp.requests.filter((r) => r.method === "HEAD").length;
+    const before = probes();
+    for (const api of ["/api/status/upstream/guarded", "/api/config/export", "/api/requests"]) {
+      const r = await rawRequest(`${gw.url}/_next/image?url=${encodeURIComponent(api)}&w=64&q=75`);
+      expect(r.status, api).toBe(404);
+      expect(r.text, api).not.toContain("valid image");
+    }
+    expect(probes()).toBe(before); // the upstream status route would have sent a HEAD probe
   });
 });

@@ -8,6 +8,7 @@ import { DEFAULT_LIMITS, type FacadeContext, type FacadeDeps } from "../context"
 import { OAuthError } from "../errors";
 import { createMemoryOAuthStore, type OAuthClientRecord } from "../store";
 import { browserIdFor, isSameBrowser } from "./browser-id";
+import { findCodeBinding } from "./code-binding";
 import { ensureRoomForFlow } from "./flow-caps";
 import { checkIdpCallbackForAuthorize, checkIdpCallbackForToken } from "./idp-callback";
 import { verifyPkce } from "./pkce";
@@ -286,5 +287,35 @@ describe("remembered consent", () => {
     // Consents kept before the servers were recorded cover nothing; nor does another provider's.
     expect(consentCovers(consent([]), { scope: "mcp:read", resource: tools }, two, {})).toBe(false);
     expect(consentCovers({ ...consent(["tools"]), providerName: "q" }, { resource: tools }, two, {})).toBe(false);
+  });
+});
+
+describe("code binding", () => {
+  it("binds a relayed code to its client and redirect URI for the binding's lifetime only", async () => {
+    const d = deps();
+    await d.store.createPending({
+      stateHash: "s",
+      kind: "idp",
+      providerName: "p",
+      clientId: "a",
+      redirectUri: "http://127.0.0.1/cb",
+      codeChallenge: "c",
+      codeChallengeMethod: "S256",
+      facadeIssuer: ctx.issuer,
+      expiresAt: new Date(d.now() + 60_000),
+    });
+    await d.store.consumePending("s", "idp", "p", new Date(d.now()));
+    await d.store.bindCode("s", sha256("code-1"), new Date(d.now() + 600_000));
+    const form = (over: Record<string, string> = {}) =>
+      new Map(Object.entries({ code: "code-1", redirect_uri: "http://127.0.0.1/cb", ...over }));
+    expect((await findCodeBinding(form(), client("a"), ctx, d)).clientId).toBe("a");
+    expect(await reasonOfAsync(() => findCodeBinding(form(), client("b"), ctx, d))).toBe("invalid_grant:code_unknown");
+    expect(
+      await reasonOfAsync(() => findCodeBinding(form({ redirect_uri: "http://127.0.0.1/x" }), client("a"), ctx, d)),
+    ).toBe("invalid_grant:redirect_uri_mismatch");
+    const later = { ...d, now: () => d.now() + 600_000 };
+    expect(await reasonOfAsync(() => findCodeBinding(form(), client("a"), ctx, later))).toBe(
+      "invalid_grant:code_unknown",
+    );
   });
 });

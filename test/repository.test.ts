@@ -320,7 +320,19 @@ function suite(name: string, makeUrl: () => Promise<string>) {
         idpClientId: "up-new",
         idpRegistration: registration,
       });
-      await oauth.saveConsent({ browserIdHash: "b1", clientId: "old-client", providerName, scope: "" });
+      await oauth.saveConsent({ browserIdHash: "b1", clientId: "old-client", providerName, scope: "", servers: ["x"] });
+      // The servers a consent covers round-trip; saving again replaces them.
+      await oauth.saveConsent({
+        browserIdHash: "b1",
+        clientId: "old-client",
+        providerName,
+        scope: "mcp:read",
+        servers: ["tools", "other"],
+      });
+      expect(await oauth.getConsent("b1", "old-client")).toMatchObject({
+        scope: "mcp:read",
+        servers: ["tools", "other"],
+      });
       await oauth.createPending({
         stateHash: "s1",
         kind: "idp",

@@ -391,6 +391,8 @@ export const HOSTILE_PAGE: HostileResponse = {
     "content-security-policy": "script-src 'unsafe-inline'",
     "x-content-type-options": "none",
     "clear-site-data": '"cookies", "storage"',
+    nel: '{"report_to":"collector","max_age":31536000,"include_subdomains":true,"success_fraction":1}',
+    "report-to": '{"group":"collector","max_age":31536000,"endpoints":[{"url":"https://collector.example/r"}]}',
     "set-cookie": [
       "portcullis_session=planted; Path=/; HttpOnly",
       "__Host-portcullis_oauth_browser=planted; Path=/; Secure",

@@ -11,6 +11,12 @@ const bool = z
   .optional()
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
+/** A flag that is on unless set to false/0/no. */
+const boolOn = z
+  .enum(["true", "false", "1", "0", "yes", "no", ""])
+  .optional()
+  .transform((v) => !(v === "false" || v === "0" || v === "no"));
+
 export const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default("127.0.0.1"),
@@ -46,6 +52,8 @@ export const envSchema = z.object({
   PORTCULLIS_NO_CONSOLE: bool,
   /** How often replicas check the database for config changes. */
   PORTCULLIS_CONFIG_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  /** Prometheus metrics (`GET /metrics`); off: no registry, no counting. */
+  PORTCULLIS_METRICS: boolOn,
   NODE_ENV: z.string().default("production"),
 });
 export type Env = z.output<typeof envSchema>;

@@ -51,6 +51,11 @@ export const ENV_DOCS: Record<string, FieldDoc> = {
   PORTCULLIS_CONFIG_POLL_MS: {
     description: "How often each replica checks the database for configuration changes made elsewhere.",
   },
+  PORTCULLIS_METRICS: {
+    description:
+      "Prometheus metrics at `GET /metrics`, for an admin (`Authorization: Bearer <ADMIN_TOKEN>` or a console session). `false`: no metrics are kept (see docs/observability.md).",
+    default: "`true`",
+  },
   NODE_ENV: { description: "`production` unless set; `npm run dev` sets `development`." },
 };
 

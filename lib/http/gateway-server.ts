@@ -17,6 +17,8 @@ import { RequestContext } from "./request-context";
 import { readiness } from "./health";
 import { formatRequestId } from "./request-id";
 import { protocolNotFound } from "./protocol-not-found";
+import { observeFacade } from "../metrics/facade";
+import { createMetricsRoute, localSource } from "../metrics/endpoint";
 
 export type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -44,8 +46,10 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
     secureCookies,
   });
   const resourceServer = createResourceServerHandler(runtime);
-  const facade = createOAuthFacadeHandler(runtime);
+  const facade = observeFacade(createOAuthFacadeHandler(runtime), runtime.metrics);
   const guardDeps = { admin: runtime.repos.admin, adminToken: env.ADMIN_TOKEN, expectedOrigins };
+  const metricsRoute =
+    runtime.metrics && createMetricsRoute({ ...guardDeps, source: localSource(runtime.metrics.registry), logger });
 
   function accessLog(req: IncomingMessage, res: ServerResponse, ctx: RequestContext) {
     const quiet = ctx.url.pathname.startsWith("/_next/") || ctx.url.pathname === "/healthz";
@@ -80,6 +84,10 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
       if (path === "/readyz") {
         const r = await readiness(runtime);
         return sendJson(res, r.ready ? 200 : 503, r);
+      }
+      if (path === "/metrics") {
+        if (metricsRoute) return await metricsRoute(req, res);
+        throw new AppError("not_found", "metrics are turned off (PORTCULLIS_METRICS=false)");
       }
       if (await facade(req, res, ctx)) return;
       if (await loginRoutes(req, res, path)) return;

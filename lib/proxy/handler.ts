@@ -18,6 +18,7 @@ export function createResourceServerHandler(runtime: Runtime): GatewayHandler {
     forwarder,
     trustedProxies: runtime.trustedProxies,
     requestLog: runtime.requestLog,
+    metrics: runtime.metrics,
   };
 
   return (req, res, ctx) => {

@@ -23,12 +23,14 @@ import { rememberedVerdict, rememberVerdict } from "./connection-verdict";
 import type { CompiledRoute, RouteTable } from "./route-table";
 import type { TokenService } from "../tokens/token-service";
 import type { Forwarder } from "./upstream";
+import type { Metrics } from "../metrics/metrics";
 
 export type McpDeps = {
   tokens: TokenService;
   forwarder: Forwarder;
   trustedProxies: TrustedProxies;
   requestLog: RequestLog;
+  metrics?: Pick<Metrics, "tokenChecked">;
 };
 
 const MCP_METHODS = new Set(["POST", "GET", "DELETE"]);
@@ -186,6 +188,7 @@ function decideAndForward(exchange: McpExchange, diagnosis: Diagnosis | undefine
     log.fingerprint = diagnosis.fingerprint;
     log.subject = diagnosis.subject;
     log.client = diagnosis.clientId;
+    exchange.deps.metrics?.tokenChecked(diagnosis);
   }
   const decision = decide(route.enforcement, diagnosis ?? "no_token");
   if (!decision.allow) {

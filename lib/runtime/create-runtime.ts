@@ -22,9 +22,12 @@ import { parseTrustedProxies } from "../urls/trusted-proxies";
 import { createConfigCache } from "./config-cache";
 import { createRequestLog } from "./request-log";
 import type { Runtime } from "./types";
-import { createTokenService } from "../tokens/token-service";
+import { createTokenService, type TokenService } from "../tokens/token-service";
 import { resolveJwksUrlWithSource } from "../providers";
 import { createRoutes } from "../proxy/routes-service";
+import { createMetrics } from "../metrics/metrics";
+import { withRequestMetrics } from "../metrics/request-log";
+import { tracedJwksFetcher } from "../tracing/spans";
 
 export type OpenDatabase = {
   target: DatabaseTarget;
@@ -114,6 +117,26 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
   }, 3600_000);
   sweeper.unref();
 
+  let tokens: TokenService | undefined;
+  const metrics = env.PORTCULLIS_METRICS
+    ? createMetrics({
+        configVersion: () => config.current().version,
+        jwksAges: () =>
+          [...config.current().providers.keys()].map((provider) => ({
+            provider,
+            ageMs: tokens?.providerKeyStatus(provider)?.ageMs ?? null,
+          })),
+      })
+    : undefined;
+  tokens = createTokenService({
+    servers: () => config.current(),
+    publicUrl: env.PUBLIC_URL,
+    logger,
+    resolveJwksUrl: (p) => resolveJwksUrlWithSource(p, { env }),
+    onJwksFetch: metrics?.jwksFetched,
+    jwksFetcher: tracedJwksFetcher(),
+  });
+
   return {
     env,
     logger,
@@ -127,15 +150,11 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
     },
     config,
     trustedProxies: parseTrustedProxies(env.TRUSTED_PROXIES),
-    requestLog: createRequestLog(),
+    requestLog: metrics ? withRequestMetrics(createRequestLog(), metrics) : createRequestLog(),
     startedAt: Date.now(),
-    tokens: createTokenService({
-      servers: () => config.current(),
-      publicUrl: env.PUBLIC_URL,
-      logger,
-      resolveJwksUrl: (p) => resolveJwksUrlWithSource(p, { env }),
-    }),
+    tokens,
     routes: createRoutes(config, env, logger),
+    metrics,
     async close() {
       clearInterval(sweeper);
       config.stop();

@@ -11,6 +11,7 @@ import type { ConfigCache } from "./config-cache";
 import type { RequestLog } from "./request-log";
 import type { TokenService } from "../tokens/token-service";
 import type { Routes } from "../proxy/routes-service";
+import type { Metrics } from "../metrics/metrics";
 
 /**
  * Everything a running gateway holds, created once by server.ts (or the CLI)
@@ -34,5 +35,7 @@ export interface Runtime {
   tokens: TokenService;
   /** The compiled route table, recompiled on every config reload. */
   routes: Routes;
+  /** Prometheus metrics; undefined when PORTCULLIS_METRICS=false. */
+  metrics?: Metrics;
   close(): Promise<void>;
 }

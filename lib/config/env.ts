@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { validationError, zodFieldErrors } from "./field-errors";
-import { baseUrlSchema } from "./schema";
+import { baseUrlSchema, httpUrlSchema } from "./schema";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no", ""])
@@ -16,6 +16,8 @@ const boolOn = z
   .enum(["true", "false", "1", "0", "yes", "no", ""])
   .optional()
   .transform((v) => !(v === "false" || v === "0" || v === "no"));
+
+const otlpUrl = z.preprocess((v) => (v === "" ? undefined : v), httpUrlSchema.optional());
 
 export const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -54,6 +56,9 @@ export const envSchema = z.object({
   PORTCULLIS_CONFIG_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
   /** Prometheus metrics (`GET /metrics`); off: no registry, no counting. */
   PORTCULLIS_METRICS: boolOn,
+  /** Standard OpenTelemetry variables: set, spans are exported over OTLP/HTTP (lib/tracing/setup.ts reads them). */
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl,
   NODE_ENV: z.string().default("production"),
 });
 export type Env = z.output<typeof envSchema>;

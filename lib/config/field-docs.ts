@@ -56,6 +56,13 @@ export const ENV_DOCS: Record<string, FieldDoc> = {
       "Prometheus metrics at `GET /metrics`, for an admin (`Authorization: Bearer <ADMIN_TOKEN>` or a console session). `false`: no metrics are kept (see docs/observability.md).",
     default: "`true`",
   },
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    description:
+      "OpenTelemetry collector base URL (`http://collector:4318`): when set, spans are exported over OTLP/HTTP to `<url>/v1/traces`. The other standard `OTEL_*` variables apply (see docs/observability.md). Unset: no tracing.",
+  },
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: {
+    description: "The full OTLP/HTTP traces URL, instead of `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`.",
+  },
   NODE_ENV: { description: "`production` unless set; `npm run dev` sets `development`." },
 };
 

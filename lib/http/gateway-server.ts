@@ -19,6 +19,8 @@ import { formatRequestId } from "./request-id";
 import { protocolNotFound } from "./protocol-not-found";
 import { observeFacade } from "../metrics/facade";
 import { createMetricsRoute, localSource } from "../metrics/endpoint";
+import { traceFacade } from "../tracing/spans";
+import { traceRequest, tracingOn } from "../tracing/tracer";
 
 export type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -46,7 +48,7 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
     secureCookies,
   });
   const resourceServer = createResourceServerHandler(runtime);
-  const facade = observeFacade(createOAuthFacadeHandler(runtime), runtime.metrics);
+  const facade = traceFacade(observeFacade(createOAuthFacadeHandler(runtime), runtime.metrics));
   const guardDeps = { admin: runtime.repos.admin, adminToken: env.ADMIN_TOKEN, expectedOrigins };
   const metricsRoute =
     runtime.metrics && createMetricsRoute({ ...guardDeps, source: localSource(runtime.metrics.registry), logger });
@@ -128,10 +130,7 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
 
   // MCP traffic first, and without a promise when the request needs none (hot path). Its paths never
   // collide with the routes in rest(): /healthz, /readyz, /oauth, /login… are reserved prefixes.
-  return function handle(req: IncomingMessage, res: ServerResponse): void {
-    const ctx = new RequestContext(req.url ?? "/");
-    // Every access-log line is at info or debug: below that level, don't even listen (hot path).
-    if (logger.isLevelEnabled("info")) res.on("close", () => accessLog(req, res, ctx));
+  function dispatch(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void {
     let handled: boolean | Promise<boolean>;
     try {
       handled = resourceServer(req, res, ctx);
@@ -144,5 +143,14 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
       (h) => (h ? undefined : rest(req, res, ctx)),
       (e: unknown) => fail(res, ctx, e),
     );
+  }
+
+  const traced = tracingOn();
+  return function handle(req: IncomingMessage, res: ServerResponse): void {
+    const ctx = new RequestContext(req.url ?? "/");
+    // Every access-log line is at info or debug: below that level, don't even listen (hot path).
+    if (logger.isLevelEnabled("info")) res.on("close", () => accessLog(req, res, ctx));
+    if (traced) traceRequest(req, res, ctx, ctx.rawPath, dispatch);
+    else dispatch(req, res, ctx);
   };
 }

@@ -9,10 +9,11 @@ import { PRM_WELL_KNOWN } from "../urls/resource-urls";
 import { handleMcp } from "./mcp-handler";
 import { handleMetadata } from "./metadata-handler";
 import { createForwarder } from "./upstream";
+import { traceForwarder } from "../tracing/spans";
 
 export function createResourceServerHandler(runtime: Runtime): GatewayHandler {
   const routes = runtime.routes;
-  const forwarder = createForwarder({ logger: runtime.logger });
+  const forwarder = traceForwarder(createForwarder({ logger: runtime.logger }));
   const deps = {
     tokens: runtime.tokens,
     forwarder,

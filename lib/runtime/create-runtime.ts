@@ -27,7 +27,7 @@ import { resolveJwksUrlWithSource } from "../providers";
 import { createRoutes } from "../proxy/routes-service";
 import { createMetrics } from "../metrics/metrics";
 import { withRequestMetrics } from "../metrics/request-log";
-import { tracedJwksFetcher } from "../tracing/spans";
+import { tracedJwksFetcher, traceTokenService } from "../tracing/spans";
 
 export type OpenDatabase = {
   target: DatabaseTarget;
@@ -128,14 +128,16 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
           })),
       })
     : undefined;
-  tokens = createTokenService({
-    servers: () => config.current(),
-    publicUrl: env.PUBLIC_URL,
-    logger,
-    resolveJwksUrl: (p) => resolveJwksUrlWithSource(p, { env }),
-    onJwksFetch: metrics?.jwksFetched,
-    jwksFetcher: tracedJwksFetcher(),
-  });
+  tokens = traceTokenService(
+    createTokenService({
+      servers: () => config.current(),
+      publicUrl: env.PUBLIC_URL,
+      logger,
+      resolveJwksUrl: (p) => resolveJwksUrlWithSource(p, { env }),
+      onJwksFetch: metrics?.jwksFetched,
+      jwksFetcher: tracedJwksFetcher(),
+    }),
+  );
 
   return {
     env,

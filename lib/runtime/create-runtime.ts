@@ -22,7 +22,7 @@ import { parseTrustedProxies } from "../urls/trusted-proxies";
 import { createConfigCache } from "./config-cache";
 import { createRequestLog } from "./request-log";
 import type { Runtime } from "./types";
-import { createTokenService, type TokenService } from "../tokens/token-service";
+import { createTokenService } from "../tokens/token-service";
 import { resolveJwksUrlWithSource } from "../providers";
 import { createRoutes } from "../proxy/routes-service";
 import { createMetrics } from "../metrics/metrics";
@@ -117,18 +117,17 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
   }, 3600_000);
   sweeper.unref();
 
-  let tokens: TokenService | undefined;
   const metrics = env.PORTCULLIS_METRICS
     ? createMetrics({
         configVersion: () => config.current().version,
         jwksAges: () =>
           [...config.current().providers.keys()].map((provider) => ({
             provider,
-            ageMs: tokens?.providerKeyStatus(provider)?.ageMs ?? null,
+            ageMs: tokens.providerKeyStatus(provider)?.ageMs ?? null,
           })),
       })
     : undefined;
-  tokens = traceTokenService(
+  const tokens = traceTokenService(
     createTokenService({
       servers: () => config.current(),
       publicUrl: env.PUBLIC_URL,

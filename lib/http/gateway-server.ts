@@ -20,6 +20,8 @@ import { protocolNotFound } from "./protocol-not-found";
 import { observeFacade } from "../metrics/facade";
 import { createMetricsRoute, localSource } from "../metrics/endpoint";
 import { traceFacade } from "../tracing/spans";
+import { createForwardAuthHandler } from "../forward-auth/handler";
+import { FORWARD_AUTH_PATH } from "../forward-auth/original-request";
 import { traceRequest, tracingOn } from "../tracing/tracer";
 
 export type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -48,6 +50,7 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
     secureCookies,
   });
   const resourceServer = createResourceServerHandler(runtime);
+  const forwardAuth = createForwardAuthHandler(runtime);
   const facade = traceFacade(observeFacade(createOAuthFacadeHandler(runtime), runtime.metrics));
   const guardDeps = { admin: runtime.repos.admin, adminToken: env.ADMIN_TOKEN, expectedOrigins };
   const metricsRoute =
@@ -87,6 +90,8 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
         const r = await readiness(runtime);
         return sendJson(res, r.ready ? 200 : 503, r);
       }
+      if (path === FORWARD_AUTH_PATH || path.startsWith(`${FORWARD_AUTH_PATH}/`))
+        return await forwardAuth(req, res, ctx);
       if (path === "/metrics") {
         if (metricsRoute) return await metricsRoute(req, res);
         throw new AppError("not_found", "metrics are turned off (PORTCULLIS_METRICS=false)");

@@ -255,7 +255,7 @@ function forward(exchange: McpExchange, identity: Identity | undefined): void {
   });
 }
 
-function sendChallenge(
+export function sendChallenge(
   res: ServerResponse,
   route: CompiledRoute,
   publicBase: PublicBase,

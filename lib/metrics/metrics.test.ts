@@ -140,3 +140,17 @@ describe("metrics", () => {
     );
   });
 });
+
+describe("the example Grafana dashboard", () => {
+  it("queries only metrics the gateway exports", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { projectRoot } = await import("../project-root");
+    const dashboard = readFileSync(join(projectRoot(), "docs/grafana/portcullis-dashboard.json"), "utf8");
+    const used = new Set([...dashboard.matchAll(/\b((?:portcullis|process|nodejs)_[a-z0-9_]+)/g)].map((m) => m[1]));
+    const m = createMetrics({ configVersion: () => 1, jwksAges: () => [{ provider: "kc", ageMs: 1 }] });
+    m.request(record({}));
+    const exported = new Set([...(await scrape(m)).values()].flatMap((f) => [f.name, ...f.samples.map((s) => s.name)]));
+    expect([...used].filter((name) => !exported.has(name))).toEqual([]);
+  });
+});

@@ -190,11 +190,8 @@ async function main() {
     `gateway: production bundle, ${WITH_CONSOLE ? "console on (as npm start runs it)" : "proxy-only (PORTCULLIS_NO_CONSOLE=1)"}`,
   );
   const identity = IDENTITY_HEADERS ? "" : "    identityHeaders: false\n";
-  const gw: Gateway = await startGateway({
-    built: true,
-    port,
-    env: { ...SERVER_ENV, PORTCULLIS_NO_CONSOLE: WITH_CONSOLE ? undefined : "1", LOG_LEVEL: "warn" },
-    config: `
+  // The provider and the `bench` server; the core rows' gateway adds two servers.
+  const benchConfig = `
 providers:
   - name: bench
     issuer: ${ISSUER}
@@ -203,7 +200,12 @@ servers:
   - name: bench
     upstream: ${upstreamUrl}
     oauth: { provider: bench, mode: direct }
-${identity}  - name: sse
+${identity}`;
+  const gw: Gateway = await startGateway({
+    built: true,
+    port,
+    env: { ...SERVER_ENV, PORTCULLIS_NO_CONSOLE: WITH_CONSOLE ? undefined : "1", LOG_LEVEL: "warn" },
+    config: `${benchConfig}  - name: sse
     upstream: http://127.0.0.1:${sseUp.port}/sse
     oauth: { provider: bench, mode: direct }
 ${identity}  - name: sdk
@@ -558,16 +560,7 @@ ${identity}`,
     body: BODY,
     headers: MCP_HEADERS,
     upstreamUrl,
-    config: `
-providers:
-  - name: bench
-    issuer: ${ISSUER}
-    jwksUrl: http://127.0.0.1:${jwks.port}/jwks
-servers:
-  - name: bench
-    upstream: ${upstreamUrl}
-    oauth: { provider: bench, mode: direct }
-${identity}`,
+    config: benchConfig,
     env: { ...SERVER_ENV, PORTCULLIS_NO_CONSOLE: WITH_CONSOLE ? undefined : "1", LOG_LEVEL: "warn" },
     sign: (audiences) =>
       new SignJWT({

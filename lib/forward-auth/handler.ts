@@ -16,7 +16,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RequestContext } from "../http/types";
 import type { Metrics } from "../metrics/metrics";
-import type { RequestLog, RequestLogRecord } from "../runtime/request-log";
+import { closeRecord, openRecord, type RequestLogRecord } from "../runtime/request-log";
 import type { Runtime } from "../runtime/types";
 import { decide, type Diagnosis } from "../tokens";
 import { MAX_VERDICT_TTL_MS, type CachedDiagnosis } from "../tokens/verifier";
@@ -73,8 +73,15 @@ export function createForwardAuthHandler(runtime: Runtime) {
       trustedProxies,
       serverPublicUrls: route.publicUrls,
     });
-    const check: Check = { route, res, ctx, log: newRecord(ctx, route, original.method), publicBase, metrics };
-    res.on("close", () => pushRecord(requestLog, check.log, res, ctx));
+    const check: Check = {
+      route,
+      res,
+      ctx,
+      log: openRecord(ctx.seq, route.name, original.method, route.path),
+      publicBase,
+      metrics,
+    };
+    res.on("close", () => closeRecord(requestLog, check.log, res.statusCode, ctx.startedAt));
 
     if (route.mode === "passthrough") return allow(check, "passthrough", undefined);
     const origin = headers.origin;
@@ -197,32 +204,6 @@ function refuse(check: Check, e: ProxyError, headers: Record<string, string> = {
   check.log.code = e.code;
   check.log.reason = e.message;
   sendProxyError(check.res, e, headers);
-}
-
-function newRecord(ctx: RequestContext, route: CompiledRoute, method: string): RequestLogRecord {
-  return {
-    seq: ctx.seq,
-    atMs: NaN,
-    server: route.name,
-    method,
-    path: route.path,
-    status: 0,
-    outcome: "error",
-    code: undefined,
-    reason: undefined,
-    subject: undefined,
-    client: undefined,
-    fingerprint: undefined,
-    durationMs: NaN,
-    diagnosis: undefined,
-  };
-}
-
-function pushRecord(log: RequestLog, r: RequestLogRecord, res: ServerResponse, ctx: RequestContext) {
-  r.atMs = Date.now();
-  r.status = res.statusCode;
-  r.durationMs = Math.round((performance.now() - ctx.startedAt) * 100) / 100;
-  log.push(r);
 }
 
 const normalisedPath = (raw: string) => new URL(raw, "http://gateway.invalid").pathname;

@@ -7,7 +7,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { RequestContext } from "../http/types";
-import type { RequestLog, RequestLogRecord } from "../runtime/request-log";
+import { closeRecord, openRecord, type RequestLog, type RequestLogRecord } from "../runtime/request-log";
 import { decide, type Diagnosis } from "../tokens";
 import { factsFromNodeRequest, resolvePublicBase, type PublicBase } from "../urls/public-base";
 import type { TrustedProxies } from "../urls/trusted-proxies";
@@ -61,30 +61,9 @@ export function handleMcp(
     serverPublicUrls: route.publicUrls,
   });
   const method = req.method ?? "GET";
-  // Numeric fields start as doubles (not 0) so the object keeps one shape when the real values land (hot path).
-  const log: LogDraft = {
-    seq: ctx.seq,
-    atMs: NaN, // set when the response closes, the only time the record is read
-    server: route.name,
-    method,
-    path: route.path,
-    status: 0,
-    outcome: "error",
-    code: undefined,
-    reason: undefined,
-    subject: undefined,
-    client: undefined,
-    fingerprint: undefined,
-    durationMs: NaN,
-    diagnosis: undefined,
-  };
+  const log: LogDraft = openRecord(ctx.seq, route.name, method, route.path);
   // on, not once: 'close' fires once anyway, and once() binds a wrapper per call (hot path).
-  res.on("close", () => {
-    log.atMs = Date.now();
-    log.status = res.statusCode;
-    log.durationMs = Math.round((performance.now() - ctx.startedAt) * 100) / 100;
-    deps.requestLog.push(log);
-  });
+  res.on("close", () => closeRecord(deps.requestLog, log, res.statusCode, ctx.startedAt));
 
   const origin = headers.origin;
   if (origin !== undefined && !originAllowed(route.origins, origin, trustworthyRequestOrigin(publicBase))) {

@@ -37,6 +37,37 @@ export type RequestLogEntry = {
 /** What the proxy records: the entry with its id as a sequence number and its time in epoch ms. */
 export type RequestLogRecord = Omit<RequestLogEntry, "id" | "at"> & { seq: number; atMs: number };
 
+/**
+ * A request's record before its outcome is known. Numeric fields start as doubles (not 0) so the object
+ * keeps one shape when the real values land (hot path).
+ */
+export function openRecord(seq: number, server: string, method: string, path: string): RequestLogRecord {
+  return {
+    seq,
+    atMs: NaN, // set when the response closes, the only time the record is read
+    server,
+    method,
+    path,
+    status: 0,
+    outcome: "error",
+    code: undefined,
+    reason: undefined,
+    subject: undefined,
+    client: undefined,
+    fingerprint: undefined,
+    durationMs: NaN,
+    diagnosis: undefined,
+  };
+}
+
+/** Completes a record when its response closes (status, time, duration since `startedAt`) and logs it. */
+export function closeRecord(log: RequestLog, r: RequestLogRecord, status: number, startedAt: number): void {
+  r.atMs = Date.now();
+  r.status = status;
+  r.durationMs = Math.round((performance.now() - startedAt) * 100) / 100;
+  log.push(r);
+}
+
 export interface RequestLog {
   push(r: RequestLogRecord): void;
   list(opts?: { server?: string; outcome?: string; limit?: number }): RequestLogEntry[];

@@ -83,10 +83,10 @@ export function createForwardAuthHandler(runtime: Runtime) {
     };
     res.on("close", () => closeRecord(requestLog, check.log, res.statusCode, ctx.startedAt));
 
-    if (route.mode === "passthrough") return allow(check, "passthrough", undefined);
     const origin = headers.origin;
     if (origin !== undefined && !originAllowed(route.origins, origin, trustworthyRequestOrigin(publicBase)))
       return refuse(check, new ProxyError("forbidden_origin", "This Origin is not allowed to use this MCP server"));
+    if (route.mode === "passthrough") return allow(check, "passthrough", undefined);
     if (original.method === "OPTIONS") return allow(check, "accepted", undefined);
     if (!MCP_METHODS.has(original.method))
       return refuse(

@@ -33,6 +33,8 @@ export type EdgeContext = {
   body: string;
   headers: Record<string, string>;
   upstreamUrl: string;
+  /** The upstream's process: its CPU time counts in each row's whole path. */
+  upstreamPid: number;
   /** Gateway config (YAML) for one server `bench` in front of the upstream. */
   config: string;
   /** Gateway environment as npm start sets it (LOG_LEVEL=warn and the console setting included). */
@@ -84,7 +86,14 @@ async function startBaseGateway(ctx: EdgeContext): Promise<{ gateway: Gateway; r
 }
 
 export async function runEdgeRows(ctx: EdgeContext) {
-  type Row = { key: EdgeRowKey; label: string; url: string; headers: Record<string, string>; hops: () => number[] };
+  /** `hops`: the proxy processes a row is charged the CPU time of, by name (nginx: master and worker). */
+  type Row = {
+    key: EdgeRowKey;
+    label: string;
+    url: string;
+    headers: Record<string, string>;
+    hops: () => Record<string, number[]>;
+  };
   const rows: Row[] = [];
   const stops: (() => Promise<void> | void)[] = [];
   const upstreamHost = new URL(ctx.upstreamUrl).host;
@@ -98,7 +107,7 @@ export async function runEdgeRows(ctx: EdgeContext) {
         label: "(n) bare nginx",
         url: `${n.url}/mcp`,
         headers: ctx.headers,
-        hops: () => nginxPids(n.pid),
+        hops: () => ({ nginx: nginxPids(n.pid) }),
       });
     }
     if (ctx.want("f") || ctx.want("fx")) {
@@ -128,7 +137,7 @@ export async function runEdgeRows(ctx: EdgeContext) {
           label,
           url: `${nginx.url}${serverPath}`,
           headers: { ...ctx.headers, authorization: `Bearer ${token}` },
-          hops: () => [...nginxPids(nginx.pid), fa.pid],
+          hops: () => ({ nginx: nginxPids(nginx.pid), gateway: [fa.pid] }),
         });
       }
     }
@@ -141,7 +150,7 @@ export async function runEdgeRows(ctx: EdgeContext) {
         label,
         url: `${gw.url}${serverPath}`,
         headers: { ...ctx.headers, authorization: `Bearer ${token}` },
-        hops: () => [gw.pid],
+        hops: () => ({ gateway: [gw.pid] }),
       });
     };
     const started = async (env: Record<string, string | undefined>) => {
@@ -164,24 +173,41 @@ export async function runEdgeRows(ctx: EdgeContext) {
     if (rows.length === 0) return undefined;
 
     for (const r of rows) await cannon({ ...r, connections: ctx.connections, durationS: ctx.warmupS, body: ctx.body });
-    const results = new Map<EdgeRowKey, { rps: number[]; cpu: number[]; errors: number }>();
-    for (const r of rows) results.set(r.key, { rps: [], cpu: [], errors: 0 });
+    type Measured = {
+      rps: number[];
+      cpu: number[];
+      path: number[];
+      byProcess: Record<string, number[]>;
+      errors: number;
+    };
+    const results = new Map<EdgeRowKey, Measured>();
+    for (const r of rows) results.set(r.key, { rps: [], cpu: [], path: [], byProcess: {}, errors: 0 });
     for (let round = 0; round < ctx.rounds; round++) {
       for (const r of rows) {
-        const hops = r.hops();
-        const cpu0 = sumCpu(hops);
+        const hops = Object.entries(r.hops());
+        const cpu0 = hops.map(([, pids]) => sumCpu(pids));
+        const upstream0 = processCpuUs(ctx.upstreamPid);
+        const loadgen0 = process.cpuUsage();
         const res: CannonResult = await cannon({
           ...r,
           connections: ctx.connections,
           durationS: ctx.roundS,
           body: ctx.body,
         });
+        const used = hops.map(([, pids], i) => (sumCpu(pids) - cpu0[i]) / res.requests);
         const out = results.get(r.key)!;
+        hops.forEach(([name], i) => (out.byProcess[name] ??= []).push(used[i]));
         out.rps.push(res.rps);
-        out.cpu.push((sumCpu(hops) - cpu0) / res.requests);
+        out.cpu.push(used.reduce((x, y) => x + y, 0));
+        const loadgen = process.cpuUsage(loadgen0);
+        // The proxy, the upstream and the load generator share the cores: the whole path's CPU per request.
+        out.path.push(
+          out.cpu.at(-1)! + (processCpuUs(ctx.upstreamPid) - upstream0 + loadgen.user + loadgen.system) / res.requests,
+        );
         out.errors += res.errors + res.non2xx;
+        const split = hops.length > 1 ? ` (${hops.map(([n], i) => `${n} ${used[i].toFixed(1)}`).join(", ")})` : "";
         console.log(
-          `round ${round + 1} ${r.label}: ${res.rps.toFixed(0)} req/s, ${out.cpu.at(-1)!.toFixed(1)} µs CPU/req`,
+          `round ${round + 1} ${r.label}: ${res.rps.toFixed(0)} req/s, ${out.cpu.at(-1)!.toFixed(1)} µs CPU/req${split}`,
         );
       }
     }
@@ -196,7 +222,12 @@ export async function runEdgeRows(ctx: EdgeContext) {
             label: r.label,
             avgRps: mean(x.rps),
             rounds: x.rps,
-            cpuUsPerRequest: { median: median(x.cpu), rounds: x.cpu },
+            cpuUsPerRequest: {
+              median: median(x.cpu),
+              rounds: x.cpu,
+              byProcess: Object.fromEntries(Object.entries(x.byProcess).map(([n, v]) => [n, median(v)])),
+            },
+            pathCpuUsPerRequest: median(x.path),
             errors: x.errors,
           },
         ];
@@ -208,7 +239,8 @@ export async function runEdgeRows(ctx: EdgeContext) {
           label: string;
           avgRps: number;
           rounds: number[];
-          cpuUsPerRequest: { median: number; rounds: number[] };
+          cpuUsPerRequest: { median: number; rounds: number[]; byProcess: Record<string, number> };
+          pathCpuUsPerRequest: number;
           errors: number;
         }
       >
@@ -217,7 +249,16 @@ export async function runEdgeRows(ctx: EdgeContext) {
       summary[a] && summary[b] ? summary[a].avgRps / summary[b].avgRps : undefined;
     const perRound = (a: EdgeRowKey, b: EdgeRowKey) =>
       summary[a] && summary[b] ? summary[a].rounds.map((v, i) => v / summary[b]!.rounds[i]) : undefined;
+    // What a saturated machine with the cores to itself would reach: the inverse ratio of whole-path CPU per request.
+    const pathRatio = (a: EdgeRowKey, b: EdgeRowKey) =>
+      summary[a] && summary[b] ? summary[b].pathCpuUsPerRequest / summary[a].pathCpuUsPerRequest : undefined;
     const ratios = {
+      byPathCpu: {
+        fOverN: pathRatio("f", "n"),
+        fxOverN: pathRatio("fx", "n"),
+        cOverE: pathRatio("c", "e"),
+        eOverH: pathRatio("e", "h"),
+      },
       fOverN: ratio("f", "n"),
       fxOverN: ratio("fx", "n"),
       cOverE: ratio("c", "e"),
@@ -236,21 +277,27 @@ export async function runEdgeRows(ctx: EdgeContext) {
       `\nEdge and observability rows: ${ctx.rounds} alternating rounds × ${ctx.roundS} s, ${ctx.connections} connections`,
     );
     console.log(
-      `${"row".padEnd(46)} ${"req/s".padStart(9)} ${"errors".padStart(7)} ${"CPU µs/req".padStart(11)}  rounds`,
+      `${"row".padEnd(46)} ${"req/s".padStart(9)} ${"errors".padStart(7)} ${"CPU µs/req".padStart(11)} ${"path µs/req".padStart(12)}  rounds`,
     );
     for (const r of rows) {
       const s = summary[r.key]!;
+      const split = Object.entries(s.cpuUsPerRequest.byProcess);
+      const parts = split.length > 1 ? `  (CPU: ${split.map(([n, v]) => `${n} ${v.toFixed(1)}`).join(", ")})` : "";
       console.log(
-        `${r.label.padEnd(46)} ${s.avgRps.toFixed(0).padStart(9)} ${String(s.errors).padStart(7)} ${s.cpuUsPerRequest.median.toFixed(1).padStart(11)}  ${s.rounds.map((v) => v.toFixed(0)).join(" ")}`,
+        `${r.label.padEnd(46)} ${s.avgRps.toFixed(0).padStart(9)} ${String(s.errors).padStart(7)} ${s.cpuUsPerRequest.median.toFixed(1).padStart(11)} ${s.pathCpuUsPerRequest.toFixed(1).padStart(12)}  ${s.rounds.map((v) => v.toFixed(0)).join(" ")}${parts}`,
       );
     }
-    const show = (name: string, v: number | undefined, target?: string) =>
-      v !== undefined && console.log(`  ${name.padEnd(44)} ${v.toFixed(3)}${target ? `   (target ${target})` : ""}`);
-    show("(f)/(n) forward-auth vs bare nginx", ratios.fOverN, "≥ 0.6");
-    show("(fx)/(n) without nginx's verdict cache", ratios.fxOverN, "≥ 0.6");
-    show("(c)/(e) metrics on vs off", ratios.cOverE, "≥ 0.97");
+    const show = (name: string, v: number | undefined, target?: string, byCpu?: number) =>
+      v !== undefined &&
+      console.log(
+        `  ${name.padEnd(44)} ${v.toFixed(3)}${byCpu !== undefined ? `  (by whole-path CPU: ${byCpu.toFixed(3)})` : ""}${target ? `   target ${target}` : ""}`,
+      );
+    console.log("Ratios of req/s (and of whole-path CPU per request, inverted: what the cores alone would allow):");
+    show("(f)/(n) forward-auth vs bare nginx", ratios.fOverN, "≥ 0.6", ratios.byPathCpu.fOverN);
+    show("(fx)/(n) without nginx's verdict cache", ratios.fxOverN, "≥ 0.6", ratios.byPathCpu.fxOverN);
+    show("(c)/(e) metrics on vs off", ratios.cOverE, "≥ 0.97", ratios.byPathCpu.cOverE);
     show("(g)/(c) tracing on vs off", ratios.gOverC);
-    show("(e)/(h) this build, metrics off, vs base", ratios.eOverH);
+    show("(e)/(h) this build, metrics off, vs base", ratios.eOverH, undefined, ratios.byPathCpu.eOverH);
     show("(c)/(h) this build, defaults, vs base", ratios.cOverH);
     return { rows: summary, ratios };
   } finally {

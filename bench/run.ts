@@ -560,6 +560,7 @@ ${identity}`,
     body: BODY,
     headers: MCP_HEADERS,
     upstreamUrl,
+    upstreamPid: upstream.pid,
     config: benchConfig,
     env: { ...SERVER_ENV, PORTCULLIS_NO_CONSOLE: WITH_CONSOLE ? undefined : "1", LOG_LEVEL: "warn" },
     sign: (audiences) =>

@@ -12,12 +12,14 @@ import { createGatewayRequestHandler, type NextHandler } from "./lib/http/gatewa
 import { isAppError } from "./lib/errors";
 import { listenFailed } from "./lib/http/listen-error";
 import { limitConnections, serverOptions } from "./lib/http/server-limits";
-import { projectRoot } from "./lib/project-root";
+import { projectRoot, projectVersion } from "./lib/project-root";
+import { startTracing } from "./lib/tracing/setup";
 import { shapeClientSocket } from "./lib/proxy/connection-verdict";
 
 async function main() {
   const env = parseEnv();
   const logger = createLogger(env.LOG_LEVEL, undefined, env.LOG_FORMAT);
+  const stopTracing = await startTracing(process.env, logger, projectVersion());
   const runtime = await createRuntime(env, { logger });
   setRuntime(runtime);
 
@@ -61,6 +63,7 @@ async function main() {
     setTimeout(() => server.closeAllConnections?.(), 5000).unref();
     await closeNext?.().catch(() => {});
     await runtime.close().catch(() => {});
+    await stopTracing?.().catch(() => {});
     process.exit(0);
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));

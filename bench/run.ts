@@ -35,6 +35,7 @@ import { startGateway, type Gateway } from "../test/support/gateway";
 import { freePort } from "../test/support/cleanup";
 import { cannon, latency, sleep, type CannonResult, type LatencyResult } from "./load";
 import { processCpuUs, processRssMb } from "./proc-stats";
+import { parseRows, runEdgeRows } from "./edge-rows";
 // @ts-expect-error: a plain .mjs build script without type declarations
 import { buildAll } from "../scripts/build-if-stale.mjs";
 import { SERVER_ENV, SERVER_NODE_ARGS } from "../scripts/server-process.mjs";
@@ -619,8 +620,52 @@ ${identity}`,
     jwks: { coldBurstFetches: jwksFetches, coldBurstAccepted: burstOk },
     rss: { peakMb: peakRss, policyPeakMb: peakRssPolicy, afterMb: rssAfter },
     targets,
-    durationS: (Date.now() - started) / 1000,
+    edge: undefined as unknown,
+    durationS: 0,
   };
+  // Edge and observability rows (bench/edge-rows.ts: nginx, forward-auth, metrics, tracing), in
+  // alternating rounds of their own; BENCH_ROWS picks which.
+  const rowsWanted = parseRows(process.env.BENCH_ROWS);
+  const otlpSink = rowsWanted.edge("g") ? await child("otlp-sink") : undefined;
+  report.edge = await runEdgeRows({
+    root: ROOT,
+    want: rowsWanted.edge,
+    rounds: ROUNDS,
+    roundS: ROUND_S,
+    warmupS: WARMUP_S,
+    connections: CONNECTIONS,
+    body: BODY,
+    headers: MCP_HEADERS,
+    upstreamUrl,
+    upstreamPid: upstream.pid,
+    config: `
+providers:
+  - name: bench
+    issuer: ${ISSUER}
+    jwksUrl: http://127.0.0.1:${jwks.port}/jwks
+servers:
+  - name: bench
+    upstream: ${upstreamUrl}
+    oauth: { provider: bench, mode: direct }
+${identity}`,
+    env: { ...SERVER_ENV, PORTCULLIS_NO_CONSOLE: WITH_CONSOLE ? undefined : "1", LOG_LEVEL: "warn" },
+    sign: (audiences) =>
+      new SignJWT({
+        iss: ISSUER,
+        aud: audiences,
+        sub: "bench-user",
+        client_id: "bench-client",
+        scope: "mcp:read",
+        iat: now,
+        exp: now + 3600,
+      })
+        .setProtectedHeader({ alg: "RS256", kid: "bench", typ: "at+jwt" })
+        .sign(privateKey),
+    otlpSinkUrl: otlpSink && `http://127.0.0.1:${otlpSink.port}`,
+    gateway: gw,
+    baseRef: process.env.BENCH_BASE_REF || undefined,
+  });
+  report.durationS = (Date.now() - started) / 1000;
   const dir = join(ROOT, "bench/results");
   mkdirSync(dir, { recursive: true });
   const json = JSON.stringify(report, null, 2);

@@ -4,13 +4,21 @@
  */
 import { z } from "zod";
 import { validationError, zodFieldErrors } from "./field-errors";
-import { baseUrlSchema } from "./schema";
+import { baseUrlSchema, httpUrlSchema } from "./schema";
 import { parseAllowedHost } from "../urls/allowed-hosts";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no", ""])
   .optional()
   .transform((v) => v === "true" || v === "1" || v === "yes");
+
+/** A flag that is on unless set to false/0/no. */
+const boolOn = z
+  .enum(["true", "false", "1", "0", "yes", "no", ""])
+  .optional()
+  .transform((v) => !(v === "false" || v === "0" || v === "no"));
+
+const otlpUrl = z.preprocess((v) => (v === "" ? undefined : v), httpUrlSchema.optional());
 
 export const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -79,6 +87,11 @@ export const envSchema = z.object({
   PORTCULLIS_AUDIT_QUEUE: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
   /** How often each replica reports MCP rate-limit usage to PostgreSQL (the tolerance grows with it). */
   PORTCULLIS_RATE_LIMIT_SYNC_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  /** Prometheus metrics (`GET /metrics`); off: no registry, no counting. */
+  PORTCULLIS_METRICS: boolOn,
+  /** Standard OpenTelemetry variables: set, spans are exported over OTLP/HTTP (lib/tracing/setup.ts reads them). */
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl,
   NODE_ENV: z.string().default("production"),
 });
 export type Env = z.output<typeof envSchema>;

@@ -81,6 +81,18 @@ export const ENV_DOCS: Record<string, FieldDoc> = {
     description:
       "How often each replica reports MCP rate-limit usage to PostgreSQL and takes back the shared state; the limits' tolerance across replicas grows with it (docs/policy.md).",
   },
+  PORTCULLIS_METRICS: {
+    description:
+      "Prometheus metrics at `GET /metrics`, for an admin (`Authorization: Bearer <ADMIN_TOKEN>` or a console session). `false`: no metrics are kept (see docs/observability.md).",
+    default: "`true`",
+  },
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    description:
+      "OpenTelemetry collector base URL (`http://collector:4318`): when set, spans are exported over OTLP/HTTP to `<url>/v1/traces`. The other standard `OTEL_*` variables apply (see docs/observability.md). Unset: no tracing.",
+  },
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: {
+    description: "The full OTLP/HTTP traces URL, instead of `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`.",
+  },
   NODE_ENV: { description: "`production` unless set; `npm run dev` sets `development`." },
 };
 

@@ -25,6 +25,8 @@ export const RESERVED_PREFIXES = [
   "/readyz",
   "/login",
   "/logout",
+  "/metrics",
+  "/forward-auth",
 ];
 
 function checkHttpUrl(value: string, ctx: z.RefinementCtx, opts: { base?: boolean } = {}) {

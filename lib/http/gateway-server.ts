@@ -20,6 +20,12 @@ import { formatRequestId } from "./request-id";
 import { protocolNotFound } from "./protocol-not-found";
 import { toOriginForm } from "./request-target";
 import { createHostGuard, listenHostWarning } from "../urls/allowed-hosts";
+import { observeFacade } from "../metrics/facade";
+import { createMetricsRoute, localSource } from "../metrics/endpoint";
+import { traceFacade } from "../tracing/spans";
+import { createForwardAuthHandler } from "../forward-auth/handler";
+import { FORWARD_AUTH_PATH } from "../forward-auth/original-request";
+import { traceRequest, tracingOn } from "../tracing/tracer";
 
 export type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -48,8 +54,11 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
     logger,
   });
   const resourceServer = createResourceServerHandler(runtime);
-  const facade = createOAuthFacadeHandler(runtime);
+  const forwardAuth = createForwardAuthHandler(runtime);
+  const facade = traceFacade(observeFacade(createOAuthFacadeHandler(runtime), runtime.metrics));
   const guardDeps = { admin: runtime.repos.admin, adminToken: env.ADMIN_TOKEN, expectedOrigins, secureCookies };
+  const metricsRoute =
+    runtime.metrics && createMetricsRoute({ ...guardDeps, source: localSource(runtime.metrics.registry), logger });
   const hosts = createHostGuard({
     allowedHosts: env.ALLOWED_HOSTS,
     publicUrl: env.PUBLIC_URL,
@@ -97,6 +106,12 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
       if (path === "/readyz") {
         const r = await readiness(runtime);
         return sendJson(res, r.ready ? 200 : 503, r);
+      }
+      if (path === FORWARD_AUTH_PATH || path.startsWith(`${FORWARD_AUTH_PATH}/`))
+        return await forwardAuth(req, res, ctx);
+      if (path === "/metrics") {
+        if (metricsRoute) return await metricsRoute(req, res);
+        throw new AppError("not_found", "metrics are turned off (PORTCULLIS_METRICS=false)");
       }
       if (await facade(req, res, ctx)) return;
       if (await loginRoutes(req, res, path)) return;
@@ -148,16 +163,7 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
 
   // MCP traffic first, and without a promise when the request needs none (hot path). Its paths never
   // collide with the routes in rest(): /healthz, /readyz, /oauth, /login… are reserved prefixes.
-  return function handle(req: IncomingMessage, res: ServerResponse): void {
-    // `GET http://host/… HTTP/1.1`: the target's host is the request's host (checked below like any other).
-    if (req.url !== undefined && req.url.charCodeAt(0) !== 47 /* / */) toOriginForm(req);
-    const ctx = new RequestContext(req.url ?? "/");
-    // Every access-log line is at info or debug: below that level, don't even listen (hot path).
-    if (logger.isLevelEnabled("info")) res.on("close", () => accessLog(req, res, ctx));
-    const refusedHost = hosts.refusedHost(req);
-    // Health probes (load balancers, Kubernetes) name the pod's address; their answers use no host.
-    if (refusedHost !== undefined && ctx.rawPath !== "/healthz" && ctx.rawPath !== "/readyz")
-      return misdirected(res, ctx, refusedHost);
+  function dispatch(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void {
     let handled: boolean | Promise<boolean>;
     try {
       handled = resourceServer(req, res, ctx);
@@ -170,5 +176,20 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
       (h) => (h ? undefined : rest(req, res, ctx)),
       (e: unknown) => fail(res, ctx, e),
     );
+  }
+
+  const traced = tracingOn();
+  return function handle(req: IncomingMessage, res: ServerResponse): void {
+    // `GET http://host/… HTTP/1.1`: the target's host is the request's host (checked below like any other).
+    if (req.url !== undefined && req.url.charCodeAt(0) !== 47 /* / */) toOriginForm(req);
+    const ctx = new RequestContext(req.url ?? "/");
+    // Every access-log line is at info or debug: below that level, don't even listen (hot path).
+    if (logger.isLevelEnabled("info")) res.on("close", () => accessLog(req, res, ctx));
+    const refusedHost = hosts.refusedHost(req);
+    // Health probes (load balancers, Kubernetes) name the pod's address; their answers use no host.
+    if (refusedHost !== undefined && ctx.rawPath !== "/healthz" && ctx.rawPath !== "/readyz")
+      return misdirected(res, ctx, refusedHost);
+    if (traced) traceRequest(req, res, ctx, ctx.rawPath, dispatch);
+    else dispatch(req, res, ctx);
   };
 }

@@ -9,19 +9,23 @@ import { PRM_WELL_KNOWN } from "../urls/resource-urls";
 import { handleMcp } from "./mcp-handler";
 import { handleMetadata } from "./metadata-handler";
 import { createForwarder } from "./upstream";
+import { traceForwarder } from "../tracing/spans";
 
 export function createResourceServerHandler(runtime: Runtime): GatewayHandler {
   const routes = runtime.routes;
-  const forwarder = createForwarder({
-    logger: runtime.logger,
-    blockPrivateNetwork: runtime.env.PORTCULLIS_BLOCK_PRIVATE_NETWORK,
-  });
+  const forwarder = traceForwarder(
+    createForwarder({
+      logger: runtime.logger,
+      blockPrivateNetwork: runtime.env.PORTCULLIS_BLOCK_PRIVATE_NETWORK,
+    }),
+  );
   const deps = {
     tokens: runtime.tokens,
     forwarder,
     trustedProxies: runtime.trustedProxies,
     requestLog: runtime.requestLog,
     gate: runtime.operations,
+    metrics: runtime.metrics,
   };
 
   return (req, res, ctx) => {

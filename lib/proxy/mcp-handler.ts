@@ -7,13 +7,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { RequestContext } from "../http/types";
-import {
-  connectionKey,
-  failureReason,
-  noteUpstreamStatus,
-  type RequestLog,
-  type RequestLogRecord,
-} from "../runtime/request-log";
+import { closeRecord, failureReason, openRecord, type RequestLog, type RequestLogRecord } from "../runtime/request-log";
 import { decide, type Diagnosis } from "../tokens";
 import { factsFromNodeRequest, resolvePublicBase, type PublicBase } from "../urls/public-base";
 import type { TrustedProxies } from "../urls/trusted-proxies";
@@ -31,6 +25,7 @@ import type { TokenService } from "../tokens/token-service";
 import type { Forwarder, ForwardOptions } from "./upstream";
 import { auditRequest, runGate, type GateDeps, type GateLog } from "../mcp/gate";
 import { ANONYMOUS, callerOf } from "../policy";
+import type { Metrics } from "../metrics/metrics";
 
 export type McpDeps = {
   tokens: TokenService;
@@ -39,6 +34,7 @@ export type McpDeps = {
   requestLog: RequestLog;
   /** Rate limiter and audit queue for servers with rules, limits or audit (lib/mcp/gate.ts). */
   gate?: GateDeps;
+  metrics?: Pick<Metrics, "tokenChecked">;
 };
 
 const MCP_METHODS = new Set(["POST", "GET", "DELETE"]);
@@ -69,37 +65,10 @@ export function handleMcp(
     serverPublicUrls: route.publicUrls,
   });
   const method = req.method ?? "GET";
-  // Numeric fields start as doubles (not 0) so the object keeps one shape when the real values land (hot path).
-  const log: LogDraft = {
-    seq: ctx.seq,
-    atMs: NaN, // set when the response closes, the only time the record is read
-    server: route.name,
-    method,
-    path: route.path,
-    status: 0,
-    outcome: "error",
-    code: undefined,
-    reason: undefined,
-    subject: undefined,
-    client: undefined,
-    fingerprint: undefined,
-    durationMs: NaN,
-    selftest: false,
-    diagnosis: undefined,
-    mcpMethod: undefined,
-    mcpName: undefined,
-    rule: undefined,
-    operations: undefined,
-  };
+  const log: LogDraft = openRecord(ctx.seq, route.name, method, route.path);
   // on, not once: 'close' fires once anyway, and once() binds a wrapper per call (hot path).
   res.on("close", () => {
-    log.atMs = Date.now();
-    log.status = res.statusCode;
-    log.durationMs = Math.round((performance.now() - ctx.startedAt) * 100) / 100;
-    if (log.status >= 500 && log.outcome !== "error") noteUpstreamStatus(log);
-    const own = deps.requestLog.selfConnections;
-    if (own.size > 0) log.selftest = own.has(connectionKey(req.socket.remoteAddress, req.socket.remotePort));
-    deps.requestLog.push(log);
+    closeRecord(deps.requestLog, log, res.statusCode, ctx.startedAt, req.socket);
     if (route.gate?.audit && deps.gate?.audit)
       auditRequest(deps.gate.audit, route.name, log, route.gate.audit.arguments);
   });
@@ -220,6 +189,7 @@ function decideAndForward(exchange: McpExchange, diagnosis: Diagnosis | undefine
     log.fingerprint = diagnosis.fingerprint;
     log.subject = diagnosis.subject;
     log.client = diagnosis.clientId;
+    exchange.deps.metrics?.tokenChecked(diagnosis);
   }
   const decision = decide(route.enforcement, diagnosis ?? "no_token");
   if (!decision.allow) {
@@ -319,7 +289,7 @@ function gate(exchange: McpExchange, options: ForwardOptions): void {
   });
 }
 
-function sendChallenge(
+export function sendChallenge(
   res: ServerResponse,
   route: CompiledRoute,
   publicBase: PublicBase,

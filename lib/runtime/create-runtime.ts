@@ -38,6 +38,9 @@ import { createSharedMcpBuckets } from "../db/rate-limit-repo";
 import { createAuditQueue } from "../audit/queue";
 import { applyRetention } from "../audit/retention";
 import { createMcpRateLimiter } from "../rate-limit/limiter";
+import { createMetrics } from "../metrics/metrics";
+import { withRequestMetrics } from "../metrics/request-log";
+import { tracedJwksFetcher, traceTokenService } from "../tracing/spans";
 
 export type OpenDatabase = {
   target: DatabaseTarget;
@@ -160,6 +163,27 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
   sweeper.unref();
   setTimeout(retain, 60_000).unref();
 
+  const metrics = env.PORTCULLIS_METRICS
+    ? createMetrics({
+        configVersion: () => config.current().version,
+        jwksAges: () =>
+          [...config.current().providers.keys()].map((provider) => ({
+            provider,
+            ageMs: tokens.providerKeyStatus(provider)?.ageMs ?? null,
+          })),
+      })
+    : undefined;
+  const tokens = traceTokenService(
+    createTokenService({
+      servers: () => config.current(),
+      publicUrl: env.PUBLIC_URL,
+      logger,
+      resolveJwksUrl: (p) => resolveJwksUrlWithSource(p, { env }),
+      onJwksFetch: metrics?.jwksFetched,
+      jwksFetcher: tracedJwksFetcher(),
+    }),
+  );
+
   return {
     env,
     logger,
@@ -175,17 +199,13 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
     },
     config,
     trustedProxies: parseTrustedProxies(env.TRUSTED_PROXIES),
-    requestLog: createRequestLog(),
+    requestLog: metrics ? withRequestMetrics(createRequestLog(), metrics) : createRequestLog(),
     startedAt: Date.now(),
-    tokens: createTokenService({
-      servers: () => config.current(),
-      publicUrl: env.PUBLIC_URL,
-      logger,
-      resolveJwksUrl: (p) => resolveJwksUrlWithSource(p, { env }),
-    }),
+    tokens,
     routes: createRoutes(config, env, logger),
     operations: { limiter, audit: auditQueue },
     audit: { queue: auditQueue, repo: auditRepo },
+    metrics,
     async close() {
       clearInterval(sweeper);
       config.stop();

@@ -44,6 +44,60 @@ export type RequestLogEntry = {
 /** What the proxy records: the entry with its id as a sequence number and its time in epoch ms. */
 export type RequestLogRecord = Omit<RequestLogEntry, "id" | "at"> & { seq: number; atMs: number };
 
+/**
+ * A request's record before its outcome is known: every field present from the start, numeric ones as
+ * doubles (not 0), so the object keeps one shape when the real values land (hot path). `operations` is
+ * the MCP operation gate's (lib/mcp/gate.ts), set only for servers with rules or audit.
+ */
+export function openRecord(
+  seq: number,
+  server: string,
+  method: string,
+  path: string,
+): RequestLogRecord & { operations?: never[] } {
+  return {
+    seq,
+    atMs: NaN, // set when the response closes, the only time the record is read
+    server,
+    method,
+    path,
+    status: 0,
+    outcome: "error",
+    code: undefined,
+    reason: undefined,
+    subject: undefined,
+    client: undefined,
+    fingerprint: undefined,
+    durationMs: NaN,
+    selftest: false,
+    diagnosis: undefined,
+    mcpMethod: undefined,
+    mcpName: undefined,
+    rule: undefined,
+    operations: undefined,
+  };
+}
+
+/**
+ * Completes a record when its response closes (status, time, duration since `startedAt`, the upstream's
+ * own 5xx, the self-test's mark) and logs it.
+ */
+export function closeRecord(
+  log: RequestLog,
+  r: RequestLogRecord,
+  status: number,
+  startedAt: number,
+  socket: { remoteAddress?: string; remotePort?: number },
+): void {
+  r.atMs = Date.now();
+  r.status = status;
+  r.durationMs = Math.round((performance.now() - startedAt) * 100) / 100;
+  if (status >= 500 && r.outcome !== "error") noteUpstreamStatus(r);
+  if (log.selfConnections.size > 0)
+    r.selftest = log.selfConnections.has(connectionKey(socket.remoteAddress, socket.remotePort));
+  log.push(r);
+}
+
 export interface RequestLog {
   push(r: RequestLogRecord): void;
   list(opts?: { server?: string; outcome?: string; limit?: number }): RequestLogEntry[];

@@ -15,6 +15,7 @@ import type { GateDeps } from "../mcp/gate";
 import type { AuditQueue } from "../audit/queue";
 import type { AuditRepo } from "../db/audit-repo";
 import type { McpRateLimiter } from "../rate-limit/limiter";
+import type { Metrics } from "../metrics/metrics";
 
 /**
  * Everything a running gateway holds, created once by server.ts (or the CLI)
@@ -48,5 +49,7 @@ export interface Runtime {
   operations: GateDeps & { limiter: McpRateLimiter };
   /** The MCP audit trail: its store (queries, export) and write queue (status). */
   audit: { queue: AuditQueue; repo: AuditRepo };
+  /** Prometheus metrics; undefined when PORTCULLIS_METRICS=false. */
+  metrics?: Metrics;
   close(): Promise<void>;
 }

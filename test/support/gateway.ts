@@ -25,6 +25,9 @@ const SCRUBBED = [
   "PORTCULLIS_CONFIG",
   "PORTCULLIS_BLOCK_PRIVATE_NETWORK",
   "PORTCULLIS_NO_CONSOLE",
+  "PORTCULLIS_METRICS",
+  "OTEL_EXPORTER_OTLP_ENDPOINT",
+  "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
 ];
 
 export interface StartGatewayOptions {
@@ -36,6 +39,8 @@ export interface StartGatewayOptions {
   dataDir?: string;
   /** Entry file relative to the repo root (default server.ts). */
   entry?: string;
+  /** Another checkout of the project to run (the bench's base-ref row); default this repository. */
+  root?: string;
   /** Run the production bundle (`node dist/server.mjs` with npm start's Node flags, built by scripts/build-server.mjs) instead of the sources through tsx. */
   built?: boolean;
   /** Node flags added after npm start's (built only), e.g. --trace-gc. */
@@ -126,8 +131,9 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Gate
     writeFileSync(configPath, opts.config);
   }
   const entry = opts.built ? "dist/server.mjs" : (opts.entry ?? "server.ts");
-  if (!existsSync(join(REPO_ROOT, entry))) {
-    throw new Error(`startGateway: ${join(REPO_ROOT, entry)} does not exist`);
+  const root = opts.root ?? REPO_ROOT;
+  if (!existsSync(join(root, entry))) {
+    throw new Error(`startGateway: ${join(root, entry)} does not exist`);
   }
 
   const attempts = opts.port ? 1 : 3;
@@ -168,7 +174,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Gate
       process.execPath,
       opts.built ? [...SERVER_NODE_ARGS, ...(opts.extraNodeArgs ?? []), entry] : ["--import", "tsx", entry],
       {
-        cwd: REPO_ROOT,
+        cwd: root,
         env: buildEnv(baseEnv),
         detached: true, // own process group: stop() kills everything it started
         stdio: ["ignore", "pipe", "pipe"],

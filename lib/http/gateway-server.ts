@@ -14,13 +14,25 @@ import { factsFromNodeRequest, resolvePublicBase } from "../urls/public-base";
 import { sendError, sendJson } from "./respond";
 import { AppError } from "../errors";
 import { RequestContext } from "./request-context";
-import { readiness } from "./health";
+import { liveness, readiness } from "./health";
 import { formatRequestId } from "./request-id";
 import { protocolNotFound } from "./protocol-not-found";
 
 export type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
-export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: NextHandler) {
+/**
+ * What a listener serves (docs/operations.md, Admin listener): `all` on a single port; with ADMIN_PORT,
+ * `public` (MCP, well-known documents, OAuth facade, health) and `admin` (console, /api, health).
+ */
+export type Surface = "all" | "public" | "admin";
+
+export function createGatewayRequestHandler(
+  runtime: Runtime,
+  nextHandler?: NextHandler,
+  { surface = "all" }: { surface?: Surface } = {},
+) {
+  const servesMcp = surface !== "admin";
+  const servesConsole = surface !== "public";
   const { env, logger } = runtime;
 
   /** Origins a console request may legitimately come from (CSRF check). */
@@ -76,14 +88,14 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
   async function rest(req: IncomingMessage, res: ServerResponse, ctx: RequestContext) {
     try {
       const path = ctx.url.pathname;
-      if (path === "/healthz") return sendJson(res, 200, { status: "ok" });
+      if (path === "/healthz") return sendJson(res, 200, liveness);
       if (path === "/readyz") {
-        const r = await readiness(runtime);
-        return sendJson(res, r.ready ? 200 : 503, r);
+        const r = readiness(runtime);
+        return sendJson(res, r.status, r.body);
       }
-      if (await facade(req, res, ctx)) return;
-      if (await loginRoutes(req, res, path)) return;
-      const missing = protocolNotFound(path, runtime.config.current());
+      if (servesMcp && (await facade(req, res, ctx))) return;
+      if (servesConsole && (await loginRoutes(req, res, path))) return;
+      const missing = servesMcp && protocolNotFound(path, runtime.config.current());
       if (missing) {
         // The MCP/OAuth error shape, and readable cross-origin: browser-based clients (the MCP Inspector)
         // would otherwise see only a CORS failure.
@@ -95,6 +107,8 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
           { "access-control-allow-origin": "*" },
         );
       }
+      // With an admin listener, the public port has no console or admin API, and does not say where they are.
+      if (!servesConsole) throw new AppError("not_found", `no route for ${path}`);
 
       if (!nextHandler) {
         if (path.startsWith("/api/") && !(await guardConsole(req, res, path, guardDeps))) {
@@ -124,6 +138,7 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
     const ctx = new RequestContext(req.url ?? "/");
     // Every access-log line is at info or debug: below that level, don't even listen (hot path).
     if (logger.isLevelEnabled("info")) res.on("close", () => accessLog(req, res, ctx));
+    if (!servesMcp) return void rest(req, res, ctx);
     let handled: boolean | Promise<boolean>;
     try {
       handled = resourceServer(req, res, ctx);

@@ -19,7 +19,7 @@ import { createSecretBox, loadSecretKey, type SecretBox } from "../secrets/secre
 import { bootstrapAdmin } from "../admin/bootstrap";
 import { parseTrustedProxies } from "../urls/trusted-proxies";
 import { createConfigCache } from "./config-cache";
-import { createRequestLog } from "./request-log";
+import { createRequestLog, type RequestLog } from "./request-log";
 import type { Runtime } from "./types";
 import { createTokenService } from "../tokens/token-service";
 import { resolveJwksUrlWithSource } from "../providers";
@@ -78,13 +78,17 @@ export type RuntimeOptions = {
   announce?: (msg: string) => void;
   /** Diagnostic commands (CLI) skip admin bootstrap: they must not print or reset passwords. */
   bootstrapAdmin?: boolean;
+  /** Apply PORTCULLIS_CONFIG (default true; worker processes leave it to the primary, which applied it once). */
+  applyConfigFile?: boolean;
+  /** Where the proxy records requests (default: an in-memory log; workers forward to the primary's). */
+  requestLog?: RequestLog;
 };
 
 export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promise<Runtime> {
   const logger = opts.logger ?? createLogger(env.LOG_LEVEL);
   const store = await openDatabase(env, logger);
 
-  if (env.PORTCULLIS_CONFIG) {
+  if (env.PORTCULLIS_CONFIG && opts.applyConfigFile !== false) {
     const text = readConfigFile(env.PORTCULLIS_CONFIG);
     const summary = await applyConfigText(store.config, text, { actor: `config-file:${env.PORTCULLIS_CONFIG}` });
     logger.info({ file: env.PORTCULLIS_CONFIG, ...summary }, "applied declarative config");
@@ -123,7 +127,7 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
     },
     config,
     trustedProxies: parseTrustedProxies(env.TRUSTED_PROXIES),
-    requestLog: createRequestLog(),
+    requestLog: opts.requestLog ?? createRequestLog(),
     startedAt: Date.now(),
     tokens: createTokenService({
       servers: () => config.current(),
@@ -132,6 +136,7 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
       resolveJwksUrl: (p) => resolveJwksUrlWithSource(p, { env }),
     }),
     routes: createRoutes(config, env, logger),
+    serving: { listening: false, draining: false },
     async close() {
       clearInterval(sweeper);
       config.stop();

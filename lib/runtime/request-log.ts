@@ -12,7 +12,7 @@
  * outcome code, subject from the cached verdict), so recording allocates
  * nothing that lives.
  */
-import { formatRequestId, parseRequestId } from "../http/request-id";
+import { formatRequestId, processTag, splitRequestId } from "../http/request-id";
 
 export type RequestOutcome = "accepted" | "rejected" | "unauthenticated" | "permissive" | "passthrough" | "error";
 
@@ -34,8 +34,11 @@ export type RequestLogEntry = {
   diagnosis?: unknown;
 };
 
-/** What the proxy records: the entry with its id as a sequence number and its time in epoch ms. */
-export type RequestLogRecord = Omit<RequestLogEntry, "id" | "at"> & { seq: number; atMs: number };
+/**
+ * What the proxy records: the entry with its id as a sequence number and its time in epoch ms. `tag` is
+ * the issuing process's id prefix, set on entries forwarded by worker processes (absent: this process).
+ */
+export type RequestLogRecord = Omit<RequestLogEntry, "id" | "at"> & { seq: number; atMs: number; tag?: string };
 
 export interface RequestLog {
   push(r: RequestLogRecord): void;
@@ -72,6 +75,7 @@ export function createRequestLog(capacity = 2000): RequestLog {
     (string | undefined)[]
   >;
   const diagnosis: unknown[] = new Array(capacity).fill(undefined);
+  const tags = col(); // undefined: this process
   let next = 0; // slot the next push writes
   let count = 0;
   const listeners = new Set<(e: RequestLogEntry) => void>();
@@ -81,7 +85,7 @@ export function createRequestLog(capacity = 2000): RequestLog {
 
   function entryAt(slot: number): RequestLogEntry {
     const e = {
-      id: formatRequestId(seq[slot]),
+      id: formatRequestId(seq[slot], tags[slot]),
       at: new Date(atMs[slot]).toISOString(),
       server: strings.server[slot]!,
       method: strings.method[slot]!,
@@ -116,6 +120,7 @@ export function createRequestLog(capacity = 2000): RequestLog {
       strings.client[s] = r.client;
       strings.fingerprint[s] = r.fingerprint;
       diagnosis[s] = r.diagnosis;
+      tags[s] = r.tag;
       next = (s + 1) % capacity;
       if (count < capacity) count++;
       if (listeners.size === 0) return;
@@ -138,9 +143,13 @@ export function createRequestLog(capacity = 2000): RequestLog {
       return out;
     },
     get(id) {
-      const want = parseRequestId(id);
+      const want = splitRequestId(id);
       if (want === undefined) return undefined;
-      for (let i = 0; i < count; i++) if (seq[slotOf(i)] === want) return entryAt(slotOf(i));
+      const own = want.tag === processTag() ? undefined : want.tag;
+      for (let i = 0; i < count; i++) {
+        const s = slotOf(i);
+        if (seq[s] === want.seq && tags[s] === own) return entryAt(s);
+      }
       return undefined;
     },
     subscribe(fn) {

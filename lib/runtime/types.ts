@@ -11,6 +11,7 @@ import type { ConfigCache } from "./config-cache";
 import type { RequestLog } from "./request-log";
 import type { TokenService } from "../tokens/token-service";
 import type { Routes } from "../proxy/routes-service";
+import type { ServingState } from "../http/health";
 
 /**
  * Everything a running gateway holds, created once by server.ts (or the CLI)
@@ -34,5 +35,7 @@ export interface Runtime {
   tokens: TokenService;
   /** The compiled route table, recompiled on every config reload. */
   routes: Routes;
+  /** Whether this process is listening or draining (for /readyz and the console). */
+  serving: ServingState;
   close(): Promise<void>;
 }

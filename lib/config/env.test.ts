@@ -33,7 +33,11 @@ describe("parseEnv", () => {
 describe("parseEnv: listeners, workers and draining", () => {
   it("defaults to one process on one port with a 20 s drain", () => {
     const env = parseEnv({});
-    expect(env).toMatchObject({ PORTCULLIS_WORKERS: 1, PORTCULLIS_DRAIN_TIMEOUT_MS: 20_000 });
+    expect(env).toMatchObject({
+      PORTCULLIS_WORKERS: 1,
+      PORTCULLIS_DRAIN_TIMEOUT_MS: 20_000,
+      PORTCULLIS_DRAIN_DELAY_MS: 0,
+    });
     expect(env.ADMIN_PORT).toBeUndefined();
     expect(env.ADMIN_HOST).toBeUndefined();
     expect(parseEnv({ ADMIN_PORT: "", PORTCULLIS_WORKERS: "" })).toMatchObject({ PORTCULLIS_WORKERS: 1 });

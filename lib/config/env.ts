@@ -60,6 +60,8 @@ export const envSchema = z.object({
   ),
   /** On SIGTERM, how long in-flight requests and streams may run before they are cut. */
   PORTCULLIS_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(20_000),
+  /** On SIGTERM, how long to keep accepting connections (with /readyz at 503) before the listener closes. */
+  PORTCULLIS_DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
 });
 export type Env = z.output<typeof envSchema>;
 

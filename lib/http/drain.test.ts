@@ -83,3 +83,15 @@ describe("ConnectionTracker.drain", () => {
     expect(await endless).toBeInstanceOf(Error); // aborted mid-body
   });
 });
+
+describe("ConnectionTracker.drain with a delay", () => {
+  it("keeps accepting during the delay, closing each connection after its response, then stops", async () => {
+    const { tracker, port } = await serve((_req, res) => res.end("ok"));
+    const drained = tracker.drain(5_000, 300);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await get(port, "/during-delay")).toMatchObject({ status: 200, connection: "close" });
+    const r = await drained;
+    expect(await connectionRefused(port)).toBe(true);
+    expect(r).toMatchObject({ inFlight: 0, cut: 0 });
+  });
+});

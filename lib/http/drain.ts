@@ -1,8 +1,9 @@
 /**
- * Graceful draining of HTTP listeners (SIGTERM, SIGINT): stop accepting connections, close idle
- * keep-alive connections, let in-flight requests and SSE streams finish up to a deadline, then cut
- * what is left. Responses that start while draining carry `Connection: close`, and a connection
- * whose response ends is closed, so clients reconnect elsewhere. docs/operations.md describes it.
+ * Graceful draining of HTTP listeners (SIGTERM, SIGINT): optionally keep accepting for a delay (load
+ * balancers notice /readyz first), then stop accepting connections, close idle keep-alive connections,
+ * let in-flight requests and SSE streams finish up to a deadline, and cut what is left. Responses that
+ * start while draining carry `Connection: close`, and a connection whose response ends is closed, so
+ * clients reconnect elsewhere. docs/operations.md describes it.
  *
  * Connections are tracked per connection (not per request), so serving costs nothing extra.
  */
@@ -41,18 +42,24 @@ export class ConnectionTracker {
     return this.sockets.size;
   }
 
-  /** Drains every tracked server; idempotent (a second call returns the first drain). */
-  drain(deadlineMs: number): Promise<DrainResult> {
-    return (this.draining ??= this.run(deadlineMs));
+  /**
+   * Drains every tracked server: accepts connections `delayMs` longer, then gives in-flight work
+   * `deadlineMs`. Idempotent (a second call returns the first drain).
+   */
+  drain(deadlineMs: number, delayMs = 0): Promise<DrainResult> {
+    return (this.draining ??= this.run(deadlineMs, delayMs));
   }
 
-  private async run(deadlineMs: number): Promise<DrainResult> {
-    const started = performance.now();
+  private async run(deadlineMs: number, delayMs: number): Promise<DrainResult> {
+    // From now on every response closes its connection after it: clients move to other replicas.
     for (const server of this.servers) {
-      // A request that arrives on a kept-alive connection while draining is still served, then the connection closes.
       server.prependListener("request", (_req, res: ServerResponse) => {
         res.shouldKeepAlive = false;
       });
+    }
+    if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+    const started = performance.now();
+    for (const server of this.servers) {
       server.close(); // stops accepting; Node closes the idle keep-alive connections at once
       server.closeIdleConnections();
     }

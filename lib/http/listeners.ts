@@ -101,10 +101,15 @@ export async function drainListeners(runtime: Runtime, tracker: ConnectionTracke
   const { env, logger } = runtime;
   runtime.serving.draining = true;
   logger.info(
-    { signal, connections: tracker.open, deadlineMs: env.PORTCULLIS_DRAIN_TIMEOUT_MS },
-    "draining: no new connections; in-flight requests and streams may finish until the deadline",
+    {
+      signal,
+      connections: tracker.open,
+      delayMs: env.PORTCULLIS_DRAIN_DELAY_MS,
+      deadlineMs: env.PORTCULLIS_DRAIN_TIMEOUT_MS,
+    },
+    "draining: not ready; in-flight requests and streams may finish until the deadline",
   );
-  const r = await tracker.drain(env.PORTCULLIS_DRAIN_TIMEOUT_MS);
+  const r = await tracker.drain(env.PORTCULLIS_DRAIN_TIMEOUT_MS, env.PORTCULLIS_DRAIN_DELAY_MS);
   logger[r.cut > 0 ? "warn" : "info"](
     { inFlight: r.inFlight, completed: r.inFlight - r.cut, cut: r.cut, durationMs: r.durationMs },
     r.cut > 0 ? "drained: cut the connections still busy at the deadline" : "drained",

@@ -1,86 +1,22 @@
 // Fault: the gateway (the production bundle) gets SIGTERM under load. Readiness turns false, new
 // connections are refused, every request and SSE stream in flight completes within the drain deadline,
 // then the process exits 0. What outlives the deadline is cut, and the process exits at the deadline.
-import { request, createServer, type Agent } from "node:http";
-import { connect } from "node:net";
+import { Agent } from "node:http";
 import { describe, expect, it } from "vitest";
-import { cleanup, closeHttpServer, listenLoopback } from "./support/cleanup";
-import { startGateway, type Gateway } from "./support/gateway";
+import { startGateway } from "./support/gateway";
 import { autoCleanup } from "./support/hooks";
-import { startSseUpstream } from "./support/mcp-server";
+import { startDelayedUpstream, startSseUpstream } from "./support/mcp-server";
+import { connectionRefused, sseEvents, send, waitForExit, type Outcome } from "./support/http-client";
 
 autoCleanup();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Answers any request after `?delay=` ms with a small JSON body. */
-async function startSlowUpstream() {
-  const server = createServer((req, res) => {
-    req.resume();
-    const delay = Number(new URL(req.url ?? "/", "http://x").searchParams.get("delay") ?? 0);
-    setTimeout(() => {
-      const body = JSON.stringify({ jsonrpc: "2.0", id: 1, result: { delayed: delay } });
-      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
-      res.end(body);
-    }, delay);
-  });
-  server.keepAliveTimeout = 60_000;
-  const port = await listenLoopback(server);
-  cleanup.add(`slow-upstream(${port})`, () => closeHttpServer(server));
-  return `http://127.0.0.1:${port}/mcp`;
-}
-
-type Outcome = { status?: number; body: string; error?: string; gotResponse: boolean };
-
-/** A request with node:http (own agent or none); never rejects. */
-function send(url: string, opts: { agent?: Agent | false; accept?: string } = {}): Promise<Outcome> {
-  return new Promise((resolve) => {
-    const out: Outcome = { body: "", gotResponse: false };
-    const req = request(
-      url,
-      {
-        method: opts.accept ? "GET" : "POST",
-        agent: opts.agent ?? false,
-        headers: { accept: opts.accept ?? "application/json", "content-type": "application/json" },
-      },
-      (res) => {
-        out.gotResponse = true;
-        out.status = res.statusCode;
-        res.setEncoding("utf8");
-        res.on("data", (c: string) => (out.body += c));
-        res.on("end", () => resolve(out));
-        res.on("error", (e) => resolve({ ...out, error: e.message }));
-        res.on("aborted", () => resolve({ ...out, error: "aborted" }));
-      },
-    );
-    req.on("error", (e: NodeJS.ErrnoException) => resolve({ ...out, error: e.code ?? e.message }));
-    req.end(opts.accept ? undefined : '{"jsonrpc":"2.0","id":1,"method":"tools/list"}');
-  });
-}
-
-const events = (body: string) => (body.match(/^data: /gm) ?? []).length;
-
-async function waitForExit(gw: Gateway, timeoutMs: number) {
-  const t0 = performance.now();
-  while (!gw.exited()) {
-    if (performance.now() - t0 > timeoutMs) throw new Error("the gateway did not exit");
-    await sleep(20);
-  }
-  return gw.exited()!;
-}
-
-const connectionRefused = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const s = connect(port, "127.0.0.1");
-    s.once("connect", () => {
-      s.destroy();
-      resolve(false);
-    });
-    s.once("error", () => resolve(true));
-  });
-
 async function gatewayFor(drainMs: number, sseCount: number, delayMs = 0) {
-  const [sse, slow] = await Promise.all([startSseUpstream({ count: sseCount, intervalMs: 100 }), startSlowUpstream()]);
+  const [sse, slow] = await Promise.all([
+    startSseUpstream({ count: sseCount, intervalMs: 100 }),
+    startDelayedUpstream(),
+  ]);
   const gw = await startGateway({
     built: true,
     env: {
@@ -94,7 +30,7 @@ servers:
     upstream: ${sse.url}
     auth: none
   - name: slow
-    upstream: ${slow}
+    upstream: ${slow.url}
     auth: none
 `,
   });
@@ -109,8 +45,7 @@ describe("fault: SIGTERM under load", () => {
     const slows = Array.from({ length: 6 }, () => send(slowUrl));
 
     // Background load on keep-alive connections, running across the SIGTERM.
-    const { Agent: HttpAgent } = await import("node:http");
-    const agent = new HttpAgent({ keepAlive: true, maxSockets: 4 });
+    const agent = new Agent({ keepAlive: true, maxSockets: 4 });
     let loading = true;
     const background: Outcome[] = [];
     const loaders = Array.from({ length: 4 }, async () => {
@@ -140,7 +75,7 @@ describe("fault: SIGTERM under load", () => {
     expect(exit).toEqual({ code: 0, signal: null });
     for (const s of await Promise.all(streams)) {
       expect(s.error).toBeUndefined();
-      expect(events(s.body)).toBe(20);
+      expect(sseEvents(s.body)).toBe(20);
     }
     for (const r of await Promise.all(slows))
       expect(r).toMatchObject({ status: 200, body: '{"jsonrpc":"2.0","id":1,"result":{"delayed":1500}}' });
@@ -176,8 +111,8 @@ describe("fault: SIGTERM under load", () => {
     expect(await quick).toMatchObject({ status: 200 });
     const s = await stream;
     expect(s.error).toBeDefined();
-    expect(events(s.body)).toBeGreaterThan(5);
-    expect(events(s.body)).toBeLessThan(30);
+    expect(sseEvents(s.body)).toBeGreaterThan(5);
+    expect(sseEvents(s.body)).toBeLessThan(30);
     expect(gw.logLines().find((l) => l.msg?.toString().startsWith("drained"))).toMatchObject({ inFlight: 2, cut: 1 });
     expect(exitMs).toBeGreaterThan(900);
     expect(exitMs).toBeLessThan(3_000);

@@ -22,7 +22,6 @@
  * X-Portcullis-* identity headers upstream.
  * Prints a table, writes bench/results/<timestamp>.json and bench/results/latest.json.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -32,6 +31,7 @@ import { startGateway, type Gateway } from "../test/support/gateway";
 import { freePort } from "../test/support/cleanup";
 import { cannon, latency, sleep, type CannonResult, type LatencyResult } from "./load";
 import { processCpuUs, processRssMb } from "./proc-stats";
+import { startPeer as child, stopPeers } from "./peers";
 // @ts-expect-error: a plain .mjs build script without type declarations
 import { buildAll } from "../scripts/build-if-stale.mjs";
 import { SERVER_ENV, SERVER_NODE_ARGS } from "../scripts/server-process.mjs";
@@ -79,25 +79,6 @@ const BODY = JSON.stringify({
   params: { name: "echo", arguments: { text: "hello" } },
 });
 const MCP_HEADERS = { "content-type": "application/json", accept: "application/json, text/event-stream" };
-
-const children: ChildProcess[] = [];
-function child(kind: string, arg?: string, nodeArgs: readonly string[] = []): Promise<{ port: number; pid: number }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(
-      process.execPath,
-      [...nodeArgs, "--import", "tsx", join(ROOT, "bench/servers.ts"), kind, ...(arg ? [arg] : [])],
-      { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
-    );
-    children.push(p);
-    let out = "";
-    p.stdout!.on("data", (c: Buffer) => {
-      out += c;
-      const m = /READY (\d+)/.exec(out);
-      if (m) resolve({ port: Number(m[1]), pid: p.pid! });
-    });
-    p.once("exit", (code) => reject(new Error(`${kind} exited with ${code}`)));
-  });
-}
 
 /** Samples a process's RSS while `fn` runs; returns fn's result and the peak. */
 async function withRss<T>(pid: number, fn: () => Promise<T>): Promise<{ value: T; peakMb: number }> {
@@ -538,7 +519,7 @@ main()
     process.exitCode = 1;
   })
   .finally(async () => {
-    for (const c of children) c.kill("SIGTERM");
+    stopPeers();
     await sleep(100);
     process.exit();
   });

@@ -2,6 +2,7 @@ import { createServer, request, type IncomingMessage, type ServerResponse } from
 import { connect, type AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConnectionTracker } from "./drain";
+import { connectionRefused } from "../../test/support/http-client";
 
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((f) => f()));
@@ -30,16 +31,6 @@ function get(port: number, path: string) {
     req.end();
   });
 }
-
-const connectionRefused = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const s = connect(port, "127.0.0.1");
-    s.once("connect", () => {
-      s.destroy();
-      resolve(false);
-    });
-    s.once("error", () => resolve(true));
-  });
 
 describe("ConnectionTracker.drain", () => {
   it("closes idle connections, refuses new ones and lets an in-flight request finish", async () => {

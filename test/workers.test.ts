@@ -92,6 +92,20 @@ servers:
     const propagatedMs = await untilBothServe(gw, "/servers/added/mcp", 5_000);
     expect(propagatedMs).toBeLessThan(3_000);
 
+    // The console's live log (an SSE stream, forwarded to the primary) shows the workers' requests as they come.
+    const live = new AbortController();
+    const stream = await api(gw, "/api/requests/stream?server=tools", { signal: live.signal });
+    expect(stream.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const reader = stream.body!.getReader();
+    let seen = "";
+    const readUntil = async (pattern: RegExp) => {
+      while (!pattern.test(seen)) seen += new TextDecoder().decode((await reader.read()).value);
+    };
+    await readUntil(/event: snapshot/);
+    await Promise.all(Array.from({ length: 6 }, () => send(`${gw.url}/servers/tools/mcp`)));
+    await readUntil(/event: entry[\s\S]*event: entry/);
+    live.abort(); // the forwarded stream to the primary ends with it (checked at the drain below)
+
     // SIGTERM to the primary under in-flight work on both workers.
     const slow = Array.from({ length: 8 }, () => send(`${gw.url}/servers/tools/mcp?delay=1500`));
     const streams = Array.from({ length: 4 }, () =>
@@ -109,6 +123,8 @@ servers:
       expect(s.error).toBeUndefined();
       expect((s.body.match(/^data: /gm) ?? []).length).toBe(15);
     }
+    // The primary had nothing left in flight: the aborted live-log stream was not left open behind the worker.
+    expect(gw.logLines().find((l) => l.msg === "drained" && l.worker === undefined)).toMatchObject({ inFlight: 0 });
     const drained = gw.logLines().filter((l) => l.msg === "drained" && l.worker !== undefined);
     expect(drained.map((l) => l.pid).sort()).toEqual([...workers].sort());
     for (const d of drained) {
@@ -121,7 +137,7 @@ servers:
     );
   });
 
-  it("with ADMIN_PORT: workers serve only the gateway, the primary the console", async () => {
+  it("with ADMIN_PORT: workers serve only the gateway, the primary the console; a dead worker is replaced", async () => {
     const [upstream, adminPort] = await Promise.all([startDelayedUpstream(), freePort()]);
     const gw = await startGateway({
       built: true,
@@ -147,5 +163,16 @@ servers:
       })
     ).json()) as { id: string }[];
     expect(new Set(listed.map((e) => e.id.split("-")[0])).size).toBe(2);
+
+    // A worker that dies is replaced; the other keeps serving meanwhile.
+    const before = servedBy(gw, "/servers/tools/mcp");
+    process.kill([...before][0], "SIGKILL");
+    await gw.waitForLog("worker exited unexpectedly");
+    const t0 = performance.now();
+    while (![...servedBy(gw, "/servers/tools/mcp")].some((pid) => !before.has(pid))) {
+      expect((await send(`${gw.url}/servers/tools/mcp`)).status).toBe(200);
+      if (performance.now() - t0 > 20_000) throw new Error("no replacement worker served");
+      await sleep(20);
+    }
   });
 });

@@ -101,7 +101,8 @@ describe("fault: SIGTERM under load", () => {
   it("cuts what outlives the drain deadline and exits at the deadline", async () => {
     const gw = await gatewayFor(1_000, 100); // streams of 10 s, deadline 1 s
     const stream = send(`${gw.url}/servers/sse/mcp`, { accept: "text/event-stream" });
-    const quick = send(`${gw.url}/servers/slow/mcp?delay=300`);
+    // In flight at SIGTERM (300 ms in) and done before the 1 s deadline.
+    const quick = send(`${gw.url}/servers/slow/mcp?delay=800`);
     await sleep(300);
     const termAt = performance.now();
     process.kill(gw.pid, "SIGTERM");

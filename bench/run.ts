@@ -25,7 +25,6 @@
  * Prints a table, writes bench/results/<timestamp>.json and bench/results/latest.json, and keeps the
  * newest KEEP_RUNS timestamped files.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -36,6 +35,7 @@ import { freePort } from "../test/support/cleanup";
 import { cannon, latency, sleep, type CannonResult, type LatencyResult } from "./load";
 import { processCpuUs, processRssMb } from "./proc-stats";
 import { parseRows, runEdgeRows } from "./edge-rows";
+import { startPeer as child, stopPeers } from "./peers";
 // @ts-expect-error: a plain .mjs build script without type declarations
 import { buildAll } from "../scripts/build-if-stale.mjs";
 import { SERVER_ENV, SERVER_NODE_ARGS } from "../scripts/server-process.mjs";
@@ -105,25 +105,6 @@ const TEN_RULES = [
     action: "allow",
   },
 ];
-
-const children: ChildProcess[] = [];
-function child(kind: string, arg?: string, nodeArgs: readonly string[] = []): Promise<{ port: number; pid: number }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(
-      process.execPath,
-      [...nodeArgs, "--import", "tsx", join(ROOT, "bench/servers.ts"), kind, ...(arg ? [arg] : [])],
-      { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
-    );
-    children.push(p);
-    let out = "";
-    p.stdout!.on("data", (c: Buffer) => {
-      out += c;
-      const m = /READY (\d+)/.exec(out);
-      if (m) resolve({ port: Number(m[1]), pid: p.pid! });
-    });
-    p.once("exit", (code) => reject(new Error(`${kind} exited with ${code}`)));
-  });
-}
 
 /** Samples a process's RSS while `fn` runs; returns fn's result and the peak. */
 async function withRss<T>(pid: number, fn: () => Promise<T>): Promise<{ value: T; peakMb: number }> {
@@ -686,7 +667,7 @@ main()
     process.exitCode = 1;
   })
   .finally(async () => {
-    for (const c of children) c.kill("SIGTERM");
+    stopPeers();
     await sleep(100);
     process.exit();
   });

@@ -93,6 +93,21 @@ export const envSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl,
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl,
   NODE_ENV: z.string().default("production"),
+  /** A second listener for the console and the admin API (docs/operations.md); unset: everything on PORT. */
+  ADMIN_PORT: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(0).max(65535).optional()),
+  /** Address of the admin listener; default HOST. */
+  ADMIN_HOST: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(1).optional()),
+  /** Processes serving the public port: a number, or `auto` for one per CPU. */
+  PORTCULLIS_WORKERS: z.preprocess(
+    (v) => (v === "" || v === undefined ? "1" : v),
+    z.union([z.literal("auto"), z.coerce.number().int().min(1).max(256)], {
+      error: 'must be a whole number from 1 to 256, or "auto"',
+    }),
+  ),
+  /** On SIGTERM, how long in-flight requests and streams may run before they are cut. */
+  PORTCULLIS_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(20_000),
+  /** On SIGTERM, how long to keep accepting connections (with /readyz at 503) before the listener closes. */
+  PORTCULLIS_DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
 });
 export type Env = z.output<typeof envSchema>;
 

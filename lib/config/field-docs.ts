@@ -93,6 +93,23 @@ export const ENV_DOCS: Record<string, FieldDoc> = {
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: {
     description: "The full OTLP/HTTP traces URL, instead of `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`.",
   },
+  ADMIN_PORT: {
+    description:
+      "A second listener for the console, `/api` and `/metrics`; the public port then serves only MCP, the well-known documents, the OAuth facade and health (docs/operations.md). Unset: everything on `PORT`.",
+  },
+  ADMIN_HOST: { description: "Address of the admin listener.", default: "`HOST`" },
+  PORTCULLIS_WORKERS: {
+    description:
+      "Processes serving the public port (node:cluster): a number, or `auto` (one per CPU). The console and admin API run once, in the primary (docs/operations.md).",
+  },
+  PORTCULLIS_DRAIN_TIMEOUT_MS: {
+    description:
+      "After `SIGTERM` and the listener closes, how long requests and SSE streams in flight may run before they are cut.",
+  },
+  PORTCULLIS_DRAIN_DELAY_MS: {
+    description:
+      "After `SIGTERM`, keep accepting connections this long while unready, so load balancers stop sending before the listener closes (an alternative to a `preStop` sleep).",
+  },
   NODE_ENV: { description: "`production` unless set; `npm run dev` sets `development`." },
 };
 

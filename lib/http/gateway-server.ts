@@ -15,7 +15,7 @@ import { factsFromNodeRequest, resolvePublicBase } from "../urls/public-base";
 import { sendError, sendJson } from "./respond";
 import { AppError } from "../errors";
 import { RequestContext } from "./request-context";
-import { readiness } from "./health";
+import { liveness, readiness } from "./health";
 import { formatRequestId } from "./request-id";
 import { protocolNotFound } from "./protocol-not-found";
 import { toOriginForm } from "./request-target";
@@ -29,7 +29,19 @@ import { traceRequest, tracingOn } from "../tracing/tracer";
 
 export type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
-export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: NextHandler) {
+/**
+ * What a listener serves (docs/operations.md, Admin listener): `all` on a single port; with ADMIN_PORT,
+ * `public` (MCP, well-known documents, OAuth facade, health) and `admin` (console, /api, health).
+ */
+export type Surface = "all" | "public" | "admin";
+
+export function createGatewayRequestHandler(
+  runtime: Runtime,
+  nextHandler?: NextHandler,
+  { surface = "all" }: { surface?: Surface } = {},
+) {
+  const servesMcp = surface !== "admin";
+  const servesConsole = surface !== "public";
   const { env, logger } = runtime;
 
   /** Origins a console request may legitimately come from (CSRF check). */
@@ -102,20 +114,20 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
   async function rest(req: IncomingMessage, res: ServerResponse, ctx: RequestContext) {
     try {
       const path = ctx.url.pathname;
-      if (path === "/healthz") return sendJson(res, 200, { status: "ok" });
+      if (path === "/healthz") return sendJson(res, 200, liveness);
       if (path === "/readyz") {
-        const r = await readiness(runtime);
-        return sendJson(res, r.ready ? 200 : 503, r);
+        const r = readiness(runtime);
+        return sendJson(res, r.status, r.body);
       }
-      if (path === FORWARD_AUTH_PATH || path.startsWith(`${FORWARD_AUTH_PATH}/`))
+      if (servesMcp && (path === FORWARD_AUTH_PATH || path.startsWith(`${FORWARD_AUTH_PATH}/`)))
         return await forwardAuth(req, res, ctx);
-      if (path === "/metrics") {
+      if (servesConsole && path === "/metrics") {
         if (metricsRoute) return await metricsRoute(req, res);
         throw new AppError("not_found", "metrics are turned off (PORTCULLIS_METRICS=false)");
       }
-      if (await facade(req, res, ctx)) return;
-      if (await loginRoutes(req, res, path)) return;
-      const missing = protocolNotFound(path, runtime.config.current());
+      if (servesMcp && (await facade(req, res, ctx))) return;
+      if (servesConsole && (await loginRoutes(req, res, path))) return;
+      const missing = servesMcp && protocolNotFound(path, runtime.config.current());
       if (missing) {
         // The MCP/OAuth error shape, and readable cross-origin: browser-based clients (the MCP Inspector)
         // would otherwise see only a CORS failure.
@@ -127,6 +139,8 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
           { "access-control-allow-origin": "*" },
         );
       }
+      // With an admin listener, the public port has no console or admin API, and does not say where they are.
+      if (!servesConsole) throw new AppError("not_found", `no route for ${path}`);
 
       if (!nextHandler) {
         if (path.startsWith("/api/") && !(await guardConsole(req, res, path, guardDeps))) {
@@ -164,6 +178,7 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
   // MCP traffic first, and without a promise when the request needs none (hot path). Its paths never
   // collide with the routes in rest(): /healthz, /readyz, /oauth, /login… are reserved prefixes.
   function dispatch(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void {
+    if (!servesMcp) return void rest(req, res, ctx);
     let handled: boolean | Promise<boolean>;
     try {
       handled = resourceServer(req, res, ctx);

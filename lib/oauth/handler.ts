@@ -15,7 +15,8 @@ import { PUBLIC_BASE_VARY } from "../urls/public-base";
 import { buildContext, DEFAULT_LIMITS, type FacadeDeps } from "./context";
 import { handleAuthorize, handleConsent } from "./authorize";
 import { handleCallback } from "./callback";
-import { isOAuthError, ServerError } from "./errors";
+import { isOAuthError, ServerError, TemporarilyUnavailable } from "./errors";
+import { isDatabaseUnavailable } from "../db/unavailable";
 import { buildFacadeMetadata } from "./metadata";
 import { handleRegister } from "./register";
 import { handleToken } from "./token";
@@ -99,7 +100,12 @@ export function createFacadeHandler(deps: FacadeDeps): GatewayHandler {
         res.destroy();
         return true;
       }
-      const err = isOAuthError(e) ? e : new ServerError("internal error");
+      // The facade keeps its flows in the database: during an outage, a retryable 503 instead of a 500.
+      const err = isOAuthError(e)
+        ? e
+        : isDatabaseUnavailable(e)
+          ? new TemporarilyUnavailable("the gateway cannot reach its database; try again shortly", 5)
+          : new ServerError("internal error");
       if (!isOAuthError(e))
         deps.logger.error({ err: e, provider: route.provider, endpoint: route.endpoint }, "oauth facade error");
       rctx.outcome = `oauth:${route.endpoint}:${err.error}${err.reason ? `:${err.reason}` : ""}`;

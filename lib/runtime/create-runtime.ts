@@ -27,7 +27,7 @@ import { createSecretBox, loadSecretKey, type SecretBox } from "../secrets/secre
 import { bootstrapAdmin } from "../admin/bootstrap";
 import { parseTrustedProxies } from "../urls/trusted-proxies";
 import { createConfigCache } from "./config-cache";
-import { createRequestLog } from "./request-log";
+import { createRequestLog, type RequestLog } from "./request-log";
 import type { Runtime } from "./types";
 import { createTokenService } from "../tokens/token-service";
 import { resolveJwksUrlWithSource } from "../providers";
@@ -115,13 +115,17 @@ export type RuntimeOptions = {
   bootstrapAdmin?: boolean;
   /** Diagnostic commands (CLI) open an existing database only: they never create one or its secret key. */
   existingDatabase?: boolean;
+  /** Apply PORTCULLIS_CONFIG (default true; worker processes leave it to the primary, which applied it once). */
+  applyConfigFile?: boolean;
+  /** Where the proxy records requests (default: an in-memory log; workers forward to the primary's). */
+  requestLog?: RequestLog;
 };
 
 export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promise<Runtime> {
   const logger = opts.logger ?? createLogger(env.LOG_LEVEL, undefined, env.LOG_FORMAT);
   const store = await openDatabase(env, logger, { existing: opts.existingDatabase });
 
-  if (env.PORTCULLIS_CONFIG) {
+  if (env.PORTCULLIS_CONFIG && opts.applyConfigFile !== false) {
     const text = readConfigFile(env.PORTCULLIS_CONFIG);
     const summary = await applyConfigText(store.config, text, { actor: `config-file:${env.PORTCULLIS_CONFIG}` });
     logger.info({ file: env.PORTCULLIS_CONFIG, ...summary }, "applied declarative config");
@@ -163,6 +167,7 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
   sweeper.unref();
   setTimeout(retain, 60_000).unref();
 
+  const requestLog = opts.requestLog ?? createRequestLog();
   const metrics = env.PORTCULLIS_METRICS
     ? createMetrics({
         configVersion: () => config.current().version,
@@ -199,13 +204,14 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
     },
     config,
     trustedProxies: parseTrustedProxies(env.TRUSTED_PROXIES),
-    requestLog: metrics ? withRequestMetrics(createRequestLog(), metrics) : createRequestLog(),
+    requestLog: metrics ? withRequestMetrics(requestLog, metrics) : requestLog,
     startedAt: Date.now(),
     tokens,
     routes: createRoutes(config, env, logger),
     operations: { limiter, audit: auditQueue },
     audit: { queue: auditQueue, repo: auditRepo },
     metrics,
+    serving: { listening: false, draining: false },
     async close() {
       clearInterval(sweeper);
       config.stop();

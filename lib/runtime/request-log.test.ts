@@ -143,3 +143,37 @@ describe("request log", () => {
     expect(seen).toEqual([formatRequestId(r1.seq)]);
   });
 });
+
+describe("request log across worker processes", () => {
+  it("lists and finds entries forwarded by workers under their own ids, beside this process's", async () => {
+    const { createForwardingRequestLog, isForwardedRequests, receiveForwarded } = await import("./request-log-forward");
+    const primary = createRequestLog(10);
+    const sent: unknown[] = [];
+    const worker = createForwardingRequestLog((b) => void sent.push(JSON.parse(JSON.stringify(b))), { maxBatch: 2 });
+    worker.push(record({ seq: 1, durationMs: 2.5 }));
+    expect(sent).toHaveLength(0); // batched
+    worker.push(record({ seq: 2, outcome: "rejected", code: "aud_mismatch" }));
+    worker.push(record({ seq: 3 }));
+    await worker.flush();
+    expect(sent).toHaveLength(2);
+    expect(worker.list()).toEqual([]);
+    const local = record();
+    primary.push(local);
+    for (const b of sent) {
+      expect(isForwardedRequests(b)).toBe(true);
+      if (isForwardedRequests(b)) receiveForwarded(primary, { ...b, tag: "0badcafe" });
+    }
+    expect(primary.list().map((e) => e.id)).toEqual([
+      "0badcafe-3",
+      "0badcafe-2",
+      "0badcafe-1",
+      formatRequestId(local.seq),
+    ]);
+    expect(primary.get("0badcafe-2")).toMatchObject({ outcome: "rejected", code: "aud_mismatch" });
+    expect(primary.get("0badcafe-1")).toMatchObject({ durationMs: 2.5 });
+    expect(primary.get("0badcafe-9")).toBeUndefined();
+    expect(primary.get("abadcafe-2")).toBeUndefined();
+    expect(primary.get(formatRequestId(local.seq))?.id).toBe(formatRequestId(local.seq));
+    expect(isForwardedRequests({ kind: "other" })).toBe(false);
+  });
+});

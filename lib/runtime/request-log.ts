@@ -12,7 +12,7 @@
  * outcome code, subject from the cached verdict), so recording allocates
  * nothing that lives.
  */
-import { formatRequestId, parseRequestId } from "../http/request-id";
+import { formatRequestId, processTag, splitRequestId } from "../http/request-id";
 
 export type RequestOutcome = "accepted" | "rejected" | "unauthenticated" | "permissive" | "passthrough" | "error";
 
@@ -41,8 +41,11 @@ export type RequestLogEntry = {
   diagnosis?: unknown;
 };
 
-/** What the proxy records: the entry with its id as a sequence number and its time in epoch ms. */
-export type RequestLogRecord = Omit<RequestLogEntry, "id" | "at"> & { seq: number; atMs: number };
+/**
+ * What the proxy records: the entry with its id as a sequence number and its time in epoch ms. `tag` is
+ * the issuing process's id prefix, set on entries forwarded by worker processes (absent: this process).
+ */
+export type RequestLogRecord = Omit<RequestLogEntry, "id" | "at"> & { seq: number; atMs: number; tag?: string };
 
 /**
  * A request's record before its outcome is known: every field present from the start, numeric ones as
@@ -171,6 +174,7 @@ export function createRequestLog(capacity = 2000): RequestLog {
     (string | undefined)[]
   >;
   const diagnosis: unknown[] = new Array(capacity).fill(undefined);
+  const tags = col(); // undefined: this process
   let next = 0; // slot the next push writes
   let count = 0;
   const listeners = new Set<(e: RequestLogEntry) => void>();
@@ -180,7 +184,7 @@ export function createRequestLog(capacity = 2000): RequestLog {
 
   function entryAt(slot: number): RequestLogEntry {
     const e = {
-      id: formatRequestId(seq[slot]),
+      id: formatRequestId(seq[slot], tags[slot]),
       at: new Date(atMs[slot]).toISOString(),
       server: strings.server[slot]!,
       method: strings.method[slot]!,
@@ -221,6 +225,7 @@ export function createRequestLog(capacity = 2000): RequestLog {
       strings.mcpName[s] = r.mcpName;
       strings.rule[s] = r.rule;
       diagnosis[s] = r.diagnosis;
+      tags[s] = r.tag;
       next = (s + 1) % capacity;
       if (count < capacity) count++;
       if (listeners.size === 0) return;
@@ -243,9 +248,13 @@ export function createRequestLog(capacity = 2000): RequestLog {
       return out;
     },
     get(id) {
-      const want = parseRequestId(id);
+      const want = splitRequestId(id);
       if (want === undefined) return undefined;
-      for (let i = 0; i < count; i++) if (seq[slotOf(i)] === want) return entryAt(slotOf(i));
+      const own = want.tag === processTag() ? undefined : want.tag;
+      for (let i = 0; i < count; i++) {
+        const s = slotOf(i);
+        if (seq[s] === want.seq && tags[s] === own) return entryAt(s);
+      }
       return undefined;
     },
     subscribe(fn) {

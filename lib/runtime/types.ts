@@ -16,6 +16,7 @@ import type { AuditQueue } from "../audit/queue";
 import type { AuditRepo } from "../db/audit-repo";
 import type { McpRateLimiter } from "../rate-limit/limiter";
 import type { Metrics } from "../metrics/metrics";
+import type { ServingState } from "../http/health";
 
 /**
  * Everything a running gateway holds, created once by server.ts (or the CLI)
@@ -51,5 +52,7 @@ export interface Runtime {
   audit: { queue: AuditQueue; repo: AuditRepo };
   /** Prometheus metrics; undefined when PORTCULLIS_METRICS=false. */
   metrics?: Metrics;
+  /** Whether this process is listening or draining (for /readyz and the console). */
+  serving: ServingState;
   close(): Promise<void>;
 }

@@ -38,6 +38,8 @@ export function serverActivity(log: RequestLog, names: Iterable<string>): Record
 }
 
 export type GatewayStatus = {
-  gateway: { publicUrl: string | null; startedAt: string };
+  gateway: { publicUrl: string | null; startedAt: string; configVersion: number; draining: boolean };
+  /** As the config polls see it; `error` only here (authenticated), never on /readyz. */
+  database: { ok: boolean; since: string; checkedAt: string; error?: string };
   servers: Record<string, ServerActivity>;
 };

@@ -445,3 +445,30 @@ export async function startHostileUpstream(): Promise<HostileUpstream> {
     close,
   };
 }
+
+/**
+ * Answers any request after `?delay=` milliseconds (default 0) with a small JSON-RPC body naming the
+ * delay: in-flight work of a known length (draining tests).
+ */
+export async function startDelayedUpstream(): Promise<{ url: string; close(): Promise<void> }> {
+  const http = createServer((req, res) => {
+    req.resume();
+    const delay = Number(new URL(req.url ?? "/", "http://x").searchParams.get("delay") ?? 0);
+    setTimeout(() => {
+      const body = JSON.stringify({ jsonrpc: "2.0", id: 1, result: { delayed: delay } });
+      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+      res.end(body);
+    }, delay);
+  });
+  http.keepAliveTimeout = 60_000;
+  const port = await listenLoopback(http);
+  let closed = false;
+  const unregister = cleanup.add(`delayed-upstream(${port})`, () => close());
+  async function close() {
+    if (closed) return;
+    closed = true;
+    unregister();
+    await closeHttpServer(http);
+  }
+  return { url: `http://127.0.0.1:${port}/mcp`, close };
+}

@@ -6,7 +6,7 @@ import type { GatewayStatus, ServerActivity } from "@/lib/status/gateway-status"
 import type { ProbeResult } from "@/lib/status/upstream-probe";
 import { api } from "@/app/_lib/api";
 import { relativeTime } from "@/app/_lib/format";
-import { Badge, ButtonLink, Dot, EmptyState, ErrorState, Loading, PageHeader, Spinner } from "@/components/ui";
+import { Alert, Badge, ButtonLink, Dot, EmptyState, ErrorState, Loading, PageHeader, Spinner } from "@/components/ui";
 
 export function ServersList() {
   const servers = useQuery({ queryKey: ["servers"], queryFn: () => api<ServerView[]>("/api/servers") });
@@ -28,6 +28,7 @@ export function ServersList() {
           </ButtonLink>
         }
       />
+      {status.data && !status.data.database.ok && <DatabaseDown status={status.data} />}
       {servers.isPending ? (
         <Loading label="Loading servers…" />
       ) : servers.isError ? (
@@ -65,6 +66,19 @@ export function ServersList() {
         </div>
       )}
     </>
+  );
+}
+
+/** The database is down: say what still works (from /api/status, answered from memory). */
+function DatabaseDown({ status }: { status: GatewayStatus }) {
+  return (
+    <div className="mb-4" data-testid="database-down">
+      <Alert tone="amber" title={`The database is unreachable (since ${relativeTime(status.database.since)})`}>
+        MCP traffic keeps flowing with the last loaded configuration (version {status.gateway.configVersion}). Changes
+        cannot be saved and OAuth sign-ins through the gateway fail until it is back.
+        {status.database.error && <div className="mt-1 font-mono text-xs">{status.database.error}</div>}
+      </Alert>
+    </div>
   );
 }
 

@@ -57,6 +57,13 @@ export interface StartIdpOptions {
   resourceScopes?: string[];
   /** Access-token lifetime in seconds (default 3600). */
   accessTokenTtl?: number;
+  /**
+   * When refresh tokens are issued (to clients allowed the refresh_token grant):
+   * "always" (default), or "offline_access" as OIDC IdPs such as Entra and Auth0 do: only when
+   * `offline_access` was granted, which oidc-provider does only when the authorization request
+   * carried prompt=consent.
+   */
+  refreshTokens?: "always" | "offline_access";
   /** standard only: issuer path, e.g. "/tenant/acme" (default none). Exercises RFC 8414 path insertion. */
   issuerPath?: string;
   /** Override DCR availability (default: standard on, others off). */
@@ -526,8 +533,11 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
       },
     },
     pkce: { required: () => opts.pkceRequired ?? true },
-    // Real IdPs hand out refresh tokens to clients allowed to use them without OIDC's prompt=consent dance.
-    issueRefreshToken: async (_ctx: unknown, client: any) => client.grantTypeAllowed("refresh_token"),
+    // Many real IdPs hand out refresh tokens to clients allowed to use them without OIDC's prompt=consent
+    // dance; with refreshTokens "offline_access", only when offline_access was granted.
+    issueRefreshToken: async (_ctx: unknown, client: any, code: any) =>
+      client.grantTypeAllowed("refresh_token") &&
+      (opts.refreshTokens !== "offline_access" || Boolean(code?.scopes?.has("offline_access"))),
     ttl: {
       AccessToken: () => ttl,
       ClientCredentials: () => ttl,

@@ -123,6 +123,27 @@ export type ProfileOverrides = z.infer<typeof profileOverridesSchema>;
 
 const secretInput = z.string().min(1, "must not be empty").max(4096).nullable().optional();
 
+/** A DNS domain name such as `claude.ai` (lower-cased; no scheme, port, path or wildcard). */
+export const domainSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(253)
+  .regex(
+    /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/,
+    "must be a domain name such as claude.ai (no scheme, port, path or wildcard)",
+  );
+
+/**
+ * Client ID metadata documents (CIMD) at the provider's facade: an https `client_id` names a
+ * document the gateway fetches instead of a registration. Absent: on, any public host.
+ */
+export const cimdSettingsSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Client domains whose documents are accepted (each allows its subdomains too); empty = any. */
+  allowedDomains: z.array(domainSchema).max(100).default([]),
+});
+
 export const providerSchema = z.strictObject({
   name: slugSchema,
   kind: z.enum(providerKinds).default("generic"),
@@ -136,6 +157,7 @@ export const providerSchema = z.strictObject({
   /** Allowed clock skew for exp/nbf/iat, in seconds. */
   clockSkewSeconds: z.number().int().min(0).max(300).default(60),
   overrides: profileOverridesSchema.optional(),
+  clientIdMetadataDocuments: cimdSettingsSchema.optional(),
 });
 export type ProviderConfig = z.output<typeof providerSchema>;
 

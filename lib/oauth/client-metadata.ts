@@ -1,9 +1,11 @@
 /**
- * RFC 7591 dynamic client registration at the facade. Validates the client's
- * metadata (bounded sizes, safe redirect URIs, only the code flow), answers
- * 201 with a gateway client id (and a secret for confidential clients; only its
- * hash is stored). Unknown metadata fields are ignored (RFC 7591 §2), which
- * accepts what MCP clients typically send (software_id, logo_uri, …).
+ * RFC 7591 client metadata: the one schema for dynamic client registration at
+ * the facade and for client ID metadata documents (cimd/). Registration
+ * validates the client's metadata (bounded sizes, safe redirect URIs, only the
+ * code flow) and answers 201 with a gateway client id (and a secret for
+ * confidential clients; only its hash is stored). Unknown metadata fields are
+ * ignored (RFC 7591 §2), which accepts what MCP clients typically send
+ * (software_id, jwks_uri, post_logout_redirect_uris, …).
  */
 import { z } from "zod";
 import { randomId, sha256 } from "../admin/tokens";
@@ -28,7 +30,7 @@ const webUrl = z
   }, "must be an http(s) URL");
 
 /** The fields we keep; anything else is ignored. */
-const metadataSchema = z.object({
+export const clientMetadataSchema = z.object({
   redirect_uris: z
     .array(z.unknown())
     .min(1, "at least one redirect URI is required")
@@ -56,7 +58,24 @@ const metadataSchema = z.object({
   contacts: z.array(shortText(320)).max(10).optional(),
   software_id: shortText(200).optional(),
   software_version: shortText(100).optional(),
+  /** OpenID Connect Registration: "web" or "native" (kept and echoed; the redirect URI rules are the same). */
+  application_type: z.enum(["web", "native"]).optional(),
 });
+export type ClientMetadata = z.output<typeof clientMetadataSchema>;
+
+/** Registered metadata the gateway keeps and answers with (besides the URIs and methods it derives). */
+export const KEPT_METADATA = [
+  "client_name",
+  "client_uri",
+  "logo_uri",
+  "tos_uri",
+  "policy_uri",
+  "scope",
+  "contacts",
+  "software_id",
+  "software_version",
+  "application_type",
+] as const;
 
 export type RegistrationResult = {
   record: OAuthClientRecord;
@@ -75,7 +94,7 @@ export function buildRegistration(
 ): RegistrationResult {
   if (typeof body !== "object" || body === null || Array.isArray(body))
     throw new InvalidClientMetadata("the body must be a JSON object");
-  const parsed = metadataSchema.safeParse(body);
+  const parsed = clientMetadataSchema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue.path.join(".");
@@ -117,19 +136,7 @@ export function buildRegistration(
     grant_types: grantTypes,
     response_types: responseTypes,
   };
-  for (const k of [
-    "client_name",
-    "client_uri",
-    "logo_uri",
-    "tos_uri",
-    "policy_uri",
-    "scope",
-    "contacts",
-    "software_id",
-    "software_version",
-  ] as const) {
-    if (m[k] !== undefined) metadata[k] = m[k];
-  }
+  for (const k of KEPT_METADATA) if (m[k] !== undefined) metadata[k] = m[k];
   const issuedAt = Math.floor(now.getTime() / 1000);
   const response: Record<string, unknown> = {
     client_id: clientId,

@@ -5,6 +5,7 @@
  * "keep what is stored", `null` means "clear it".
  */
 import { z } from "zod";
+import { parseAllowlistEntry } from "./redirect-allowlist-entries";
 
 export const SLUG_RE = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 export const slugSchema = z
@@ -161,23 +162,19 @@ export const providerSchema = z.strictObject({
 });
 export type ProviderConfig = z.output<typeof providerSchema>;
 
-/** RFC 8252 §7.3: loopback redirect URIs may use any port; others must match exactly. */
+/**
+ * An allowed redirect URI: exact (loopback: any port, RFC 8252 §7.3), a preset name (claude,
+ * chatgpt, vscode, cursor, loopback) or a prefix pattern https://<host>/<path>/* (see
+ * lib/config/redirect-allowlist-entries.ts).
+ */
 export const redirectUriSchema = z
   .string()
+  .trim()
+  .min(1)
   .max(2048)
   .superRefine((v, ctx) => {
-    let u: URL;
-    try {
-      u = new URL(v);
-    } catch {
-      ctx.addIssue({ code: "custom", message: `not a valid URI: "${v}"` });
-      return;
-    }
-    if (["javascript:", "data:", "file:", "vbscript:"].includes(u.protocol)) {
-      ctx.addIssue({ code: "custom", message: `scheme ${u.protocol} is not allowed` });
-    }
-    if (u.hash) ctx.addIssue({ code: "custom", message: "must not contain a #fragment" });
-    if (v.includes("*")) ctx.addIssue({ code: "custom", message: "wildcards are not allowed" });
+    const parsed = parseAllowlistEntry(v);
+    if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed });
   });
 
 export const enforcementModes = ["strict", "optional", "permissive"] as const;

@@ -10,7 +10,8 @@
 import { z } from "zod";
 import { randomId, sha256 } from "../admin/tokens";
 import { InvalidClientMetadata, InvalidRedirectUri } from "./errors";
-import { checkRedirectUri, matchRedirectUri } from "./redirect-uri";
+import { compileAllowlist, redirectAllowed } from "./redirect-allowlist";
+import { checkRedirectUri } from "./redirect-uri";
 import type { ClientAuthMethod, OAuthClientRecord } from "./store";
 
 export const MAX_REDIRECT_URIS = 10;
@@ -85,8 +86,8 @@ export type RegistrationResult = {
 
 /**
  * Validates `body` (parsed JSON) and builds the client record and the 201 body.
- * `allowlist`: when non-empty, every redirect URI must match an entry (exactly,
- * or loopback with another port).
+ * `allowlist`: when non-empty, every redirect URI must be allowed by it
+ * (redirect-allowlist.ts: exact, loopback with any port, presets, prefix patterns).
  */
 export function buildRegistration(
   body: unknown,
@@ -104,11 +105,12 @@ export function buildRegistration(
   }
   const m = parsed.data;
   const redirectUris: string[] = [];
+  const allowlist = opts.allowlist?.length ? compileAllowlist(opts.allowlist) : undefined;
   m.redirect_uris.forEach((u, i) => {
     const problem = checkRedirectUri(u);
     if (problem) throw new InvalidRedirectUri(`redirect_uris[${i}] ${problem}`);
     if (!redirectUris.includes(u as string)) redirectUris.push(u as string);
-    if (opts.allowlist?.length && !matchRedirectUri(u as string, opts.allowlist)) {
+    if (allowlist && !redirectAllowed(u as string, allowlist)) {
       throw new InvalidRedirectUri(`redirect_uris[${i}] is not in the gateway's allowed redirect URIs for this server`);
     }
   });

@@ -347,7 +347,7 @@ export function ServerForm({ server }: { server?: ServerView }) {
                 label="Allowed redirect URIs"
                 htmlFor="s-redirects"
                 error={errorsUnder(errors, "oauth.allowedRedirectUris")}
-                hint="Exact URIs; loopback may use any port."
+                hint="Exact URIs (loopback: any port), presets (claude, chatgpt, vscode, cursor, loopback) or https://host/path/* prefix patterns."
               >
                 <LinesInput
                   id="s-redirects"

@@ -239,6 +239,11 @@ export const serverSchema = z
     auth: z.enum(serverAuthModes).default("oauth"),
     oauth: serverOAuthSchema.optional(),
     publicUrls: z.array(baseUrlSchema).max(20).default([]),
+    /**
+     * `path` (default): the server answers at its path on every host. `host`: only on the hosts of
+     * its publicUrls, so servers on different hosts may share a path (each its own `https://<host>/mcp`).
+     */
+    routing: z.enum(["path", "host"]).optional(),
     resourceMetadata: resourceMetadataSchema.default({ extra: {} }),
     upstreamAuth: upstreamAuthSchema.optional(),
     /** Add X-Portcullis-Subject/-Client/-Scopes to upstream requests. */
@@ -257,6 +262,13 @@ export const serverSchema = z
     if (s.auth === "oauth" && !s.oauth) {
       ctx.addIssue({ code: "custom", path: ["oauth"], message: 'is required when auth is "oauth"' });
     }
+    if (s.routing === "host" && s.publicUrls.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["routing"],
+        message: 'routing "host" needs publicUrls: the server answers only on their hosts',
+      });
+    }
     const seen = new Set<string>();
     s.publicUrls.forEach((u, i) => {
       if (seen.has(u))
@@ -267,6 +279,10 @@ export const serverSchema = z
 export type ServerConfig = z.output<typeof serverSchema>;
 
 export const serverPath = (s: Pick<ServerConfig, "name" | "path">) => s.path ?? defaultServerPath(s.name);
+
+/** The hosts (`host[:port]`, lower-case) a host-routed server owns; undefined for path routing. */
+export const ownedHosts = (s: Pick<ServerConfig, "routing" | "publicUrls">): string[] | undefined =>
+  s.routing === "host" ? [...new Set(s.publicUrls.map((u) => new URL(u).host.toLowerCase()))] : undefined;
 
 export const configFileSchema = z.strictObject({
   providers: z.array(providerSchema).default([]),

@@ -1,0 +1,92 @@
+// Layouts real clients need. Host-routed servers: two servers are each `<host>/mcp` on their own
+// host (here 127.0.0.1:P and localhost:P, one gateway), the request's host picks the server,
+// and the root /.well-known/oauth-protected-resource of each host describes its server. The SDK
+// client signs in through the facade and calls a tool on each.
+import { request } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { autoCleanup } from "./support/hooks";
+import { freePort, startGateway, startIdp, startMcpServer, TestOAuthClient, type Gateway, type Idp } from "./support";
+import { runSdkAuthFlow } from "./support/oauth-client";
+import { consentHook, jwtClaims } from "./oauth-helpers";
+
+autoCleanup();
+
+/** A GET with a Host header of our choosing (fetch does not let one set it). */
+function getWithHost(url: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { host } }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("host-routed servers: two servers are each /mcp on their own host", () => {
+  let idp: Idp;
+  let gw: Gateway;
+  let port: number;
+  const hosts = { a: "", b: "" };
+
+  beforeAll(async () => {
+    const [upA, upB] = [await startMcpServer({ name: "upstream-a" }), await startMcpServer({ name: "upstream-b" })];
+    idp = await startIdp({ shape: "standard" });
+    port = await freePort();
+    hosts.a = `http://127.0.0.1:${port}`;
+    hosts.b = `http://localhost:${port}`;
+    const server = (name: string, upstream: string, publicUrl: string) => ({
+      name,
+      path: "/mcp",
+      routing: "host",
+      publicUrls: [publicUrl],
+      upstream,
+      auth: "oauth",
+      oauth: { provider: "std", mode: "proxy" },
+      resourceMetadata: { resourceName: name, scopesSupported: ["mcp:read"] },
+    });
+    gw = await startGateway({
+      port,
+      config: JSON.stringify({
+        providers: [{ name: "std", kind: "generic", issuer: idp.issuer, scopes: ["openid"] }],
+        servers: [server("a", upA.url, hosts.a), server("b", upB.url, hosts.b)],
+      }),
+    });
+  });
+  afterAll(async () => {
+    await gw?.stop();
+    await idp?.close();
+  });
+
+  it("each host's root protected-resource document describes its own server", async () => {
+    for (const [name, base] of Object.entries(hosts)) {
+      const r = await fetch(`${base}/.well-known/oauth-protected-resource`);
+      expect(r.status, name).toBe(200);
+      const doc = (await r.json()) as { resource: string; resource_name: string; authorization_servers: string[] };
+      expect(doc).toMatchObject({ resource: `${base}/mcp`, resource_name: name });
+      expect(doc.authorization_servers).toEqual([`${base}/oauth/std`]);
+    }
+    expect(await getWithHost(`${hosts.a}/mcp`, "elsewhere.test")).toBe(404);
+    expect(await getWithHost(`${hosts.a}/.well-known/oauth-protected-resource`, "elsewhere.test")).toBe(404);
+  });
+
+  it("the SDK client signs in and reaches each server through its host", async () => {
+    for (const [name, base] of Object.entries(hosts)) {
+      const serverUrl = `${base}/mcp`;
+      const { client: oauth, tokens } = await runSdkAuthFlow({
+        serverUrl,
+        client: new TestOAuthClient("http://127.0.0.1:41999/callback"),
+        login: { onPage: consentHook("approve") },
+      });
+      expect(jwtClaims(tokens.access_token).aud).toBe(serverUrl);
+      const client = new Client({ name: "layouts-test", version: "1.0.0" });
+      await client.connect(new StreamableHTTPClientTransport(new URL(serverUrl), { authProvider: oauth }));
+      expect(client.getServerVersion()?.name).toBe(`upstream-${name}`);
+      const r = await client.callTool({ name: "echo", arguments: { text: name } });
+      expect((r.content as { text: string }[])[0].text).toBe(name);
+      await client.close();
+    }
+  });
+});

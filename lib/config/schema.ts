@@ -135,6 +135,30 @@ export const domainSchema = z
     "must be a domain name such as claude.ai (no scheme, port, path or wildcard)",
   );
 
+/** A duration such as `90s`, `30m`, `72h` or `90d`, or `never` (kept as written; durationSeconds reads it). */
+export const durationSchema = z
+  .string()
+  .trim()
+  .regex(/^(?:\d{1,7}[smhd]|never)$/, 'must be like "30m", "72h", "90d" or "never"');
+
+/** Seconds of a durationSchema value; null for `never`. */
+export function durationSeconds(v: string): number | null {
+  const m = /^(\d+)([smhd])$/.exec(v);
+  return m ? Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86_400 }[m[2] as "s" | "m" | "h" | "d"] : null;
+}
+
+/**
+ * Registered clients at the provider's facade (DCR, and clients known by a metadata document):
+ * those never used within `expireUnusedAfter` and those idle for `expireIdleAfter` are deleted,
+ * with the IdP client the gateway registered for them. Absent: 72h and 90d, no de-duplication.
+ */
+export const clientRegistrationsSchema = z.strictObject({
+  expireUnusedAfter: durationSchema.default("72h"),
+  expireIdleAfter: durationSchema.default("90d"),
+  /** Identical public-client registrations (same metadata, same software) get the same client id. */
+  deduplicate: z.boolean().default(false),
+});
+
 /**
  * Client ID metadata documents (CIMD) at the provider's facade: an https `client_id` names a
  * document the gateway fetches instead of a registration. Absent: on, any public host.
@@ -159,6 +183,7 @@ export const providerSchema = z.strictObject({
   clockSkewSeconds: z.number().int().min(0).max(300).default(60),
   overrides: profileOverridesSchema.optional(),
   clientIdMetadataDocuments: cimdSettingsSchema.optional(),
+  clientRegistrations: clientRegistrationsSchema.optional(),
 });
 export type ProviderConfig = z.output<typeof providerSchema>;
 

@@ -121,10 +121,24 @@ export async function deleteFacadeClient(
   const notFound = () => new AppError("not_found", `provider "${provider}" has no registered client "${clientId}"`);
   const client = await deps.store.getClient(clientId);
   if (!client || client.providerName !== provider) throw notFound();
+  const idp = await deleteClientEverywhere(deps, client, opts);
+  if (!idp) throw notFound();
+  return { deleted: clientId, idp };
+}
+
+/**
+ * Deletes a client's IdP client at the IdP (when the gateway registered it and is not asked to keep
+ * it), then the client here with an audit record. Throws IdpCleanupError, deleting nothing, when the
+ * IdP fails; undefined when the client was already gone here.
+ */
+export async function deleteClientEverywhere(
+  deps: ClientAdminDeps,
+  client: OAuthClientRecord,
+  opts: { actor: string; keepIdpClients?: boolean },
+): Promise<IdpCleanup | undefined> {
   const idp = await cleanUpIdpClient(deps, client, opts.keepIdpClients === true);
   const audit = { actor: opts.actor, idp: { status: idp.status, ...(idp.clientId ? { clientId: idp.clientId } : {}) } };
-  if (!(await deps.store.deleteClient(provider, clientId, audit))) throw notFound();
-  return { deleted: clientId, idp };
+  return (await deps.store.deleteClient(client.providerName, client.clientId, audit)) ? idp : undefined;
 }
 
 /** IdP calls in flight at once while a provider's clients are cleaned up: quick for hundreds, gentle on the IdP. */

@@ -16,9 +16,8 @@ export type CannonResult = { rps: number; errors: number; non2xx: number; reques
  * With a token pool, each connection cycles its own slice of it (token j goes to connection
  * j mod connections) as prebuilt requests, so every request the load generator writes is a ready
  * buffer, as it is for the single-token rows. autocannon's `setupRequest`, the other way to rotate
- * tokens, rebuilds the request each time: that measured 100–110 µs of load-generator CPU per request
- * against 66–76 µs prebuilt, and (c) sent through it, one token, came out at 0.93× of (c) prebuilt on
- * the 2 cores the generator shares with the proxies. The slices are built before autocannon starts
+ * tokens, rebuilds the request each time, which costs the load generator (sharing the cores with the
+ * proxies) enough CPU to lower the measured rows. The slices are built before autocannon starts
  * its clock (it builds each client's buffers before it starts timing, too).
  */
 export async function cannon(o: {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the proxy's own cost, measured (issue 3 § Benchmark).
+ * `npm run bench`: the proxy's own cost, measured (docs/performance.md).
  *
  * Every peer runs in its own process (the load generator runs here):
  *   (a) direct → minimal JSON-RPC upstream
@@ -20,10 +20,11 @@
  * BENCH_CONSOLE=0 measures a proxy-only replica instead (PORTCULLIS_NO_CONSOLE=1); BENCH_CONSOLE_USED=1, a
  * gateway whose console has served one API request; BENCH_IDENTITY_HEADERS=0, servers that send no
  * X-Portcullis-* identity headers upstream.
- * Prints a table, writes bench/results/<timestamp>.json and bench/results/latest.json.
+ * Prints a table, writes bench/results/<timestamp>.json and bench/results/latest.json, and keeps the
+ * newest KEEP_RUNS timestamped files.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import http from "node:http";
@@ -46,12 +47,10 @@ function envNumber(name: string, fallback: number): number {
     throw new Error(`${name} must be a positive number, got ${JSON.stringify(raw)}`);
   return n;
 }
-// 5, not 3: on the shared 2-core VM one round's (c)/(b) ranged from 0.70 to 1.29 (20 runs of 3 rounds),
-// so a 3-round mean moved by several percent between runs, as much as the 0.9 target's margin.
+// 5 rounds: on a shared 2-core VM single rounds vary widely, and fewer rounds make the mean move between runs.
 const ROUNDS = envNumber("BENCH_ROUNDS", 5);
 const ROUND_S = envNumber("BENCH_ROUND_S", 5);
-// Each row's warm-up before round 1. On the 2-core test VM, with 1 s, round 1 of the bare proxy was
-// often 20–30 % below rounds 2–3 (the JIT had not settled): steady state is what a proxy lives in.
+// Each row's warm-up before round 1, so the JIT has settled: steady state is what a proxy lives in.
 const WARMUP_S = envNumber("BENCH_WARMUP_S", 3);
 /** 0 or 1 from the environment, or the default; anything else stops the bench with the variable's name. */
 function envFlag(name: string, fallback: boolean): boolean {
@@ -63,13 +62,15 @@ function envFlag(name: string, fallback: boolean): boolean {
 const WITH_CONSOLE = envFlag("BENCH_CONSOLE", true);
 // BENCH_CONSOLE_USED=1: one admin API request before anything is measured, as when an operator has
 // opened the console. On Node 20 that request makes Next.js enable AsyncLocalStorage, whose async_hooks
-// then run for every async resource of the process, hot path included, until it exits (README, Benchmark).
+// then run for every async resource of the process, hot path included, until it exits (docs/performance.md).
 const CONSOLE_USED = envFlag("BENCH_CONSOLE_USED", false);
 if (CONSOLE_USED && !WITH_CONSOLE) throw new Error("BENCH_CONSOLE_USED=1 needs the console (BENCH_CONSOLE=1)");
 // BENCH_IDENTITY_HEADERS=0: the servers under test send no X-Portcullis-* headers upstream (identityHeaders:
 // false), to see what those three headers cost the gateway and the upstream. On by default, as in a config.
 const IDENTITY_HEADERS = envFlag("BENCH_IDENTITY_HEADERS", true);
 const CONNECTIONS = 32;
+/** Timestamped result files kept in bench/results/ besides latest.json. */
+const KEEP_RUNS = 5;
 const POOL = 10_000;
 const ISSUER = "https://issuer.bench.portcullis.test";
 const BODY = JSON.stringify({
@@ -528,6 +529,11 @@ ${identity}`,
   const json = JSON.stringify(report, null, 2);
   writeFileSync(join(dir, `${report.at.replace(/[:.]/g, "-")}.json`), json);
   writeFileSync(join(dir, "latest.json"), json);
+  // A short history beside latest.json: the newest runs only (timestamped names sort by time).
+  const runs = readdirSync(dir)
+    .filter((f) => /^\d{4}-.*\.json$/.test(f))
+    .sort();
+  for (const old of runs.slice(0, -KEEP_RUNS)) rmSync(join(dir, old));
   console.log(`\nwrote bench/results/latest.json (${fmt(report.durationS)} s)`);
   await gw.stop();
 }

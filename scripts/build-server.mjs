@@ -1,5 +1,5 @@
 // Bundles server.ts and lib/ into dist/server.mjs for production: `npm start`
-// then runs plain Node (no TypeScript loader: faster start, ~35 MB less memory).
+// then runs plain Node (no TypeScript loader: faster start, less memory).
 // Dependencies stay external (loaded from node_modules as usual).
 import { build } from "esbuild";
 import { dirname, join, resolve } from "node:path";

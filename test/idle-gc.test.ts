@@ -1,8 +1,8 @@
 /**
  * A gateway that gets no traffic after it starts must not run V8's memory reducer. Without the flag, the
- * reducer runs two memory-reducing full GCs 8–9 s after start ("Mark-Compact (reduce)" in --trace-gc),
- * and on Node 20 the proxy path ran 15–20 % slower for the rest of the process's life after them
- * (issue 3: 58–64 against 50–55 µs of CPU per request, bare proxy 47–48; README, Benchmark).
+ * reducer runs memory-reducing full GCs seconds after start ("Mark-Compact (reduce)" in --trace-gc),
+ * and on Node 20 the proxy path then used more CPU per request for the rest of the process's life
+ * (docs/performance.md, "Node flags").
  * npm start therefore runs the gateway with --no-memory-reducer (scripts/server-process.mjs); this
  * runs the production bundle with npm start's flags, idle, and looks for those GCs.
  */

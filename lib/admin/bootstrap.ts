@@ -4,9 +4,8 @@
  * prints it once. Only the scrypt hash is stored.
  */
 import type { AdminRepo } from "../db/admin-repo";
+import { ADMIN_USERNAME } from "./login-request";
 import { generatePassword, hashPassword, verifyPassword } from "./passwords";
-
-export const ADMIN_USERNAME = "admin";
 
 export async function bootstrapAdmin(
   admin: AdminRepo,

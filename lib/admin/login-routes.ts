@@ -3,12 +3,11 @@
  * reachable without a session. Login attempts are rate-limited per client address.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { z } from "zod";
 import { AppError } from "../errors";
 import { parseOrThrow } from "../config/field-errors";
 import { readBody, sendError, sendJson } from "../http/respond";
 import type { AdminRepo } from "../db/admin-repo";
-import { ADMIN_USERNAME } from "./bootstrap";
+import { loginSchema } from "./login-request";
 import { verifyPassword } from "./passwords";
 import { randomId } from "./tokens";
 import {
@@ -22,11 +21,6 @@ import {
 import type { RateLimiter } from "./rate-limit";
 import { requestRateLimitKey } from "../urls/client-address";
 import type { TrustedProxies } from "../urls/trusted-proxies";
-
-export const loginSchema = z.strictObject({
-  username: z.string().trim().min(1).max(100).default(ADMIN_USERNAME),
-  password: z.string().min(1, "is required").max(1000),
-});
 
 export type LoginRouteDeps = {
   admin: AdminRepo;

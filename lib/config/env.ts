@@ -1,6 +1,6 @@
 /**
- * Environment variables (DESIGN.md § Environment), parsed once at start with a
- * clear message for each bad value.
+ * Environment variables (docs/configuration.md), parsed once at start with a
+ * clear message for each bad value. Descriptions: field-docs.ts.
  */
 import { z } from "zod";
 import { validationError, zodFieldErrors } from "./field-errors";

@@ -8,7 +8,7 @@ const errorsOf = (schema: { safeParse(v: unknown): { success: boolean; error?: u
 };
 
 describe("config schema", () => {
-  it("accepts the DESIGN.md example and fills defaults", () => {
+  it("accepts the documented example and fills defaults", () => {
     const file = configFileSchema.parse({
       providers: [
         {

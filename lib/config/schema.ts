@@ -1,6 +1,6 @@
 /**
  * The one zod schema per shape. The YAML loader, the admin API and the console
- * forms all parse with these; DESIGN.md's YAML format is the contract.
+ * forms all parse with these; docs/configuration.md is generated from them.
  * Secrets (`clientSecret`, `upstreamAuth.value`) are write-only: omitted means
  * "keep what is stored", `null` means "clear it".
  */

@@ -20,6 +20,7 @@ import {
   type ServerSpec,
   type ServerView,
 } from "../config/model";
+import type { ProviderConfig, ServerConfig } from "../config/schema";
 import type { SecretBox } from "../secrets/secret-box";
 import type { Db } from "./client";
 
@@ -50,6 +51,61 @@ function canonical(v: unknown): string {
   );
 }
 const sameSpec = (a: unknown, b: unknown) => canonical(a) === canonical(b);
+
+/** One entity's upsert: its stored row, and how to create or update it. The secret column is the only difference. */
+type Upsert = {
+  label: string;
+  spec: unknown;
+  /** The secret as sent: undefined keeps what is stored. */
+  secret: SecretUpdate;
+  read(): Promise<{ spec: unknown; secretEnc: string | null } | null>;
+  create(secretEnc: string | null): Promise<unknown>;
+  /** `secretEnc` undefined leaves the stored secret as it is. */
+  update(secretEnc: string | null | undefined): Promise<unknown>;
+};
+
+function providerUpsert(tx: Tx, value: ProviderConfig, secret: SecretUpdate): Upsert {
+  const spec = providerSpec(value);
+  const where = { name: spec.name };
+  const columns = { kind: spec.kind, spec };
+  return {
+    label: `provider/${spec.name}`,
+    spec,
+    secret,
+    read: async () => {
+      const r = await tx.provider.findUnique({ where });
+      return r && { spec: r.spec, secretEnc: r.clientSecretEnc };
+    },
+    create: (enc) =>
+      tx.provider.create({ data: { id: randomUUID(), name: spec.name, ...columns, clientSecretEnc: enc } }),
+    update: (enc) =>
+      tx.provider.update({ where, data: { ...columns, ...(enc === undefined ? {} : { clientSecretEnc: enc }) } }),
+  };
+}
+
+function serverUpsert(tx: Tx, value: ServerConfig, secret: SecretUpdate): Upsert {
+  const spec = serverSpec(value);
+  const where = { name: spec.name };
+  const columns = {
+    path: effectivePath(spec),
+    providerName: spec.auth === "oauth" ? (spec.oauth?.provider ?? null) : null,
+    spec: spec as object,
+  };
+  return {
+    label: `server/${spec.name}`,
+    spec,
+    // Without upstreamAuth there is no credential to keep.
+    secret: spec.upstreamAuth ? secret : { clear: true },
+    read: async () => {
+      const r = await tx.server.findUnique({ where });
+      return r && { spec: r.spec, secretEnc: r.upstreamSecretEnc };
+    },
+    create: (enc) =>
+      tx.server.create({ data: { id: randomUUID(), name: spec.name, ...columns, upstreamSecretEnc: enc } }),
+    update: (enc) =>
+      tx.server.update({ where, data: { ...columns, ...(enc === undefined ? {} : { upstreamSecretEnc: enc }) } }),
+  };
+}
 
 export type ConfigRepo = ReturnType<typeof createConfigRepo>;
 
@@ -111,6 +167,22 @@ export function createConfigRepo(db: Db, box: SecretBox) {
     if ("clear" in upd) return storedEnc === null ? undefined : upd;
     if (storedEnc !== null && (await box.decrypt(storedEnc).catch(() => null)) === upd.plain) return undefined;
     return upd;
+  }
+
+  /** Creates, updates or leaves the entity, and says which in the summary. */
+  async function upsert(u: Upsert, summary: ApplySummary): Promise<void> {
+    const existing = await u.read();
+    const secret = await effectiveSecretUpdate(u.secret, existing?.secretEnc ?? null);
+    const secretEnc = secret === undefined ? undefined : "set" in secret ? secret.set : null;
+    if (!existing) {
+      await u.create(secretEnc ?? null);
+      summary.created.push(u.label);
+    } else if (sameSpec(existing.spec, u.spec) && secret === undefined) {
+      summary.unchanged.push(u.label);
+    } else {
+      await u.update(secretEnc);
+      summary.updated.push(u.label);
+    }
   }
 
   return {
@@ -192,73 +264,9 @@ export function createConfigRepo(db: Db, box: SecretBox) {
           const order = (c: Change) =>
             ({ "upsert-provider": 0, "upsert-server": 1, "delete-server": 2, "delete-provider": 3 })[c.op];
           for (const c of [...changes].sort((a, b) => order(a) - order(b))) {
-            if (c.op === "upsert-provider") {
-              const spec = providerSpec(c.value);
-              const existing = await tx.provider.findUnique({ where: { name: spec.name } });
-              const secret = await effectiveSecretUpdate(sealed.get(c), existing?.clientSecretEnc ?? null);
-              const label = `provider/${spec.name}`;
-              if (!existing) {
-                await tx.provider.create({
-                  data: {
-                    id: randomUUID(),
-                    name: spec.name,
-                    kind: spec.kind,
-                    spec,
-                    clientSecretEnc: secret && "set" in secret ? secret.set : null,
-                  },
-                });
-                summary.created.push(label);
-              } else if (sameSpec(existing.spec, spec) && secret === undefined) {
-                summary.unchanged.push(label);
-              } else {
-                await tx.provider.update({
-                  where: { name: spec.name },
-                  data: {
-                    kind: spec.kind,
-                    spec,
-                    ...(secret ? { clientSecretEnc: "set" in secret ? secret.set : null } : {}),
-                  },
-                });
-                summary.updated.push(label);
-              }
-            } else if (c.op === "upsert-server") {
-              const spec = serverSpec(c.value);
-              const path = effectivePath(spec);
-              const providerName = spec.auth === "oauth" ? (spec.oauth?.provider ?? null) : null;
-              // Without upstreamAuth there is no credential to keep.
-              const existing = await tx.server.findUnique({ where: { name: spec.name } });
-              const secret = await effectiveSecretUpdate(
-                spec.upstreamAuth ? sealed.get(c) : { clear: true },
-                existing?.upstreamSecretEnc ?? null,
-              );
-              const label = `server/${spec.name}`;
-              if (!existing) {
-                await tx.server.create({
-                  data: {
-                    id: randomUUID(),
-                    name: spec.name,
-                    path,
-                    providerName,
-                    spec: spec as object,
-                    upstreamSecretEnc: secret && "set" in secret ? secret.set : null,
-                  },
-                });
-                summary.created.push(label);
-              } else if (sameSpec(existing.spec, spec) && secret === undefined) {
-                summary.unchanged.push(label);
-              } else {
-                await tx.server.update({
-                  where: { name: spec.name },
-                  data: {
-                    path,
-                    providerName,
-                    spec: spec as object,
-                    ...(secret ? { upstreamSecretEnc: "set" in secret ? secret.set : null } : {}),
-                  },
-                });
-                summary.updated.push(label);
-              }
-            } else if (c.op === "delete-server") {
+            if (c.op === "upsert-provider") await upsert(providerUpsert(tx, c.value, sealed.get(c)), summary);
+            else if (c.op === "upsert-server") await upsert(serverUpsert(tx, c.value, sealed.get(c)), summary);
+            else if (c.op === "delete-server") {
               const r = await tx.server.deleteMany({ where: { name: c.name } });
               if (r.count === 0) throw new AppError("not_found", `server "${c.name}" does not exist`);
               summary.deleted.push(`server/${c.name}`);

@@ -1,5 +1,5 @@
 /**
- * The outbound-fetch address policy (DESIGN.md "Outbound fetches"):
+ * The outbound-fetch address policy (docs/security.md, "Outbound fetches"):
  * - link-local and cloud-metadata addresses are always blocked, as are
  *   multicast/reserved ones;
  * - loopback/private/unspecified addresses are allowed for URLs an admin

@@ -62,7 +62,6 @@ export const clientMetadataSchema = z.object({
   /** OpenID Connect Registration: "web" or "native" (kept and echoed; the redirect URI rules are the same). */
   application_type: z.enum(["web", "native"]).optional(),
 });
-export type ClientMetadata = z.output<typeof clientMetadataSchema>;
 
 /** Registered metadata the gateway keeps and answers with (besides the URIs and methods it derives). */
 export const KEPT_METADATA = [

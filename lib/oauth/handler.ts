@@ -1,5 +1,5 @@
 /**
- * Authorization-server facade routes (DESIGN.md scenario 1, `oauth.mode: proxy`):
+ * Authorization-server facade routes (`oauth.mode: proxy`, docs/architecture.md):
  *   /.well-known/oauth-authorization-server/oauth/<p>
  *   /.well-known/openid-configuration/oauth/<p>
  *   /oauth/<p>/.well-known/openid-configuration (and …/oauth-authorization-server)
@@ -120,8 +120,5 @@ export function createOAuthFacadeHandler(runtime: Runtime): GatewayHandler {
     registrations: runtime.rateLimits.registrations,
     now: Date.now,
   };
-  // Expired pending authorizations are deleted hourly (any replica may do it; it is idempotent).
-  const sweeper = setInterval(() => store.sweep(new Date(Date.now() - 60_000)).catch(() => {}), 3600_000);
-  sweeper.unref();
   return createFacadeHandler(deps);
 }

@@ -5,7 +5,7 @@
  * - `resolveJwksUrl(provider, deps)`: explicit jwksUrl → discovery jwks_uri →
  *   the kind's convention (cached per provider with the metadata);
  * - `discoverProvider(provider, deps)`: the full DiscoveryReport (see
- *   discover-report.ts for the field contract);
+ *   discover/report.ts for the field contract);
  * - `getProviderMetadata(provider, deps)`: the metadata the facade uses.
  */
 export { profileFor } from "./profiles";

@@ -53,7 +53,7 @@ describe("buildWwwAuthenticate", () => {
 });
 
 describe("rejectionBody", () => {
-  it("renders the DESIGN.md JSON body", () => {
+  it("renders the documented JSON body", () => {
     expect(rejectionBody({})).toEqual({ error: "unauthorized", error_description: "An access token is required" });
     expect(rejectionBody({ error: "invalid_token", errorDescription: "The access token expired" })).toEqual({
       error: "invalid_token",

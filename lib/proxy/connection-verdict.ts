@@ -14,7 +14,7 @@
 import type { Socket } from "node:net";
 import type { CachedDiagnosis, VerifyTarget } from "../tokens";
 
-// On the socket as a symbol property: a Map or WeakMap keyed by the socket measured far slower (see lib/proxy/upstream.ts).
+// On the socket as a symbol property: a Map or WeakMap keyed by the socket is slower (see lib/proxy/upstream.ts).
 const LAST = Symbol("portcullis.lastVerdict");
 type Memo = { token: string; target: VerifyTarget; verdict: CachedDiagnosis; until: number };
 type WithMemo = Socket & { [LAST]?: Memo };

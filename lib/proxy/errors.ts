@@ -1,7 +1,7 @@
 /**
  * Errors the MCP path answers itself (not token rejections, which carry an
  * OAuth challenge: see challenge.ts). Each code has one status and renders
- * the DESIGN.md body `{"error": "...", "error_description": "..."}`.
+ * the documented body `{"error": "...", "error_description": "..."}` (docs/architecture.md).
  */
 import type { ServerResponse } from "node:http";
 import { AppError } from "../errors";

@@ -8,9 +8,8 @@
  * pipe. http-proxy's own response passes would copy the headers one
  * `setHeader` at a time and re-add a `Connection` header; Node sets
  * `Connection`/`Keep-Alive` and the framing itself, and so honours a
- * client's `Connection: close` (http-proxy answered `keep-alive`). Measured
- * (issue 3), one bundle both ways in 10 alternating rounds at saturation:
- * 283 against 297 µs of CPU per request, 3,593 against 3,471 req/s (medians).
+ * client's `Connection: close` (http-proxy answered `keep-alive`). It also
+ * costs less CPU per request (docs/performance.md).
  *
  * What http-proxy does not do for us, done here:
  * - client abort → upstream request destroyed (http-proxy only listens for
@@ -54,8 +53,7 @@ export const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * Per-request forwarding state, kept on the request (http-proxy events only give us req/res). A symbol property,
- * not a Map or WeakMap keyed by the request: both were measured (issue 3) at 100–190 µs more CPU per
- * request on the gateway, about a third more.
+ * not a Map or WeakMap keyed by the request: those cost markedly more CPU per request on the hot path.
  */
 type ForwardState = { options: ForwardOptions; proxyReq?: http.ClientRequest; failed: boolean };
 const FORWARD_STATE = Symbol("portcullis.forwardState");

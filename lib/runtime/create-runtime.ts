@@ -14,6 +14,7 @@ import { createPrisma, type Db } from "../db/client";
 import { createConfigRepo, type ConfigRepo } from "../db/config-repo";
 import { createAdminRepo, type AdminRepo } from "../db/admin-repo";
 import { createRateLimitRepo } from "../db/rate-limit-repo";
+import { createOAuthRepo } from "../db/oauth-repo";
 import { REGISTRATION_LIMIT, SIGN_IN_LIMIT, sharedRateLimiter } from "../admin/rate-limit";
 import { createSecretBox, loadSecretKey, type SecretBox } from "../secrets/secret-box";
 import { bootstrapAdmin } from "../admin/bootstrap";
@@ -100,13 +101,16 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
 
   const config = await createConfigCache(store.config, { pollMs: env.PORTCULLIS_CONFIG_POLL_MS, logger });
   const rateLimits = createRateLimitRepo(store.db, store.target.kind);
-  // Hourly, on every replica (idempotent): expired console sessions, and rate-limit buckets that are full again.
-  // A failed sweep only delays cleanup (the next one catches up): say so, and carry on.
+  const oauthStore = createOAuthRepo(store.db);
+  // Hourly, on every replica (idempotent): expired console sessions, rate-limit buckets that are full again,
+  // and the facade's expired pending authorizations. A failed sweep only delays cleanup (the next one
+  // catches up): say so, and carry on.
   const sweepFailed = (what: string) => (e: unknown) =>
     logger.warn({ err: errorMessage(e) }, `hourly cleanup of ${what} failed`);
   const sweeper = setInterval(() => {
     store.admin.deleteExpiredSessions().catch(sweepFailed("expired sessions"));
     rateLimits.sweep().catch(sweepFailed("rate-limit buckets"));
+    oauthStore.sweep(new Date(Date.now() - 60_000)).catch(sweepFailed("expired authorizations"));
   }, 3600_000);
   sweeper.unref();
 

@@ -1,10 +1,8 @@
 /**
  * Synchronous JWS signature verification for the signature check, with
  * fast-jwt (node:crypto underneath). jose 6 verifies through WebCrypto, which
- * in Node 20 sends each verification to libuv's thread pool and back: an RS256
- * verify cost 120–190 µs of CPU across the threads plus two thread hops,
- * against about 50 µs here. Measured in the gateway under load (issue 3): CPU
- * per never-seen token 800–840 µs with jose, 610–630 µs with this path.
+ * in Node 20 sends each verification to libuv's thread pool and back: more
+ * CPU and two thread hops per never-seen token (docs/performance.md).
  *
  * What stays jose's: parsing the JWK and importing it for the header's `alg`
  * (jwks-cache imports every key with jose). A key is used here only if its

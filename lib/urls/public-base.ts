@@ -1,5 +1,5 @@
 /**
- * The public base URL of a request (DESIGN.md § Public URLs), in this order:
+ * The public base URL of a request (docs/deployment.md, "Public URLs"), in this order:
  * 1. a server's `publicUrls` entry whose host matches the request host;
  * 2. the global PUBLIC_URL;
  * 3. Forwarded / X-Forwarded-* — only when the TCP peer is a trusted proxy;

@@ -26,5 +26,3 @@ export class CimdError extends Error {
     this.name = "CimdError";
   }
 }
-
-export const isCimdError = (e: unknown): e is CimdError => e instanceof CimdError;

@@ -5,7 +5,7 @@ import type { ProviderView } from "@/lib/config/model";
 import type { DiscoveryReport } from "@/lib/providers/discover-report";
 import { api, errorMessage, isApiError } from "@/app/_lib/api";
 import { Alert, Badge, Button, Card, ConfirmDelete, Dot, ErrorState, Loading, PageHeader } from "@/components/ui";
-import { ProviderForm } from "../provider-form";
+import { ProviderForm } from "../_form/provider-form";
 import { FacadeClients, facadeClientsKey } from "./facade-clients";
 
 export function ProviderDetail({ name }: { name: string }) {

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/ui";
-import { ProviderForm } from "../provider-form";
+import { ProviderForm } from "../_form/provider-form";
 
 export const metadata: Metadata = { title: "New provider" };
 

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ServerView } from "@/lib/config/model";
 import { api, errorMessage } from "@/app/_lib/api";
 import { Alert, Button, ButtonLink, ConfirmDelete, ErrorState, Loading, PageHeader } from "@/components/ui";
-import { ServerForm } from "../server-form";
+import { ServerForm } from "../_form/server-form";
 import { AuthSummary } from "../servers-list";
 import { SelftestPanel, type SelftestResult } from "./selftest-panel";
 

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/ui";
-import { ServerForm } from "../server-form";
+import { ServerForm } from "../_form/server-form";
 
 export const metadata: Metadata = { title: "New server" };
 

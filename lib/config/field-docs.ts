@@ -1,0 +1,165 @@
+/**
+ * What each environment variable and config field means: the one source of
+ * the descriptions in docs/configuration.md (npm run docs:config renders it).
+ * Every field of the zod schemas needs an entry here, and every entry a field:
+ * lib/config/reference.test.ts fails otherwise.
+ * `default` documents a default applied outside the schema.
+ */
+export type FieldDoc = { description: string; default?: string };
+
+export const ENV_DOCS: Record<string, FieldDoc> = {
+  PORT: { description: "TCP port the gateway and console listen on (0: any free port)." },
+  HOST: { description: "Address to listen on. Use `0.0.0.0` (or `::`) to accept connections from other hosts." },
+  DATABASE_URL: {
+    description:
+      "`file:<path>` for the embedded SQLite database (relative to the working directory), or `postgres://…` to share one database between replicas.",
+    default: "`file:./data/portcullis.db`",
+  },
+  PUBLIC_URL: {
+    description:
+      "External base URL of the gateway (for example `https://mcp.example.com`), used in every URL it emits when a server has no matching `publicUrls` entry. Set it behind a TLS-terminating proxy.",
+  },
+  TRUSTED_PROXIES: {
+    description:
+      "Comma-separated IPs or CIDRs (or the word `loopback`) of the proxies whose `Forwarded` / `X-Forwarded-*` headers are honoured, for public URLs and for the per-client rate limits. List only your own proxies.",
+  },
+  PORTCULLIS_CONFIG: {
+    description: "A YAML file (the format below) applied at every start, before the gateway serves traffic.",
+  },
+  ADMIN_PASSWORD: {
+    description:
+      "Password of the `admin` console user, set at every start. Unset: the first start prints a one-time password.",
+  },
+  ADMIN_TOKEN: {
+    description: "A bearer token accepted on `/api/*` (`Authorization: Bearer …`), for scripts. Unset: sessions only.",
+  },
+  LOG_LEVEL: { description: "Level of the structured JSON logs (pino) on standard output." },
+  PORTCULLIS_BLOCK_PRIVATE_NETWORK: {
+    description:
+      "Forbid admin-configured URLs (IdP, JWKS, upstream) on loopback and private ranges. URLs supplied by clients never may reach them; link-local and cloud-metadata addresses are always blocked.",
+    default: "`false`",
+  },
+  PORTCULLIS_SECRET_KEY: {
+    description:
+      "32 random bytes, base64url: encrypts stored secrets. Unset: generated once into `secret.key` beside the SQLite file (`data/` with PostgreSQL). Set the same value on every replica.",
+    default: "generated",
+  },
+  PORTCULLIS_NO_CONSOLE: {
+    description: "Serve only the gateway: no console and no `/api` (a proxy-only replica).",
+    default: "`false`",
+  },
+  PORTCULLIS_CONFIG_POLL_MS: {
+    description: "How often each replica checks the database for configuration changes made elsewhere.",
+  },
+  NODE_ENV: { description: "`production` unless set; `npm run dev` sets `development`." },
+};
+
+export const CONFIG_DOCS: Record<string, FieldDoc> = {
+  "providers[].name": { description: "Unique slug; the facade lives at `/oauth/<name>/…`." },
+  "providers[].kind": {
+    description:
+      "The IdP's profile of known quirks (see docs/providers/). `generic` follows the standards unless `overrides` say otherwise.",
+  },
+  "providers[].issuer": {
+    description: "The issuer URL, exactly as the IdP writes it into `iss` (trailing slash included).",
+  },
+  "providers[].jwksUrl": {
+    description: "Where the signing keys are. Default: `jwks_uri` from discovery, else the kind's convention.",
+  },
+  "providers[].clientId": {
+    description: "A client pre-registered at the IdP, used by the facade when the IdP has no dynamic registration.",
+  },
+  "providers[].clientSecret": {
+    description:
+      "That client's secret. Write-only: stored encrypted, never returned or exported; leave it out to keep the stored value, `null` to clear it.",
+  },
+  "providers[].scopes": { description: "Scopes added to every authorization request sent to the IdP." },
+  "providers[].algorithms": {
+    description: "Accepted signing algorithms. Default: every asymmetric one; HMAC and `none` are never accepted.",
+  },
+  "providers[].clockSkewSeconds": { description: "Tolerance for `exp`, `nbf` and `iat`." },
+  "providers[].overrides.discoveryUrl": {
+    description: "The IdP's discovery document, when it is not at a standard place.",
+  },
+  "providers[].overrides.resourceIndicators": {
+    description: "Whether the IdP honours RFC 8707 `resource` and puts it into `aud`.",
+  },
+  "providers[].overrides.audienceIsClientId": {
+    description: "Whether the IdP puts the client id into `aud` (Authentik, Entra).",
+  },
+  "providers[].overrides.dynamicRegistration": {
+    description: "Whether the IdP supports RFC 7591 dynamic client registration.",
+  },
+  "providers[].overrides.dropResource": {
+    description: "Remove `resource` from authorize and token requests (IdPs that reject it).",
+  },
+  "providers[].overrides.audienceParam": {
+    description: "Send the client's resource in this parameter instead (Auth0: `audience`).",
+  },
+  "providers[].overrides.scopeMap": {
+    description: "Client scope → IdP scope(s), for example `read: api://gateway/read`. An empty value drops the scope.",
+  },
+  "providers[].overrides.extraAuthorizeParams": {
+    description: "Fixed parameters added to every authorization request sent to the IdP.",
+  },
+  "servers[].name": { description: "Unique slug." },
+  "servers[].path": {
+    description: "Where clients connect. Default: `/servers/<name>/mcp`. Not under a path the gateway owns.",
+  },
+  "servers[].upstream": { description: "The MCP server's Streamable HTTP endpoint." },
+  "servers[].auth": {
+    description:
+      "`oauth`: the gateway validates tokens; `passthrough`: the upstream does its own auth and everything is forwarded unchanged; `none`: open.",
+  },
+  "servers[].oauth.provider": { description: "The provider whose tokens are accepted. Required with `auth: oauth`." },
+  "servers[].oauth.mode": {
+    description:
+      "`proxy`: clients use the gateway's adapted authorization server for the provider; `direct`: the metadata points at the IdP.",
+  },
+  "servers[].oauth.enforcement": {
+    description:
+      "`strict` rejects missing and invalid tokens; `optional` lets requests without a token through; `permissive` only logs rejections.",
+  },
+  "servers[].oauth.audiences": { description: "Further accepted `aud` values, compared exactly." },
+  "servers[].oauth.includeClientIdInAudience": {
+    description: "Also accept tokens whose `aud` is the provider's client id (IdPs that ignore resource indicators).",
+  },
+  "servers[].oauth.requiredScopes": {
+    description: "Scopes every token must carry; a missing one is answered `403 insufficient_scope`.",
+  },
+  "servers[].oauth.allowedRedirectUris": {
+    description:
+      "Redirect URIs facade clients may register (empty: no allowlist). Exact match; loopback hosts may use any port (RFC 8252).",
+  },
+  "servers[].publicUrls": {
+    description:
+      "External base URLs of the gateway for this server. Each gives its own `resource` and metadata document, and all are accepted audiences.",
+  },
+  "servers[].resourceMetadata.resourceName": { description: "RFC 9728 `resource_name`." },
+  "servers[].resourceMetadata.scopesSupported": {
+    description: "RFC 9728 `scopes_supported`. Default: the required scopes.",
+  },
+  "servers[].resourceMetadata.bearerMethodsSupported": {
+    description: "RFC 9728 `bearer_methods_supported`. The gateway reads the `Authorization` header only.",
+  },
+  "servers[].resourceMetadata.resourceDocumentation": { description: "RFC 9728 `resource_documentation`." },
+  "servers[].resourceMetadata.resourcePolicyUri": { description: "RFC 9728 `resource_policy_uri`." },
+  "servers[].resourceMetadata.resourceTosUri": { description: "RFC 9728 `resource_tos_uri`." },
+  "servers[].resourceMetadata.extra": {
+    description:
+      "Further metadata fields, merged as given (snake_case, as on the wire). `resource` and `authorization_servers` are computed and cannot be set.",
+  },
+  "servers[].upstreamAuth.header": {
+    description: "Header of a static credential the gateway sends upstream. The client's token is never forwarded.",
+  },
+  "servers[].upstreamAuth.value": {
+    description: "The credential. Write-only, like `clientSecret`.",
+  },
+  "servers[].identityHeaders": {
+    description: "Send `X-Portcullis-Subject`, `-Client` and `-Scopes` (from the verified token) to the upstream.",
+  },
+  "servers[].maxBodyBytes": { description: "Larger request bodies are refused with `413`." },
+  "servers[].allowedOrigins": {
+    description: "Browser `Origin`s allowed besides the public URLs (others are refused, against DNS rebinding).",
+  },
+};

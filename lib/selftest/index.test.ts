@@ -8,6 +8,7 @@ import {
   type SelftestFetch,
 } from "./index";
 
+const pathInsertedUrl = (u: string) => pathInserted(u, "/.well-known/oauth-protected-resource");
 const json = (status: number, body: unknown, headers: Record<string, string> = {}): HttpResult => ({
   status,
   headers: new Headers(headers),
@@ -76,6 +77,40 @@ describe("client's-eye self-test", () => {
       actual: "http://internal:3000/servers/a/mcp",
     });
     expect(r.steps.find((s) => s.id === "pkce")?.status).toBe("pass");
+  });
+
+  it("warns, naming the client, about layouts known to break Claude.ai and Claude Code", async () => {
+    const run = async (mcp: string, as: string) => {
+      const origin = new URL(mcp).origin;
+      const md = pathInsertedUrl(mcp);
+      const fetch: SelftestFetch = async (url) => {
+        if (url === mcp) return json(401, {}, { "www-authenticate": `Bearer resource_metadata="${md}"` });
+        if (url === md) return json(200, { resource: mcp, authorization_servers: [as] });
+        if (url === asMetadataUrls(as)[0])
+          return json(200, {
+            issuer: as,
+            code_challenge_methods_supported: ["S256"],
+            registration_endpoint: `${as}/register`,
+          });
+        return json(404, {});
+      };
+      const r = await runSelftest({
+        server: "a",
+        publicBase: origin,
+        loopback: "http://127.0.0.1:1",
+        mcpUrl: mcp,
+        fetch,
+      });
+      return Object.fromEntries(r.steps.filter((s) => s.id.startsWith("claude")).map((s) => [s.id, s]));
+    };
+    const pathLayout = await run("https://gw.example.com/servers/a/mcp", "https://gw.example.com/oauth/kc");
+    expect(pathLayout.claude_ai_path).toMatchObject({ status: "warn", actual: "/servers/a/mcp" });
+    expect(pathLayout.claude_ai_path.detail).toMatch(/Claude\.ai/);
+    expect(pathLayout.claude_code_issuer).toMatchObject({ status: "warn", actual: "https://gw.example.com/oauth/kc" });
+    expect(pathLayout.claude_code_issuer.detail).toMatch(/Claude Code/);
+    const hostLayout = await run("https://tools.example.com/mcp", "https://auth.example.com");
+    expect(hostLayout.claude_ai_path.status).toBe("pass");
+    expect(hostLayout.claude_code_issuer.status).toBe("pass");
   });
 
   it("fails at the first step when the server answers without a token", async () => {

@@ -10,6 +10,8 @@ import { defaultFetch } from "./http";
 import { checkAsDiscovery } from "./steps/as-discovery";
 import { checkAuthorizationServers } from "./steps/authorization-servers";
 import { checkChallenge } from "./steps/challenge";
+import { checkClaudeAiPath } from "./steps/claude-ai-path";
+import { checkClaudeCodeIssuer } from "./steps/claude-code-issuer";
 import { checkIssuer } from "./steps/issuer";
 import { checkMetadataAtChallengeUrl } from "./steps/metadata-header";
 import { checkMetadataAtPathUrl } from "./steps/metadata-path";
@@ -33,6 +35,9 @@ const STEPS: ReadonlyArray<readonly [id: string, title: string, step: Step]> = [
   ["issuer", "issuer echoes the authorization-server URL", checkIssuer],
   ["pkce", "PKCE S256 supported", checkPkce],
   ["registration", "Clients can register", checkRegistration],
+  // Warnings only: layouts that work for the SDK but break a known client.
+  ["claude_ai_path", "Claude.ai: the MCP path is /mcp", checkClaudeAiPath],
+  ["claude_code_issuer", "Claude Code: the authorization server is at a host's root", checkClaudeCodeIssuer],
 ];
 
 export async function runSelftest(opts: SelftestOptions): Promise<SelftestReport> {

@@ -102,6 +102,25 @@ export const CONFIG_DOCS: Record<string, FieldDoc> = {
   "providers[].overrides.extraAuthorizeParams": {
     description: "Fixed parameters added to every authorization request sent to the IdP.",
   },
+  "providers[].clientIdMetadataDocuments.enabled": {
+    description:
+      "Accept client ID metadata documents (CIMD): an https `client_id` names a document the gateway fetches instead of a registration. The facade metadata advertises it. See docs/clients.md.",
+  },
+  "providers[].clientIdMetadataDocuments.allowedDomains": {
+    description:
+      "Client domains whose documents are accepted, for example `claude.ai`, `vscode.dev`; each allows its subdomains. Empty: any public host.",
+  },
+  "providers[].clientRegistrations.expireUnusedAfter": {
+    description:
+      "A client (registered, or known by its metadata document) to which no token was issued within this time after it appeared is deleted, with the IdP client the gateway registered for it. `30m`, `72h`, `90d` or `never`.",
+  },
+  "providers[].clientRegistrations.expireIdleAfter": {
+    description: "A client not used (no token issued) for this long is deleted the same way. `never` keeps them.",
+  },
+  "providers[].clientRegistrations.deduplicate": {
+    description:
+      "Identical public-client registrations (same metadata, same software) get the client id of the live one instead of a new one.",
+  },
   "servers[].name": { description: "Unique slug." },
   "servers[].path": {
     description: "Where clients connect. Default: `/servers/<name>/mcp`. Not under a path the gateway owns.",
@@ -129,7 +148,11 @@ export const CONFIG_DOCS: Record<string, FieldDoc> = {
   },
   "servers[].oauth.allowedRedirectUris": {
     description:
-      "Redirect URIs facade clients may register (empty: no allowlist). Exact match; loopback hosts may use any port (RFC 8252).",
+      "Redirect URIs facade clients may use (empty: no allowlist): exact URIs (loopback: any port, and `localhost`, `127.0.0.1`, `[::1]` are one host), presets `claude`, `chatgpt`, `vscode`, `cursor`, `loopback`, or prefix patterns `https://<host>/<path>/*`. See docs/clients.md.",
+  },
+  "servers[].routing": {
+    description:
+      "`path` (default): the server answers at its path on every host. `host`: only on the hosts of its `publicUrls`, so servers on different hosts may share a path such as `/mcp`.",
   },
   "servers[].publicUrls": {
     description:

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createMemoryOAuthStore, type OAuthClientRecord } from "./store";
+import { expireClients } from "./client-expiry";
 import {
-  expireClients,
   expiryCutoffs,
   isExpired,
   lifecyclePolicyOf,

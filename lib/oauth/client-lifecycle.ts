@@ -4,14 +4,12 @@
  * expires (never used within the provider's `expireUnusedAfter`, or idle for
  * `expireIdleAfter`), which count as live (the per-provider cap), and the key
  * under which identical public-client registrations are de-duplicated.
- * Expired clients are deleted through the console's deletion path, so the IdP
- * client the gateway registered for one goes too (clients-admin.ts).
+ * client-expiry.ts deletes expired clients.
  */
 import { sha256 } from "../admin/tokens";
 import type { ProviderConfig } from "../config/schema";
 import { durationSeconds } from "../config/schema";
-import type { ClientAdminDeps } from "./clients-admin";
-import { deleteClientEverywhere, IdpCleanupError } from "./clients-admin";
+import type { OAuthClientRecord, OAuthStore } from "./store";
 
 export type LifecyclePolicy = { unusedMs: number | null; idleMs: number | null; deduplicate: boolean };
 
@@ -77,36 +75,41 @@ export function registrationKey(metadata: Record<string, unknown>): string | und
   return sha256(JSON.stringify(canonical));
 }
 
-/** Expired clients swept per provider and pass: the next pass continues. */
-export const EXPIRY_BATCH = 200;
-
-export type ExpiryResult = { expired: number; failed: number };
-
-/**
- * Deletes the provider's expired clients, each with its IdP client (deletion path of the console).
- * A client whose IdP client cannot be deleted now stays, for the next pass; the failure is logged.
- */
-export async function expireClients(
-  deps: ClientAdminDeps & { lifecycle: ClientLifecycleStore },
-  providerName: string,
-  policy: LifecyclePolicy,
-  now: number,
-): Promise<ExpiryResult> {
-  const cutoffs = expiryCutoffs(policy, now);
-  if (!cutoffs.unusedBefore && !cutoffs.idleBefore) return { expired: 0, failed: 0 };
-  const ids = await deps.lifecycle.listExpired(providerName, cutoffs, EXPIRY_BATCH);
-  const result: ExpiryResult = { expired: 0, failed: 0 };
-  for (const id of ids) {
-    const client = await deps.store.getClient(id);
-    if (!client || client.providerName !== providerName) continue;
-    try {
-      if (await deleteClientEverywhere(deps, client, { actor: "system:client-expiry" })) result.expired++;
-    } catch (e) {
-      if (!(e instanceof IdpCleanupError)) throw e;
-      result.failed++;
-    }
-  }
-  if (result.expired || result.failed)
-    deps.logger?.info({ provider: providerName, ...result }, "expired facade clients swept");
-  return result;
+/** In-memory ClientLifecycleStore over an OAuthStore (unit tests); the database one is lib/db/client-lifecycle-repo.ts. */
+export function createMemoryLifecycleStore(store: OAuthStore, providers: readonly string[]): ClientLifecycleStore {
+  const lastUsed = new Map<string, Date>();
+  const keys = new Map<string, string>();
+  const all = async () => (await Promise.all(providers.map((p) => store.listClients(p, 100_000)))).flat();
+  const use = (c: OAuthClientRecord): ClientUse => ({
+    clientId: c.clientId,
+    createdAt: c.createdAt,
+    lastUsedAt: lastUsed.get(c.clientId) ?? null,
+  });
+  const of = async (p: string) => (await store.listClients(p, 100_000)).map((c) => ({ c, u: use(c) }));
+  return {
+    async markUsed(id, at) {
+      lastUsed.set(id, at);
+    },
+    countLive: async (p, cut) => (await of(p)).filter(({ u }) => !isExpired(u, cut)).length,
+    listExpired: async (p, cut, limit) =>
+      (await of(p))
+        .filter(({ u }) => isExpired(u, cut))
+        .sort((a, b) => a.u.createdAt.getTime() - b.u.createdAt.getTime())
+        .slice(0, limit)
+        .map(({ u }) => u.clientId),
+    findLiveByRegistrationKey: async (p, key, cut) =>
+      (await of(p)).find(({ u }) => keys.get(u.clientId) === key && !isExpired(u, cut))?.u.clientId,
+    async setRegistrationKey(id, key) {
+      keys.set(id, key);
+    },
+    uses: async (ids) => (await all()).filter((c) => ids.includes(c.clientId)).map(use),
+    async counts(p, cut) {
+      const list = await of(p);
+      return {
+        total: list.length,
+        neverUsed: list.filter(({ u }) => u.lastUsedAt === null).length,
+        expired: list.filter(({ u }) => isExpired(u, cut)).length,
+      };
+    },
+  };
 }

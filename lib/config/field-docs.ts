@@ -121,6 +121,10 @@ export const CONFIG_DOCS: Record<string, FieldDoc> = {
     description:
       "Identical public-client registrations (same metadata, same software) get the client id of the live one instead of a new one.",
   },
+  "providers[].facadeUrl": {
+    description:
+      "Also serve this provider's facade at the root of this host: issuer `https://auth.example.com`, with `/.well-known/oauth-authorization-server`, `/authorize`, `/token`, `/register` and `/callback` there, for clients that drop the issuer's path (Claude Code). Protected-resource metadata then names it; register `<facadeUrl>/callback` at the IdP.",
+  },
   "servers[].name": { description: "Unique slug." },
   "servers[].path": {
     description: "Where clients connect. Default: `/servers/<name>/mcp`. Not under a path the gateway owns.",

@@ -184,6 +184,14 @@ export const providerSchema = z.strictObject({
   overrides: profileOverridesSchema.optional(),
   clientIdMetadataDocuments: cimdSettingsSchema.optional(),
   clientRegistrations: clientRegistrationsSchema.optional(),
+  /**
+   * Serve the provider's facade at the root of this host as well (issuer `https://auth.example.com`,
+   * with /.well-known/oauth-authorization-server, /authorize, /token, /register, /callback there):
+   * for clients that drop the issuer's path. Protected-resource metadata then names it.
+   */
+  facadeUrl: baseUrlSchema
+    .refine((u) => new URL(u).pathname === "/", "must be the root of a host, without a path (https://auth.example.com)")
+    .optional(),
 });
 export type ProviderConfig = z.output<typeof providerSchema>;
 

@@ -11,6 +11,7 @@ import { setRuntime } from "./lib/runtime/global";
 import { createGatewayRequestHandler, type NextHandler } from "./lib/http/gateway-server";
 import { isAppError } from "./lib/errors";
 import { listenFailed } from "./lib/http/listen-error";
+import { limitConnections, serverOptions } from "./lib/http/server-limits";
 import { projectRoot } from "./lib/project-root";
 import { shapeClientSocket } from "./lib/proxy/connection-verdict";
 
@@ -31,12 +32,9 @@ async function main() {
     closeNext = () => app.close();
   }
 
-  const server = createServer(createGatewayRequestHandler(runtime, nextHandler));
+  const server = createServer(serverOptions(env), createGatewayRequestHandler(runtime, nextHandler));
   server.on("connection", shapeClientSocket);
-  // Keep-alive longer than typical load balancers' idle timeout; SSE streams are unaffected.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = 0;
+  limitConnections(server, env, logger);
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", (e) => reject(listenFailed(e, env.HOST, env.PORT)));

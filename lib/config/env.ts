@@ -46,6 +46,10 @@ export const envSchema = z.object({
   PORTCULLIS_NO_CONSOLE: bool,
   /** How often replicas check the database for config changes. */
   PORTCULLIS_CONFIG_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  /** Time a client has to send a whole request, headers and body (responses are not limited); 0 = no limit. */
+  PORTCULLIS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /** Open client connections (SSE streams included) at most; past it new connections are closed. 0 = no limit. */
+  PORTCULLIS_MAX_CONNECTIONS: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
   NODE_ENV: z.string().default("production"),
 });
 export type Env = z.output<typeof envSchema>;

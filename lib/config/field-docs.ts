@@ -51,6 +51,14 @@ export const ENV_DOCS: Record<string, FieldDoc> = {
   PORTCULLIS_CONFIG_POLL_MS: {
     description: "How often each replica checks the database for configuration changes made elsewhere.",
   },
+  PORTCULLIS_REQUEST_TIMEOUT_MS: {
+    description:
+      "Time a client has to send a whole request, headers and body; past it the gateway answers 408 and closes the connection. Responses (SSE streams, long tool calls) are not limited. `0` turns it off.",
+  },
+  PORTCULLIS_MAX_CONNECTIONS: {
+    description:
+      "Open client connections at most, SSE streams included; connections past it are closed at once (and logged). `0` turns the cap off.",
+  },
   NODE_ENV: { description: "`production` unless set; `npm run dev` sets `development`." },
 };
 
@@ -78,6 +86,10 @@ export const CONFIG_DOCS: Record<string, FieldDoc> = {
     description: "Accepted signing algorithms. Default: every asymmetric one; HMAC and `none` are never accepted.",
   },
   "providers[].clockSkewSeconds": { description: "Tolerance for `exp`, `nbf` and `iat`." },
+  "providers[].requireAtJwt": {
+    description:
+      "Refuse access tokens whose header `typ` is not `at+jwt` (RFC 9068), so no other JWT the IdP signs is taken for an access token. Turn on when the IdP issues RFC 9068 tokens.",
+  },
   "providers[].overrides.discoveryUrl": {
     description: "The IdP's discovery document, when it is not at a standard place.",
   },

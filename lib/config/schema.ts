@@ -5,6 +5,7 @@
  * "keep what is stored", `null` means "clear it".
  */
 import { z } from "zod";
+import { refusedLiteralHost } from "../net/address-policy";
 import { parseAllowlistEntry } from "./redirect-allowlist-entries";
 
 export const SLUG_RE = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -49,6 +50,21 @@ export const httpUrlSchema = z
   .min(1, "is required")
   .max(2048)
   .superRefine((v, ctx) => checkHttpUrl(v, ctx));
+
+/**
+ * Where a virtual server proxies to. A host the outbound address policy always refuses (a
+ * link-local or cloud-metadata IP literal, a metadata host name) is a field error here; host
+ * names and the private-network switch are checked when the proxy connects (docs/security.md).
+ */
+const upstreamUrlSchema = httpUrlSchema.superRefine((v, ctx) => {
+  let refused: string | undefined;
+  try {
+    refused = refusedLiteralHost(new URL(v));
+  } catch {
+    return; // reported by httpUrlSchema
+  }
+  if (refused) ctx.addIssue({ code: "custom", message: `${refused}: the gateway never proxies to it` });
+});
 
 /** A public base URL such as `https://mcp.example.com` or `https://gw.example.com/prefix`. */
 export const baseUrlSchema = z
@@ -181,6 +197,8 @@ export const providerSchema = z.strictObject({
   algorithms: z.array(z.enum(jwsAlgorithms)).min(1).optional(),
   /** Allowed clock skew for exp/nbf/iat, in seconds. */
   clockSkewSeconds: z.number().int().min(0).max(300).default(60),
+  /** Accept only RFC 9068 JWT access tokens (`typ: at+jwt`), for IdPs that also sign other JWTs. */
+  requireAtJwt: z.boolean().optional(),
   overrides: profileOverridesSchema.optional(),
   clientIdMetadataDocuments: cimdSettingsSchema.optional(),
   clientRegistrations: clientRegistrationsSchema.optional(),
@@ -268,7 +286,7 @@ export const serverSchema = z
   .strictObject({
     name: slugSchema,
     path: mcpPathSchema.optional(),
-    upstream: httpUrlSchema,
+    upstream: upstreamUrlSchema,
     auth: z.enum(serverAuthModes).default("oauth"),
     oauth: serverOAuthSchema.optional(),
     publicUrls: z.array(baseUrlSchema).max(20).default([]),

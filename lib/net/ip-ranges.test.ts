@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { classifyAddress, isMetadataHostname } from "./ip-ranges";
+import { refusedLiteralHost } from "./address-policy";
 import { checkAddress } from "./policy";
 
 describe("classifyAddress", () => {
@@ -105,5 +106,31 @@ describe("checkAddress policy", () => {
   it("blocks multicast and reserved addresses for every origin", () => {
     expect(checkAddress("224.0.0.1", admin).allowed).toBe(false);
     expect(checkAddress("ff02::1", admin).allowed).toBe(false);
+  });
+});
+
+describe("refusedLiteralHost (config validation, browser-safe)", () => {
+  it.each([
+    ["http://169.254.169.254/latest/meta-data", "169.254.169.254 is a cloud metadata address (always blocked)"],
+    ["http://2852039166/", "169.254.169.254 is a cloud metadata address (always blocked)"],
+    ["http://0xa9.0xfe.0xa9.0xfe/", "169.254.169.254 is a cloud metadata address (always blocked)"],
+    ["http://[::ffff:169.254.169.254]/", "::ffff:a9fe:a9fe is a cloud metadata address (always blocked)"],
+    ["http://[fd00:ec2::254]/", "fd00:ec2::254 is a cloud metadata address (always blocked)"],
+    ["http://169.254.1.1:8080/mcp", "169.254.1.1 is a link-local address (always blocked)"],
+    ["http://[fe80::1]/", "fe80::1 is a link-local address (always blocked)"],
+    ["http://metadata.google.internal/", "metadata.google.internal is a cloud metadata endpoint (always blocked)"],
+    ["http://224.0.0.1/", "224.0.0.1 is not a routable unicast address"],
+  ])("refuses %s", (url, reason) => {
+    expect(refusedLiteralHost(new URL(url))).toBe(reason);
+  });
+
+  it.each([
+    "http://127.0.0.1:9/mcp",
+    "http://[::1]:3/",
+    "http://10.0.0.1/",
+    "https://mcp.example.com/",
+    "http://0.0.0.0/",
+  ])("leaves %s to connect time (admin URLs may reach private networks unless the switch is on)", (url) => {
+    expect(refusedLiteralHost(new URL(url))).toBeUndefined();
   });
 });

@@ -1,10 +1,10 @@
 /**
  * Classifies an IP address for the outbound-fetch (SSRF) policy. Pure and
- * network-free. IPv6 forms that embed an IPv4 address (mapped, compatible,
+ * network-free, without Node built-ins (config validation runs in the console's
+ * browser bundle too). IPv6 forms that embed an IPv4 address (mapped, compatible,
  * NAT64, 6to4) are classified by the embedded address, so
  * `::ffff:169.254.169.254` is still the metadata service.
  */
-import { isIPv4, isIPv6 } from "node:net";
 
 export type AddressKind =
   | "public"
@@ -44,8 +44,33 @@ export function isMetadataHostname(hostname: string): boolean {
 export function classifyAddress(address: string): AddressKind {
   const ip = address.replace(/^\[|\]$/g, "").replace(/%.*$/, ""); // brackets, IPv6 zone id
   if (isIPv4(ip)) return classifyV4(v4(ip));
-  if (isIPv6(ip)) return classifyV6(parseV6(ip));
+  const v6 = canonicalV6(ip);
+  if (v6 !== undefined) return classifyV6(parseV6(v6));
   return "invalid";
+}
+
+const V4_RE = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
+/** Dotted-quad IPv4, no leading zeros (as node:net's isIPv4). */
+const isIPv4 = (s: string): boolean => V4_RE.test(s);
+
+/** The WHATWG URL parser's serialization of an IPv6 literal (lower-case hex, `::`-compressed), or undefined. */
+function canonicalV6(s: string): string | undefined {
+  if (!s.includes(":") || /[^0-9a-fA-F:.]/.test(s)) return undefined;
+  try {
+    return new URL(`http://[${s}]/`).hostname.slice(1, -1);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The address a URL's host names, when it is an IP literal: `[::1]` → `::1`. URL hosts are already
+ * canonical (`http://2852039166/` parses to 169.254.169.254), so no other spelling needs handling here.
+ */
+export function ipLiteralOf(hostname: string): string | undefined {
+  const h = hostname.startsWith("[") && hostname.endsWith("]") ? hostname.slice(1, -1) : hostname;
+  return isIPv4(h) || canonicalV6(h) !== undefined ? h : undefined;
 }
 
 function classifyV4(n: number): AddressKind {
@@ -80,20 +105,12 @@ function v4(s: string): number {
 
 const embedded = (hi: number, lo: number) => ((hi << 16) | lo) >>> 0;
 
-/** Expands a valid IPv6 literal (checked by isIPv6) into 8 hextets. */
+/** Expands a canonical IPv6 literal (hex only, as canonicalV6 returns it) into 8 hextets. */
 function parseV6(ip: string): number[] {
-  let s = ip.toLowerCase();
-  const tail: number[] = [];
-  const dotted = s.match(/(\d+\.\d+\.\d+\.\d+)$/);
-  if (dotted) {
-    const n = v4(dotted[1]);
-    tail.push(n >>> 16, n & 0xffff);
-    s = s.slice(0, -dotted[1].length).replace(/:$/, s.endsWith("::" + dotted[1]) ? ":" : "");
-  }
-  const [head, rest] = s.split("::") as [string, string | undefined];
+  const [head, rest] = ip.split("::") as [string, string | undefined];
   const parse = (part: string) => (part ? part.split(":").map((x) => parseInt(x, 16)) : []);
   const left = parse(head);
   const right = rest === undefined ? [] : parse(rest);
-  const fill = 8 - tail.length - left.length - right.length;
-  return [...left, ...Array<number>(rest === undefined ? 0 : fill).fill(0), ...right, ...tail];
+  const fill = 8 - left.length - right.length;
+  return [...left, ...Array<number>(rest === undefined ? 0 : fill).fill(0), ...right];
 }

@@ -1,23 +1,16 @@
 /**
- * The outbound-fetch address policy (docs/security.md, "Outbound fetches"):
- * - link-local and cloud-metadata addresses are always blocked, as are
- *   multicast/reserved ones;
- * - loopback/private/unspecified addresses are allowed for URLs an admin
- *   configured, unless PORTCULLIS_BLOCK_PRIVATE_NETWORK=true;
- * - URLs supplied by clients (registration metadata, client-ID documents)
- *   may only reach public addresses.
- * Every resolved address is checked: one bad address fails the whole host,
- * because the connection could land on any of them.
+ * Resolving and checking a host against the outbound address policy
+ * (address-policy.ts; docs/security.md). Every resolved address is checked:
+ * one bad address fails the whole host, because the connection could land on
+ * any of them.
  */
 import { lookup as dnsLookup } from "node:dns/promises";
-import { isIP } from "node:net";
+import { isIP, type LookupFunction } from "node:net";
+import { checkAddress, type AddressPolicy } from "./address-policy";
 import { FetchError } from "./errors";
-import { classifyAddress, isMetadataHostname, type AddressKind } from "./ip-ranges";
+import { isMetadataHostname } from "./ip-ranges";
 
-/** Who chose the URL: decides whether private networks are reachable. */
-export type FetchOrigin = "admin" | "client";
-
-export type AddressPolicy = { origin: FetchOrigin; blockPrivateNetwork: boolean };
+export { checkAddress, type AddressPolicy, type FetchOrigin } from "./address-policy";
 
 export type ResolvedAddress = { address: string; family: 4 | 6 };
 /** Resolves every address of a host name (injectable for tests). */
@@ -25,36 +18,6 @@ export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
 
 export const blockPrivateNetworkFromEnv = (env: NodeJS.ProcessEnv = process.env): boolean =>
   /^(true|1|yes)$/i.test(env.PORTCULLIS_BLOCK_PRIVATE_NETWORK ?? "");
-
-const PRIVATE_KINDS: ReadonlySet<AddressKind> = new Set(["loopback", "private", "unspecified"]);
-
-export type AddressDecision =
-  { allowed: true; kind: AddressKind } | { allowed: false; kind: AddressKind; reason: string };
-
-export function checkAddress(address: string, policy: AddressPolicy): AddressDecision {
-  const kind = classifyAddress(address);
-  switch (kind) {
-    case "public":
-      return { allowed: true, kind };
-    case "metadata":
-      return { allowed: false, kind, reason: "is a cloud metadata address (always blocked)" };
-    case "link_local":
-      return { allowed: false, kind, reason: "is a link-local address (always blocked)" };
-    case "reserved":
-    case "invalid":
-      return { allowed: false, kind, reason: "is not a routable unicast address" };
-  }
-  if (PRIVATE_KINDS.has(kind)) {
-    if (policy.origin === "client") {
-      return { allowed: false, kind, reason: `is a ${kind} address, which client-supplied URLs may not reach` };
-    }
-    if (policy.blockPrivateNetwork) {
-      return { allowed: false, kind, reason: `is a ${kind} address and PORTCULLIS_BLOCK_PRIVATE_NETWORK is on` };
-    }
-    return { allowed: true, kind };
-  }
-  return { allowed: false, kind, reason: "is not allowed" };
-}
 
 export const systemResolver: Resolver = async (hostname) => {
   const all = await dnsLookup(hostname, { all: true, verbatim: true });
@@ -98,3 +61,49 @@ export async function resolveAllowed(url: URL, policy: AddressPolicy, resolver: 
   }
   return addresses;
 }
+
+/**
+ * A socket `lookup` (an http.Agent option) that resolves like the system, then refuses the
+ * connection unless every address passes the policy: checked at connect time, so DNS cannot
+ * steer a configured host name to a forbidden address. Node never calls `lookup` for an IP
+ * literal: check those with checkLiteralHost first.
+ */
+export function policyLookup(policy: AddressPolicy, resolver: Resolver = systemResolver): LookupFunction {
+  return (hostname, options, callback) => {
+    const cb = callback as (err: NodeJS.ErrnoException | null, address?: unknown, family?: number) => void;
+    resolver(hostname).then(
+      (addresses) => {
+        for (const { address } of addresses) {
+          const d = checkAddress(address, policy);
+          if (!d.allowed) return cb(blocked(hostname, address, d.reason));
+        }
+        const wanted =
+          options.family === 4 || options.family === 6
+            ? addresses.filter((a) => a.family === options.family)
+            : addresses;
+        if (wanted.length === 0)
+          return cb(Object.assign(new Error(`${hostname} has no usable address`), { code: "ENOTFOUND" }));
+        if (options.all) cb(null, wanted);
+        else cb(null, wanted[0].address, wanted[0].family);
+      },
+      (e: NodeJS.ErrnoException) => cb(e),
+    );
+  };
+}
+
+/** The refusal for a host that is an IP literal outside the policy; undefined for allowed literals and names. */
+export function checkLiteralHost(hostname: string, policy: AddressPolicy): FetchError | undefined {
+  if (!isIP(hostname)) return undefined;
+  const d = checkAddress(hostname, policy);
+  return d.allowed ? undefined : blocked(hostname, hostname, d.reason);
+}
+
+const blocked = (host: string, address: string, reason: string) =>
+  new FetchError(
+    "fetch_blocked_address",
+    host,
+    host === address
+      ? `refusing to connect to ${address}, which ${reason}`
+      : `refusing to connect: ${host} resolves to ${address}, which ${reason}`,
+    { address },
+  );

@@ -14,6 +14,10 @@ export const proxyErrorStatus = {
   method_not_allowed: 405,
   payload_too_large: 413,
   upstream_unavailable: 502,
+  /** The outbound address policy refuses the upstream's address (link-local, metadata, or private when blocked). */
+  upstream_blocked: 502,
+  /** `auth: oauth`: the upstream answered with its own authorization challenge, which is never relayed. */
+  upstream_refused: 502,
   upstream_timeout: 504,
 } as const;
 

@@ -15,7 +15,10 @@ import { createForwarder } from "./upstream";
 
 export function createResourceServerHandler(runtime: Runtime): GatewayHandler {
   const routes = runtime.routes;
-  const forwarder = createForwarder({ logger: runtime.logger });
+  const forwarder = createForwarder({
+    logger: runtime.logger,
+    blockPrivateNetwork: runtime.env.PORTCULLIS_BLOCK_PRIVATE_NETWORK,
+  });
   const deps = {
     tokens: runtime.tokens,
     forwarder,

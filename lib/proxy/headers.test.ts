@@ -3,10 +3,15 @@ import {
   connectionTokens,
   headerSafe,
   clientResponseHeaders,
+  setsGatewayCookie,
+  UPSTREAM_CONTENT_POLICY,
   upstreamRequestHeaders,
   withoutGatewayCookies,
   type UpstreamHeaderOptions,
 } from "./headers";
+
+/** What every proxied response carries, whatever the upstream sent. */
+const SANDBOX = { "content-security-policy": UPSTREAM_CONTENT_POLICY, "x-content-type-options": "nosniff" };
 
 const fwd: UpstreamHeaderOptions["forwarded"] = { for: "10.0.0.9", proto: "https", host: "mcp.example.com" };
 const incoming = {
@@ -101,10 +106,15 @@ describe("response and cookie helpers", () => {
       "transfer-encoding": "chunked",
       "content-type": "text/event-stream",
     };
-    expect(clientResponseHeaders(h)).toEqual({ "content-type": "text/event-stream", "x-accel-buffering": "no" });
+    expect(clientResponseHeaders(h)).toEqual({
+      "content-type": "text/event-stream",
+      "x-accel-buffering": "no",
+      ...SANDBOX,
+    });
     expect(clientResponseHeaders({ connection: "Keep-Alive", "keep-alive": "timeout=5", "x-a": "1" })).toEqual({
       "x-a": "1",
       "x-accel-buffering": "no",
+      ...SANDBOX,
     });
   });
 
@@ -117,11 +127,51 @@ describe("response and cookie helpers", () => {
       "content-type": "application/json",
       ...cors,
       "x-accel-buffering": "no",
+      ...SANDBOX,
     });
     expect(clientResponseHeaders({ "access-control-allow-origin": "*" }, cors)).toEqual({
       "access-control-allow-origin": "*",
       "x-accel-buffering": "no",
+      ...SANDBOX,
     });
+  });
+
+  it("sandboxes upstream content: its own CSP and nosniff are replaced, Clear-Site-Data is dropped", () => {
+    const h = clientResponseHeaders({
+      "content-type": "text/html",
+      "content-security-policy": "script-src *",
+      "x-content-type-options": "sniff-please",
+      "clear-site-data": '"cookies", "storage"',
+    });
+    expect(h).toEqual({ "content-type": "text/html", "x-accel-buffering": "no", ...SANDBOX });
+    expect(UPSTREAM_CONTENT_POLICY).toBe("sandbox; default-src 'none'; frame-ancestors 'none'");
+  });
+
+  it("drops the upstream's Set-Cookie lines that would set or delete a gateway cookie, keeps the others", () => {
+    const h = clientResponseHeaders({
+      "set-cookie": [
+        "portcullis_session=evil; Path=/",
+        "__Host-portcullis_oauth_browser=evil; Path=/; Secure",
+        "__secure-Portcullis_session=evil; Secure",
+        "PORTCULLIS_NEW_ONE=x",
+        "  portcullis_session=padded",
+        "=portcullis_session=nameless",
+        "portcullis_session",
+        "portcullis_session=; Max-Age=0",
+        "affinity=node-2; Path=/mcp; HttpOnly",
+        "my_portcullis=1",
+      ],
+    });
+    expect(h["set-cookie"]).toEqual(["affinity=node-2; Path=/mcp; HttpOnly", "my_portcullis=1"]);
+    expect(clientResponseHeaders({ "set-cookie": ["portcullis_session=x"] })).not.toHaveProperty("set-cookie");
+  });
+
+  it("names a gateway cookie by the parsed cookie name, not by a pattern over the line", () => {
+    expect(setsGatewayCookie("portcullis_session=x")).toBe(true);
+    expect(setsGatewayCookie("__Host-Http-portcullis_x=1")).toBe(true);
+    expect(setsGatewayCookie("a=1; Path=/portcullis_session")).toBe(false);
+    expect(setsGatewayCookie("a=portcullis_session")).toBe(false);
+    expect(setsGatewayCookie("__Host-other=portcullis")).toBe(false);
   });
 
   it("parses Connection tokens and drops only gateway cookies", () => {

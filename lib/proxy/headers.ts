@@ -1,6 +1,12 @@
 /**
  * Header hygiene between client, gateway and upstream.
  *
+ * Client responses (what an upstream can do to the gateway's origin, docs/security.md):
+ * - hop-by-hop headers and every header named in `Connection` are dropped;
+ * - every response gets `Content-Security-Policy: sandbox; …` and `X-Content-Type-Options: nosniff`
+ *   (replacing the upstream's), so upstream HTML never runs script on the console's origin;
+ * - `Set-Cookie` lines that would set one of the gateway's cookies, and `Clear-Site-Data`, are dropped.
+ *
  * Upstream requests:
  * - hop-by-hop headers (RFC 9110 §7.6.1) and every header named in `Connection` are dropped;
  * - `X-Portcullis-*` from the client is always dropped (only the gateway asserts identity);
@@ -12,6 +18,7 @@
  * Header values we add (identity) are made header-safe: claims are JSON strings and may hold CR/LF.
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
+import { parseSetCookie } from "cookie";
 
 export const HOP_BY_HOP: ReadonlySet<string> = new Set([
   "connection",
@@ -53,13 +60,36 @@ export function headerSafe(v: string, max = 1024): string {
   return s.length > max ? s.slice(0, max) : s;
 }
 
-const GATEWAY_COOKIE = /^\s*(?:__host-|__secure-)?portcullis/i;
+/** The gateway owns every cookie named `portcullis…`, with or without a cookie-name prefix (any case). */
+const GATEWAY_COOKIE_NAME = /^(?:__(?:host-http|host|secure|http)-)?portcullis/i;
+
+export const isGatewayCookieName = (name: string): boolean => GATEWAY_COOKIE_NAME.test(name);
 
 /** Drops the gateway's own cookies from a Cookie header; undefined when nothing is left. */
 export function withoutGatewayCookies(cookie: string | undefined): string | undefined {
   if (!cookie) return undefined;
-  const kept = cookie.split(";").filter((c) => c.trim() && !GATEWAY_COOKIE.test(c));
+  const kept = cookie.split(";").filter((c) => c.trim() && !isGatewayCookieName(c.trimStart()));
   return kept.length ? kept.map((c) => c.trim()).join("; ") : undefined;
+}
+
+const RAW = { decode: (s: string) => s };
+
+/**
+ * Does this Set-Cookie line set (or delete) a cookie the gateway owns? A nameless cookie
+ * (`=portcullis_session=x`) is sent back as its bare value, so its value is what the gateway would read.
+ */
+export function setsGatewayCookie(line: string): boolean {
+  const { name, value } = parseSetCookie(line, RAW);
+  return isGatewayCookieName(name !== "" ? name : (value ?? ""));
+}
+
+/** An upstream's Set-Cookie lines without the ones that touch gateway cookies; undefined when none is left. */
+function upstreamSetCookies(v: string | string[] | undefined): string[] | undefined {
+  if (v === undefined) return undefined;
+  const lines = Array.isArray(v) ? v : [v];
+  let kept: string[] | undefined;
+  for (const line of lines) if (!setsGatewayCookie(line)) (kept ??= []).push(line);
+  return kept;
 }
 
 export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, o: UpstreamHeaderOptions): OutgoingHttpHeaders {
@@ -111,13 +141,24 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, o: Upstrea
   return out;
 }
 
+/** Upstream content is sandboxed: no script, no plugins, no framing, its own opaque origin. */
+export const UPSTREAM_CONTENT_POLICY = "sandbox; default-src 'none'; frame-ancestors 'none'";
+
+/** Upstream response headers the client never gets as sent: hop-by-hop, ours instead, or filtered. */
+const RESPONSE_RULES: ReadonlyMap<string, "drop" | "cookies"> = new Map([
+  ...[...HOP_BY_HOP].map((h) => [h, "drop"] as const),
+  ["content-security-policy", "drop"], // replaced by UPSTREAM_CONTENT_POLICY
+  ["x-content-type-options", "drop"], // replaced by nosniff
+  ["clear-site-data", "drop"], // would clear the console's cookies and storage
+  ["set-cookie", "cookies"],
+]);
+
 /**
- * An upstream response's headers as the client gets them: hop-by-hop and
- * Connection-named headers dropped, `extra` (CORS) added unless the upstream
- * answered CORS itself, and `X-Accel-Buffering: no` so nginx-style proxies in
- * front of us don't buffer (SSE must flow event by event). A new object:
- * deleting keys from the parsed one would turn it into a slow dictionary
- * that http-proxy then walks on every response.
+ * An upstream response's headers as the client gets them: the rules above, `extra`
+ * (CORS) added unless the upstream answered CORS itself, and `X-Accel-Buffering: no`
+ * so nginx-style proxies in front of us don't buffer (SSE must flow event by event).
+ * A new object: deleting keys from the parsed one would turn it into a slow
+ * dictionary that http-proxy then walks on every response.
  */
 export function clientResponseHeaders(
   headers: IncomingHttpHeaders,
@@ -126,11 +167,19 @@ export function clientResponseHeaders(
   const named = namedByConnection(headers.connection);
   const out: IncomingHttpHeaders = {};
   for (const k in headers) {
-    if (HOP_BY_HOP.has(k) || named?.includes(k)) continue;
+    const rule = RESPONSE_RULES.get(k);
+    if (rule === "drop" || named?.includes(k)) continue;
+    if (rule === "cookies") {
+      const kept = upstreamSetCookies(headers[k]);
+      if (kept) out[k] = kept;
+      continue;
+    }
     out[k] = headers[k];
   }
   if (extra && out["access-control-allow-origin"] === undefined) for (const k in extra) out[k] = extra[k];
   out["x-accel-buffering"] = "no";
+  out["content-security-policy"] = UPSTREAM_CONTENT_POLICY;
+  out["x-content-type-options"] = "nosniff";
   return out;
 }
 

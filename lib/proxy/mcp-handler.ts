@@ -243,6 +243,8 @@ function forward(exchange: McpExchange, identity: Identity | undefined): void {
     headers: upstreamHeaders,
     countBodyLimit: hasBody ? route.server.maxBodyBytes : undefined,
     cors: exchange.cors,
+    relayChallenges: route.mode !== "oauth",
+    server: route.name,
     onError: (e) => {
       ctx.outcome = `error:${e.code}`;
       log.outcome = "error";

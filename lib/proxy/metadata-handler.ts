@@ -74,6 +74,8 @@ export function handleMetadata(
         forwarded: { for: facts.peer, proto: publicBase.base.protocol.slice(0, -1), host: publicBase.base.host },
       }),
       cors: { "access-control-allow-origin": "*" },
+      relayChallenges: true,
+      server: route.name,
     });
     return true;
   }

@@ -17,6 +17,10 @@
  *   an abandoned SSE stream would otherwise stay open upstream);
  * - upstream abort mid-response → client response destroyed (else it hangs);
  * - connect timeout → 504; any other upstream failure → 502 JSON;
+ * - the outbound address policy (lib/net): the agents' `lookup` checks every resolved
+ *   address at connect time, IP-literal targets are checked before connecting; refused → 502;
+ * - `auth: oauth`: an upstream challenge (401, or 403 with `WWW-Authenticate`) is never relayed,
+ *   since it would send clients to another authorization server: 502, logged;
  * - chunked body over the limit → 413 and upstream request destroyed;
  * - SSE: headers flushed at once, `X-Accel-Buffering: no`, no compression
  *   (headers.ts asks the upstream for `identity`; we never compress).
@@ -26,6 +30,8 @@ import https from "node:https";
 import type { Socket } from "node:net";
 import httpProxy from "http-proxy";
 import type { Logger } from "../log";
+import { isFetchError, type FetchError } from "../net/errors";
+import { checkLiteralHost, policyLookup, type Resolver } from "../net/policy";
 import { BodyLimit, tooLarge } from "./body-limit";
 import { ProxyError, sendProxyError } from "./errors";
 import { clientResponseHeaders } from "./headers";
@@ -40,6 +46,10 @@ export type ForwardOptions = {
   countBodyLimit?: number;
   /** Added to the response unless the upstream set its own CORS headers. */
   cors?: Record<string, string>;
+  /** Relay the upstream's own `WWW-Authenticate` challenges (passthrough, none); false for `auth: oauth`. */
+  relayChallenges: boolean;
+  /** The virtual server, for log lines. */
+  server?: string;
   /** Called once with the failure, if the exchange failed (for the log). */
   onError?: (e: ProxyError) => void;
 };
@@ -61,10 +71,27 @@ type WithForwardState = IncomingMessage & { [FORWARD_STATE]?: ForwardState };
 
 const SSE_RE = /^text\/event-stream/i;
 
+/** A 401, or any response with a `WWW-Authenticate` challenge at 403. */
+const isChallenge = (status: number, h: IncomingMessage["headers"]) =>
+  status === 401 || (status === 403 && h["www-authenticate"] !== undefined);
+
 /** Upstream origins we keep a proxy instance for; past this (config churn), the table starts over. */
 const MAX_PROXIES = 256;
 
-export function createForwarder(opts: { logger?: Logger; maxSockets?: number } = {}): Forwarder {
+export type ForwarderOptions = {
+  logger?: Logger;
+  maxSockets?: number;
+  /** PORTCULLIS_BLOCK_PRIVATE_NETWORK: refuse loopback/private upstream addresses too. */
+  blockPrivateNetwork?: boolean;
+  /** DNS resolver for the address policy; injectable for tests. */
+  resolver?: Resolver;
+};
+
+/** An upstream origin: its http-proxy instance, or why the address policy refuses it outright (IP literal). */
+type Upstream = { proxy: httpProxy; refused?: FetchError };
+
+export function createForwarder(opts: ForwarderOptions = {}): Forwarder {
+  const policy = { origin: "admin" as const, blockPrivateNetwork: opts.blockPrivateNetwork ?? false };
   // Sized for long-lived SSE streams: each holds a socket for its lifetime, and
   // requests queued behind them would stall. Idle sockets are kept for reuse.
   // (Agents set TCP_NODELAY on their sockets by default.)
@@ -73,22 +100,23 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
     maxSockets: opts.maxSockets ?? 1024,
     maxFreeSockets: 256,
     scheduling: "lifo" as const,
+    lookup: policyLookup(policy, opts.resolver),
   };
   const agents = { "http:": new http.Agent(agentOpts), "https:": new https.Agent(agentOpts) };
   // One http-proxy instance per upstream origin, its target and agent fixed at creation: proxy.web() called
   // without per-request options skips two Object.assign copies and their property transitions per request.
-  const proxies = new Map<string, httpProxy>();
+  const upstreams = new Map<string, Upstream>();
   // Compiled routes keep their target objects until the config changes: look up by identity first.
-  let byTarget = new WeakMap<UpstreamTarget, httpProxy>();
+  let byTarget = new WeakMap<UpstreamTarget, Upstream>();
 
-  function proxyFor(t: UpstreamTarget): httpProxy {
+  function upstreamFor(t: UpstreamTarget): Upstream {
     const known = byTarget.get(t);
     if (known) return known;
     const key = `${t.protocol}//${t.host}`;
-    let proxy = proxies.get(key);
-    if (!proxy) {
-      if (proxies.size >= MAX_PROXIES) closeProxies();
-      proxy = httpProxy.createProxyServer({
+    let upstream = upstreams.get(key);
+    if (!upstream) {
+      if (upstreams.size >= MAX_PROXIES) closeProxies();
+      const proxy = httpProxy.createProxyServer({
         target: {
           protocol: t.protocol,
           host: t.host,
@@ -104,16 +132,40 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
       });
       proxy.on("proxyReq", onProxyReq);
       proxy.on("proxyRes", onProxyRes);
-      proxies.set(key, proxy);
+      upstream = { proxy, refused: checkLiteralHost(t.hostname, policy) };
+      upstreams.set(key, upstream);
     }
-    byTarget.set(t, proxy);
-    return proxy;
+    byTarget.set(t, upstream);
+    return upstream;
   }
 
   function closeProxies() {
-    for (const p of proxies.values()) p.close();
-    proxies.clear();
+    for (const u of upstreams.values()) u.proxy.close();
+    upstreams.clear();
     byTarget = new WeakMap();
+  }
+
+  /** The address policy refused the upstream: a 502 that says so, and a log line naming the address and rule. */
+  function refuseBlocked(req: WithForwardState, res: ServerResponse, err: FetchError) {
+    const o = req[FORWARD_STATE]?.options;
+    opts.logger?.error(
+      {
+        server: o?.server,
+        upstream: o && `${o.target.protocol}//${o.target.host}`,
+        address: err.address,
+        err: err.message,
+      },
+      "upstream address refused by the outbound address policy",
+    );
+    fail(
+      req,
+      res,
+      new ProxyError(
+        "upstream_blocked",
+        "The gateway refused to connect to the upstream MCP server: its address is not allowed by the gateway's outbound address policy",
+        { cause: err },
+      ),
+    );
   }
 
   function fail(req: WithForwardState, res: ServerResponse, e: ProxyError) {
@@ -165,9 +217,18 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
       proxyRes.destroy();
       return;
     }
-    const headers = clientResponseHeaders(proxyRes.headers, req[FORWARD_STATE]?.options.cors);
+    const options = req[FORWARD_STATE]?.options;
+    const status = proxyRes.statusCode ?? 502;
+    if (options && !options.relayChallenges && isChallenge(status, proxyRes.headers)) {
+      proxyRes.destroy();
+      return refuseChallenge(req, res, options, status, proxyRes.headers["www-authenticate"]);
+    }
+    const headers = clientResponseHeaders(proxyRes.headers, options?.cors);
+    // A challenge on any other status is dropped too (rare: the delete's slower object shape does not matter).
+    if (options && !options.relayChallenges && headers["www-authenticate"] !== undefined)
+      delete headers["www-authenticate"];
     try {
-      res.writeHead(proxyRes.statusCode ?? 502, proxyRes.statusMessage || undefined, headers);
+      res.writeHead(status, proxyRes.statusMessage || undefined, headers);
     } catch (e) {
       // A status line or header value Node refuses to send, though its parser accepted it (a control
       // character in the reason phrase, say): a 502, not a crash. writeHead kept the bad reason phrase
@@ -192,10 +253,38 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
     proxyRes.pipe(res);
   }
 
+  /** `auth: oauth`: the upstream answered the gateway with its own challenge. The client's token was fine. */
+  function refuseChallenge(
+    req: WithForwardState,
+    res: ServerResponse,
+    o: ForwardOptions,
+    status: number,
+    challenge: string | undefined,
+  ) {
+    opts.logger?.warn(
+      {
+        server: o.server,
+        upstream: `${o.target.protocol}//${o.target.host}`,
+        status,
+        challenge: challenge?.slice(0, 300),
+      },
+      "upstream refused the gateway's request with its own challenge; not relayed (check the server's upstreamAuth)",
+    );
+    fail(
+      req,
+      res,
+      new ProxyError(
+        "upstream_refused",
+        `The upstream MCP server refused the gateway's request (HTTP ${status}); its own authorization challenge is not relayed`,
+      ),
+    );
+  }
+
   /** http-proxy's per-request error callback: one function for every exchange (no closure per request). */
   function onUpstreamError(err: Error, req: WithForwardState, res: ServerResponse) {
     const ex = req[FORWARD_STATE];
     if (!ex || ex.failed || res.destroyed) return; // we cancelled it, or the client left first
+    if (isFetchError(err) && err.code === "fetch_blocked_address") return refuseBlocked(req, res, err);
     const code = (err as NodeJS.ErrnoException | undefined)?.code;
     opts.logger?.warn(
       { err: err?.message, code, upstream: `${ex.options.target.protocol}//${ex.options.target.host}` },
@@ -216,7 +305,11 @@ export function createForwarder(opts: { logger?: Logger; maxSockets?: number } =
         if (!res.writableFinished) ex.proxyReq?.destroy();
       });
 
-      const proxy = proxyFor(o.target);
+      const { proxy, refused } = upstreamFor(o.target);
+      if (refused) {
+        req.resume(); // the body goes nowhere; Connection: close ends the rest
+        return refuseBlocked(req, res, refused);
+      }
       if (o.countBodyLimit === undefined) {
         // (req, res, callback): no options argument at all, or http-proxy copies its options for this request.
         (proxy as unknown as { web(req: IncomingMessage, res: ServerResponse, cb: typeof onUpstreamError): void }).web(

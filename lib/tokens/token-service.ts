@@ -92,6 +92,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
         clientId: provider.clientId,
         algorithms: provider.algorithms ?? [],
         clockSkewSeconds: provider.clockSkewSeconds,
+        ...(provider.requireAtJwt ? { requireAtJwt: true } : {}),
       },
       expectedAudiences: expectedAudiencesOf(server, provider, deps.publicUrl, base),
       keys: keySources.for(provider),

@@ -55,6 +55,8 @@ export type VerifyTarget = {
     /** Allowed JWS algorithms; empty means every asymmetric one. */
     algorithms: readonly string[];
     clockSkewSeconds: number;
+    /** Require the RFC 9068 `typ: at+jwt` header. */
+    requireAtJwt?: boolean;
   };
   /** Built with buildExpectedAudiences(); includes the client id only when enabled. */
   expectedAudiences: readonly ExpectedAudience[];
@@ -111,7 +113,9 @@ export const checkCodes = [
   "iat_in_future",
   "claim_invalid",
   "typ_invalid",
+  "typ_not_at_jwt",
   "id_token",
+  "event_token",
   "id_token_suspected",
   "scope_missing",
 ] as const;

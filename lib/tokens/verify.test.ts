@@ -15,6 +15,7 @@ import {
 } from "../../test/support/token-kit";
 import { checkIds, type Diagnosis } from "./types";
 import { verifyAccessToken } from "./verify";
+import { decodeJws, MAX_TOKEN_LENGTH } from "./decode";
 import { exportJWK, generateKeyPair } from "jose";
 import { createPrivateKey, sign as nodeSign } from "node:crypto";
 
@@ -144,17 +145,18 @@ describe("verifyAccessToken: header attacks are rejected without any key fetch",
     expect(d.failed?.code).toBe("header_jwk_embedded");
   });
 
-  it("rejects a jku header and never fetches it", async () => {
+  it.each([
+    ["jku", "https://attacker.example/jwks.json"],
+    ["x5u", "https://attacker.example/cert.pem"],
+  ])("rejects a %s header and never fetches it", async (member, url) => {
     let fetched = false;
     const orig = globalThis.fetch;
     globalThis.fetch = (async () => ((fetched = true), new Response("{}"))) as typeof fetch;
     try {
       const f = fixture([rs]);
-      const d = await verifyAccessToken(
-        await sign(rs, baseClaims(), { jku: "https://attacker.example/jwks.json" }),
-        f.target,
-      );
-      expect(d.failed).toMatchObject({ code: "header_jku_x5u", actual: ["https://attacker.example/jwks.json"] });
+      const d = await verifyAccessToken(await sign(rs, baseClaims(), { [member]: url }), f.target);
+      expect(d.failed).toMatchObject({ code: "header_jku_x5u", actual: [url] });
+      expect(check(d, "key").status).toBe("skip");
       expect(f.fetches()).toBe(0);
       expect(fetched).toBe(false);
     } finally {
@@ -546,5 +548,162 @@ describe("verifyAccessToken: malformed input", () => {
       const d = await verifyAccessToken(t, f.target);
       expect(d.errorDescription).toMatch(/^[\x20\x21\x23-\x5B\x5D-\x7E]+$/);
     }
+  });
+});
+
+describe("verifyAccessToken: header and size edge cases", () => {
+  it.each(["None", "nOnE", "NONE"])("rejects alg %s as unsigned, without any key lookup", async (alg) => {
+    const f = fixture([rs]);
+    const d = await verifyAccessToken(craft({ alg, typ: "at+jwt", kid: rs.kid }, baseClaims()), f.target);
+    expect(d.failed).toMatchObject({ id: "alg", code: "alg_none", actual: alg });
+    expect(check(d, "key").status).toBe("skip");
+    expect(f.fetches()).toBe(0);
+  });
+
+  it("rejects a 4-segment token as malformed, even when its first three segments verify", async () => {
+    const f = fixture([rs]);
+    const good = await sign(rs);
+    expect((await verifyAccessToken(good, f.target)).verdict).toBe("accept");
+    const d = await verifyAccessToken(`${good}.${b64({ extra: true })}`, f.target);
+    expect(d.failed).toMatchObject({
+      id: "format",
+      code: "token_malformed",
+      message: "the token is not a valid JWT: a JWT has 3 dot-separated parts, this token has 4",
+    });
+    expect(d.checks.slice(1).every((c) => c.status === "skip")).toBe(true);
+  });
+
+  it("rejects a token over 16 KiB before splitting or decoding it: bounded CPU whatever its content", async () => {
+    const f = fixture([rs]);
+    const over = "e30.".repeat(MAX_TOKEN_LENGTH / 4) + "x";
+    const d = await verifyAccessToken(over, f.target);
+    expect(d.failed).toMatchObject({ id: "format", code: "token_malformed" });
+    expect(d.failed?.message).toContain(`is ${MAX_TOKEN_LENGTH + 1} characters long (limit ${MAX_TOKEN_LENGTH})`);
+    expect(f.fetches()).toBe(0);
+    // 8 MiB of 2 million dot-separated segments: splitting and decoding them would take tens of milliseconds each.
+    const huge = "e30.".repeat(2 * 1024 * 1024);
+    const t0 = process.cpuUsage();
+    for (let i = 0; i < 100; i++) expect(decodeJws(huge).ok).toBe(false);
+    const used = process.cpuUsage(t0);
+    expect((used.user + used.system) / 1000).toBeLessThan(100);
+  });
+});
+
+describe("verifyAccessToken: duplicate kids in the JWKS", () => {
+  it("tries every key under a duplicated kid: each signs validly, a third key under it does not", async () => {
+    const [a, b, stranger] = await Promise.all([
+      makeKey("RS256", "dup"),
+      makeKey("RS256", "dup"),
+      makeKey("RS256", "dup"),
+    ]);
+    const f = fixture([a, b]);
+    for (const key of [a, b]) {
+      const d = await verifyAccessToken(await sign(key), f.target);
+      expect(d.verdict).toBe("accept");
+      expect(d.signatureVerified).toBe(true);
+    }
+    const d = await verifyAccessToken(await sign(stranger), f.target);
+    expect(d.failed).toMatchObject({ id: "signature", code: "signature_invalid" });
+    expect(f.fetches()).toBe(1);
+  });
+});
+
+describe("verifyAccessToken: event tokens are not access tokens", () => {
+  const LOGOUT = "http://schemas.openid.net/event/backchannel-logout";
+
+  it("rejects an OIDC back-channel logout token that has no typ header, by its events claim", async () => {
+    const f = fixture([rs]);
+    const claims = baseClaims({ jti: "l-1", sid: "s-1", events: { [LOGOUT]: {} }, scope: undefined });
+    const d = await verifyAccessToken(await sign(rs, claims, { typ: undefined }), f.target);
+    expect(d.signatureVerified).toBe(true);
+    expect(d.failed).toMatchObject({
+      id: "token_kind",
+      code: "event_token",
+      message: "this is a logout token (OpenID Connect back-channel logout), not an access token",
+    });
+    expect(d).toMatchObject({ verdict: "reject", httpStatus: 401, oauthError: "invalid_token" });
+    expect(d.errorDescription).toBe("A logout or security event token is not an access token");
+  });
+
+  it("rejects a security event token (RFC 8417) that has no typ header", async () => {
+    const f = fixture([rs]);
+    const events = { "https://schemas.openid.net/secevent/risc/event-type/account-disabled": { reason: "hijacking" } };
+    const d = await verifyAccessToken(await sign(rs, baseClaims({ events }), { typ: "JWT" }), f.target);
+    expect(d.failed).toMatchObject({
+      id: "token_kind",
+      code: "event_token",
+      message: "this is a security event token (RFC 8417), not an access token",
+    });
+  });
+
+  it("rejects them even when they claim typ at+jwt, and leaves an unrelated events claim alone", async () => {
+    const f = fixture([rs]);
+    const logout = await sign(rs, baseClaims({ events: { [LOGOUT]: {} } }), { typ: "at+jwt" });
+    expect((await verifyAccessToken(logout, f.target)).failed?.code).toBe("event_token");
+    for (const events of [["login", "logout"], "none", { count: 3 }]) {
+      const d = await verifyAccessToken(await sign(rs, baseClaims({ events })), f.target);
+      expect(d.verdict, JSON.stringify(events)).toBe("accept");
+    }
+  });
+});
+
+describe("verifyAccessToken: provider requireAtJwt (RFC 9068)", () => {
+  it("accepts only typ at+jwt, and says how to fix the rest", async () => {
+    const f = fixture([rs], { provider: { requireAtJwt: true } });
+    for (const typ of ["at+jwt", "application/at+jwt", "AT+JWT"])
+      expect((await verifyAccessToken(await sign(rs, baseClaims(), { typ }), f.target)).verdict, typ).toBe("accept");
+    for (const typ of ["JWT", undefined]) {
+      const d = await verifyAccessToken(await sign(rs, baseClaims(), { typ }), f.target);
+      expect(d.failed, String(typ)).toMatchObject({
+        id: "typ",
+        code: "typ_not_at_jwt",
+        expected: ["at+jwt", "application/at+jwt"],
+        actual: typ ?? null,
+      });
+      expect(d.failed?.message).toBe(`${typ ? 'typ "JWT"' : "no typ header"}, but provider kc requires at+jwt`);
+      expect(d.failed?.hint).toContain("requireAtJwt");
+      expect(d.errorDescription).toBe("The token type must be at+jwt");
+    }
+    const lenient = fixture([rs]);
+    expect((await verifyAccessToken(await sign(rs, baseClaims(), { typ: "JWT" }), lenient.target)).verdict).toBe(
+      "accept",
+    );
+  });
+});
+
+describe("verifyAccessToken: fixes only for what the IdP signed", () => {
+  it("offers no fix computed from claims whose signature did not verify", async () => {
+    const f = fixture([rs], { server: { includeClientIdInAudience: false } });
+    const forged = [
+      await sign(other, baseClaims({ iss: `${ISSUER}/` })), // wrong key under the provider's kid
+      await sign(other, baseClaims({ aud: CLIENT_ID })),
+      await sign(await makeKey("RS256", "unknown"), baseClaims({ aud: `${RESOURCE}/` })),
+      craft({ alg: "none" }, baseClaims({ iss: `${ISSUER}/` })),
+    ];
+    for (const token of forged) {
+      const d = await verifyAccessToken(token, f.target);
+      expect(d.signatureVerified).toBe(false);
+      expect(d.checks.filter((c) => c.fix)).toEqual([]);
+      expect(d.checks.some((c) => c.status === "fail" && c.unverified && c.hint)).toBe(true);
+    }
+    // The same claims, signed by the provider's key, get their fixes.
+    for (const claims of [{ iss: `${ISSUER}/` }, { aud: CLIENT_ID }, { aud: `${RESOURCE}/` }]) {
+      const d = await verifyAccessToken(await sign(rs, baseClaims(claims)), f.target);
+      expect(d.signatureVerified, JSON.stringify(claims)).toBe(true);
+      expect(d.failed?.fix, JSON.stringify(claims)).toBeDefined();
+    }
+  });
+
+  it("offers to allow an algorithm only when the provider's key verifies the token with it", async () => {
+    const f = fixture([rs, es], { provider: { algorithms: ["RS256"] } });
+    const genuine = await verifyAccessToken(await sign(es), f.target);
+    expect(genuine).toMatchObject({ verdict: "reject", signatureVerified: true });
+    expect(genuine.failed).toMatchObject({ code: "alg_not_allowed", fix: { label: "Allow ES256 for provider kc" } });
+    const attacker = await makeKey("ES256", "es-1");
+    const forged = await verifyAccessToken(await sign(attacker), f.target);
+    expect(forged).toMatchObject({ verdict: "reject", signatureVerified: false });
+    expect(forged.failed?.code).toBe("alg_not_allowed");
+    expect(forged.failed?.fix).toBeUndefined();
+    expect(check(forged, "signature")).toMatchObject({ status: "fail", code: "signature_invalid" });
   });
 });

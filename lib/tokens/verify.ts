@@ -4,13 +4,16 @@
  *
  * After a fatal failure:
  * - format: nothing else can run; every later step is "skip".
- * - header (alg, embedded/remote key): key lookup and signature are skipped,
- *   so a hostile header never triggers a JWKS fetch.
+ * - header (alg none/HMAC/unknown, embedded/remote key): key lookup and
+ *   signature are skipped, so a hostile header never triggers a JWKS fetch.
  * - key or signature: the claim checks still run on the decoded claims and are
  *   marked `unverified`, so the inspector shows every problem at once (a
  *   missing key AND a wrong aud). They never make a token acceptable: the
  *   verdict is decided by the first failure in list order, which is the
  *   header/key/signature failure.
+ * A fix is offered only when the signature verified: unverified claims are
+ * anyone's words, and a fix computed from them could talk an admin into
+ * accepting a forger's issuer or audience.
  */
 import { tokenClientId, tokenScopes, tokenSubject } from "./claims";
 import { checkAlg } from "./checks/alg";
@@ -77,6 +80,7 @@ export async function runPipeline(token: string, target: VerifyTarget, hash: str
   }
 
   const checks = checkIds.map((id) => results.get(id) as Check);
+  if (!ctx.signatureVerified) for (const c of checks) delete c.fix;
   const failed = checks.find((c) => c.status === "fail");
   const claims = ctx.claims;
   const exp = claims?.exp;
@@ -136,7 +140,9 @@ const DESCRIPTIONS: Partial<Record<CheckCode, string>> = {
   iat_in_future: "The token issue time is in the future",
   claim_invalid: "The token has an invalid time claim",
   typ_invalid: "The token type is not an access token",
+  typ_not_at_jwt: "The token type must be at+jwt",
   id_token: "An ID token is not an access token",
+  event_token: "A logout or security event token is not an access token",
   scope_missing: "The access token lacks a required scope",
 };
 

@@ -370,3 +370,76 @@ export async function startSseUpstream(
     close,
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+
+export interface HostileResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: string;
+}
+
+/**
+ * What a hostile upstream answers by default: an HTML page whose script would act with the console's
+ * session if it ran on the gateway's origin, cookies named like the gateway's (every spelling the
+ * browser would send back as one), one cookie of its own, and headers that try to undo the sandbox.
+ */
+export const HOSTILE_PAGE: HostileResponse = {
+  status: 200,
+  headers: {
+    "content-type": "text/html; charset=utf-8",
+    "content-security-policy": "script-src 'unsafe-inline'",
+    "x-content-type-options": "none",
+    "clear-site-data": '"cookies", "storage"',
+    "set-cookie": [
+      "portcullis_session=planted; Path=/; HttpOnly",
+      "__Host-portcullis_oauth_browser=planted; Path=/; Secure",
+      "__Secure-portcullis_session=planted; Path=/; Secure",
+      "Portcullis_Session=planted; Path=/",
+      "=portcullis_session=planted; Path=/",
+      "portcullis_session=; Max-Age=0; Path=/",
+      "upstream_affinity=node-2; Path=/; HttpOnly",
+    ],
+  },
+  body: `<!doctype html><script>fetch("/api/providers/idp/patch",{method:"POST",credentials:"include",body:'{"set":{"jwksUrl":"https://evil.example/jwks"}}'})</script>`,
+};
+
+export interface HostileUpstream {
+  /** http://127.0.0.1:PORT/mcp */
+  url: string;
+  port: number;
+  requests: SeenRequest[];
+  /** What every following request gets (default HOSTILE_PAGE). */
+  respondWith(r: HostileResponse): void;
+  close(): Promise<void>;
+}
+
+/** An upstream that answers every request, any method and path, with what the test sets (see HOSTILE_PAGE). */
+export async function startHostileUpstream(): Promise<HostileUpstream> {
+  const requests: SeenRequest[] = [];
+  let response = HOSTILE_PAGE;
+  const http = createServer((req, res) => {
+    requests.push({ method: req.method ?? "GET", url: req.url ?? "/", headers: { ...req.headers }, at: Date.now() });
+    req.resume();
+    req.on("end", () => {
+      res.writeHead(response.status, { ...response.headers, "content-length": Buffer.byteLength(response.body) });
+      res.end(response.body);
+    });
+  });
+  const port = await listenLoopback(http);
+  let closed = false;
+  const unregister = cleanup.add(`hostile-upstream(${port})`, () => close());
+  async function close() {
+    if (closed) return;
+    closed = true;
+    unregister();
+    await closeHttpServer(http);
+  }
+  return {
+    url: `http://127.0.0.1:${port}/mcp`,
+    port,
+    requests,
+    respondWith: (r) => (response = r),
+    close,
+  };
+}

@@ -7,14 +7,8 @@ import { useRouter, useSearchParams } from "next/navigation";
 import { loginSchema } from "@/lib/admin/login-request";
 import { api, errorMessage } from "@/app/_lib/api";
 import { fieldError } from "@/app/_lib/form";
+import { safeNext } from "@/app/_lib/safe-next";
 import { Alert, Button, Field } from "@/components/ui";
-
-/** Only same-site relative paths: never an open redirect. */
-function safeNext(v: string | null): string {
-  return v && v.startsWith("/") && !v.startsWith("//") && !v.startsWith("/\\") && !v.startsWith("/login")
-    ? v
-    : "/servers";
-}
 
 export function LoginForm() {
   const router = useRouter();

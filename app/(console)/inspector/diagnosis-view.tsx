@@ -1,7 +1,7 @@
 "use client";
 /** A token's whole diagnosis: verdict, fixes, every check, accepted audiences, decoded parts, signing keys. */
 import type { Check, Diagnosis, Fix } from "@/lib/tokens/types";
-import { Card } from "@/components/ui";
+import { Alert, Card } from "@/components/ui";
 import { AudiencesCard } from "./audiences-card";
 import { CheckRow } from "./check-row";
 import { ClaimsCard } from "./claims-card";
@@ -23,7 +23,11 @@ export function DiagnosisView({
   canRerun: boolean;
 }) {
   const failures = d.checks.filter((c) => c.status === "fail");
-  const fixes = d.checks.filter((c): c is Check & { fix: Fix } => !!c.fix && c.status !== "pass");
+  // One-click fixes only for claims the IdP really signed (the pipeline drops the others too).
+  const fixes = d.signatureVerified
+    ? d.checks.filter((c): c is Check & { fix: Fix } => !!c.fix && c.status !== "pass")
+    : [];
+  const unverifiedFailures = !d.signatureVerified && failures.some((c) => c.unverified);
   return (
     <div className="space-y-6" data-testid="diagnosis" data-verdict={d.verdict}>
       <VerdictBanner diagnosis={d} server={server} pickNote={pickNote} />
@@ -38,6 +42,13 @@ export function DiagnosisView({
             ))}
           </ul>
         </Card>
+      )}
+
+      {unverifiedFailures && (
+        <Alert tone="amber" title="No fixes offered: the signature did not verify">
+          The claims below were not signed by the provider&apos;s keys, so anyone could have written them. Fix the
+          signature problem first; the checks marked unverified say what else would fail.
+        </Alert>
       )}
 
       <Card

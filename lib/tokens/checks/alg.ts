@@ -1,7 +1,10 @@
 /**
  * Step 2a — `alg` is asymmetric and in the provider's allowlist. `none` and
  * HMAC are refused by name: HS256 "signed" with the provider's public key is
- * the classic key-confusion attack.
+ * the classic key-confusion attack. Those, and unknown algorithms, stop the key
+ * lookup. An asymmetric algorithm that is merely outside a configured allowlist
+ * fails here but lets the key and signature checks run, so the fix that allows
+ * it is offered only when the IdP really signed the token (verify.ts).
  */
 import type { Check } from "../types";
 import { fail, pass, type CheckContext } from "./context";
@@ -62,23 +65,22 @@ export function checkAlg(ctx: CheckContext): Check {
   }
   if (!allowed.includes(alg)) {
     const asymmetric = ASYMMETRIC_ALGS.includes(alg);
-    return reject(
-      fail("alg", "alg_not_allowed", `algorithm ${alg} is not allowed for provider ${provider.name}`, {
-        expected: allowed,
-        actual: alg,
-        hint: asymmetric
-          ? `Add ${alg} to the algorithms of provider ${provider.name} if the IdP really signs with it.`
-          : "Only asymmetric JWS algorithms (RS*, PS*, ES*, EdDSA) are supported.",
-        ...(asymmetric && provider.algorithms.length > 0
-          ? {
-              fix: {
-                label: `Allow ${alg} for provider ${provider.name}`,
-                patch: { entity: "provider" as const, name: provider.name, append: { algorithms: alg } },
-              },
-            }
-          : {}),
-      }),
-    );
+    const result = fail("alg", "alg_not_allowed", `algorithm ${alg} is not allowed for provider ${provider.name}`, {
+      expected: allowed,
+      actual: alg,
+      hint: asymmetric
+        ? `Add ${alg} to the algorithms of provider ${provider.name} if the IdP really signs with it.`
+        : "Only asymmetric JWS algorithms (RS*, PS*, ES*, EdDSA) are supported.",
+      ...(asymmetric && provider.algorithms.length > 0
+        ? {
+            fix: {
+              label: `Allow ${alg} for provider ${provider.name}`,
+              patch: { entity: "provider" as const, name: provider.name, append: { algorithms: alg } },
+            },
+          }
+        : {}),
+    });
+    return asymmetric ? result : reject(result);
   }
   return pass("alg", `${alg} is allowed`, { expected: allowed, actual: alg });
 }

@@ -1,7 +1,8 @@
 /**
  * Step 3 — find the verification key in the provider's JWKS (through the
  * cache: an unknown kid refetches at most once per cooldown). Never runs when
- * the header was rejected, so a hostile header causes no outbound request.
+ * the header was rejected (alg.ts, header-keys.ts), so a hostile header causes
+ * no outbound request.
  */
 import type { Check } from "../types";
 import { fail, humanDuration, pass, skip, type CheckContext } from "./context";

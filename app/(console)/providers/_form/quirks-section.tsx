@@ -101,6 +101,22 @@ export function QuirksSection() {
             )}
           />
         </Field>
+        <Field
+          label="Access token type"
+          htmlFor="p-at-jwt"
+          error={err("requireAtJwt")}
+          hint="RFC 9068: refuse tokens without the typ header at+jwt. Turn on when the IdP issues them, so no other JWT it signs is taken for an access token."
+        >
+          <label className="flex items-center gap-1.5 text-sm text-slate-700">
+            <input
+              id="p-at-jwt"
+              type="checkbox"
+              className="size-4 rounded border-slate-300 accent-indigo-600"
+              {...register("requireAtJwt")}
+            />
+            Require <span className="font-mono text-xs">typ: at+jwt</span>
+          </label>
+        </Field>
         <div className="grid gap-5 sm:grid-cols-2">
           {TRI.map((t) => (
             <Field

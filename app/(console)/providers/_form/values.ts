@@ -22,6 +22,7 @@ export type ProviderFormValues = {
   scopes: string[];
   algorithms: string[];
   clockSkewSeconds: number;
+  requireAtJwt: boolean;
   /** Every override as typed; the two maps as `name = value` lines. */
   overrides: Omit<ProfileOverrides, PairKey> & Record<PairKey, string[]>;
 };
@@ -38,6 +39,7 @@ export function providerFormValues(p?: ProviderView): ProviderFormValues {
     scopes: p?.scopes ?? [],
     algorithms: p?.algorithms ?? [],
     clockSkewSeconds: p?.clockSkewSeconds ?? 60,
+    requireAtJwt: p?.requireAtJwt ?? false,
     overrides: {
       ...overrides,
       scopeMap: pairsToLines(scopeMap),
@@ -71,6 +73,7 @@ function providerPayload(v: ProviderFormValues) {
     scopes: v.scopes,
     ...(v.algorithms.length ? { algorithms: v.algorithms } : {}),
     clockSkewSeconds: v.clockSkewSeconds,
+    ...(v.requireAtJwt ? { requireAtJwt: true } : {}),
     ...(Object.keys(overrides).length ? { overrides } : {}),
     ...("value" in secret ? { clientSecret: secret.value } : {}),
   };

@@ -39,6 +39,14 @@ export const ENV_DOCS: Record<string, FieldDoc> = {
       "Forbid admin-configured URLs (IdP, JWKS, upstream) on loopback and private ranges. URLs supplied by clients never may reach them; link-local and cloud-metadata addresses are always blocked.",
     default: "`false`",
   },
+  PORTCULLIS_CIMD_PRIVATE_HOSTS: {
+    description:
+      "Comma-separated hosts (`host` or `host:port`) whose client ID metadata documents may be fetched from private or loopback addresses, for private deployments and tests. Nothing else lets a client-supplied URL reach them. See docs/clients.md.",
+  },
+  PORTCULLIS_CLIENT_SWEEP_SECONDS: {
+    description:
+      "How often each replica deletes the facade clients past their provider's `clientRegistrations` expiry (with the IdP clients the gateway registered for them).",
+  },
   PORTCULLIS_SECRET_KEY: {
     description:
       "32 random bytes, base64url: encrypts stored secrets. Unset: generated once into `secret.key` beside the SQLite file (`data/` with PostgreSQL). Set the same value on every replica.",

@@ -1,6 +1,6 @@
 // The facade under attack: redirect-URI near-misses, PKCE downgrades, replayed/unknown/forged
 // state, error relay only after state validation, consent CSRF, code bound to its client, and
-// PKCE verified by the IdP (a wrong code_verifier reaches the IdP and fails there).
+// PKCE verified by the facade (a wrong code_verifier never reaches the IdP).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { autoCleanup } from "./support/hooks";
 import {
@@ -97,14 +97,19 @@ describe("facade: adversarial requests", () => {
       state: opts.state ?? "client-st",
       redirect_uri: opts.redirectUri ?? LOOPBACK,
     });
+    const jar = new CookieJar();
     const r = await completeLogin(url, {
       redirectUri: `${issuer}/callback`,
-      jar: new CookieJar(),
+      jar,
       onPage: consentHook("approve"),
       deny: opts.deny,
     });
-    return { ...r, pk };
+    return { ...r, pk, jar };
   }
+
+  /** The callback as the browser that started the flow sends it (with its cookies). */
+  const inBrowser = (url: string | URL, jar: CookieJar) =>
+    fetch(url, { redirect: "manual", headers: { cookie: jar.header(String(url)) ?? "" } });
 
   describe("registration", () => {
     it.each([
@@ -266,7 +271,7 @@ describe("facade: adversarial requests", () => {
   describe("callback", () => {
     it("relays the code with the client's state and the facade's iss, keeping the redirect URI's query", async () => {
       const cb = await toGatewayCallback({ redirectUri: WEB, state: "web-state" });
-      const r = await fetch(cb.callbackUrl, { redirect: "manual" });
+      const r = await inBrowser(cb.callbackUrl, cb.jar);
       expect(r.status).toBe(302);
       const loc = new URL(r.headers.get("location")!);
       expect(loc.origin + loc.pathname).toBe("https://app.example.com/oauth/cb");
@@ -278,9 +283,9 @@ describe("facade: adversarial requests", () => {
 
     it("a replayed state → error page, no redirect", async () => {
       const cb = await toGatewayCallback();
-      const first = await fetch(cb.callbackUrl, { redirect: "manual" });
+      const first = await inBrowser(cb.callbackUrl, cb.jar);
       expect(first.status).toBe(302);
-      const second = await fetch(cb.callbackUrl, { redirect: "manual" });
+      const second = await inBrowser(cb.callbackUrl, cb.jar);
       expect(second.status).toBe(400);
       expect(second.headers.get("location")).toBeNull();
     });
@@ -301,7 +306,7 @@ describe("facade: adversarial requests", () => {
     it("an IdP error is relayed to the client only with a valid state", async () => {
       const cb = await toGatewayCallback({ deny: true, state: "err-state" });
       expect(cb.error).toBe("access_denied"); // the IdP's redirect to the gateway
-      const r = await fetch(cb.callbackUrl, { redirect: "manual" });
+      const r = await inBrowser(cb.callbackUrl, cb.jar);
       expect(r.status).toBe(302);
       const loc = new URL(r.headers.get("location")!);
       expect(loc.origin + loc.pathname).toBe(LOOPBACK);
@@ -314,7 +319,7 @@ describe("facade: adversarial requests", () => {
       const cb = await toGatewayCallback();
       const u = new URL(cb.callbackUrl);
       u.searchParams.set("iss", "https://evil.example");
-      const r = await fetch(u, { redirect: "manual" });
+      const r = await inBrowser(u, cb.jar);
       const loc = new URL(r.headers.get("location")!);
       expect(loc.searchParams.get("code")).toBeNull();
       expect(loc.searchParams.get("error")).toBe("server_error");
@@ -324,7 +329,7 @@ describe("facade: adversarial requests", () => {
       const u = new URL(cb.callbackUrl);
       expect(u.searchParams.get("iss")).toBe(idp.issuer);
       u.searchParams.delete("iss");
-      const r = await fetch(u, { redirect: "manual" });
+      const r = await inBrowser(u, cb.jar);
       const loc = new URL(r.headers.get("location")!);
       expect(loc.searchParams.get("code")).toBeNull();
       expect(loc.searchParams.get("error")).toBe("server_error");
@@ -334,7 +339,7 @@ describe("facade: adversarial requests", () => {
   describe("token", () => {
     async function codeFor(redirectUri = LOOPBACK) {
       const cb = await toGatewayCallback({ redirectUri });
-      const r = await fetch(cb.callbackUrl, { redirect: "manual" });
+      const r = await inBrowser(cb.callbackUrl, cb.jar);
       return { code: new URL(r.headers.get("location")!).searchParams.get("code")!, pk: cb.pk };
     }
     const post = (body: Record<string, string>, headers: Record<string, string> = {}) =>
@@ -345,18 +350,30 @@ describe("facade: adversarial requests", () => {
       });
     const tokenPath = () => new URL(idp.tokenEndpoint).pathname;
 
-    it("a wrong code_verifier reaches the IdP and fails there (PKCE is verified by the IdP)", async () => {
-      const { code } = await codeFor();
+    it("a wrong code_verifier is refused by the facade and never reaches the IdP (PKCE S256 checked here)", async () => {
+      const { code, pk } = await codeFor();
       const before = idp.count(tokenPath());
-      const r = await post({
+      for (const verifier of [pkcePair().verifier, pk.challenge, "short"]) {
+        const r = await post({
+          grant_type: "authorization_code",
+          code,
+          redirect_uri: LOOPBACK,
+          client_id: clientId,
+          code_verifier: verifier,
+        });
+        expect(r.status).toBe(400);
+        expect(((await r.json()) as { error: string }).error).toBe("invalid_grant");
+      }
+      expect(idp.count(tokenPath())).toBe(before);
+      // The code was not spent at the IdP: the right verifier still redeems it.
+      const ok = await post({
         grant_type: "authorization_code",
         code,
         redirect_uri: LOOPBACK,
         client_id: clientId,
-        code_verifier: pkcePair().verifier,
+        code_verifier: pk.verifier,
       });
-      expect(r.status).toBe(400);
-      expect(((await r.json()) as { error: string }).error).toBe("invalid_grant");
+      expect(ok.status, await ok.clone().text()).toBe(200);
       expect(idp.count(tokenPath())).toBe(before + 1);
     });
 

@@ -155,7 +155,11 @@ describe.skipIf(skipWithoutPostgres())("facade: two replicas on one PostgreSQL",
       },
     });
     expect(login.error).toBeUndefined();
-    const cb = await fetch(login.callbackUrl, { redirect: "manual" }); // publicUrl = replica A
+    // publicUrl = replica A; the callback arrives in the browser that consented (its cookie).
+    const cb = await fetch(login.callbackUrl, {
+      redirect: "manual",
+      headers: { cookie: jar.header(login.callbackUrl)! },
+    });
     expect(cb.status).toBe(302);
     const relayed = new URL(cb.headers.get("location")!);
     expect(relayed.searchParams.get("state")).toBe("rs");

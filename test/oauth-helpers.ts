@@ -1,6 +1,7 @@
 // Helpers for the facade integration tests: an in-memory OAuthClientProvider for the official
 // MCP SDK client, the "browser" that approves the gateway's consent page, and config builders.
-import type { CookieJar } from "./support/idp";
+import type { CookieJar, StartIdpOptions } from "./support/idp";
+import { startGateway, startIdp, startMcpServer, type Gateway, type Idp } from "./support";
 
 /** An MCP client's OAuth state, kept in memory; `redirectToAuthorization` only records the URL. */
 /** Extracts the consent form (action + hidden fields) from the gateway's consent page. */
@@ -93,4 +94,32 @@ export function facadeConfig(
       },
     ],
   });
+}
+
+/**
+ * A standard-shaped IdP (options may reshape it), an MCP server, and a gateway whose facade `std` uses the IdP's
+ * pre-registered gateway client for one proxy-mode server `tools`. `edit` may change the config first.
+ */
+export async function startStdFacade(
+  idpOptions: Partial<StartIdpOptions> = {},
+  gateway: { env?: Record<string, string>; edit?: (config: { servers: Record<string, unknown>[] }) => void } = {},
+): Promise<{ idp: Idp; gw: Gateway }> {
+  const upstream = await startMcpServer();
+  const idp = await startIdp({ shape: "standard", ...idpOptions });
+  const config = JSON.parse(
+    facadeConfig(
+      {
+        name: "std",
+        kind: "generic",
+        issuer: idp.issuer,
+        clientId: idp.clients.gateway.clientId,
+        clientSecret: idp.clients.gateway.clientSecret,
+      },
+      { upstream: upstream.url },
+    ),
+  );
+  gateway.edit?.(config);
+  const gw = await startGateway({ env: gateway.env, config: JSON.stringify(config) });
+  await idp.setRedirectUris([`${gw.url}/oauth/std/callback`]);
+  return { idp, gw };
 }

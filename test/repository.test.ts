@@ -302,6 +302,72 @@ function suite(name: string, makeUrl: () => Promise<string>) {
       expect((await oauth.listClients(providerName, 10)).map((c) => c.clientId)).toEqual(["new-client"]);
     });
 
+    it("keeps the facade's bindings: browser and sign-in parameters, relayed codes, refresh tokens per client", async () => {
+      const oauth = createOAuthRepo(ctx.db);
+      const providerName = (await ctx.db.provider.findFirstOrThrow()).name;
+      const now = new Date();
+      const later = (ms: number) => new Date(now.getTime() + ms);
+      await oauth.createClient({
+        clientId: "bound-client",
+        providerName,
+        redirectUris: ["http://127.0.0.1:5555/cb"],
+        metadata: {},
+        tokenEndpointAuthMethod: "none",
+        idpClientId: "idp-bound",
+        idpRedirectUri: "https://gw.example.com/oauth/p/callback",
+        createdAt: now,
+      });
+      expect((await oauth.getClient("bound-client"))?.idpRedirectUri).toBe("https://gw.example.com/oauth/p/callback");
+      const flow = {
+        providerName,
+        clientId: "bound-client",
+        redirectUri: "http://127.0.0.1:5555/cb",
+        codeChallenge: "c",
+        codeChallengeMethod: "S256",
+        facadeIssuer: "http://x",
+        browserIdHash: "browser-1",
+        expiresAt: later(60_000),
+      };
+      const loginParams = { prompt: "consent", max_age: "0" };
+      await oauth.createPending({ ...flow, stateHash: "ticket-1", kind: "consent", loginParams });
+      await oauth.createPending({ ...flow, stateHash: "state-1", kind: "idp" });
+      expect(await oauth.countActivePending(providerName, "consent", now)).toBe(1);
+      expect(await oauth.countActivePending(providerName, "idp", now)).toBe(1);
+      expect(await oauth.countActivePendingForClient("bound-client", now)).toBe(2);
+      expect(await oauth.consumePending("ticket-1", "consent", providerName, now)).toMatchObject({
+        browserIdHash: "browser-1",
+        loginParams,
+      });
+      expect(await oauth.consumePending("state-1", "idp", providerName, now)).toMatchObject({ kind: "idp" });
+      await oauth.bindCode("state-1", "code-1", later(600_000));
+      expect(await oauth.findByCodeHash("code-1")).toMatchObject({ clientId: "bound-client", stateHash: "state-1" });
+      expect(await oauth.countActivePendingForClient("bound-client", now)).toBe(0);
+
+      await oauth.saveRefreshToken({
+        tokenHash: "rt-1",
+        providerName,
+        clientId: "bound-client",
+        scope: "mcp:read",
+        resource: "https://gw.example.com/servers/a/mcp",
+        expiresAt: later(60_000),
+      });
+      expect(await oauth.findRefreshToken("rt-1")).toMatchObject({ clientId: "bound-client", scope: "mcp:read" });
+      await oauth.expireRefreshTokenAt("rt-1", later(1_000));
+      expect((await oauth.findRefreshToken("rt-1"))?.expiresAt.getTime()).toBe(later(1_000).getTime());
+      expect(await oauth.sweep(later(2_000))).toBeGreaterThanOrEqual(1);
+      expect(await oauth.findRefreshToken("rt-1")).toBeNull();
+
+      await oauth.saveRefreshToken({
+        tokenHash: "rt-2",
+        providerName,
+        clientId: "bound-client",
+        scope: "",
+        expiresAt: later(60_000),
+      });
+      expect(await oauth.deleteClient(providerName, "bound-client", { actor: "test" })).toBe(true);
+      expect(await oauth.findRefreshToken("rt-2")).toBeNull();
+    });
+
     it("client lifecycle: last use, expiry of never-used and idle clients, live counts, de-duplication keys", async () => {
       const oauth = createOAuthRepo(ctx.db);
       const life = createClientLifecycleRepo(ctx.db);

@@ -141,7 +141,11 @@ describe("with PUBLIC_URL=https://mcp.example.com and no trusted proxies", () =>
 describe("with TRUSTED_PROXIES=loopback and no PUBLIC_URL", () => {
   let gw: Gateway;
   beforeAll(async () => {
-    gw = await startGateway({ config: config(), env: { TRUSTED_PROXIES: "loopback" } });
+    // The forwarded hosts below are the gateway's own names: they must be allowed hosts (others get 421).
+    gw = await startGateway({
+      config: config(),
+      env: { TRUSTED_PROXIES: "loopback", ALLOWED_HOSTS: "mcp.example.com,x.example.com" },
+    });
   });
 
   it("builds URLs from a trusted proxy's forwarding headers, prefix included", async () => {

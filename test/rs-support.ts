@@ -115,10 +115,13 @@ export async function waitFor<T>(
   }
 }
 
-/** A request with any headers (fetch cannot set Host). Resolves with status, headers and text body. */
+/**
+ * A request with any headers (fetch cannot set Host), optionally from another local address (all of
+ * 127.0.0.0/8 is loopback: another "client machine"). Resolves with status, headers and text body.
+ */
 export function rawRequest(
   url: string,
-  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  opts: { method?: string; headers?: Record<string, string>; body?: string; localAddress?: string } = {},
 ): Promise<{ status: number; headers: import("node:http").IncomingHttpHeaders; text: string; json: () => any }> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
@@ -129,6 +132,7 @@ export function rawRequest(
         path: u.pathname + u.search,
         method: opts.method ?? "GET",
         headers: opts.headers,
+        localAddress: opts.localAddress,
       },
       (res) => {
         let text = "";

@@ -1,10 +1,11 @@
 /**
  * Admin authentication for /api and the console: `Authorization: Bearer
- * $ADMIN_TOKEN`, or a session cookie (httpOnly, SameSite=Lax, Secure on https).
- * State-changing requests authenticated by cookie must come from our own Origin.
+ * $ADMIN_TOKEN`, or a session cookie (httpOnly, SameSite=Lax; `__Host-` and Secure on
+ * https, lib/http/cookies.ts). State-changing requests authenticated by cookie must come
+ * from our own Origin.
  */
-import { parse as parseCookie, serialize as serializeCookie } from "cookie";
 import type { AdminRepo } from "../db/admin-repo";
+import { gatewayCookie, readGatewayCookie } from "../http/cookies";
 import { safeEqual } from "./tokens";
 
 export const SESSION_COOKIE = "portcullis_session";
@@ -26,21 +27,22 @@ export function bearerToken(h: Headers): string | undefined {
   return m?.[1];
 }
 
-export function sessionIdFrom(h: Headers): string | undefined {
-  const raw = header(h, "cookie");
-  return raw ? parseCookie(raw)[SESSION_COOKIE] || undefined : undefined;
+/** `secure`: the public URL is https, so only the `__Host-` cookie counts. */
+export function sessionIdFrom(h: Headers, secure = false): string | undefined {
+  return readGatewayCookie(h.cookie, SESSION_COOKIE, secure);
 }
 
 export async function authenticateAdmin(
   h: Headers,
   deps: { adminToken?: string; admin: AdminRepo },
+  secure = false,
 ): Promise<AdminIdentity | null> {
   const bearer = bearerToken(h);
   if (bearer !== undefined) {
     // A presented bearer is judged alone: a wrong token is not rescued by a cookie.
     return deps.adminToken && safeEqual(bearer, deps.adminToken) ? { via: "token", actor: "admin-token" } : null;
   }
-  const sid = sessionIdFrom(h);
+  const sid = sessionIdFrom(h, secure);
   if (!sid) return null;
   const s = await deps.admin.touchSession(sid, SESSION_TTL_MS);
   return s ? { via: "session", actor: `user:${s.username}`, sessionId: sid } : null;
@@ -59,15 +61,7 @@ export function originAllowed(method: string, h: Headers, expectedOrigins: reado
   return header(h, "sec-fetch-site") === "same-origin";
 }
 
-export function sessionCookie(sessionId: string, secure: boolean): string {
-  return serializeCookie(SESSION_COOKIE, sessionId, {
-    httpOnly: true,
-    sameSite: "lax",
-    secure,
-    path: "/",
-    maxAge: SESSION_TTL_MS / 1000,
-  });
-}
+export const sessionCookie = (sessionId: string, secure: boolean) =>
+  gatewayCookie(SESSION_COOKIE, sessionId, { secure, maxAgeSeconds: SESSION_TTL_MS / 1000 });
 
-export const clearSessionCookie = (secure: boolean) =>
-  serializeCookie(SESSION_COOKIE, "", { httpOnly: true, sameSite: "lax", secure, path: "/", maxAge: 0 });
+export const clearSessionCookie = (secure: boolean) => gatewayCookie(SESSION_COOKIE, "", { secure, maxAgeSeconds: 0 });

@@ -14,6 +14,8 @@ export type GuardDeps = {
   admin: AdminRepo;
   adminToken?: string;
   expectedOrigins: (req: IncomingMessage) => string[];
+  /** The public URL is https: the session cookie is the `__Host-` one. */
+  secureCookies: (req: IncomingMessage) => boolean;
 };
 
 /** Paths the console serves without a session. */
@@ -28,7 +30,7 @@ export async function guardConsole(
 ): Promise<boolean> {
   delete req.headers[ACTOR_HEADER];
   if (pathname === "/api" || pathname.startsWith("/api/")) {
-    const id = await authenticateAdmin(req.headers, deps);
+    const id = await authenticateAdmin(req.headers, deps, deps.secureCookies(req));
     if (!id) {
       sendError(
         res,
@@ -53,7 +55,7 @@ export async function guardConsole(
     return false;
   }
   if (PUBLIC_PAGE.test(pathname)) return false;
-  const id = await authenticateAdmin({ cookie: req.headers.cookie }, deps);
+  const id = await authenticateAdmin({ cookie: req.headers.cookie }, deps, deps.secureCookies(req));
   if (id) {
     req.headers[ACTOR_HEADER] = id.actor;
     return false;

@@ -67,13 +67,13 @@ export function createLoginRoutes(deps: LoginRouteDeps) {
         return true;
       }
       if (pathname === "/api/auth/logout" && method === "POST") {
-        const sid = sessionIdFrom(req.headers);
+        const sid = sessionIdFrom(req.headers, deps.secureCookies(req));
         if (sid) await deps.admin.deleteSession(sid);
         sendJson(res, 200, { authenticated: false }, { "set-cookie": clearSessionCookie(deps.secureCookies(req)) });
         return true;
       }
       if (pathname === "/api/auth/session" && method === "GET") {
-        const id = await authenticateAdmin(req.headers, deps);
+        const id = await authenticateAdmin(req.headers, deps, deps.secureCookies(req));
         sendJson(res, 200, id ? { authenticated: true, actor: id.actor, via: id.via } : { authenticated: false });
         return true;
       }

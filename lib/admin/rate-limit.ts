@@ -11,6 +11,10 @@ export type RateLimiter = { take(key: string): Promise<boolean> };
 export const REGISTRATION_LIMIT: RateLimit = { capacity: 30, refillPerSecond: 0.5 };
 /** Console sign-in attempts: 10 a minute. */
 export const SIGN_IN_LIMIT: RateLimit = { capacity: 10, refillPerSecond: 10 / 60 };
+/** Facade authorization requests per client address: a burst of 60, then one a second. */
+export const AUTHORIZE_ADDRESS_LIMIT: RateLimit = { capacity: 60, refillPerSecond: 1 };
+/** Facade authorization requests per client id (all its users together): a burst of 120, then two a second. */
+export const AUTHORIZE_CLIENT_LIMIT: RateLimit = { capacity: 120, refillPerSecond: 2 };
 
 export function sharedRateLimiter(repo: Pick<RateLimitRepo, "take">, name: string, limit: RateLimit): RateLimiter {
   return { take: (key) => repo.take(`${name}:${key}`, limit) };

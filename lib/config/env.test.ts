@@ -28,4 +28,26 @@ describe("parseEnv", () => {
       "https://mcp.example.com/base",
     );
   });
+
+  it("reads ALLOWED_HOSTS as normalised host names and says what is wrong with an entry", () => {
+    expect(parseEnv({}).ALLOWED_HOSTS).toEqual([]);
+    expect(parseEnv({ ALLOWED_HOSTS: " MCP.example.com, .Example.org ,*,[::1], 10.0.0.5," }).ALLOWED_HOSTS).toEqual([
+      "mcp.example.com",
+      ".example.org",
+      "*",
+      "[::1]",
+      "10.0.0.5",
+    ]);
+    expect(fieldsOf({ ALLOWED_HOSTS: "https://mcp.example.com, gw.example.com:8443, bad_name" })).toEqual([
+      {
+        path: "ALLOWED_HOSTS",
+        message: '"https://mcp.example.com" is a URL; list host names only (e.g. mcp.example.com)',
+      },
+      {
+        path: "ALLOWED_HOSTS",
+        message: '"gw.example.com:8443" is not a host name, a ".domain" or "*" (leave the port out)',
+      },
+      { path: "ALLOWED_HOSTS", message: '"bad_name" is not a host name, a ".domain" or "*"' },
+    ]);
+  });
 });

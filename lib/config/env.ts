@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { validationError, zodFieldErrors } from "./field-errors";
 import { baseUrlSchema } from "./schema";
+import { parseAllowedHost } from "../urls/allowed-hosts";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no", ""])
@@ -27,6 +28,24 @@ export const envSchema = z.object({
         .map((s) => s.trim())
         .filter(Boolean),
     ),
+  /**
+   * Comma-separated host names the gateway answers for, besides PUBLIC_URL's host, the servers'
+   * publicUrls hosts and loopback names: `mcp.example.com`, `.example.com` (the domain and its
+   * subdomains) or `*` (any host: turns the check off). Other hosts get 421 (docs/security.md).
+   */
+  ALLOWED_HOSTS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const out: string[] = [];
+      for (const raw of (v ?? "").split(",")) {
+        if (!raw.trim()) continue;
+        const p = parseAllowedHost(raw);
+        if ("problem" in p) ctx.addIssue({ code: "custom", message: p.problem });
+        else out.push(p.entry);
+      }
+      return out;
+    }),
   PORTCULLIS_CONFIG: z.string().optional(),
   ADMIN_PASSWORD: z
     .string()

@@ -39,6 +39,10 @@ export const ENV_DOCS: Record<string, FieldDoc> = {
       "Forbid admin-configured URLs (IdP, JWKS, upstream) on loopback and private ranges. URLs supplied by clients never may reach them; link-local and cloud-metadata addresses are always blocked.",
     default: "`false`",
   },
+  ALLOWED_HOSTS: {
+    description:
+      "Comma-separated names the gateway also answers for, besides those of `PUBLIC_URL`, the servers' `publicUrls` and loopback: `mcp.example.com`, `.example.com` (that domain and all its subdomains), or `*` (any host: turns the check off). Host names only: no scheme, path or port. Other hosts get `421` (docs/security.md).",
+  },
   PORTCULLIS_CIMD_PRIVATE_HOSTS: {
     description:
       "Comma-separated hosts (`host` or `host:port`) whose client ID metadata documents may be fetched from private or loopback addresses, for private deployments and tests. Nothing else lets a client-supplied URL reach them. See docs/clients.md.",

@@ -1,11 +1,18 @@
 /**
- * Prisma-backed OAuthStore (lib/oauth/store.ts): registered clients, consents
- * and pending authorizations live in the database so that any replica can
- * serve any step of a flow. Single use is a conditional UPDATE (`consumedAt IS
- * NULL AND expiresAt > now`): the database decides which replica wins.
+ * Prisma-backed OAuthStore (lib/oauth/store.ts): registered clients, consents,
+ * pending authorizations and refresh-token bindings live in the database so that
+ * any replica can serve any step of a flow. Single use is a conditional UPDATE
+ * (`consumedAt IS NULL AND expiresAt > now`): the database decides which replica wins.
  */
 import { randomUUID } from "node:crypto";
-import type { ClientAuthMethod, OAuthClientRecord, OAuthStore, PendingKind, PendingRecord } from "../oauth/store";
+import type {
+  ClientAuthMethod,
+  OAuthClientRecord,
+  OAuthStore,
+  PendingKind,
+  PendingRecord,
+  RefreshTokenRecord,
+} from "../oauth/store";
 import type { Db } from "./client";
 
 type PendingRow = {
@@ -21,6 +28,7 @@ type PendingRow = {
   resource: string | null;
   facadeIssuer: string | null;
   browserIdHash: string | null;
+  loginParams: unknown;
   codeHash: string | null;
   createdAt: Date;
   expiresAt: Date;
@@ -40,11 +48,19 @@ const toPending = (r: PendingRow): PendingRecord => ({
   resource: r.resource ?? undefined,
   facadeIssuer: r.facadeIssuer ?? "",
   browserIdHash: r.browserIdHash ?? undefined,
+  loginParams: loginParamsOf(r.loginParams),
   codeHash: r.codeHash ?? undefined,
   createdAt: r.createdAt,
   expiresAt: r.expiresAt,
   consumedAt: r.consumedAt ?? undefined,
 });
+
+/** Only string values survive (the column is JSON): anything else in it is ignored. */
+function loginParamsOf(v: unknown): Record<string, string> | undefined {
+  if (!v || typeof v !== "object" || Array.isArray(v)) return undefined;
+  const out = Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === "string"));
+  return Object.keys(out).length ? out : undefined;
+}
 
 type ClientRow = {
   clientId: string;
@@ -58,6 +74,7 @@ type ClientRow = {
   idpClientSecretEnc: string | null;
   idpRegistrationUri: string | null;
   idpRegistrationTokenEnc: string | null;
+  idpRedirectUri: string | null;
   createdAt: Date;
 };
 
@@ -75,7 +92,17 @@ const toClient = (r: ClientRow): OAuthClientRecord => ({
     r.idpRegistrationUri && r.idpRegistrationTokenEnc
       ? { uri: r.idpRegistrationUri, tokenEnc: r.idpRegistrationTokenEnc }
       : undefined,
+  idpRedirectUri: r.idpRedirectUri ?? undefined,
   createdAt: r.createdAt,
+});
+
+const toRefresh = (r: Omit<RefreshTokenRecord, "resource"> & { resource: string | null }): RefreshTokenRecord => ({
+  tokenHash: r.tokenHash,
+  providerName: r.providerName,
+  clientId: r.clientId,
+  scope: r.scope,
+  resource: r.resource ?? undefined,
+  expiresAt: r.expiresAt,
 });
 
 export function createOAuthRepo(db: Db): OAuthStore {
@@ -94,6 +121,7 @@ export function createOAuthRepo(db: Db): OAuthStore {
           idpClientSecretEnc: c.idpClientSecretEnc ?? null,
           idpRegistrationUri: c.idpRegistration?.uri ?? null,
           idpRegistrationTokenEnc: c.idpRegistration?.tokenEnc ?? null,
+          idpRedirectUri: c.idpRedirectUri ?? null,
           createdAt: c.createdAt,
         },
       });
@@ -118,6 +146,7 @@ export function createOAuthRepo(db: Db): OAuthStore {
         if (count === 0) return false;
         const consents = await tx.consent.deleteMany({ where: { clientId } });
         const pending = await tx.pendingAuthorization.deleteMany({ where: { clientId } });
+        const refreshTokens = await tx.refreshTokenBinding.deleteMany({ where: { clientId } });
         await tx.auditEvent.create({
           data: {
             id: randomUUID(),
@@ -127,6 +156,7 @@ export function createOAuthRepo(db: Db): OAuthStore {
             detail: {
               consents: consents.count,
               pendingAuthorizations: pending.count,
+              refreshTokens: refreshTokens.count,
               ...(audit.idp ? { idp: audit.idp } : {}),
             },
           },
@@ -174,29 +204,59 @@ export function createOAuthRepo(db: Db): OAuthStore {
           resource: p.resource ?? null,
           facadeIssuer: p.facadeIssuer,
           browserIdHash: p.browserIdHash ?? null,
+          ...(p.loginParams ? { loginParams: p.loginParams } : {}),
           expiresAt: p.expiresAt,
         },
       });
     },
-    async consumePending(stateHash, kind, providerName, now, codeHash) {
+    async consumePending(stateHash, kind, providerName, now) {
       const r = await db.pendingAuthorization.updateMany({
         where: { stateHash, kind, providerName, consumedAt: null, expiresAt: { gt: now } },
-        // A relayed code stays bound for 10 minutes, however long the user spent at the IdP.
-        data: { consumedAt: now, ...(codeHash ? { codeHash, expiresAt: new Date(now.getTime() + 600_000) } : {}) },
+        data: { consumedAt: now },
       });
       if (r.count !== 1) return null;
       const row = await db.pendingAuthorization.findUnique({ where: { stateHash } });
       return row ? toPending(row) : null;
     },
+    async bindCode(stateHash, codeHash, expiresAt) {
+      await db.pendingAuthorization.updateMany({ where: { stateHash }, data: { codeHash, expiresAt } });
+    },
     async findByCodeHash(codeHash) {
       const row = await db.pendingAuthorization.findUnique({ where: { codeHash } });
       return row ? toPending(row) : null;
     },
-    countActivePending: (providerName, now) =>
-      db.pendingAuthorization.count({ where: { providerName, consumedAt: null, expiresAt: { gt: now } } }),
+    countActivePending: (providerName, kind, now) =>
+      db.pendingAuthorization.count({ where: { providerName, kind, consumedAt: null, expiresAt: { gt: now } } }),
+    countActivePendingForClient: (clientId, now) =>
+      db.pendingAuthorization.count({ where: { clientId, consumedAt: null, expiresAt: { gt: now } } }),
+    async saveRefreshToken(r) {
+      const data = {
+        providerName: r.providerName,
+        clientId: r.clientId,
+        scope: r.scope,
+        resource: r.resource ?? null,
+        expiresAt: r.expiresAt,
+      };
+      await db.refreshTokenBinding.upsert({
+        where: { tokenHash: r.tokenHash },
+        create: { tokenHash: r.tokenHash, ...data },
+        update: data,
+      });
+    },
+    async findRefreshToken(tokenHash) {
+      const row = await db.refreshTokenBinding.findUnique({ where: { tokenHash } });
+      return row ? toRefresh(row) : null;
+    },
+    async expireRefreshTokenAt(tokenHash, expiresAt) {
+      await db.refreshTokenBinding.updateMany({
+        where: { tokenHash, expiresAt: { gt: expiresAt } },
+        data: { expiresAt },
+      });
+    },
     async sweep(before) {
-      const r = await db.pendingAuthorization.deleteMany({ where: { expiresAt: { lt: before } } });
-      return r.count;
+      const pending = await db.pendingAuthorization.deleteMany({ where: { expiresAt: { lt: before } } });
+      const refresh = await db.refreshTokenBinding.deleteMany({ where: { expiresAt: { lt: before } } });
+      return pending.count + refresh.count;
     },
   };
 }

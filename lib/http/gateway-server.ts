@@ -1,8 +1,9 @@
 /**
- * The gateway's request pipeline, in order: health → MCP proxy and its
- * well-known documents → OAuth facade → admin auth routes → console gate →
- * Next.js. MCP traffic never reaches Next, not even for a path no server has
- * (protocol-not-found.ts). One JSON access-log line per request.
+ * The gateway's request pipeline, in order: allowed hosts (421 for a host that is not one
+ * of the gateway's names; health probes exempt) → health → MCP proxy and its well-known
+ * documents → OAuth facade → admin auth routes → console gate → Next.js. MCP traffic never
+ * reaches Next, not even for a path no server has (protocol-not-found.ts). One JSON
+ * access-log line per request.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Runtime } from "../runtime/types";
@@ -17,6 +18,7 @@ import { RequestContext } from "./request-context";
 import { readiness } from "./health";
 import { formatRequestId } from "./request-id";
 import { protocolNotFound } from "./protocol-not-found";
+import { createHostGuard, listenHostWarning } from "../urls/allowed-hosts";
 
 export type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -45,7 +47,15 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
   });
   const resourceServer = createResourceServerHandler(runtime);
   const facade = createOAuthFacadeHandler(runtime);
-  const guardDeps = { admin: runtime.repos.admin, adminToken: env.ADMIN_TOKEN, expectedOrigins };
+  const guardDeps = { admin: runtime.repos.admin, adminToken: env.ADMIN_TOKEN, expectedOrigins, secureCookies };
+  const hosts = createHostGuard({
+    allowedHosts: env.ALLOWED_HOSTS,
+    publicUrl: env.PUBLIC_URL,
+    trustedProxies: runtime.trustedProxies,
+    snapshot: () => runtime.config.current(),
+  });
+  const hostWarning = listenHostWarning(env);
+  if (hostWarning) logger.warn({ host: env.HOST }, hostWarning);
 
   function accessLog(req: IncomingMessage, res: ServerResponse, ctx: RequestContext) {
     const quiet = ctx.url.pathname.startsWith("/_next/") || ctx.url.pathname === "/healthz";
@@ -118,12 +128,26 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
     }
   }
 
+  /** 421 for a host that is not one of the gateway's names (lib/urls/allowed-hosts.ts). */
+  function misdirected(res: ServerResponse, ctx: RequestContext, host: string) {
+    ctx.outcome = "refused:host_not_allowed";
+    const shown = host.replace(/[^\x21-\x7e]/g, "?").slice(0, 100);
+    sendJson(res, 421, {
+      error: "host_not_allowed",
+      error_description: `This gateway does not answer for the host "${shown}". If that name is yours, add it to ALLOWED_HOSTS (comma-separated), or set PUBLIC_URL or the server's publicUrls to it.`,
+    });
+  }
+
   // MCP traffic first, and without a promise when the request needs none (hot path). Its paths never
   // collide with the routes in rest(): /healthz, /readyz, /oauth, /login… are reserved prefixes.
   return function handle(req: IncomingMessage, res: ServerResponse): void {
     const ctx = new RequestContext(req.url ?? "/");
     // Every access-log line is at info or debug: below that level, don't even listen (hot path).
     if (logger.isLevelEnabled("info")) res.on("close", () => accessLog(req, res, ctx));
+    const refusedHost = hosts.refusedHost(req);
+    // Health probes (load balancers, Kubernetes) name the pod's address; their answers use no host.
+    if (refusedHost !== undefined && ctx.rawPath !== "/healthz" && ctx.rawPath !== "/readyz")
+      return misdirected(res, ctx, refusedHost);
     let handled: boolean | Promise<boolean>;
     try {
       handled = resourceServer(req, res, ctx);

@@ -1,45 +1,53 @@
 /**
  * GET /oauth/<p>/authorize and the consent form's POST. Steps, in order:
- * 1. client_id known for this provider, redirect_uri registered (exact; loopback:
- *    any port) — failures here show an error page, never a redirect;
- * 2. response_type=code, PKCE S256, scope syntax, `resource` one of our servers —
- *    failures from here on go back to the (now trusted) redirect URI;
- * 3. consent: remembered per browser (cookie) and client, else the consent
- *    page with a single-use ticket bound to the browser (CSRF);
- * 4. a pending authorization keyed by a gateway-generated state, then the
- *    redirect to the IdP with the profile's rewrites.
+ * 1. a rate limit per client address (steps/authorize-limits.ts) — a page, no redirect;
+ * 2. client_id known for this provider, redirect_uri registered (exact; loopback: any port)
+ *    — failures here show an error page, never a redirect;
+ * 3. a rate limit per client; response_type=code, PKCE S256, scope syntax, `resource` one
+ *    of our servers — failures from here on go back to the (now trusted) redirect URI;
+ * 4. consent: remembered per browser and client (steps/browser-id.ts), else the consent
+ *    page with a single-use, short-lived ticket bound to the browser (CSRF) that keeps the
+ *    client's sign-in parameters (steps/login-params.ts);
+ * 5. room for the flow (steps/flow-caps.ts), the IdP client's callback
+ *    (steps/idp-callback.ts), a pending authorization keyed by a gateway-generated state and
+ *    bound to this browser (the callback checks it), then the redirect to the IdP with the
+ *    profile's rewrites.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomId, sha256 } from "../admin/tokens";
 import { profileFor, rewriteAuthorizeParams } from "../providers";
 import type { FacadeContext, FacadeDeps } from "./context";
 import { redirectAllowlist, serverForResource, serverResources } from "./context";
-import {
-  InvalidRequest,
-  InvalidScope,
-  InvalidTarget,
-  OAuthError,
-  TemporarilyUnavailable,
-  UnsupportedResponseType,
-} from "./errors";
+import { InvalidRequest, InvalidScope, InvalidTarget, OAuthError, PageError, UnsupportedResponseType } from "./errors";
 import { renderConsentPage, sendErrorPage, sendPage } from "./html";
-import { BROWSER_COOKIE, browserCookie, readCookie, readForm, redirect, uniqueParams } from "./http";
+import { readForm, redirect, uniqueParams } from "./http";
 import { matchRedirectUri } from "./redirect-uri";
 import type { OAuthClientRecord, PendingRecord } from "./store";
 import { providerMetadata, idpClientFor } from "./idp-client";
+import { limitAuthorizeByAddress, limitAuthorizeByClient } from "./steps/authorize-limits";
+import { browserIdFor, isSameBrowser, type BrowserId } from "./steps/browser-id";
+import { ensureRoomForFlow } from "./steps/flow-caps";
+import { checkIdpCallbackForAuthorize } from "./steps/idp-callback";
+import { applyLoginParams, loginParamsOf } from "./steps/login-params";
+import { scopeSet } from "./steps/refresh-scope";
 
 const CHALLENGE_RE = /^[A-Za-z0-9_-]{43,128}$/;
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 const MAX_STATE = 2048;
-/** Client parameters forwarded to the IdP as they are (harmless UI hints). */
-const FORWARDED = ["prompt", "login_hint", "ui_locales", "max_age"];
 
-type AuthzRequest = Omit<
+type AuthzRequest = Pick<
   PendingRecord,
-  "stateHash" | "kind" | "createdAt" | "expiresAt" | "consumedAt" | "codeHash" | "browserIdHash"
-> & {
-  forwarded: Record<string, string>;
-};
+  | "providerName"
+  | "clientId"
+  | "redirectUri"
+  | "clientState"
+  | "codeChallenge"
+  | "codeChallengeMethod"
+  | "scope"
+  | "resource"
+  | "facadeIssuer"
+  | "loginParams"
+>;
 
 /** Relays an error to the client's (validated) redirect URI (RFC 6749 §4.1.2.1, RFC 9207 `iss`). */
 export function errorRedirectUrl(
@@ -87,17 +95,6 @@ function validateClientAndRedirect(
   return presented;
 }
 
-/** Errors that must be shown on a page (no trustworthy redirect URI yet). */
-export class PageError extends Error {
-  constructor(
-    readonly title: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
-
 function validateRequest(
   q: Map<string, string>,
   client: OAuthClientRecord,
@@ -105,58 +102,41 @@ function validateRequest(
   ctx: FacadeContext,
   deps: FacadeDeps,
 ): AuthzRequest {
-  const state = q.get("state");
-  if (state !== undefined && state.length > MAX_STATE) throw new InvalidRequest("state is too long");
-  const base = { redirectUri, clientState: state };
-  try {
-    const rt = q.get("response_type");
-    if (rt !== "code") throw new UnsupportedResponseType(`response_type must be "code"${rt ? `, got "${rt}"` : ""}`);
-    const challenge = q.get("code_challenge");
-    const method = q.get("code_challenge_method");
-    if (!challenge) throw new InvalidRequest("PKCE is required: code_challenge is missing");
-    if (method !== "S256")
-      throw new InvalidRequest(
-        `PKCE code_challenge_method must be S256${method ? `, got "${method}"` : " (plain is not accepted)"}`,
-      );
-    if (!CHALLENGE_RE.test(challenge)) throw new InvalidRequest("code_challenge is not a base64url S256 challenge");
-    const scope = q.get("scope")?.trim() || undefined;
-    if (scope && (scope.length > 2000 || !scope.split(/ +/).every((s) => SCOPE_TOKEN.test(s))))
-      throw new InvalidScope("scope is malformed");
-    const resource = q.get("resource");
-    if (resource !== undefined) {
-      let ok = false;
-      try {
-        const u = new URL(resource);
-        ok = !u.hash;
-      } catch {
-        ok = false;
-      }
-      if (!ok) throw new InvalidTarget("resource must be an absolute URI without a fragment");
-      if (!serverForResource(ctx, resource, deps.publicUrl))
-        throw new InvalidTarget("resource is not a server protected by this authorization server");
-    }
-    const forwarded: Record<string, string> = {};
-    for (const k of FORWARDED) {
-      const v = q.get(k);
-      if (v !== undefined && v.length <= 256) forwarded[k] = v;
-    }
-    return {
-      ...base,
-      providerName: ctx.provider.name,
-      clientId: client.clientId,
-      codeChallenge: challenge,
-      codeChallengeMethod: method,
-      scope,
-      resource,
-      facadeIssuer: ctx.issuer,
-      forwarded,
-    };
-  } catch (e) {
-    if (e instanceof OAuthError) throw new RedirectError(e, base.redirectUri, base.clientState);
-    throw e;
+  const rt = q.get("response_type");
+  if (rt !== "code") throw new UnsupportedResponseType(`response_type must be "code"${rt ? `, got "${rt}"` : ""}`);
+  const challenge = q.get("code_challenge");
+  const method = q.get("code_challenge_method");
+  if (!challenge) throw new InvalidRequest("PKCE is required: code_challenge is missing");
+  if (method !== "S256")
+    throw new InvalidRequest(
+      `PKCE code_challenge_method must be S256${method ? `, got "${method}"` : " (plain is not accepted)"}`,
+    );
+  if (!CHALLENGE_RE.test(challenge)) throw new InvalidRequest("code_challenge is not a base64url S256 challenge");
+  const scope = q.get("scope")?.trim() || undefined;
+  if (scope && (scope.length > 2000 || !scope.split(/ +/).every((s) => SCOPE_TOKEN.test(s))))
+    throw new InvalidScope("scope is malformed");
+  const resource = q.get("resource");
+  if (resource !== undefined) {
+    if (!URL.canParse(resource) || new URL(resource).hash)
+      throw new InvalidTarget("resource must be an absolute URI without a fragment");
+    if (!serverForResource(ctx, resource, deps.publicUrl))
+      throw new InvalidTarget("resource is not a server protected by this authorization server");
   }
+  return {
+    redirectUri,
+    clientState: q.get("state"),
+    providerName: ctx.provider.name,
+    clientId: client.clientId,
+    codeChallenge: challenge,
+    codeChallengeMethod: method,
+    scope,
+    resource,
+    facadeIssuer: ctx.issuer,
+    loginParams: loginParamsOf(q),
+  };
 }
 
+/** An OAuth error to send back to the client's validated redirect URI. */
 class RedirectError extends Error {
   constructor(
     readonly cause: OAuthError,
@@ -167,37 +147,43 @@ class RedirectError extends Error {
   }
 }
 
+/** Runs steps whose OAuth errors go back to the client's redirect URI. */
+async function toClientOnError<T>(a: Pick<AuthzRequest, "redirectUri" | "clientState">, fn: () => Promise<T> | T) {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof OAuthError) throw new RedirectError(e, a.redirectUri, a.clientState);
+    throw e;
+  }
+}
+
 const scopeCovered = (requested: string | undefined, granted: string) => {
-  const g = new Set(granted.split(" ").filter(Boolean));
-  return (requested ?? "")
-    .split(" ")
-    .filter(Boolean)
-    .every((s) => g.has(s));
+  const g = scopeSet(granted);
+  return [...scopeSet(requested)].every((s) => g.has(s));
 };
 
-/** Stores the pending authorization and redirects the browser to the IdP. */
+/** Stores the pending authorization, bound to this browser, and redirects the browser to the IdP. */
 async function redirectToIdp(
   res: ServerResponse,
   a: AuthzRequest,
+  browser: BrowserId,
   client: OAuthClientRecord,
   ctx: FacadeContext,
   deps: FacadeDeps,
-  headers: Record<string, string | string[]> = {},
   status = 302,
 ) {
-  const now = deps.now();
-  if ((await deps.store.countActivePending(ctx.provider.name, new Date(now))) >= deps.limits.maxPendingPerProvider) {
-    throw new TemporarilyUnavailable("too many authorizations in flight; try again shortly", 30);
-  }
+  checkIdpCallbackForAuthorize(client, ctx);
+  await ensureRoomForFlow("idp", client.clientId, ctx, deps);
   const meta = await providerMetadata(ctx.provider, deps);
   const idpClient = await idpClientFor(client, ctx.provider, meta, deps);
   const state = randomId();
-  const { forwarded, ...rest } = a;
+  const { loginParams, ...rest } = a;
   await deps.store.createPending({
     ...rest,
     stateHash: sha256(state),
     kind: "idp",
-    expiresAt: new Date(now + deps.limits.pendingTtlMs),
+    browserIdHash: browser.idHash,
+    expiresAt: new Date(deps.now() + deps.limits.pendingTtlMs),
   });
 
   const url = new URL(meta.authorizationEndpoint);
@@ -210,7 +196,7 @@ async function redirectToIdp(
   p.set("code_challenge_method", "S256");
   if (a.scope) p.set("scope", a.scope);
   if (a.resource) p.set("resource", a.resource);
-  for (const [k, v] of Object.entries(forwarded)) p.set(k, v);
+  applyLoginParams(p, loginParams);
   const rewrites = rewriteAuthorizeParams(p, profileFor(ctx.provider), {
     idpClientId: idpClient.clientId,
     extraScopes: ctx.provider.scopes,
@@ -219,22 +205,19 @@ async function redirectToIdp(
     { provider: ctx.provider.name, clientId: client.clientId, rewrites },
     "authorization relayed to the IdP",
   );
-  redirect(res, url.href, status, headers);
-}
-
-function browserId(req: IncomingMessage, ctx: FacadeContext): { id: string; setCookie?: string } {
-  const existing = readCookie(req, BROWSER_COOKIE);
-  if (existing && /^[A-Za-z0-9_-]{32,64}$/.test(existing)) return { id: existing };
-  const id = randomId();
-  return { id, setCookie: browserCookie(id, ctx.base.protocol === "https:") };
+  redirect(res, url.href, status, browser.setCookie ? { "set-cookie": browser.setCookie } : {});
 }
 
 async function withErrors(res: ServerResponse, ctx: FacadeContext, fn: () => Promise<void>) {
   try {
     await fn();
   } catch (e) {
-    if (e instanceof PageError) return sendErrorPage(res, e.status, e.title, e.message);
+    if (e instanceof PageError) {
+      ctx.refusal = e.reason;
+      return sendErrorPage(res, e.status, e.title, e.message, e.headers);
+    }
     if (e instanceof RedirectError) {
+      ctx.refusal = e.cause.reason;
       return redirect(
         res,
         errorRedirectUrl(
@@ -247,6 +230,50 @@ async function withErrors(res: ServerResponse, ctx: FacadeContext, fn: () => Pro
     }
     throw e;
   }
+}
+
+/** Shows the consent page with a ticket that only this browser can post, within a short lifetime. */
+async function showConsentPage(
+  res: ServerResponse,
+  a: AuthzRequest,
+  browser: BrowserId,
+  client: OAuthClientRecord,
+  ctx: FacadeContext,
+  deps: FacadeDeps,
+) {
+  await ensureRoomForFlow("consent", client.clientId, ctx, deps);
+  const ticket = randomId();
+  await deps.store.createPending({
+    ...a,
+    stateHash: sha256(ticket),
+    kind: "consent",
+    browserIdHash: browser.idHash,
+    expiresAt: new Date(deps.now() + deps.limits.consentTtlMs),
+  });
+  const servers = a.resource ? [serverForResource(ctx, a.resource, deps.publicUrl)!] : ctx.servers;
+  const resources = serverResources(ctx, deps.publicUrl);
+  const html = renderConsentPage({
+    action: ctx.endpoint("authorize"),
+    ticket,
+    clientName: client.clientName,
+    clientId: client.clientId,
+    clientUri: typeof client.metadata.client_uri === "string" ? client.metadata.client_uri : undefined,
+    redirectUri: a.redirectUri,
+    providerLabel:
+      profileFor(ctx.provider).label === "Generic OAuth 2.0 / OpenID Connect"
+        ? new URL(ctx.provider.issuer).host
+        : profileFor(ctx.provider).label,
+    servers: servers.map((s) => ({
+      name: s.name,
+      title: s.resourceMetadata.resourceName,
+      resource:
+        a.resource && s === servers[0] && servers.length === 1
+          ? a.resource
+          : (resources.find((r) => r.server === s)?.resource ?? s.effectivePath),
+    })),
+    scopes: (a.scope ?? "").split(" ").filter(Boolean),
+  });
+  sendPage(res, 200, html, browser.setCookie ? { "set-cookie": browser.setCookie } : {});
 }
 
 export async function handleAuthorize(
@@ -263,56 +290,26 @@ export async function handleAuthorize(
     } catch (e) {
       throw new PageError("Invalid request", (e as Error).message);
     }
+    await limitAuthorizeByAddress(req, deps);
     const clientId = q.get("client_id");
     if (!clientId) throw new PageError("Invalid request", "client_id is missing.");
     const client = await deps.store.getClient(clientId);
     const redirectUri = validateClientAndRedirect(q, client, ctx);
-    const a = validateRequest(q, client!, redirectUri, ctx, deps);
+    checkIdpCallbackForAuthorize(client!, ctx); // before the consent page: this flow could not finish
+    const state = q.get("state");
+    if (state !== undefined && state.length > MAX_STATE) throw new InvalidRequest("state is too long");
+    const a = await toClientOnError({ redirectUri, clientState: state }, async () => {
+      await limitAuthorizeByClient(client!.clientId, deps);
+      return validateRequest(q, client!, redirectUri, ctx, deps);
+    });
 
-    const b = browserId(req, ctx);
-    const headers: Record<string, string | string[]> = b.setCookie ? { "set-cookie": b.setCookie } : {};
-    const consent = b.setCookie ? null : await deps.store.getConsent(sha256(b.id), client!.clientId);
-    try {
-      if (consent && consent.providerName === ctx.provider.name && scopeCovered(a.scope, consent.scope)) {
-        return await redirectToIdp(res, a, client!, ctx, deps, headers);
-      }
-      const ticket = randomId();
-      const { forwarded: _f, ...rest } = a;
-      await deps.store.createPending({
-        ...rest,
-        stateHash: sha256(ticket),
-        kind: "consent",
-        browserIdHash: sha256(b.id),
-        expiresAt: new Date(deps.now() + deps.limits.pendingTtlMs),
-      });
-      const servers = a.resource ? [serverForResource(ctx, a.resource, deps.publicUrl)!] : ctx.servers;
-      const resources = serverResources(ctx, deps.publicUrl);
-      const html = renderConsentPage({
-        action: ctx.endpoint("authorize"),
-        ticket,
-        clientName: client!.clientName,
-        clientId: client!.clientId,
-        clientUri: typeof client!.metadata.client_uri === "string" ? client!.metadata.client_uri : undefined,
-        redirectUri,
-        providerLabel:
-          profileFor(ctx.provider).label === "Generic OAuth 2.0 / OpenID Connect"
-            ? new URL(ctx.provider.issuer).host
-            : profileFor(ctx.provider).label,
-        servers: servers.map((s) => ({
-          name: s.name,
-          title: s.resourceMetadata.resourceName,
-          resource:
-            a.resource && s === servers[0] && servers.length === 1
-              ? a.resource
-              : (resources.find((r) => r.server === s)?.resource ?? s.effectivePath),
-        })),
-        scopes: (a.scope ?? "").split(" ").filter(Boolean),
-      });
-      sendPage(res, 200, html, headers);
-    } catch (e) {
-      if (e instanceof OAuthError) throw new RedirectError(e, a.redirectUri, a.clientState);
-      throw e;
-    }
+    const browser = browserIdFor(req, ctx);
+    const consent = browser.setCookie ? null : await deps.store.getConsent(browser.idHash, client!.clientId);
+    await toClientOnError(a, async () => {
+      if (consent && consent.providerName === ctx.provider.name && scopeCovered(a.scope, consent.scope))
+        return redirectToIdp(res, a, browser, client!, ctx, deps);
+      return showConsentPage(res, a, browser, client!, ctx, deps);
+    });
   });
 }
 
@@ -341,11 +338,15 @@ export async function handleConsent(
     const decision = form.get("decision");
     if (!ticket || (decision !== "approve" && decision !== "deny"))
       throw new PageError("Invalid request", "The consent form is incomplete.");
-    const cookie = readCookie(req, BROWSER_COOKIE);
     const pending = await deps.store.consumePending(sha256(ticket), "consent", ctx.provider.name, new Date(deps.now()));
     if (!pending) throw new PageError("Consent expired", "This consent page has expired or was already used.");
-    if (!cookie || pending.browserIdHash !== sha256(cookie))
-      throw new PageError("Request refused", "This consent page was issued to another browser.", 403);
+    if (!isSameBrowser(req, ctx, pending.browserIdHash))
+      throw new PageError(
+        "Request refused",
+        "This consent page was issued to another browser.",
+        403,
+        "browser_mismatch",
+      );
     const client = await deps.store.getClient(pending.clientId);
     if (!client) throw new PageError("Unknown client", "The application is no longer registered.");
     if (decision === "deny") {
@@ -376,13 +377,8 @@ export async function handleConsent(
       scope: pending.scope,
       resource: pending.resource,
       facadeIssuer: pending.facadeIssuer,
-      forwarded: {},
+      loginParams: pending.loginParams,
     };
-    try {
-      await redirectToIdp(res, a, client, ctx, deps, {}, 303);
-    } catch (e) {
-      if (e instanceof OAuthError) throw new RedirectError(e, a.redirectUri, a.clientState);
-      throw e;
-    }
+    await toClientOnError(a, () => redirectToIdp(res, a, { idHash: pending.browserIdHash! }, client, ctx, deps, 303));
   });
 }

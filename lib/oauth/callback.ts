@@ -2,8 +2,11 @@
  * GET /oauth/<p>/callback: the IdP's redirect back to the gateway.
  * 1. consume the pending authorization named by `state` (single use, atomic,
  *    any replica) — unknown/expired/replayed → an error page, never a redirect;
- * 2. RFC 9207: if the IdP sent `iss`, it must be the IdP's issuer;
- * 3. relay to the client's registered redirect URI (its own query kept) with
+ * 2. the request must come from the browser that started the flow and consented
+ *    (steps/browser-id.ts) — else an error page, no redirect, and the flow stays spent:
+ *    an IdP link handed to someone else never relays their code to the link's author;
+ * 3. RFC 9207: if the IdP sent `iss`, it must be the IdP's issuer;
+ * 4. relay to the client's registered redirect URI (its own query kept) with
  *    `code` or the IdP's error, the client's original `state`, and
  *    `iss` = the facade issuer. The code's hash is kept to bind it to the
  *    client at the token endpoint.
@@ -14,11 +17,14 @@ import type { FacadeContext, FacadeDeps } from "./context";
 import { sendErrorPage } from "./html";
 import { redirect } from "./http";
 import { getProviderMetadata } from "../providers";
+import { isSameBrowser } from "./steps/browser-id";
 
 const ERROR_CODE_RE = /^[\x20-\x21\x23-\x5B\x5D-\x7E]{1,64}$/;
+/** A relayed code stays bound to its client this long, however long the user spent at the IdP. */
+const CODE_BINDING_MS = 10 * 60_000;
 
 export async function handleCallback(
-  _req: IncomingMessage,
+  req: IncomingMessage,
   res: ServerResponse,
   url: URL,
   ctx: FacadeContext,
@@ -36,13 +42,8 @@ export async function handleCallback(
   }
   const code = q.get("code");
   const error = q.get("error");
-  const pending = await deps.store.consumePending(
-    sha256(state),
-    "idp",
-    ctx.provider.name,
-    new Date(deps.now()),
-    code && !error ? sha256(code) : undefined,
-  );
+  const stateHash = sha256(state);
+  const pending = await deps.store.consumePending(stateHash, "idp", ctx.provider.name, new Date(deps.now()));
   if (!pending) {
     deps.logger.warn({ provider: ctx.provider.name }, "callback with an unknown, expired or already used state");
     return sendErrorPage(
@@ -50,6 +51,19 @@ export async function handleCallback(
       400,
       "Authorization expired",
       "This sign-in response is unknown, expired or was already used. Nothing was forwarded.",
+    );
+  }
+  if (!isSameBrowser(req, ctx, pending.browserIdHash)) {
+    ctx.refusal = "browser_mismatch";
+    deps.logger.warn(
+      { provider: ctx.provider.name, clientId: pending.clientId },
+      "callback from a browser that did not start this sign-in: nothing relayed, the flow is spent",
+    );
+    return sendErrorPage(
+      res,
+      403,
+      "Sign-in not started here",
+      "This sign-in response belongs to a sign-in that was started in another browser (or at another address of this gateway). Nothing was forwarded. If you did not start a sign-in, someone may have sent you this link: close this page.",
     );
   }
   const target = new URL(pending.redirectUri);
@@ -102,6 +116,7 @@ export async function handleCallback(
     if (relayError.description) p.set("error_description", relayError.description);
     if (relayError.uri && /^https?:\/\//.test(relayError.uri)) p.set("error_uri", relayError.uri);
   } else {
+    await deps.store.bindCode(stateHash, sha256(code!), new Date(deps.now() + CODE_BINDING_MS));
     p.set("code", code!);
   }
   if (pending.clientState !== undefined) p.set("state", pending.clientState);

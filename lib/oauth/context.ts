@@ -2,6 +2,9 @@
  * Per-request facade context: which provider, which servers use it in proxy
  * mode, the public base URL and the facade issuer built from it, and the
  * shared dependencies every step takes (store, config, secrets, clock…).
+ * The issuer (and so the callback registered at the IdP) is a configured URL
+ * whenever the provider's servers have publicUrls or PUBLIC_URL is set; the
+ * request's own URL is used only in zero-config setups (docs/security.md).
  */
 import type { IncomingMessage } from "node:http";
 import type { RateLimiter } from "../admin/rate-limit";
@@ -10,23 +13,40 @@ import type { Logger } from "../log";
 import type { SecretBox } from "../secrets/secret-box";
 import type { ProviderDeps } from "../providers";
 import { factsFromNodeRequest, joinBase, resolvePublicBase, urlString } from "../urls/public-base";
-import { facadeIssuer, resourceUrl } from "../urls/resource-urls";
+import { facadeIssuer } from "../urls/resource-urls";
 import type { TrustedProxies } from "../urls/trusted-proxies";
+import { resourceUrlsOf } from "../tokens/server-audiences";
 import type { OAuthStore } from "./store";
+import type { FacadeReason } from "./errors";
 
 export type FacadeLimits = {
-  /** Lifetime of a pending authorization (consent page or IdP round trip). */
+  /** Lifetime of an IdP round trip (the user signing in at the IdP). */
   pendingTtlMs: number;
-  /** Flows in flight per provider before /authorize answers temporarily_unavailable. */
-  maxPendingPerProvider: number;
+  /** Lifetime of a consent page's ticket. */
+  consentTtlMs: number;
+  /** IdP round trips in flight per provider before /authorize answers temporarily_unavailable. */
+  maxIdpFlowsPerProvider: number;
+  /** Consent pages open per provider, counted apart from IdP round trips. */
+  maxConsentTicketsPerProvider: number;
+  /** Consent pages and IdP round trips in flight for one client. */
+  maxFlowsPerClient: number;
   /** Registered clients per provider before /register refuses. */
   maxClientsPerProvider: number;
+  /** How long a relayed refresh token stays redeemable without use (renewed by each refresh). */
+  refreshTokenIdleMs: number;
+  /** How long a refresh token the IdP rotated stays redeemable (a client retrying a lost answer). */
+  refreshTokenGraceMs: number;
 };
 
 export const DEFAULT_LIMITS: FacadeLimits = {
   pendingTtlMs: 10 * 60_000,
-  maxPendingPerProvider: 10_000,
+  consentTtlMs: 5 * 60_000,
+  maxIdpFlowsPerProvider: 10_000,
+  maxConsentTicketsPerProvider: 10_000,
+  maxFlowsPerClient: 200,
   maxClientsPerProvider: 50_000,
+  refreshTokenIdleMs: 90 * 86_400_000,
+  refreshTokenGraceMs: 5 * 60_000,
 };
 
 export type FacadeDeps = {
@@ -40,6 +60,9 @@ export type FacadeDeps = {
   limits: FacadeLimits;
   /** Dynamic client registrations per client address (shared by the replicas). */
   registrations: RateLimiter;
+  /** Authorization requests per client address and per client id (shared by the replicas). */
+  authorizeByAddress: RateLimiter;
+  authorizeByClient: RateLimiter;
   now: () => number;
 };
 
@@ -48,10 +71,14 @@ export type FacadeContext = {
   /** Servers in proxy mode for this provider. */
   servers: RuntimeServer[];
   base: URL;
+  /** The request's own public base (PUBLIC_URL, trusted forwarding or Host): the resource base of servers without publicUrls. */
+  requestBase: URL;
   /** `<base>/oauth/<provider>`, no trailing slash. */
   issuer: string;
   /** Facade endpoint URL: `<issuer>/<name>`. */
   endpoint: (name: "authorize" | "token" | "register" | "callback") => string;
+  /** Set by a step that refused the request (shown in the access log's outcome). */
+  refusal?: FacadeReason;
 };
 
 /** Proxy-mode servers of a provider: the facade exists only when there is one. */
@@ -67,16 +94,20 @@ export function buildContext(req: IncomingMessage, deps: FacadeDeps, providerNam
   if (!provider) return undefined;
   const servers = proxyServersFor(snap, providerName);
   if (servers.length === 0) return undefined;
-  const { base } = resolvePublicBase(factsFromNodeRequest(req), {
-    publicUrl: deps.publicUrl,
-    trustedProxies: deps.trustedProxies,
+  const facts = factsFromNodeRequest(req);
+  const opts = { publicUrl: deps.publicUrl, trustedProxies: deps.trustedProxies };
+  const { base } = resolvePublicBase(facts, {
+    ...opts,
     serverPublicUrls: servers.flatMap((s) => s.publicUrls),
+    // A server without publicUrls lives at the request's URL: its facade may too.
+    requestFallback: servers.some((s) => s.publicUrls.length === 0),
   });
   const issuer = facadeIssuer(base, providerName);
   return {
     provider,
     servers,
     base,
+    requestBase: resolvePublicBase(facts, opts).base,
     issuer,
     endpoint: (name) => urlString(joinBase(base, `/oauth/${providerName}/${name}`)),
   };
@@ -84,13 +115,15 @@ export function buildContext(req: IncomingMessage, deps: FacadeDeps, providerNam
 
 const noSlash = (s: string) => s.replace(/\/+$/, "");
 
-/** Every resource URL (RFC 8707 / RFC 9728 `resource`) of the facade's servers. */
+/**
+ * Every resource URL (RFC 8707 / RFC 9728 `resource`) of the facade's servers: exactly the
+ * resource URLs the proxy accepts as audiences for them (lib/tokens/server-audiences.ts).
+ */
 export function serverResources(ctx: FacadeContext, publicUrl?: string): { server: RuntimeServer; resource: string }[] {
   const out: { server: RuntimeServer; resource: string }[] = [];
   for (const s of ctx.servers) {
-    const bases = [ctx.base.href, ...s.publicUrls, ...(publicUrl ? [publicUrl] : [])];
-    for (const b of new Set(bases)) {
-      const r = noSlash(resourceUrl(new URL(b), s.effectivePath));
+    for (const { url } of resourceUrlsOf(s, publicUrl, ctx.requestBase)) {
+      const r = noSlash(url);
       if (!out.some((o) => o.resource === r)) out.push({ server: s, resource: r });
     }
   }

@@ -23,7 +23,29 @@ export type OAuthErrorCode =
   | "invalid_client_metadata"
   | "slow_down";
 
+/**
+ * Why a facade step refused, more precisely than the RFC 6749 code: stable, for the access log
+ * (`outcome`), the warning logs and tests. Never sent to clients.
+ */
+export type FacadeReason =
+  | "address_rate_limited"
+  | "client_rate_limited"
+  | "client_flows_full"
+  | "consent_tickets_full"
+  | "idp_flows_full"
+  | "idp_callback_mismatch"
+  | "browser_mismatch"
+  | "code_unknown"
+  | "redirect_uri_mismatch"
+  | "pkce_mismatch"
+  | "resource_unknown"
+  | "resource_not_authorized"
+  | "refresh_token_unknown"
+  | "refresh_token_other_client"
+  | "scope_not_granted";
+
 export class OAuthError extends Error {
+  reason?: FacadeReason;
   constructor(
     readonly error: OAuthErrorCode,
     readonly description: string,
@@ -32,6 +54,11 @@ export class OAuthError extends Error {
   ) {
     super(description);
     this.name = "OAuthError";
+  }
+  /** Tags the error with the step's stable reason (returns this, for `throw new X(…).because(…)`). */
+  because(reason: FacadeReason): this {
+    this.reason = reason;
+    return this;
   }
   toBody(): { error: string; error_description: string } {
     return { error: this.error, error_description: this.description };
@@ -92,3 +119,17 @@ export class InvalidClientMetadata extends OAuthError {
 }
 
 export const isOAuthError = (e: unknown): e is OAuthError => e instanceof OAuthError;
+
+/** An error shown on a page instead of a redirect: no client redirect URI can be trusted, or none is safe. */
+export class PageError extends Error {
+  constructor(
+    readonly title: string,
+    message: string,
+    readonly status = 400,
+    readonly reason?: FacadeReason,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = "PageError";
+  }
+}

@@ -11,6 +11,7 @@ import type { GatewayHandler } from "../http/types";
 import type { Runtime } from "../runtime/types";
 import { createOAuthRepo } from "../db/oauth-repo";
 import { sendJson } from "../http/respond";
+import { PUBLIC_BASE_VARY } from "../urls/public-base";
 import { buildContext, DEFAULT_LIMITS, type FacadeDeps } from "./context";
 import { handleAuthorize, handleConsent } from "./authorize";
 import { handleCallback } from "./callback";
@@ -69,9 +70,11 @@ export function createFacadeHandler(deps: FacadeDeps): GatewayHandler {
       switch (route.endpoint) {
         case "metadata": {
           const meta = await providerMetadata(ctx.provider, deps);
+          // Built from the request's public base: shared caches must key it by what picks that base.
           sendJson(res, 200, buildFacadeMetadata(ctx, meta), {
             ...CORS_HEADERS,
             "cache-control": "public, max-age=300",
+            vary: PUBLIC_BASE_VARY,
           });
           break;
         }
@@ -90,6 +93,7 @@ export function createFacadeHandler(deps: FacadeDeps): GatewayHandler {
           await handleRegister(req, res, ctx, deps);
           break;
       }
+      if (ctx.refusal) rctx.outcome = `oauth:${route.endpoint}:${ctx.refusal}`;
     } catch (e) {
       if (res.headersSent) {
         res.destroy();
@@ -98,7 +102,7 @@ export function createFacadeHandler(deps: FacadeDeps): GatewayHandler {
       const err = isOAuthError(e) ? e : new ServerError("internal error");
       if (!isOAuthError(e))
         deps.logger.error({ err: e, provider: route.provider, endpoint: route.endpoint }, "oauth facade error");
-      rctx.outcome = `oauth:${route.endpoint}:${err.error}`;
+      rctx.outcome = `oauth:${route.endpoint}:${err.error}${err.reason ? `:${err.reason}` : ""}`;
       err.render(res, cors ? CORS_HEADERS : {});
     }
     return true;
@@ -118,6 +122,8 @@ export function createOAuthFacadeHandler(runtime: Runtime): GatewayHandler {
     logger: runtime.logger,
     limits: DEFAULT_LIMITS,
     registrations: runtime.rateLimits.registrations,
+    authorizeByAddress: runtime.rateLimits.authorizeByAddress,
+    authorizeByClient: runtime.rateLimits.authorizeByClient,
     now: Date.now,
   };
   return createFacadeHandler(deps);

@@ -100,6 +100,12 @@ export function sendPage(
   res.end(html);
 }
 
-export function sendErrorPage(res: ServerResponse, status: number, title: string, message: string) {
-  sendPage(res, status, renderErrorPage(title, message));
+export function sendErrorPage(
+  res: ServerResponse,
+  status: number,
+  title: string,
+  message: string,
+  headers: Record<string, string> = {},
+) {
+  sendPage(res, status, renderErrorPage(title, message), headers);
 }

@@ -1,9 +1,7 @@
-/** Small node:http helpers for the facade: forms, cookies, redirects, CORS. */
+/** Small node:http helpers for the facade: forms, redirects, CORS. */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readBody, sendJson } from "../http/respond";
 import { InvalidRequest } from "./errors";
-
-export const BROWSER_COOKIE = "portcullis_oauth_browser";
 
 export const CORS_HEADERS = {
   "access-control-allow-origin": "*",
@@ -56,19 +54,4 @@ export function uniqueParams(p: URLSearchParams): Map<string, string> {
     out.set(k, v);
   }
   return out;
-}
-
-export function readCookie(req: IncomingMessage, name: string): string | undefined {
-  const raw = req.headers.cookie;
-  if (!raw) return undefined;
-  for (const part of raw.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || undefined;
-  }
-  return undefined;
-}
-
-export function browserCookie(id: string, secure: boolean): string {
-  return `${BROWSER_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000${secure ? "; Secure" : ""}`;
 }

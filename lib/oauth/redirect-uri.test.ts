@@ -50,5 +50,13 @@ describe("matchRedirectUri (authorize)", () => {
     "https://app.example.com/cb?t=1#x",
     "http://app.example.com/cb?t=1",
     "https://APP.example.com/cb?t=1",
+    // A backslash is a "/" to URL parsers and browsers: the path would become /x/cb.
+    "http://127.0.0.1:7890\\x/cb",
+    "http://127.0.0.1:7890\\/cb",
+    "http://127.0.0.1\\x/cb",
+    "http://[::1]:1\\y/x",
+    "http://127.0.0.1:1234/c%62",
+    "http://127.0.0.1:1234 /cb",
+    "http://127.0.0.1:12a4/cb",
   ])("does not match near-miss %s", (u) => expect(matchRedirectUri(u, registered)).toBeUndefined());
 });

@@ -65,21 +65,16 @@ export function checkRedirectUri(raw: unknown): string | undefined {
  */
 export function matchRedirectUri(presented: string, registered: readonly string[]): string | undefined {
   if (registered.includes(presented)) return presented;
+  // The loopback rule compares strings, so the presented one must be a URI a browser reads the same
+  // way: no `\` (which URL parsers read as `/`, moving text from the port into the path), no spaces.
+  if (checkRedirectUri(presented)) return undefined;
   let p: URL;
   try {
     p = new URL(presented);
   } catch {
     return undefined;
   }
-  if (
-    p.protocol !== "http:" ||
-    !isLoopbackHost(p.hostname) ||
-    p.username ||
-    p.password ||
-    p.hash ||
-    presented.includes("#")
-  )
-    return undefined;
+  if (p.protocol !== "http:" || !isLoopbackHost(p.hostname)) return undefined;
   for (const r of registered) {
     let q: URL;
     try {
@@ -88,18 +83,24 @@ export function matchRedirectUri(presented: string, registered: readonly string[
       continue;
     }
     if (q.protocol !== "http:" || !isLoopbackHost(q.hostname)) continue;
-    // Only the port may differ: compare everything else on the raw strings with the port removed.
-    if (stripPort(presented, p) === stripPort(r, q)) return r;
+    // Only the port may differ: compare everything else on the raw strings with the port removed,
+    // and on the parsed URLs too, so that both readings agree.
+    const raw = stripPort(presented, p);
+    if (raw !== undefined && raw === stripPort(r, q) && p.pathname === q.pathname && p.search === q.search) return r;
   }
   return undefined;
 }
 
-/** `http://127.0.0.1:1234/cb?x` → `http://127.0.0.1/cb?x`, on the raw string (no normalisation). */
-function stripPort(raw: string, u: URL): string {
+/**
+ * `http://127.0.0.1:1234/cb?x` → `http://127.0.0.1/cb?x`, on the raw string (no normalisation);
+ * undefined when the authority is anything but the URL's host and an optional numeric port.
+ */
+function stripPort(raw: string, u: URL): string | undefined {
   const m = /^(http:\/\/)([^/?#]*)(.*)$/i.exec(raw);
-  if (!m) return raw;
+  if (!m) return undefined;
   const hostPort = m[2];
   const host = hostPort.startsWith("[") ? hostPort.slice(0, hostPort.indexOf("]") + 1) : hostPort.split(":")[0];
-  if (host.toLowerCase() !== u.hostname.toLowerCase()) return raw;
+  const port = hostPort.slice(host.length);
+  if (host.toLowerCase() !== u.hostname.toLowerCase() || !/^(?::\d{0,5})?$/.test(port)) return undefined;
   return `${m[1].toLowerCase()}${host.toLowerCase()}${m[3]}`;
 }

@@ -48,13 +48,12 @@ export async function handleRegister(
 
   const meta = await providerMetadata(ctx.provider, deps);
   if (usesIdpDcr(ctx.provider, meta)) {
-    const up = await registerIdpClient(
-      ctx.provider,
-      meta,
-      { callback: ctx.endpoint("callback"), clientName: reg.record.clientName },
-      deps,
-    );
+    // The callback is a configured URL whenever there is one (context.ts), and the request's host
+    // passed the allowed-hosts check: a registration cannot point the IdP at another host.
+    const callback = ctx.endpoint("callback");
+    const up = await registerIdpClient(ctx.provider, meta, { callback, clientName: reg.record.clientName }, deps);
     reg.record.idpClientId = up.clientId;
+    reg.record.idpRedirectUri = callback;
     if (up.clientSecret) reg.record.idpClientSecretEnc = await deps.secrets.encrypt(up.clientSecret);
     if (up.registration)
       reg.record.idpRegistration = {

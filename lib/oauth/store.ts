@@ -1,9 +1,9 @@
 /**
  * What the facade persists, as a small interface: registered clients,
- * remembered consents and pending authorizations. lib/db/oauth-repo.ts is the
- * Prisma implementation (shared by every replica); `createMemoryOAuthStore` is
- * for unit tests. Every secret-like key (state, consent ticket, browser id,
- * code, client secret) is stored as its SHA-256 only.
+ * remembered consents, pending authorizations and the refresh tokens it relayed.
+ * lib/db/oauth-repo.ts is the Prisma implementation (shared by every replica);
+ * `createMemoryOAuthStore` is for unit tests. Every secret-like key (state, consent
+ * ticket, browser id, code, refresh token, client secret) is stored as its SHA-256 only.
  */
 export type ClientAuthMethod = "none" | "client_secret_basic" | "client_secret_post";
 
@@ -21,6 +21,8 @@ export type OAuthClientRecord = {
   idpClientSecretEnc?: string;
   /** RFC 7592: where and with which (encrypted) token the gateway can delete its client there. */
   idpRegistration?: { uri: string; tokenEnc: string };
+  /** The facade callback that IdP client was registered with; it is never used with another. */
+  idpRedirectUri?: string;
   createdAt: Date;
 };
 
@@ -41,8 +43,10 @@ export type PendingRecord = {
   resource?: string;
   /** Facade issuer at the start of the flow (relayed as `iss`). */
   facadeIssuer: string;
-  /** For kind "consent": the browser the consent page was shown to. */
+  /** The browser that started the flow: only it may post the consent form or finish at the callback. */
   browserIdHash?: string;
+  /** The client's prompt, login_hint, ui_locales, max_age: kept across the consent page for the IdP. */
+  loginParams?: Record<string, string>;
   codeHash?: string;
   createdAt: Date;
   expiresAt: Date;
@@ -55,6 +59,17 @@ export type ConsentRecord = {
   providerName: string;
   scope: string;
   createdAt: Date;
+};
+
+/** A refresh token the IdP returned through the facade (by hash) and who may redeem it for what. */
+export type RefreshTokenRecord = {
+  tokenHash: string;
+  providerName: string;
+  clientId: string;
+  /** Space-separated scopes a refresh may ask for: the consented ones and those the IdP granted. */
+  scope: string;
+  resource?: string;
+  expiresAt: Date;
 };
 
 export interface OAuthStore {
@@ -77,22 +92,24 @@ export interface OAuthStore {
   createPending(p: Omit<PendingRecord, "createdAt" | "consumedAt" | "codeHash">): Promise<void>;
   /**
    * Atomically marks an unconsumed, unexpired pending record of this kind and
-   * provider as consumed (and records `codeHash` if given); returns it, or null
-   * when it does not exist, expired or was already consumed. Exactly one caller
-   * wins, across replicas.
+   * provider as consumed; returns it, or null when it does not exist, expired or
+   * was already consumed. Exactly one caller wins, across replicas.
    */
-  consumePending(
-    stateHash: string,
-    kind: PendingKind,
-    providerName: string,
-    now: Date,
-    codeHash?: string,
-  ): Promise<PendingRecord | null>;
+  consumePending(stateHash: string, kind: PendingKind, providerName: string, now: Date): Promise<PendingRecord | null>;
+  /** Records the code the callback relayed for a consumed record (binding it to its client until `expiresAt`). */
+  bindCode(stateHash: string, codeHash: string, expiresAt: Date): Promise<void>;
   /** The consumed idp record whose callback carried this code. */
   findByCodeHash(codeHash: string): Promise<PendingRecord | null>;
-  /** Unconsumed, unexpired records of a provider (the bound on flows in flight). */
-  countActivePending(providerName: string, now: Date): Promise<number>;
-  /** Deletes records expired before `before`. */
+  /** Unconsumed, unexpired records of a provider and kind (the bounds on flows in flight). */
+  countActivePending(providerName: string, kind: PendingKind, now: Date): Promise<number>;
+  /** Unconsumed, unexpired records of one client, of either kind. */
+  countActivePendingForClient(clientId: string, now: Date): Promise<number>;
+  /** Inserts or renews the binding of a refresh token. */
+  saveRefreshToken(r: RefreshTokenRecord): Promise<void>;
+  findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | null>;
+  /** Shortens a binding's life (a rotated token, kept for the IdP's grace period). */
+  expireRefreshTokenAt(tokenHash: string, expiresAt: Date): Promise<void>;
+  /** Deletes pending records and refresh-token bindings expired before `before`. */
   sweep(before: Date): Promise<number>;
 }
 
@@ -100,6 +117,8 @@ export function createMemoryOAuthStore(): OAuthStore {
   const clients = new Map<string, OAuthClientRecord>();
   const consents = new Map<string, ConsentRecord>();
   const pending = new Map<string, PendingRecord>();
+  const refresh = new Map<string, RefreshTokenRecord>();
+  const active = (p: PendingRecord, now: Date) => !p.consumedAt && p.expiresAt > now;
   return {
     async createClient(c) {
       if (clients.has(c.clientId)) throw new Error("duplicate client id");
@@ -124,6 +143,7 @@ export function createMemoryOAuthStore(): OAuthStore {
       clients.delete(id);
       for (const [k, v] of consents) if (v.clientId === id) consents.delete(k);
       for (const [k, v] of pending) if (v.clientId === id) pending.delete(k);
+      for (const [k, v] of refresh) if (v.clientId === id) refresh.delete(k);
       return true;
     },
     async getConsent(b, c) {
@@ -136,30 +156,46 @@ export function createMemoryOAuthStore(): OAuthStore {
       if (pending.has(p.stateHash)) throw new Error("duplicate state");
       pending.set(p.stateHash, { ...p, createdAt: new Date() });
     },
-    async consumePending(h, kind, providerName, now, codeHash) {
+    async consumePending(h, kind, providerName, now) {
       const p = pending.get(h);
-      if (!p || p.kind !== kind || p.providerName !== providerName || p.consumedAt || p.expiresAt <= now) return null;
+      if (!p || p.kind !== kind || p.providerName !== providerName || !active(p, now)) return null;
       p.consumedAt = now;
-      if (codeHash) {
-        p.codeHash = codeHash;
-        p.expiresAt = new Date(now.getTime() + 600_000);
-      }
       return { ...p };
+    },
+    async bindCode(h, codeHash, expiresAt) {
+      const p = pending.get(h);
+      if (p) Object.assign(p, { codeHash, expiresAt });
     },
     async findByCodeHash(codeHash) {
       for (const p of pending.values()) if (p.codeHash === codeHash) return { ...p };
       return null;
     },
-    async countActivePending(providerName, now) {
-      return [...pending.values()].filter((p) => p.providerName === providerName && !p.consumedAt && p.expiresAt > now)
+    async countActivePending(providerName, kind, now) {
+      return [...pending.values()].filter((p) => p.providerName === providerName && p.kind === kind && active(p, now))
         .length;
+    },
+    async countActivePendingForClient(clientId, now) {
+      return [...pending.values()].filter((p) => p.clientId === clientId && active(p, now)).length;
+    },
+    async saveRefreshToken(r) {
+      refresh.set(r.tokenHash, { ...r });
+    },
+    async findRefreshToken(h) {
+      const r = refresh.get(h);
+      return r ? { ...r } : null;
+    },
+    async expireRefreshTokenAt(h, expiresAt) {
+      const r = refresh.get(h);
+      if (r && r.expiresAt > expiresAt) r.expiresAt = expiresAt;
     },
     async sweep(before) {
       let n = 0;
-      for (const [k, p] of pending) {
-        if (p.expiresAt < before) {
-          pending.delete(k);
-          n++;
+      for (const map of [pending, refresh] as Map<string, { expiresAt: Date }>[]) {
+        for (const [k, p] of map) {
+          if (p.expiresAt < before) {
+            map.delete(k);
+            n++;
+          }
         }
       }
       return n;

@@ -12,7 +12,8 @@ import type { TrustedProxies } from "../urls/trusted-proxies";
 import type { CompiledRoute, RouteTable } from "./route-table";
 
 const ownsHost = (route: CompiledRoute, facts: RequestFacts, trustedProxies: TrustedProxies) =>
-  resolvePublicBase(facts, { trustedProxies, serverPublicUrls: route.publicUrls }).source === "server_public_url";
+  resolvePublicBase(facts, { trustedProxies, serverPublicUrls: route.publicUrls, requestFallback: true }).source ===
+  "server_public_url";
 
 /** The candidate whose host the request names, if any. */
 export function hostedRoute(

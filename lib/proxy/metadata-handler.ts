@@ -9,7 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RequestContext } from "../http/types";
-import { factsFromNodeRequest, resolvePublicBase } from "../urls/public-base";
+import { factsFromNodeRequest, PUBLIC_BASE_VARY, resolvePublicBase } from "../urls/public-base";
 import type { TrustedProxies } from "../urls/trusted-proxies";
 import { METADATA_CORS } from "./cors";
 import { ProxyError, sendProxyError } from "./errors";
@@ -21,9 +21,6 @@ import { documentFor } from "./server-urls";
 import type { Forwarder } from "./upstream";
 
 export type MetadataDeps = { forwarder: Forwarder; trustedProxies: TrustedProxies };
-
-/** Varies with the resolved public base. */
-const VARY = "Host, Forwarded, X-Forwarded-Host, X-Forwarded-Proto, X-Forwarded-Prefix, X-Forwarded-Port";
 
 export function handleMetadata(
   deps: MetadataDeps,
@@ -85,7 +82,7 @@ export function handleMetadata(
     "content-type": "application/json; charset=utf-8",
     "content-length": Buffer.byteLength(body),
     "cache-control": "public, max-age=60",
-    vary: VARY,
+    vary: PUBLIC_BASE_VARY,
     ...METADATA_CORS,
   });
   res.end(method === "HEAD" ? undefined : body);

@@ -41,6 +41,14 @@ describe("listServerUrls (console live preview)", () => {
     });
   });
 
+  it("does not list the request base for a server with public URLs (it is never used for it)", () => {
+    const sets = listServerUrls(
+      { name: "a", publicUrls: ["https://mcp.example.com"], oauth: { provider: "kc" } },
+      { requestBase: "http://127.0.0.1:3000" },
+    );
+    expect(sets.map((s) => s.mcpUrl)).toEqual(["https://mcp.example.com/servers/a/mcp"]);
+  });
+
   it("publishes no challenge for passthrough or none", () => {
     const [s] = listServerUrls({ name: "a", auth: "passthrough" }, { publicUrl: "https://gw.example.com" });
     expect(s.wwwAuthenticate).toBeUndefined();

@@ -60,7 +60,9 @@ export function listServerUrls(
   const bases: { base: URL; source: ServerUrlSet["source"] }[] = [];
   for (const u of server.publicUrls ?? []) bases.push({ base: new URL(u), source: "server_public_url" });
   if (opts.publicUrl) bases.push({ base: new URL(opts.publicUrl), source: "public_url" });
-  else if (opts.requestBase) bases.push({ base: new URL(opts.requestBase), source: "request" });
+  // The request's URL is never used for a server with publicUrls (lib/urls/public-base.ts): don't preview it.
+  else if (opts.requestBase && !server.publicUrls?.length)
+    bases.push({ base: new URL(opts.requestBase), source: "request" });
   const seen = new Set<string>();
   const out: ServerUrlSet[] = [];
   for (const { base, source } of bases) {

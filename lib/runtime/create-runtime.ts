@@ -15,7 +15,13 @@ import { createConfigRepo, type ConfigRepo } from "../db/config-repo";
 import { createAdminRepo, type AdminRepo } from "../db/admin-repo";
 import { createRateLimitRepo } from "../db/rate-limit-repo";
 import { createOAuthRepo } from "../db/oauth-repo";
-import { REGISTRATION_LIMIT, SIGN_IN_LIMIT, sharedRateLimiter } from "../admin/rate-limit";
+import {
+  AUTHORIZE_ADDRESS_LIMIT,
+  AUTHORIZE_CLIENT_LIMIT,
+  REGISTRATION_LIMIT,
+  SIGN_IN_LIMIT,
+  sharedRateLimiter,
+} from "../admin/rate-limit";
 import { createSecretBox, loadSecretKey, type SecretBox } from "../secrets/secret-box";
 import { bootstrapAdmin } from "../admin/bootstrap";
 import { parseTrustedProxies } from "../urls/trusted-proxies";
@@ -124,6 +130,8 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
     rateLimits: {
       registrations: sharedRateLimiter(rateLimits, "dcr", REGISTRATION_LIMIT),
       signIns: sharedRateLimiter(rateLimits, "sign-in", SIGN_IN_LIMIT),
+      authorizeByAddress: sharedRateLimiter(rateLimits, "authorize-address", AUTHORIZE_ADDRESS_LIMIT),
+      authorizeByClient: sharedRateLimiter(rateLimits, "authorize-client", AUTHORIZE_CLIENT_LIMIT),
     },
     config,
     trustedProxies: parseTrustedProxies(env.TRUSTED_PROXIES),

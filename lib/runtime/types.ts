@@ -25,7 +25,13 @@ export interface Runtime {
   secrets: SecretBox;
   repos: { config: ConfigRepo; admin: AdminRepo };
   /** Per-client limits kept in the database, shared by every replica. */
-  rateLimits: { registrations: RateLimiter; signIns: RateLimiter };
+  rateLimits: {
+    registrations: RateLimiter;
+    signIns: RateLimiter;
+    /** Facade /authorize, per client address and per client id. */
+    authorizeByAddress: RateLimiter;
+    authorizeByClient: RateLimiter;
+  };
   config: ConfigCache;
   trustedProxies: TrustedProxies;
   requestLog: RequestLog;

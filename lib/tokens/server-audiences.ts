@@ -1,13 +1,12 @@
 /**
  * The one computation of a server's accepted audiences, shared by the proxy,
  * the console inspector and `portcullis inspect`: every resource URL of the
- * server (one per public URL, PUBLIC_URL's, and the current request's when
- * given) ∪ the provider's client id when includeClientIdInAudience ∪
- * `oauth.audiences`. Each value carries where it came from.
+ * server (one per public URL, and PUBLIC_URL's) ∪ the provider's client id when
+ * includeClientIdInAudience ∪ `oauth.audiences`. Each value carries where it came from.
  *
- * Note: without PUBLIC_URL or publicUrls the request's resource URL comes from
- * its Host header. That is the zero-config default; production deployments
- * should pin PUBLIC_URL (or publicUrls) so a client cannot pick the audience.
+ * The current request's resource URL counts only when neither the server's publicUrls
+ * nor PUBLIC_URL is set (zero-config, loopback): then its host passed the allowed-hosts
+ * check (lib/urls/allowed-hosts.ts). A configured URL is never joined by one the request names.
  */
 import type { RuntimeProvider, RuntimeServer } from "../config/model";
 import { buildExpectedAudiences, type ExpectedAudience } from "./index";
@@ -24,7 +23,8 @@ export function resourceUrlsOf(
   for (const u of server.publicUrls)
     out.push({ url: resourceUrl(new URL(u), server.effectivePath), source: "public_url" });
   if (publicUrl) out.push({ url: resourceUrl(new URL(publicUrl), server.effectivePath), source: "public_url" });
-  if (requestBase) out.push({ url: resourceUrl(requestBase, server.effectivePath), source: "request_url" });
+  if (requestBase && out.length === 0)
+    out.push({ url: resourceUrl(requestBase, server.effectivePath), source: "request_url" });
   return out;
 }
 

@@ -44,11 +44,24 @@ describe("resolvePublicBase: order", () => {
   });
 
   it("matches a public URL by hostname when the request carries no port, else by port too", () => {
+    const opts = { trustedProxies: none, serverPublicUrls: ["https://first.example.com", "https://mcp.example.com"] };
+    expect(href(resolvePublicBase(facts({ host: "mcp.example.com" }), opts))).toBe("https://mcp.example.com");
+    expect(href(resolvePublicBase(facts({ host: "mcp.example.com:443" }), opts))).toBe("https://mcp.example.com");
+    // No match: the first configured URL, never the request's own.
+    expect(href(resolvePublicBase(facts({ host: "mcp.example.com:8443" }), opts))).toBe("https://first.example.com");
+    expect(href(resolvePublicBase(facts({ host: "mcp.example.com.evil.test" }), opts))).toBe(
+      "https://first.example.com",
+    );
+  });
+
+  it("never uses the request's URL for a server with public URLs, unless the caller allows it", () => {
     const opts = { trustedProxies: none, serverPublicUrls: ["https://mcp.example.com"] };
-    expect(resolvePublicBase(facts({ host: "mcp.example.com" }), opts).source).toBe("server_public_url");
-    expect(resolvePublicBase(facts({ host: "mcp.example.com:443" }), opts).source).toBe("server_public_url");
-    expect(resolvePublicBase(facts({ host: "mcp.example.com:8443" }), opts).source).toBe("request");
-    expect(resolvePublicBase(facts({ host: "mcp.example.com.evil.test" }), opts).source).toBe("request");
+    const r = resolvePublicBase(facts({ host: "127.0.0.1:3000" }), opts);
+    expect(r.source).toBe("server_public_url");
+    expect(href(r)).toBe("https://mcp.example.com");
+    const loose = resolvePublicBase(facts({ host: "127.0.0.1:3000" }), { ...opts, requestFallback: true });
+    expect(loose.source).toBe("request");
+    expect(href(loose)).toBe("http://127.0.0.1:3000");
   });
 
   it("uses a trusted proxy's forwarded host to pick among several public URLs", () => {
@@ -101,10 +114,12 @@ describe("resolvePublicBase: forwarding headers", () => {
       facts({ peer: "203.0.113.9", host: "127.0.0.1:3000", headers: { "x-forwarded-host": "mcp.example.com" } }),
       {
         trustedProxies: loopback,
-        serverPublicUrls: ["https://mcp.example.com"],
+        serverPublicUrls: ["https://first.example.com", "https://mcp.example.com"],
+        requestFallback: true,
       },
     );
     expect(r.source).toBe("request");
+    expect(href(r)).toBe("http://127.0.0.1:3000");
   });
 
   it("prefers Forwarded over X-Forwarded-* for the same field", () => {

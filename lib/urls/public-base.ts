@@ -1,9 +1,11 @@
 /**
- * The public base URL of a request (docs/deployment.md, "Public URLs"), in this order:
+ * The public base URL of a request (docs/deployment.md, "Public URLs"; docs/security.md, "Allowed hosts"), in this order:
  * 1. a server's `publicUrls` entry whose host matches the request host;
  * 2. the global PUBLIC_URL;
- * 3. Forwarded / X-Forwarded-* — only when the TCP peer is a trusted proxy;
- * 4. the request's own scheme and Host.
+ * 3. when the server has publicUrls: the first of them — a configured URL is never replaced by
+ *    one the request names;
+ * 4. Forwarded / X-Forwarded-* — only when the TCP peer is a trusted proxy;
+ * 5. the request's own scheme and Host.
  * "The request host" in step 1 is X-Forwarded-Host/Forwarded host when the
  * peer is trusted (a TLS proxy often rewrites Host), else the Host header.
  * Returned bases never end with "/" unless they are bare origins; a path
@@ -34,7 +36,16 @@ export type PublicBaseOptions = {
   trustedProxies: TrustedProxies;
   /** The server's `publicUrls` (pre-parsed URLs avoid a parse per request). */
   serverPublicUrls?: readonly (string | URL)[];
+  /**
+   * With serverPublicUrls, may a request that matches none of them still use its own URL?
+   * Default false (step 3). The facade sets it when some of its servers have no publicUrls.
+   */
+  requestFallback?: boolean;
 };
+
+/** What a document built from the public base varies with (the `Vary` of host-dependent responses). */
+export const PUBLIC_BASE_VARY =
+  "Host, Forwarded, X-Forwarded-Host, X-Forwarded-Proto, X-Forwarded-Prefix, X-Forwarded-Port";
 
 // Host header grammar (RFC 9110 §7.2, reg-name restricted to DNS characters) with optional port.
 const HOST_RE = /^(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::\d{1,5})?$/;
@@ -137,6 +148,8 @@ export function resolvePublicBase(facts: RequestFacts, opts: PublicBaseOptions):
     if (found) return { base: found, source: "server_public_url" };
   }
   if (opts.publicUrl) return { base: asUrl(opts.publicUrl), source: "public_url" };
+  if (opts.serverPublicUrls?.length && !opts.requestFallback)
+    return { base: asUrl(opts.serverPublicUrls[0]), source: "server_public_url" };
 
   const own = facts.encrypted ? "https" : "http";
   if (fwd) {

@@ -15,6 +15,7 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", 
 const SCRUBBED = [
   "DATABASE_URL",
   "PUBLIC_URL",
+  "ALLOWED_HOSTS",
   "TRUSTED_PROXIES",
   "ADMIN_PASSWORD",
   "ADMIN_TOKEN",

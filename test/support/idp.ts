@@ -57,19 +57,20 @@ export interface StartIdpOptions {
   resourceScopes?: string[];
   /** Access-token lifetime in seconds (default 3600). */
   accessTokenTtl?: number;
-  /**
-   * When refresh tokens are issued (to clients allowed the refresh_token grant):
-   * "always" (default), or "offline_access" as OIDC IdPs such as Entra and Auth0 do: only when
-   * `offline_access` was granted, which oidc-provider does only when the authorization request
-   * carried prompt=consent.
-   */
-  refreshTokens?: "always" | "offline_access";
   /** standard only: issuer path, e.g. "/tenant/acme" (default none). Exercises RFC 8414 path insertion. */
   issuerPath?: string;
   /** Override DCR availability (default: standard on, others off). */
   registration?: boolean;
   /** Require PKCE (S256) for every authorization request (default true). */
   pkceRequired?: boolean;
+  /** Behave like an IdP without PKCE: drop code_challenge on authorize and code_verifier on token (implies pkceRequired false). */
+  ignorePkce?: boolean;
+  /**
+   * When refresh tokens are issued: "always" (default: to every client allowed the grant, as real IdPs do), or
+   * "offline_access" (oidc-provider's own rule: only for a granted offline_access, which it grants only with
+   * prompt=consent).
+   */
+  refreshTokens?: "always" | "offline_access";
   /** Account id used by the scripted login when none is given (default "alice"). */
   defaultAccount?: string;
   /** Last-minute JWT access-token customisation (header/payload), e.g. for adversarial tokens. */
@@ -114,6 +115,8 @@ export interface Idp {
   addClient(metadata: Record<string, unknown>): Promise<void>;
   /** Whether the IdP knows this client (static, added or dynamically registered). */
   hasClient(clientId: string): Promise<boolean>;
+  /** The redirect URIs the IdP holds for a client (undefined when it does not know it). */
+  clientRedirectUris(clientId: string): Promise<string[] | undefined>;
   /** Client-credentials grant; returns the access token (a JWT). Throws with the IdP's error otherwise. */
   mintClientCredentialsToken(opts?: {
     clientId?: string;
@@ -532,12 +535,11 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
         return `${L.mount}/interaction/${interaction.uid}`;
       },
     },
-    pkce: { required: () => opts.pkceRequired ?? true },
-    // Many real IdPs hand out refresh tokens to clients allowed to use them without OIDC's prompt=consent
-    // dance; with refreshTokens "offline_access", only when offline_access was granted.
+    pkce: { required: () => (opts.ignorePkce ? false : (opts.pkceRequired ?? true)) },
+    // Real IdPs hand out refresh tokens to clients allowed to use them without OIDC's prompt=consent dance.
     issueRefreshToken: async (_ctx: unknown, client: any, code: any) =>
       client.grantTypeAllowed("refresh_token") &&
-      (opts.refreshTokens !== "offline_access" || Boolean(code?.scopes?.has("offline_access"))),
+      (opts.refreshTokens !== "offline_access" || Boolean(code.scopes?.has("offline_access"))),
     ttl: {
       AccessToken: () => ttl,
       ClientCredentials: () => ttl,
@@ -689,6 +691,11 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
 
   // Parameter rewriting the way the real IdP behaves. Returns a form string or a Response-like refusal.
   const rewriteParams = (p: URLSearchParams, where: "authorize" | "token"): { error?: Record<string, string> } => {
+    if (opts.ignorePkce) {
+      p.delete("code_challenge");
+      p.delete("code_challenge_method");
+      p.delete("code_verifier");
+    }
     if (L.strictEntraParams) {
       if (p.has("resource"))
         return {
@@ -747,7 +754,7 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
 
     let search = url.search;
     let reqForProvider: IncomingMessage = req;
-    if (L.dropResource || L.audienceParam || L.lenientClientAuth || L.strictEntraParams) {
+    if (L.dropResource || L.audienceParam || L.lenientClientAuth || L.strictEntraParams || opts.ignorePkce) {
       if (internal === authzPath && req.method === "GET") {
         const p = new URLSearchParams(url.search);
         const r = rewriteParams(p, "authorize");
@@ -905,6 +912,10 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
     },
     async hasClient(clientId) {
       return Boolean(await provider.Client.find(clientId));
+    },
+    async clientRedirectUris(clientId) {
+      const c = await provider.Client.find(clientId);
+      return c ? [...(c.redirectUris as string[])] : undefined;
     },
     async addClient(metadata) {
       const id = String(metadata.client_id);

@@ -85,7 +85,12 @@ describe("client ID metadata documents: the SDK client signs in with a metadata 
         provider = p.name;
         gw = await startGateway({
           config: facadeConfig(p, { upstream: upstreamUrl, ...setup.server }),
-          env: { NODE_EXTRA_CA_CERTS: docs.certFile, PORTCULLIS_CIMD_PRIVATE_HOSTS: docs.host, LOG_LEVEL: "info" },
+          env: {
+            NODE_EXTRA_CA_CERTS: docs.certFile,
+            PORTCULLIS_CIMD_PRIVATE_HOSTS: docs.host,
+            LOG_LEVEL: "info",
+            PORTCULLIS_NO_CONSOLE: "0", // the admin API lists the clients
+          },
         });
         await idp.setRedirectUris([`${gw.url}/oauth/${p.name}/callback`]);
       });

@@ -19,6 +19,7 @@ import type { Runtime } from "../runtime/types";
 import { DEFAULT_LIMITS } from "./context";
 import type { OAuthClientRecord, OAuthStore } from "./store";
 import { looksLikeClientIdUrl } from "./cimd/client-id-url";
+import { clientRecordId, presentedClientId } from "./cimd/client-ids";
 import { expiryCutoffs, isExpired, lifecyclePolicyOf, type ClientLifecycleStore } from "./client-lifecycle";
 import type { ProviderSpec } from "../config/model";
 import { deleteIdpRegistration, IdpDeleteError, type IdpDeleteResult, type IdpRegistration } from "./idp-registration";
@@ -154,7 +155,7 @@ export async function deleteFacadeClient(
 ): Promise<FacadeClientDeletion> {
   assertProvider(deps, provider);
   const notFound = () => new AppError("not_found", `provider "${provider}" has no registered client "${clientId}"`);
-  const client = await deps.store.getClient(clientId);
+  const client = await deps.store.getClient(clientRecordId(provider, clientId));
   if (!client || client.providerName !== provider) throw notFound();
   const idp = await deleteClientEverywhere(deps, client, opts);
   if (!idp) throw notFound();
@@ -333,7 +334,7 @@ function assertProvider(deps: ClientAdminDeps, provider: string) {
 }
 
 const view = (c: OAuthClientRecord, lastUsedAt: Date | null, expired: boolean): FacadeClientView => ({
-  clientId: c.clientId,
+  clientId: presentedClientId(c.clientId),
   kind: looksLikeClientIdUrl(c.clientId) ? "metadata_document" : "registered",
   clientName: c.clientName ?? null,
   redirectUris: c.redirectUris,

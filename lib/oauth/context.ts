@@ -17,6 +17,8 @@ import { facadeIssuer } from "../urls/resource-urls";
 import type { TrustedProxies } from "../urls/trusted-proxies";
 import { resourceUrlsOf } from "../tokens/server-audiences";
 import type { OAuthStore } from "./store";
+import type { CimdResolver } from "./cimd/resolver";
+import type { ClientLifecycleStore } from "./client-lifecycle";
 import type { FacadeReason } from "./errors";
 
 export type FacadeLimits = {
@@ -51,6 +53,10 @@ export const DEFAULT_LIMITS: FacadeLimits = {
 
 export type FacadeDeps = {
   store: OAuthStore;
+  /** Client ID metadata documents: fetched, cached and validated (cimd/). */
+  cimd: CimdResolver;
+  /** Last use, expiry and de-duplication of the facade's clients. */
+  lifecycle: ClientLifecycleStore;
   config: () => ConfigSnapshot;
   secrets: SecretBox;
   providerDeps: ProviderDeps;

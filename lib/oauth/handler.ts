@@ -9,7 +9,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GatewayHandler } from "../http/types";
 import type { Runtime } from "../runtime/types";
+import { createClientLifecycleRepo } from "../db/client-lifecycle-repo";
 import { createOAuthRepo } from "../db/oauth-repo";
+import { parsePrivateHosts } from "./cimd/private-hosts";
+import { createCimdResolver } from "./cimd/resolver";
+import { expireClients } from "./client-expiry";
+import { lifecyclePolicyOf } from "./client-lifecycle";
+import { clientAdminDeps } from "./clients-admin";
 import { sendJson } from "../http/respond";
 import { PUBLIC_BASE_VARY } from "../urls/public-base";
 import { buildContext, DEFAULT_LIMITS, type FacadeDeps } from "./context";
@@ -112,8 +118,14 @@ export function createFacadeHandler(deps: FacadeDeps): GatewayHandler {
 /** Authorization-server facade routes, wired into the gateway pipeline. */
 export function createOAuthFacadeHandler(runtime: Runtime): GatewayHandler {
   const store = createOAuthRepo(runtime.db);
+  const lifecycle = createClientLifecycleRepo(runtime.db);
   const deps: FacadeDeps = {
     store,
+    lifecycle,
+    cimd: createCimdResolver({
+      privateHosts: parsePrivateHosts(runtime.env.PORTCULLIS_CIMD_PRIVATE_HOSTS),
+      now: Date.now,
+    }),
     config: () => runtime.config.current(),
     secrets: runtime.secrets,
     providerDeps: { env: runtime.env },
@@ -126,5 +138,28 @@ export function createOAuthFacadeHandler(runtime: Runtime): GatewayHandler {
     authorizeByClient: runtime.rateLimits.authorizeByClient,
     now: Date.now,
   };
+  startClientExpiry(runtime);
   return createFacadeHandler(deps);
+}
+
+/**
+ * Every PORTCULLIS_CLIENT_SWEEP_SECONDS, on every replica (deleting is idempotent): each provider's
+ * expired clients go, with the IdP clients the gateway registered for them (client-expiry.ts).
+ */
+function startClientExpiry(runtime: Runtime) {
+  const admin = clientAdminDeps(runtime);
+  let running = false;
+  const sweep = async () => {
+    if (running) return;
+    running = true;
+    try {
+      for (const p of runtime.config.current().providers.values())
+        await expireClients(admin, p.name, lifecyclePolicyOf(p), Date.now());
+    } catch (e) {
+      runtime.logger.warn({ err: (e as Error).message }, "expired facade clients could not be swept");
+    } finally {
+      running = false;
+    }
+  };
+  setInterval(() => void sweep(), runtime.env.PORTCULLIS_CLIENT_SWEEP_SECONDS * 1000).unref();
 }

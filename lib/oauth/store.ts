@@ -75,6 +75,8 @@ export type RefreshTokenRecord = {
 export interface OAuthStore {
   createClient(c: OAuthClientRecord): Promise<void>;
   getClient(clientId: string): Promise<OAuthClientRecord | null>;
+  /** Replaces what a client's metadata document says (name, redirect URIs, metadata). */
+  updateClient(clientId: string, c: Pick<OAuthClientRecord, "clientName" | "redirectUris" | "metadata">): Promise<void>;
   countClients(providerName: string): Promise<number>;
   /** The provider's registered clients, newest first, at most `limit`. */
   listClients(providerName: string, limit: number): Promise<OAuthClientRecord[]>;
@@ -126,6 +128,10 @@ export function createMemoryOAuthStore(): OAuthStore {
     },
     async getClient(id) {
       return clients.get(id) ?? null;
+    },
+    async updateClient(id, c) {
+      const found = clients.get(id);
+      if (found) Object.assign(found, { clientName: c.clientName, redirectUris: c.redirectUris, metadata: c.metadata });
     },
     async countClients(p) {
       return [...clients.values()].filter((c) => c.providerName === p).length;

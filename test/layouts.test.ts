@@ -68,8 +68,10 @@ describe("host-routed servers: two servers are each /mcp on their own host", () 
       expect(doc).toMatchObject({ resource: `${base}/mcp`, resource_name: name });
       expect(doc.authorization_servers).toEqual([`${base}/oauth/std`]);
     }
-    expect(await getWithHost(`${hosts.a}/mcp`, "elsewhere.test")).toBe(404);
-    expect(await getWithHost(`${hosts.a}/.well-known/oauth-protected-resource`, "elsewhere.test")).toBe(404);
+    // Another of the gateway's names (loopback names are always allowed) owns neither path.
+    const other = `127.0.0.2:${port}`;
+    expect(await getWithHost(`${hosts.a}/mcp`, other)).toBe(404);
+    expect(await getWithHost(`${hosts.a}/.well-known/oauth-protected-resource`, other)).toBe(404);
   });
 
   it("the SDK client signs in and reaches each server through its host", async () => {
@@ -88,5 +90,80 @@ describe("host-routed servers: two servers are each /mcp on their own host", () 
       expect((r.content as { text: string }[])[0].text).toBe(name);
       await client.close();
     }
+  });
+});
+
+describe("the facade at the root of a host of its own (facadeUrl)", () => {
+  let idp: Idp;
+  let gw: Gateway;
+  let mcpBase: string;
+  let authBase: string;
+
+  beforeAll(async () => {
+    const upstream = await startMcpServer();
+    idp = await startIdp({ shape: "standard" });
+    const port = await freePort();
+    mcpBase = `http://127.0.0.1:${port}`;
+    authBase = `http://localhost:${port}`;
+    gw = await startGateway({
+      port,
+      config: JSON.stringify({
+        providers: [{ name: "std", kind: "generic", issuer: idp.issuer, scopes: ["openid"], facadeUrl: authBase }],
+        servers: [
+          {
+            name: "tools",
+            publicUrls: [mcpBase],
+            upstream: upstream.url,
+            auth: "oauth",
+            oauth: { provider: "std", mode: "proxy" },
+            resourceMetadata: { resourceName: "tools", scopesSupported: ["mcp:read"] },
+          },
+        ],
+      }),
+    });
+  });
+  afterAll(async () => {
+    await gw?.stop();
+    await idp?.close();
+  });
+
+  it("serves RFC 8414 metadata and the endpoints at the root; the resource names it; /oauth/<p> still works", async () => {
+    const prm = (await (await fetch(`${mcpBase}/.well-known/oauth-protected-resource/servers/tools/mcp`)).json()) as {
+      authorization_servers: string[];
+    };
+    expect(prm.authorization_servers).toEqual([authBase]);
+    // What a client that drops the issuer's path looks up: the host's root.
+    for (const path of ["/.well-known/oauth-authorization-server", "/.well-known/openid-configuration"]) {
+      const meta = (await (await fetch(`${authBase}${path}`)).json()) as Record<string, string>;
+      expect(meta, path).toMatchObject({
+        issuer: authBase,
+        authorization_endpoint: `${authBase}/authorize`,
+        token_endpoint: `${authBase}/token`,
+        registration_endpoint: `${authBase}/register`,
+      });
+    }
+    const pathIssuer = (await (await fetch(`${mcpBase}/.well-known/oauth-authorization-server/oauth/std`)).json()) as {
+      issuer: string;
+    };
+    expect(pathIssuer.issuer).toBe(`${mcpBase}/oauth/std`);
+    // The root paths belong to the facade on its own host only.
+    expect((await fetch(`${mcpBase}/.well-known/oauth-authorization-server`)).status).toBe(404);
+  });
+
+  it("the SDK client signs in through the root facade (its callback at the root) and calls a tool", async () => {
+    const serverUrl = `${mcpBase}/servers/tools/mcp`;
+    const { client: oauth, login } = await runSdkAuthFlow({
+      serverUrl,
+      client: new TestOAuthClient("http://127.0.0.1:41999/callback"),
+      login: { onPage: consentHook("approve") },
+    });
+    expect(oauth.lastAuthorizationUrl?.origin).toBe(authBase);
+    expect(login.iss).toBe(authBase);
+    expect(login.visited.some((u) => u.startsWith(`${authBase}/callback?`))).toBe(true);
+    const client = new Client({ name: "layouts-test", version: "1.0.0" });
+    await client.connect(new StreamableHTTPClientTransport(new URL(serverUrl), { authProvider: oauth }));
+    const r = await client.callTool({ name: "echo", arguments: { text: "root issuer" } });
+    expect((r.content as { text: string }[])[0].text).toBe("root issuer");
+    await client.close();
   });
 });

@@ -4,13 +4,19 @@
 // NODE_EXTRA_CA_CERTS, their host allowed by PORTCULLIS_CIMD_PRIVATE_HOSTS. Then what must fail:
 // a document naming another client_id, a redirect_uri it does not list, a private host not
 // allowed (never fetched), the provider's policy, and /token for a client whose document broke.
+// Last, two third-party clients with a metadata URL: mcp-remote and the Inspector CLI.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { autoCleanup } from "./support/hooks";
 import {
+  cleanup,
   CookieJar,
   completeLogin,
+  freePort,
   pkcePair,
   startGateway,
   startIdp,
@@ -20,6 +26,9 @@ import {
   type Idp,
 } from "./support";
 import { startHttpsDocumentServer, type HttpsDocumentServer } from "./support/https-documents";
+import { signIn } from "./support/cli-sign-in";
+import { INSPECTOR_VERSIONS, runInspectorV2 } from "./support/inspector-cli";
+import { connectMcpRemote, MCP_REMOTE_VERSION } from "./support/mcp-remote";
 import { runSdkAuthFlow } from "./support/oauth-client";
 import { consentHook, facadeConfig, jwtClaims } from "./oauth-helpers";
 import { SHAPES } from "./idp-shapes";
@@ -299,5 +308,76 @@ describe("client ID metadata documents that must fail", () => {
     expect(r.status).toBe(401);
     expect(body.error_description).toMatch(/HTTP 404/);
     await replica.stop();
+  });
+});
+
+describe("third-party clients with a client metadata document (standard IdP)", () => {
+  let docs: HttpsDocumentServer;
+  let idp: Idp;
+  let gw: Gateway;
+  beforeAll(async () => {
+    docs = await startHttpsDocumentServer();
+    const upstream = await startMcpServer();
+    idp = await startIdp({ shape: "standard" });
+    gw = await startGateway({
+      config: facadeConfig({ name: "std", kind: "generic", issuer: idp.issuer }, { upstream: upstream.url }),
+      env: { NODE_EXTRA_CA_CERTS: docs.certFile, PORTCULLIS_CIMD_PRIVATE_HOSTS: docs.host, LOG_LEVEL: "info" },
+    });
+  });
+  afterAll(async () => {
+    await gw?.stop();
+    await idp?.close();
+  });
+
+  it(`mcp-remote ${MCP_REMOTE_VERSION} --client-metadata-url signs in without registering`, async () => {
+    const callbackPort = await freePort();
+    const clientId = documentFor(docs, "/mcp-remote.json", {
+      client_name: "mcp-remote via CIMD",
+      redirect_uris: [`http://localhost:${callbackPort}/oauth/callback`],
+    });
+    const configDir = mkdtempSync(join(tmpdir(), "portcullis-mcp-remote-"));
+    cleanup.removeOnExit(configDir);
+    const remote = await connectMcpRemote({
+      serverUrl: `${gw.url}/servers/tools/mcp`,
+      configDir,
+      callbackPort,
+      args: ["--client-metadata-url", clientId],
+      onAuthorize: (url) => signIn(url),
+    });
+    expect(new URL(remote.authorizationUrls[0]).searchParams.get("client_id")).toBe(clientId);
+    const r = await remote.client.callTool({ name: "echo", arguments: { text: "remote cimd" } });
+    expect((r.content as { text: string }[])[0].text).toBe("remote cimd");
+    await remote.close();
+    expect(gw.logLines().filter((l) => l.msg === "oauth client registered")).toEqual([]);
+  });
+
+  it(`the Inspector CLI ${INSPECTOR_VERSIONS.v2} --client-metadata-url signs in without registering`, async () => {
+    const callback = `http://127.0.0.1:${await freePort()}/oauth/callback`;
+    const clientId = documentFor(docs, "/inspector.json", {
+      client_name: "Inspector via CIMD",
+      redirect_uris: [callback],
+    });
+    const run = await runInspectorV2({
+      args: [
+        `${gw.url}/servers/tools/mcp`,
+        "--method",
+        "tools/call",
+        "--tool-name",
+        "echo",
+        "--tool-arg",
+        "text=inspector cimd",
+        "--client-metadata-url",
+        clientId,
+        "--callback-url",
+        callback,
+        "--format",
+        "json",
+      ],
+      onAuthorize: (url) => signIn(url),
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(new URL(run.authorizationUrls[0]).searchParams.get("client_id")).toBe(clientId);
+    expect((run.json as { result: { content: { text: string }[] } }).result.content[0].text).toBe("inspector cimd");
+    expect(gw.logLines().filter((l) => l.msg === "oauth client registered")).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 // Layouts real clients need. Host-routed servers: two servers are each `<host>/mcp` on their own
 // host (here 127.0.0.1:P and localhost:P, one gateway), the request's host picks the server,
 // and the root /.well-known/oauth-protected-resource of each host describes its server. The SDK
-// client signs in through the facade and calls a tool on each.
+// client signs in through the facade and calls a tool on each. The facade at a host's root
+// (facadeUrl). Redirect URI presets and prefix patterns.
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -9,7 +10,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { autoCleanup } from "./support/hooks";
 import { freePort, startGateway, startIdp, startMcpServer, TestOAuthClient, type Gateway, type Idp } from "./support";
 import { runSdkAuthFlow } from "./support/oauth-client";
-import { consentHook, jwtClaims } from "./oauth-helpers";
+import { consentHook, facadeConfig, jwtClaims } from "./oauth-helpers";
 
 autoCleanup();
 
@@ -165,5 +166,65 @@ describe("the facade at the root of a host of its own (facadeUrl)", () => {
     const r = await client.callTool({ name: "echo", arguments: { text: "root issuer" } });
     expect((r.content as { text: string }[])[0].text).toBe("root issuer");
     await client.close();
+  });
+});
+
+describe("allowed redirect URIs: presets and prefix patterns", () => {
+  let idp: Idp;
+  let gw: Gateway;
+  beforeAll(async () => {
+    const upstream = await startMcpServer();
+    idp = await startIdp({ shape: "standard" });
+    gw = await startGateway({
+      config: facadeConfig(
+        { name: "std", kind: "generic", issuer: idp.issuer },
+        { upstream: upstream.url, allowedRedirectUris: ["claude", "vscode", "https://chatgpt.com/connector/oauth/*"] },
+      ),
+    });
+  });
+  afterAll(async () => {
+    await gw?.stop();
+    await idp?.close();
+  });
+
+  const register = (redirect: string) =>
+    gw.fetch("/oauth/std/register", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ redirect_uris: [redirect], token_endpoint_auth_method: "none", client_name: "t" }),
+    });
+
+  it("registration accepts the presets' callbacks and the pattern's, nothing else", async () => {
+    for (const ok of [
+      "https://claude.ai/api/mcp/auth_callback",
+      "https://vscode.dev/redirect",
+      "http://localhost:33418/",
+      "https://chatgpt.com/connector/oauth/c_1f2e3d",
+    ])
+      expect((await register(ok)).status, ok).toBe(201);
+    for (const bad of [
+      "https://evil.example/api/mcp/auth_callback",
+      "https://chatgpt.com/connector/oauth/../../evil",
+      "https://chatgpt.com/connector/other",
+    ]) {
+      const r = await register(bad);
+      expect(r.status, bad).toBe(400);
+      expect(((await r.json()) as { error: string }).error).toBe("invalid_redirect_uri");
+    }
+  });
+
+  it("/authorize reaches the consent page for a ChatGPT connector's callback", async () => {
+    const redirect = "https://chatgpt.com/connector/oauth/c_9a8b7c";
+    const { client_id } = (await (await register(redirect)).json()) as { client_id: string };
+    const q = new URLSearchParams({
+      response_type: "code",
+      client_id,
+      redirect_uri: redirect,
+      code_challenge: "a".repeat(43),
+      code_challenge_method: "S256",
+    });
+    const r = await gw.fetch(`/oauth/std/authorize?${q}`, { redirect: "manual" });
+    expect(r.status).toBe(200);
+    expect(await r.text()).toContain("chatgpt.com");
   });
 });

@@ -30,8 +30,8 @@ import { signIn } from "./support/cli-sign-in";
 import { INSPECTOR_VERSIONS, runInspectorV2 } from "./support/inspector-cli";
 import { connectMcpRemote, MCP_REMOTE_VERSION } from "./support/mcp-remote";
 import { runSdkAuthFlow } from "./support/oauth-client";
-import { consentHook, facadeConfig, jwtClaims } from "./oauth-helpers";
-import { SHAPES } from "./idp-shapes";
+import { consentHook, facadeConfig, jwtClaims, startStdFacade } from "./oauth-helpers";
+import { SHAPES, startShapeFacade } from "./idp-shapes";
 
 autoCleanup();
 
@@ -60,9 +60,8 @@ function cimdClient(clientMetadataUrl: string): TestOAuthClient {
   return Object.assign(new TestOAuthClient(REDIRECT), { clientMetadataUrl });
 }
 
-/** GET /authorize as a browser would, returning the answer without following it. */
-async function authorize(gw: Gateway, provider: string, params: Record<string, string>) {
-  const { challenge } = pkcePair();
+/** A facade authorization URL with a PKCE challenge and REDIRECT, unless `params` say otherwise. */
+function authorizeUrl(gw: Gateway, provider: string, params: Record<string, string>, challenge = pkcePair().challenge) {
   const q = new URLSearchParams({
     response_type: "code",
     redirect_uri: REDIRECT,
@@ -71,7 +70,12 @@ async function authorize(gw: Gateway, provider: string, params: Record<string, s
     state: "s1",
     ...params,
   });
-  const r = await gw.fetch(`/oauth/${provider}/authorize?${q}`, { redirect: "manual" });
+  return `${gw.url}/oauth/${provider}/authorize?${q}`;
+}
+
+/** GET /authorize as a browser would, returning the answer without following it. */
+async function authorize(gw: Gateway, provider: string, params: Record<string, string>) {
+  const r = await fetch(authorizeUrl(gw, provider, params), { redirect: "manual" });
   return { status: r.status, location: r.headers.get("location"), body: await r.text() };
 }
 
@@ -89,19 +93,14 @@ describe("client ID metadata documents: the SDK client signs in with a metadata 
       let gw: Gateway;
       let provider: string;
       beforeAll(async () => {
-        idp = await startIdp(setup.idp);
-        const p = setup.provider(idp);
-        provider = p.name;
-        gw = await startGateway({
-          config: facadeConfig(p, { upstream: upstreamUrl, ...setup.server }),
+        ({ idp, gw, provider } = await startShapeFacade(setup, upstreamUrl, {
           env: {
             NODE_EXTRA_CA_CERTS: docs.certFile,
             PORTCULLIS_CIMD_PRIVATE_HOSTS: docs.host,
             LOG_LEVEL: "info",
             PORTCULLIS_NO_CONSOLE: "0", // the admin API lists the clients
           },
-        });
-        await idp.setRedirectUris([`${gw.url}/oauth/${p.name}/callback`]);
+        }));
       });
       afterAll(async () => {
         await gw?.stop();
@@ -174,36 +173,27 @@ describe("client ID metadata documents that must fail", () => {
   let gw: Gateway;
   beforeAll(async () => {
     docs = await startHttpsDocumentServer();
-    const upstream = await startMcpServer();
-    idp = await startIdp({ shape: "standard" });
-    const config = JSON.parse(
-      facadeConfig(
-        {
-          name: "std",
-          kind: "generic",
-          issuer: idp.issuer,
-          clientId: idp.clients.gateway.clientId,
-          clientSecret: idp.clients.gateway.clientSecret,
+    ({ idp, gw } = await startStdFacade(
+      {},
+      {
+        // Only this exact host:port may be private: the same IP on another port is not.
+        env: { NODE_EXTRA_CA_CERTS: docs.certFile, PORTCULLIS_CIMD_PRIVATE_HOSTS: docs.host },
+        // A second provider that accepts documents from one domain only, a third with CIMD off.
+        edit: (config) => {
+          const [provider, server] = [config.providers[0], config.servers[0]];
+          config.providers.push(
+            { ...provider, name: "picky", clientIdMetadataDocuments: { allowedDomains: ["claude.ai"] } },
+            { ...provider, name: "off", clientIdMetadataDocuments: { enabled: false } },
+          );
+          for (const name of ["picky", "off"])
+            config.servers.push({
+              ...server,
+              name: `tools-${name}`,
+              oauth: { ...(server.oauth as object), provider: name },
+            });
         },
-        { upstream: upstream.url },
-      ),
-    );
-    // A second provider that accepts documents from one domain only, a third with CIMD off.
-    config.providers.push(
-      { ...config.providers[0], name: "picky", clientIdMetadataDocuments: { allowedDomains: ["claude.ai"] } },
-      { ...config.providers[0], name: "off", clientIdMetadataDocuments: { enabled: false } },
-    );
-    for (const name of ["picky", "off"])
-      config.servers.push({
-        ...config.servers[0],
-        name: `tools-${name}`,
-        oauth: { ...config.servers[0].oauth, provider: name },
-      });
-    gw = await startGateway({
-      config: JSON.stringify(config),
-      // Only this exact host:port may be private: the same IP on another port is not.
-      env: { NODE_EXTRA_CA_CERTS: docs.certFile, PORTCULLIS_CIMD_PRIVATE_HOSTS: docs.host },
-    });
+      },
+    ));
     await idp.setRedirectUris(["std", "picky", "off"].map((p) => `${gw.url}/oauth/${p}/callback`));
   });
   afterAll(async () => {
@@ -269,19 +259,10 @@ describe("client ID metadata documents that must fail", () => {
     const path = "/broken-later.json";
     const clientId = documentFor(docs, path);
     const pkce = pkcePair();
-    const login = await completeLogin(
-      new URL(
-        `/oauth/std/authorize?${new URLSearchParams({
-          response_type: "code",
-          client_id: clientId,
-          redirect_uri: REDIRECT,
-          code_challenge: pkce.challenge,
-          code_challenge_method: "S256",
-        })}`,
-        gw.url,
-      ).href,
-      { redirectUri: REDIRECT, onPage: consentHook("approve") },
-    );
+    const login = await completeLogin(authorizeUrl(gw, "std", { client_id: clientId }, pkce.challenge), {
+      redirectUri: REDIRECT,
+      onPage: consentHook("approve"),
+    });
     expect(login.code).toBeTruthy();
     // The document is gone; a second replica on the same database has no cached copy of it.
     docs.set(path, { status: 404, body: { error: "gone" } });

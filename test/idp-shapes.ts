@@ -1,9 +1,9 @@
 // One facade setup per IdP shape for the third-party client tests: the IdP's options, the
 // provider entry (the gateway's pre-registered client, or none where the IdP has DCR) and the
-// server's audience settings that make the shape's tokens acceptable.
-import type { Idp, IdpShape } from "./support";
+// server's audience settings that make the shape's tokens acceptable; startShapeFacade starts both.
+import { startGateway, startIdp, type Gateway, type Idp, type IdpShape } from "./support";
 import type { StartIdpOptions } from "./support/idp";
-import type { ProviderYaml } from "./oauth-helpers";
+import { facadeConfig, type ProviderYaml } from "./oauth-helpers";
 
 export type ShapeSetup = {
   shape: IdpShape;
@@ -59,3 +59,19 @@ export const SHAPES: Record<IdpShape, ShapeSetup> = {
     server: { audiences: ["api://default"] },
   },
 };
+
+/**
+ * An IdP of this shape and a gateway whose facade serves it for one proxy-mode server `tools` in
+ * front of `upstream`; the IdP knows the facade's callback. `idp` adds IdP options.
+ */
+export async function startShapeFacade(
+  setup: ShapeSetup,
+  upstream: string,
+  opts: { idp?: Partial<StartIdpOptions>; env?: Record<string, string> } = {},
+): Promise<{ idp: Idp; gw: Gateway; provider: string }> {
+  const idp = await startIdp({ ...setup.idp, ...opts.idp });
+  const p = setup.provider(idp);
+  const gw = await startGateway({ config: facadeConfig(p, { upstream, ...setup.server }), env: opts.env });
+  await idp.setRedirectUris([`${gw.url}/oauth/${p.name}/callback`]);
+  return { idp, gw, provider: p.name };
+}

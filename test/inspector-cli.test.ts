@@ -4,12 +4,12 @@
 // tool with a bearer token the facade issued.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { autoCleanup } from "./support/hooks";
-import { freePort, startGateway, startIdp, startMcpServer, TestOAuthClient, type Gateway, type Idp } from "./support";
+import { freePort, startMcpServer, TestOAuthClient, type Gateway, type Idp } from "./support";
 import { signIn } from "./support/cli-sign-in";
 import { INSPECTOR_VERSIONS, runInspectorV1, runInspectorV2 } from "./support/inspector-cli";
 import { runSdkAuthFlow } from "./support/oauth-client";
-import { consentHook, facadeConfig } from "./oauth-helpers";
-import { SHAPES } from "./idp-shapes";
+import { consentHook } from "./oauth-helpers";
+import { SHAPES, startShapeFacade } from "./idp-shapes";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,11 +33,7 @@ describe(`MCP Inspector CLI (v2 ${INSPECTOR_VERSIONS.v2} on Node ${INSPECTOR_VER
       let gw: Gateway;
       let provider: string;
       beforeAll(async () => {
-        idp = await startIdp(setup.idp);
-        const p = setup.provider(idp);
-        provider = p.name;
-        gw = await startGateway({ config: facadeConfig(p, { upstream: upstreamUrl, ...setup.server }) });
-        await idp.setRedirectUris([`${gw.url}/oauth/${p.name}/callback`]);
+        ({ idp, gw, provider } = await startShapeFacade(setup, upstreamUrl));
       });
       afterAll(async () => {
         await gw?.stop();

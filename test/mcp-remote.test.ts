@@ -10,11 +10,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { autoCleanup } from "./support/hooks";
-import { cleanup, freePort, startGateway, startIdp, startMcpServer, type Gateway, type Idp } from "./support";
+import { cleanup, freePort, startMcpServer, type Gateway, type Idp } from "./support";
 import { signIn } from "./support/cli-sign-in";
 import { connectMcpRemote, MCP_REMOTE_VERSION } from "./support/mcp-remote";
-import { facadeConfig } from "./oauth-helpers";
-import { SHAPES } from "./idp-shapes";
+import { SHAPES, startShapeFacade } from "./idp-shapes";
 
 autoCleanup();
 
@@ -34,14 +33,10 @@ describe(`mcp-remote ${MCP_REMOTE_VERSION}`, () => {
       let gw: Gateway;
       let provider: string;
       beforeAll(async () => {
-        idp = await startIdp({ ...setup.idp, accessTokenTtl: TTL_SECONDS, refreshTokens: "offline_access" });
-        const p = setup.provider(idp);
-        provider = p.name;
-        gw = await startGateway({
-          config: facadeConfig(p, { upstream: upstreamUrl, ...setup.server }),
+        ({ idp, gw, provider } = await startShapeFacade(setup, upstreamUrl, {
+          idp: { accessTokenTtl: TTL_SECONDS, refreshTokens: "offline_access" },
           env: { LOG_LEVEL: "info" },
-        });
-        await idp.setRedirectUris([`${gw.url}/oauth/${p.name}/callback`]);
+        }));
       });
       afterAll(async () => {
         await gw?.stop();

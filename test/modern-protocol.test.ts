@@ -6,13 +6,13 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { auth, Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { autoCleanup } from "./support/hooks";
-import { startGateway, startIdp, type Gateway, type Idp } from "./support";
+import { TestOAuthClient, type Gateway, type Idp } from "./support";
 import { startModernMcpServer, type ModernMcpServer } from "./support/mcp-server-modern";
-import { runV2AuthFlow, V2OAuthClient } from "./support/oauth-client-v2";
-import { consentHook, facadeConfig } from "./oauth-helpers";
-import { SHAPES } from "./idp-shapes";
+import { runSdkAuthFlow } from "./support/oauth-client";
+import { consentHook } from "./oauth-helpers";
+import { SHAPES, startShapeFacade } from "./idp-shapes";
 
 autoCleanup();
 
@@ -35,10 +35,7 @@ describe(`the v2 client ${CLIENT_VERSION} speaks 2026-07-28 through the facade a
       let idp: Idp;
       let gw: Gateway;
       beforeAll(async () => {
-        idp = await startIdp(setup.idp);
-        const p = setup.provider(idp);
-        gw = await startGateway({ config: facadeConfig(p, { upstream: upstream.url, ...setup.server }) });
-        await idp.setRedirectUris([`${gw.url}/oauth/${p.name}/callback`]);
+        ({ idp, gw } = await startShapeFacade(setup, upstream.url));
       });
       afterAll(async () => {
         await gw?.stop();
@@ -47,8 +44,13 @@ describe(`the v2 client ${CLIENT_VERSION} speaks 2026-07-28 through the facade a
 
       it("signs in through the facade and calls a tool statelessly, headers forwarded unchanged", async () => {
         const serverUrl = `${gw.url}/servers/tools/mcp`;
-        const oauth = new V2OAuthClient("http://127.0.0.1:41999/callback");
-        const { tokens } = await runV2AuthFlow({ serverUrl, client: oauth, login: { onPage: consentHook("approve") } });
+        const oauth = new TestOAuthClient("http://127.0.0.1:41999/callback");
+        const { tokens } = await runSdkAuthFlow({
+          serverUrl,
+          client: oauth,
+          auth,
+          login: { onPage: consentHook("approve") },
+        });
         expect(oauth.clientInfo?.client_id).toMatch(/^pc_/);
         expect(tokens.access_token).toBeTruthy();
 

@@ -414,6 +414,21 @@ function suite(name: string, makeUrl: () => Promise<string>) {
       expect(await life.findLiveByRegistrationKey(providerName, "key-1", cutoffs)).toBeUndefined(); // expired
       expect(await life.findLiveByRegistrationKey(providerName, "key-2", cutoffs)).toBe("lc-fresh-unused");
       expect(await life.findLiveByRegistrationKey("other", "key-2", cutoffs)).toBeUndefined();
+
+      // A document client's new redirect URIs: its remembered consents go, and it follows the document.
+      await oauth.saveConsent({ browserIdHash: "b-lc", clientId: "lc-fresh-unused", providerName, scope: "" });
+      await oauth.forgetConsents("lc-fresh-unused");
+      expect(await oauth.getConsent("b-lc", "lc-fresh-unused")).toBeNull();
+      await oauth.updateClient("lc-fresh-unused", {
+        clientName: "Renamed",
+        redirectUris: ["https://app.example/cb"],
+        metadata: { client_name: "Renamed" },
+      });
+      expect(await oauth.getClient("lc-fresh-unused")).toMatchObject({
+        clientName: "Renamed",
+        redirectUris: ["https://app.example/cb"],
+        metadata: { client_name: "Renamed" },
+      });
     });
   });
 }

@@ -182,6 +182,9 @@ export function createOAuthRepo(db: Db): OAuthStore {
           }
         : null;
     },
+    async forgetConsents(clientId) {
+      await db.consent.deleteMany({ where: { clientId } });
+    },
     async saveConsent(c) {
       await db.consent.upsert({
         where: { browserId_clientId: { browserId: c.browserIdHash, clientId: c.clientId } },

@@ -90,6 +90,8 @@ export interface OAuthStore {
     audit: { actor: string; idp?: { status: string; clientId?: string } },
   ): Promise<boolean>;
   getConsent(browserIdHash: string, clientId: string): Promise<ConsentRecord | null>;
+  /** Forgets every remembered consent for the client (its redirect URIs changed). */
+  forgetConsents(clientId: string): Promise<void>;
   saveConsent(c: Omit<ConsentRecord, "createdAt">): Promise<void>;
   createPending(p: Omit<PendingRecord, "createdAt" | "consumedAt" | "codeHash">): Promise<void>;
   /**
@@ -154,6 +156,9 @@ export function createMemoryOAuthStore(): OAuthStore {
     },
     async getConsent(b, c) {
       return consents.get(`${b}\u0000${c}`) ?? null;
+    },
+    async forgetConsents(id) {
+      for (const [k, v] of consents) if (v.clientId === id) consents.delete(k);
     },
     async saveConsent(c) {
       consents.set(`${c.browserIdHash}\u0000${c.clientId}`, { ...c, createdAt: new Date() });

@@ -8,6 +8,7 @@ import { providerMetadata, registerIdpClient, usesIdpDcr } from "../idp-client";
 import type { OAuthClientRecord } from "../store";
 
 export async function attachIdpClient(record: OAuthClientRecord, ctx: FacadeContext, deps: FacadeDeps): Promise<void> {
+  if (ctx.provider.clientId) return; // the provider's own client serves every facade client
   const meta = await providerMetadata(ctx.provider, deps);
   if (!usesIdpDcr(ctx.provider, meta)) return;
   // The callback is a configured URL whenever there is one (context.ts), and the request's host

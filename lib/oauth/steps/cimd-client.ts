@@ -2,7 +2,7 @@
  * A client known by its client ID metadata document: the document (cimd/resolver.ts: policy,
  * cache, fetch, validation), then its record here, created at its first use at this provider
  * (with the IdP client the gateway registers for it, once per document URL) and refreshed when the
- * document changed. Failures are CimdErrors; callers show a page (/authorize) or answer
+ * document changed (new redirect URIs: remembered consents are forgotten). Failures are CimdErrors; callers show a page (/authorize) or answer
  * invalid_client (/token).
  */
 import type { FacadeContext, FacadeDeps } from "../context";
@@ -47,8 +47,11 @@ export async function cimdClientFor(clientId: string, ctx: FacadeContext, deps: 
       !same(existing.redirectUris, fresh.redirectUris) ||
       !same(existing.metadata, metadata)
     ) {
+      const redirectsChanged = !same(existing.redirectUris, fresh.redirectUris);
       const update = { clientName: fresh.clientName, redirectUris: fresh.redirectUris, metadata };
       await deps.store.updateClient(existing.clientId, update);
+      // Consent was given for codes going to the old redirect URIs: ask again.
+      if (redirectsChanged) await deps.store.forgetConsents(existing.clientId);
       return { client: { ...existing, ...update }, document };
     }
     return { client: existing, document };

@@ -17,7 +17,7 @@ import { shapeClientSocket } from "./lib/proxy/connection-verdict";
 
 async function main() {
   const env = parseEnv();
-  const logger = createLogger(env.LOG_LEVEL);
+  const logger = createLogger(env.LOG_LEVEL, undefined, env.LOG_FORMAT);
   const runtime = await createRuntime(env, { logger });
   setRuntime(runtime);
 

@@ -9,7 +9,9 @@
  *   bare proxy ignore it), so the difference between the rows is what each hop does, not how much
  *   the load generator sends or each side parses.
  *   (d) Portcullis, a pool of 10,000 distinct valid RS256 JWTs (rotated per request)
- * in alternating rounds (a b c d, a b c d, …) so drift hits every row alike, each row with the CPU time its
+ *   (e) Portcullis, one RS256 JWT, a server with a 10-rule policy and audit on (body read, rules decided,
+ *       every call queued and written to the audit table); (c) is the same gateway's server without them
+ * in alternating rounds (a b c d e, a b c d e, …) so drift hits every row alike, each row with the CPU time its
  * hop used per request (the upstream's for (a), the proxy's for the others) and, since they share the
  * cores, the load generator's (every row) and the upstream's (proxied rows); then the SDK's real
  * MCP server direct and through Portcullis; SSE first-event and per-event added delay; the JWKS
@@ -80,6 +82,28 @@ const BODY = JSON.stringify({
   params: { name: "echo", arguments: { text: "hello" } },
 });
 const MCP_HEADERS = { "content-type": "application/json", accept: "application/json, text/event-stream" };
+/**
+ * (e)'s policy: ten rules, the call the bench makes (tools/call echo by bench-client with mcp:read) matched by
+ * the last, so every request walks all ten: method, name, scope, subject, client and claim steps included.
+ */
+const TEN_RULES = [
+  { name: "no-admin-tools", names: ["admin_*"], action: "deny" },
+  { name: "writes-need-scope", names: ["write_*", "delete_*"], action: "require", scopes: ["mcp:write"] },
+  { name: "prompts-for-staff", methods: ["prompts/*"], caller: { claims: { groups: ["staff"] } }, action: "allow" },
+  { name: "no-secret-files", methods: ["resources/read"], names: ["file:///etc/*"], action: "deny" },
+  { name: "ops-deploy", names: ["deploy"], caller: { subjects: ["ops-*"] }, action: "allow" },
+  { name: "no-deploy", names: ["deploy"], action: "deny" },
+  { name: "ci-client", caller: { clients: ["ci-*"] }, names: ["build_*"], action: "allow" },
+  { name: "search-scope", names: ["search*"], action: "require", scopes: ["search"] },
+  { name: "no-shell", names: ["shell", "exec*"], action: "deny" },
+  {
+    name: "readers",
+    methods: ["tools/call"],
+    names: ["echo", "get_*"],
+    caller: { scopes: ["mcp:read"] },
+    action: "allow",
+  },
+];
 
 const children: ChildProcess[] = [];
 function child(kind: string, arg?: string, nodeArgs: readonly string[] = []): Promise<{ port: number; pid: number }> {
@@ -163,6 +187,15 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.floor(s.length / 2)] : NaN;
 };
+type AuditSample = { queued: number; capacity: number; dropped: number; written: number };
+/** The audit queue's counters, from /readyz's `audit` check ("queued N of C, D dropped, W written"). */
+async function auditQueue(base: string): Promise<AuditSample> {
+  const r = (await (await fetch(`${base}/readyz`)).json()) as { checks: { audit?: { detail?: string } } };
+  const m = /queued (\d+) of (\d+), (\d+) dropped, (\d+) written/.exec(r.checks.audit?.detail ?? "");
+  if (!m) throw new Error(`no audit queue counters in /readyz: ${JSON.stringify(r.checks.audit)}`);
+  return { queued: Number(m[1]), capacity: Number(m[2]), dropped: Number(m[3]), written: Number(m[4]) };
+}
+
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : "n/a");
 
@@ -200,6 +233,11 @@ servers:
   - name: bench
     upstream: ${upstreamUrl}
     oauth: { provider: bench, mode: direct }
+${identity}  - name: policy
+    upstream: ${upstreamUrl}
+    oauth: { provider: bench, mode: direct }
+    policy: { default: deny, rules: ${JSON.stringify(TEN_RULES)} }
+    audit: { enabled: true }
 ${identity}  - name: sse
     upstream: http://127.0.0.1:${sseUp.port}/sse
     oauth: { provider: bench, mode: direct }
@@ -215,7 +253,7 @@ ${identity}`,
     if (r.status !== 200) throw new Error(`BENCH_CONSOLE_USED: GET /api/servers answered HTTP ${r.status}`);
     console.log("console used: one admin API request before the measured rows");
   }
-  const aud = ["bench", "sse", "sdk"].map((n) => `${gw.url}/servers/${n}/mcp`);
+  const aud = ["bench", "sse", "sdk", "policy"].map((n) => `${gw.url}/servers/${n}/mcp`);
   const now = Math.floor(Date.now() / 1000);
   const sign = (sub: string) =>
     new SignJWT({ iss: ISSUER, aud, sub, client_id: "bench-client", scope: "mcp:read", iat: now, exp: now + 3600 })
@@ -277,15 +315,26 @@ ${identity}`,
       tokens: pool,
       hop: gw.pid,
     },
+    e: {
+      label: "(e) Portcullis, 10 rules + audit",
+      url: `${gw.url}/servers/policy/mcp`,
+      headers: auth,
+      tokens: undefined,
+      hop: gw.pid,
+    },
   };
   type Key = keyof typeof rows;
-  const results: Record<Key, CannonResult[]> = { a: [], b: [], c: [], d: [] };
-  const cpuPerReq: Record<Key, number[]> = { a: [], b: [], c: [], d: [] }; // µs of the hop's CPU per request, per round
+  const results: Record<Key, CannonResult[]> = { a: [], b: [], c: [], d: [], e: [] };
+  const cpuPerReq: Record<Key, number[]> = { a: [], b: [], c: [], d: [], e: [] }; // µs of the hop's CPU per request, per round
   // The other processes on the request path share the same 2 cores, so what a proxy makes them do (parse
   // the headers it adds, say) costs throughput too: each row also charges the upstream and the load generator.
-  const upstreamCpuPerReq: Record<Key, number[]> = { a: [], b: [], c: [], d: [] };
-  const loadgenCpuPerReq: Record<Key, number[]> = { a: [], b: [], c: [], d: [] };
+  const upstreamCpuPerReq: Record<Key, number[]> = { a: [], b: [], c: [], d: [], e: [] };
+  const loadgenCpuPerReq: Record<Key, number[]> = { a: [], b: [], c: [], d: [], e: [] };
   let peakRss = 0;
+  let peakRssPolicy = 0;
+  // (e)'s audit queue, sampled from /readyz (served outside Next, so sampling does not wake the console).
+  const queueSamples: AuditSample[] = [];
+  const auditAtStart = await auditQueue(gw.url);
   // Warm-up (JIT, sockets), not recorded.
   for (const k of Object.keys(rows) as Key[]) {
     await cannon({
@@ -305,6 +354,12 @@ ${identity}`,
       if (k === "c" || k === "d") {
         const { value, peakMb } = await withRss(gw.pid, run);
         peakRss = Math.max(peakRss, peakMb);
+        results[k].push(value);
+      } else if (k === "e") {
+        const sampler = setInterval(() => void auditQueue(gw.url).then((q) => queueSamples.push(q)), 500);
+        const { value, peakMb } = await withRss(gw.pid, run);
+        clearInterval(sampler);
+        peakRssPolicy = Math.max(peakRssPolicy, peakMb);
         results[k].push(value);
       } else results[k].push(await run());
       const r = results[k].at(-1)!;
@@ -330,9 +385,9 @@ ${identity}`,
   // Alternating rounds like the throughput rows: one 4 s sample per row is at the mercy of whatever
   // else the 2 cores are doing, so each percentile is the median over rounds, and the added latency
   // is the median of the per-round differences (c and b measured back to back).
-  const latRounds: Record<"a" | "b" | "c", LatencyResult[]> = { a: [], b: [], c: [] };
+  const latRounds: Record<"a" | "b" | "c" | "e", LatencyResult[]> = { a: [], b: [], c: [], e: [] };
   for (let round = 0; round < ROUNDS; round++) {
-    for (const k of ["a", "b", "c"] as const)
+    for (const k of ["a", "b", "c", "e"] as const)
       latRounds[k].push(
         await latency({
           url: rows[k].url,
@@ -345,7 +400,7 @@ ${identity}`,
       );
   }
   const lat: Partial<Record<Key, LatencyResult & { rounds: LatencyResult[] }>> = {};
-  for (const k of ["a", "b", "c"] as const) {
+  for (const k of ["a", "b", "c", "e"] as const) {
     const rs = latRounds[k];
     lat[k] = {
       p50: median(rs.map((r) => r.p50)),
@@ -356,7 +411,8 @@ ${identity}`,
       rounds: rs,
     };
   }
-  const pairedAdded = (x: "a" | "b", q: "p50" | "p99") => median(latRounds.c.map((c, i) => c[q] - latRounds[x][i][q]));
+  const pairedAdded = (x: "a" | "b", q: "p50" | "p99", by: "c" | "e" = "c") =>
+    median(latRounds[by].map((c, i) => c[q] - latRounds[x][i][q]));
 
   // The SDK's real MCP server: initialize a session directly, then tools/call direct and through Portcullis.
   const init = await fetch(`http://127.0.0.1:${sdk.port}/mcp`, {
@@ -397,7 +453,25 @@ ${identity}`,
   const A = avg("a"),
     B = avg("b"),
     C = avg("c"),
-    D = avg("d");
+    D = avg("d"),
+    E = avg("e");
+  const policyAdded = { p50VsBare: pairedAdded("b", "p50", "e"), p99VsBare: pairedAdded("b", "p99", "e") };
+  // Give the queue a moment to write what the last round queued, then compare with what (e) sent.
+  await sleep(2000);
+  const auditAtEnd = await auditQueue(gw.url);
+  const eRequests = results.e.reduce((s, r) => s + r.requests, 0) + latRounds.e.reduce((s, r) => s + r.n, 0);
+  const audit = {
+    maxQueued: Math.max(0, ...queueSamples.map((q) => q.queued)),
+    samples: queueSamples.length,
+    // The queue does not grow when late samples are no longer than early ones (it drains every flush).
+    firstHalfMaxQueued: Math.max(0, ...queueSamples.slice(0, queueSamples.length >> 1).map((q) => q.queued)),
+    secondHalfMaxQueued: Math.max(0, ...queueSamples.slice(queueSamples.length >> 1).map((q) => q.queued)),
+    dropped: auditAtEnd.dropped - auditAtStart.dropped,
+    written: auditAtEnd.written - auditAtStart.written,
+    queuedAtEnd: auditAtEnd.queued,
+    capacity: auditAtEnd.capacity,
+    eRequests,
+  };
   const added = {
     p50VsBare: pairedAdded("b", "p50"),
     p99VsBare: pairedAdded("b", "p99"),
@@ -409,7 +483,7 @@ ${identity}`,
     perEventMs: sseGw.perEventLagMs - sseDirect.perEventLagMs,
   };
   const totalErrors =
-    (["a", "b", "c", "d"] as Key[]).reduce((s, k) => s + errs(k), 0) +
+    (["a", "b", "c", "d", "e"] as Key[]).reduce((s, k) => s + errs(k), 0) +
     sdkDirect.errors +
     sdkDirect.non2xx +
     sdkGw.errors +
@@ -431,13 +505,25 @@ ${identity}`,
     { what: "zero errors", value: String(totalErrors), pass: totalErrors === 0 },
     { what: "one JWKS fetch for a cold burst", value: String(jwksFetches), pass: jwksFetches === 1 && burstOk === 200 },
     { what: "gateway RSS under load ≤ 200 MB", value: `${fmt(peakRss, 1)} MB`, pass: peakRss <= 200 },
+    { what: "(e) 10 rules + audit ≥ 0.8 × (b) req/s", value: `${fmt(E / B, 3)} ×`, pass: E >= 0.8 * B },
+    {
+      what: "(e) added p99 ≤ 2 ms (e vs b, fixed rate)",
+      value: `${fmt(policyAdded.p99VsBare, 3)} ms`,
+      pass: policyAdded.p99VsBare <= 2,
+    },
+    {
+      what: "(e) audit queue not growing at saturation",
+      value: `max ${audit.firstHalfMaxQueued} → ${audit.secondHalfMaxQueued} queued, ${audit.dropped} dropped`,
+      pass: audit.dropped === 0 && audit.secondHalfMaxQueued <= Math.max(audit.firstHalfMaxQueued, 1000),
+    },
+    { what: "(e) gateway RSS under load ≤ 220 MB", value: `${fmt(peakRssPolicy, 1)} MB`, pass: peakRssPolicy <= 220 },
   ];
 
   console.log(`\nThroughput: ${ROUNDS} alternating rounds × ${ROUND_S} s, ${CONNECTIONS} connections, POST tools/call`);
   console.log(
     `${"row".padEnd(40)} ${"req/s".padStart(9)} ${"×(a)".padStart(6)} ${"×(b)".padStart(6)} ${"errors".padStart(7)} ${"CPU µs/req".padStart(11)}  rounds`,
   );
-  for (const k of ["a", "b", "c", "d"] as Key[]) {
+  for (const k of ["a", "b", "c", "d", "e"] as Key[]) {
     const each = results[k].map((r) => fmt(r.rps)).join(" ");
     console.log(
       `${rows[k].label.padEnd(40)} ${fmt(avg(k)).padStart(9)} ${fmt(avg(k) / A, 2).padStart(6)} ${fmt(avg(k) / B, 2).padStart(6)} ${String(errs(k)).padStart(7)} ${fmt(cpu(k), 1).padStart(11)}  ${each}`,
@@ -466,7 +552,7 @@ ${identity}`,
   console.log(
     `\nLatency at ${CONNECTIONS} connections, ${LAT_RATE} req/s offered (ms; medians of ${ROUNDS} alternating rounds):`,
   );
-  for (const k of ["a", "b", "c"] as Key[])
+  for (const k of ["a", "b", "c", "e"] as Key[])
     console.log(
       `${rows[k].label.padEnd(40)} p50 ${fmt(lat[k]!.p50, 3)}  p90 ${fmt(lat[k]!.p90, 3)}  p99 ${fmt(lat[k]!.p99, 3)}  (n=${lat[k]!.n}, errors ${lat[k]!.errors})`,
     );
@@ -476,7 +562,15 @@ ${identity}`,
   console.log(
     `\nSSE (30 streams × 20 events): first event direct ${fmt(sseDirect.firstEventMs, 3)} ms, via Portcullis ${fmt(sseGw.firstEventMs, 3)} ms (added ${fmt(sseAdded.firstEventMs, 3)} ms); per-event lag direct ${fmt(sseDirect.perEventLagMs, 3)} ms, via Portcullis ${fmt(sseGw.perEventLagMs, 3)} ms (added ${fmt(sseAdded.perEventMs, 3)} ms)`,
   );
-  console.log(`gateway RSS: peak under load ${fmt(peakRss, 1)} MB, after ${fmt(rssAfter, 1)} MB`);
+  console.log(
+    `added by 10 rules + audit (e) vs bare proxy: p50 ${fmt(policyAdded.p50VsBare, 3)} ms, p99 ${fmt(policyAdded.p99VsBare, 3)} ms; (e)/(c) ${fmt(E / C, 3)} ×`,
+  );
+  console.log(
+    `audit queue during (e): ${audit.samples} samples, max ${audit.maxQueued} queued of ${audit.capacity} (first half ${audit.firstHalfMaxQueued}, second half ${audit.secondHalfMaxQueued}), ${audit.dropped} dropped, ${audit.written} written for ${audit.eRequests} requests, ${audit.queuedAtEnd} queued at the end`,
+  );
+  console.log(
+    `gateway RSS: peak under load ${fmt(peakRss, 1)} MB ((c), (d)), ${fmt(peakRssPolicy, 1)} MB ((e)), after ${fmt(rssAfter, 1)} MB`,
+  );
   console.log(`\nTargets:`);
   for (const t of targets) console.log(`  ${t.pass ? "PASS" : "MISS"}  ${t.what.padEnd(42)} ${t.value}`);
 
@@ -507,9 +601,11 @@ ${identity}`,
       identityHeaders: IDENTITY_HEADERS,
       nodeArgs: SERVER_NODE_ARGS,
     },
-    throughput: Object.fromEntries((["a", "b", "c", "d"] as Key[]).map((k) => [k, rowReport(k)])),
+    throughput: Object.fromEntries((["a", "b", "c", "d", "e"] as Key[]).map((k) => [k, rowReport(k)])),
     ratios: {
       cOverB: C / B,
+      eOverB: E / B,
+      eOverC: E / C,
       cOverA: C / A,
       dOverB: D / B,
       bOverA: B / A,
@@ -517,10 +613,11 @@ ${identity}`,
       pathCpuPerRequestBOverC: median(pathCpu("b")) / median(pathCpu("c")),
     },
     sdk: { direct: sdkDirect, portcullis: sdkGw, ratio: sdkGw.rps / sdkDirect.rps },
-    latency: { ...lat, added },
+    latency: { ...lat, added, policyAdded },
+    audit,
     sse: { direct: sseDirect, portcullis: sseGw, added: sseAdded },
     jwks: { coldBurstFetches: jwksFetches, coldBurstAccepted: burstOk },
-    rss: { peakMb: peakRss, afterMb: rssAfter },
+    rss: { peakMb: peakRss, policyPeakMb: peakRssPolicy, afterMb: rssAfter },
     targets,
     durationS: (Date.now() - started) / 1000,
   };

@@ -10,6 +10,7 @@ const NAV = [
   { href: "/providers", label: "Providers", icon: "M12 3l8 4v5c0 5-3.5 8-8 9-4.5-1-8-4-8-9V7z" },
   { href: "/inspector", label: "Inspector", icon: "M11 4a7 7 0 1 0 0 14 7 7 0 0 0 0-14zM20 20l-4-4" },
   { href: "/log", label: "Live log", icon: "M4 6h16M4 12h10M4 18h13" },
+  { href: "/audit", label: "Audit", icon: "M9 4h6l1 2h3v14H5V6h3zM9 11h6M9 15h4" },
   {
     href: "/config",
     label: "Config",

@@ -50,6 +50,60 @@ servers:
     auth: none
 `;
 
+/** What GOOD exports to, byte for byte, on either database. */
+const EXPORTED_GOOD = `# Portcullis configuration.
+# Secrets are not exported; leaving them out keeps the stored values when this file is applied.
+
+providers:
+  # clientSecret: set (not exported)
+  - name: kc
+    kind: keycloak
+    issuer: http://127.0.0.1:7080/realms/mcp
+    clientId: mcp-gateway
+    scopes:
+      - openid
+      - profile
+    clockSkewSeconds: 60
+servers:
+  # upstreamAuth.value: set (not exported)
+  - name: fetcher
+    upstream: http://127.0.0.1:9001/mcp
+    auth: oauth
+    oauth:
+      provider: kc
+      mode: proxy
+      enforcement: strict
+      audiences:
+        - api://fetcher
+      includeClientIdInAudience: false
+      requiredScopes:
+        - read
+      allowedRedirectUris: []
+    publicUrls:
+      - https://mcp.example.com
+      - https://internal-gw.example.com
+    resourceMetadata:
+      resourceName: Web fetcher
+      scopesSupported:
+        - read
+      extra:
+        x-owner: team-a
+    upstreamAuth:
+      header: X-Api-Key
+    identityHeaders: true
+    maxBodyBytes: 4194304
+    allowedOrigins: []
+  - name: open
+    upstream: http://127.0.0.1:9002/mcp
+    auth: none
+    publicUrls: []
+    resourceMetadata:
+      extra: {}
+    identityHeaders: true
+    maxBodyBytes: 4194304
+    allowedOrigins: []
+`;
+
 /** Two valid entries and three bad ones: nothing may be applied. */
 const BAD = `
 providers:
@@ -136,6 +190,10 @@ function suite(name: string, makeUrl: () => Promise<string>) {
         header: "X-Api-Key",
         value: "upstream-secret-value",
       });
+    });
+
+    it("exports the same bytes on every database: no timestamp, entries by name, fields in the schema's order", async () => {
+      expect(await exportConfigText(ctx.repo)).toBe(EXPORTED_GOOD);
     });
 
     it("stores secrets encrypted, never in clear", async () => {
@@ -263,7 +321,19 @@ function suite(name: string, makeUrl: () => Promise<string>) {
         idpClientId: "up-new",
         idpRegistration: registration,
       });
-      await oauth.saveConsent({ browserIdHash: "b1", clientId: "old-client", providerName, scope: "" });
+      await oauth.saveConsent({ browserIdHash: "b1", clientId: "old-client", providerName, scope: "", servers: ["x"] });
+      // The servers a consent covers round-trip; saving again replaces them.
+      await oauth.saveConsent({
+        browserIdHash: "b1",
+        clientId: "old-client",
+        providerName,
+        scope: "mcp:read",
+        servers: ["tools", "other"],
+      });
+      expect(await oauth.getConsent("b1", "old-client")).toMatchObject({
+        scope: "mcp:read",
+        servers: ["tools", "other"],
+      });
       await oauth.createPending({
         stateHash: "s1",
         kind: "idp",
@@ -416,7 +486,13 @@ function suite(name: string, makeUrl: () => Promise<string>) {
       expect(await life.findLiveByRegistrationKey("other", "key-2", cutoffs)).toBeUndefined();
 
       // A document client's new redirect URIs: its remembered consents go, and it follows the document.
-      await oauth.saveConsent({ browserIdHash: "b-lc", clientId: "lc-fresh-unused", providerName, scope: "" });
+      await oauth.saveConsent({
+        browserIdHash: "b-lc",
+        clientId: "lc-fresh-unused",
+        providerName,
+        scope: "",
+        servers: [],
+      });
       await oauth.forgetConsents("lc-fresh-unused");
       expect(await oauth.getConsent("b-lc", "lc-fresh-unused")).toBeNull();
       await oauth.updateClient("lc-fresh-unused", {

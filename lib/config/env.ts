@@ -58,6 +58,8 @@ export const envSchema = z.object({
     .optional()
     .or(z.literal("").transform(() => undefined)),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  /** `auto`: readable lines on a terminal, JSON lines otherwise. */
+  LOG_FORMAT: z.enum(["auto", "json", "pretty"]).default("auto"),
   PORTCULLIS_BLOCK_PRIVATE_NETWORK: bool,
   /** Hosts (`host` or `host:port`, comma-separated) whose client ID metadata documents may be on private addresses. */
   PORTCULLIS_CIMD_PRIVATE_HOSTS: z
@@ -83,6 +85,14 @@ export const envSchema = z.object({
   PORTCULLIS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   /** Open client connections (SSE streams included) at most; past it new connections are closed. 0 = no limit. */
   PORTCULLIS_MAX_CONNECTIONS: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
+  /** MCP audit trail: records older than this many days are deleted (hourly). */
+  PORTCULLIS_AUDIT_RETENTION_DAYS: z.coerce.number().min(0.01).max(36_500).default(30),
+  /** MCP audit trail: at most this many records are kept (the oldest go first). */
+  PORTCULLIS_AUDIT_MAX_ROWS: z.coerce.number().int().min(1000).max(1_000_000_000).default(1_000_000),
+  /** MCP audit trail: records waiting to be written; past this they are dropped and counted. */
+  PORTCULLIS_AUDIT_QUEUE: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
+  /** How often each replica reports MCP rate-limit usage to PostgreSQL (the tolerance grows with it). */
+  PORTCULLIS_RATE_LIMIT_SYNC_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   NODE_ENV: z.string().default("production"),
 });
 export type Env = z.output<typeof envSchema>;

@@ -12,7 +12,7 @@ export const ENV_DOCS: Record<string, FieldDoc> = {
   HOST: { description: "Address to listen on. Use `0.0.0.0` (or `::`) to accept connections from other hosts." },
   DATABASE_URL: {
     description:
-      "`file:<path>` for the embedded SQLite database (relative to the working directory), or `postgres://…` to share one database between replicas.",
+      "`file:<path>` for the embedded SQLite database (a relative path is relative to the project directory, wherever the server or `portcullis` runs from), or `postgres://…` to share one database between replicas.",
     default: "`file:./data/portcullis.db`",
   },
   PUBLIC_URL: {
@@ -22,6 +22,10 @@ export const ENV_DOCS: Record<string, FieldDoc> = {
   TRUSTED_PROXIES: {
     description:
       "Comma-separated IPs or CIDRs (or the word `loopback`) of the proxies whose `Forwarded` / `X-Forwarded-*` headers are honoured, for public URLs and for the per-client rate limits. List only your own proxies.",
+  },
+  ALLOWED_HOSTS: {
+    description:
+      "Comma-separated host names the gateway also answers for, besides `PUBLIC_URL`'s host, every server's `publicUrls` hosts and loopback names: `mcp.example.com`, `.example.com` (the domain and its subdomains), or `*` (turns the check off). Any other `Host` gets 421 (docs/security.md).",
   },
   PORTCULLIS_CONFIG: {
     description: "A YAML file (the format below) applied at every start, before the gateway serves traffic.",
@@ -33,15 +37,15 @@ export const ENV_DOCS: Record<string, FieldDoc> = {
   ADMIN_TOKEN: {
     description: "A bearer token accepted on `/api/*` (`Authorization: Bearer …`), for scripts. Unset: sessions only.",
   },
-  LOG_LEVEL: { description: "Level of the structured JSON logs (pino) on standard output." },
+  LOG_LEVEL: { description: "Level of the logs (pino) on standard output." },
+  LOG_FORMAT: {
+    description:
+      "`json`: one JSON object per line; `pretty`: one readable line per event; `auto`: readable when standard output is a terminal, JSON otherwise.",
+  },
   PORTCULLIS_BLOCK_PRIVATE_NETWORK: {
     description:
       "Forbid admin-configured URLs (IdP, JWKS, upstream) on loopback and private ranges. URLs supplied by clients never may reach them; link-local and cloud-metadata addresses are always blocked.",
     default: "`false`",
-  },
-  ALLOWED_HOSTS: {
-    description:
-      "Comma-separated names the gateway also answers for, besides those of `PUBLIC_URL`, the servers' `publicUrls` and loopback: `mcp.example.com`, `.example.com` (that domain and all its subdomains), or `*` (any host: turns the check off). Host names only: no scheme, path or port. Other hosts get `421` (docs/security.md).",
   },
   PORTCULLIS_CIMD_PRIVATE_HOSTS: {
     description:
@@ -70,6 +74,20 @@ export const ENV_DOCS: Record<string, FieldDoc> = {
   PORTCULLIS_MAX_CONNECTIONS: {
     description:
       "Open client connections at most, SSE streams included; connections past it are closed at once (and logged). `0` turns the cap off.",
+  },
+  PORTCULLIS_AUDIT_RETENTION_DAYS: {
+    description: "MCP audit trail: records older than this many days are deleted (hourly; fractions allowed).",
+  },
+  PORTCULLIS_AUDIT_MAX_ROWS: {
+    description: "MCP audit trail: at most this many records are kept; the oldest go first.",
+  },
+  PORTCULLIS_AUDIT_QUEUE: {
+    description:
+      "MCP audit trail: records waiting to be written. Past it, new records are dropped and counted (a request never waits on the audit).",
+  },
+  PORTCULLIS_RATE_LIMIT_SYNC_MS: {
+    description:
+      "How often each replica reports MCP rate-limit usage to PostgreSQL and takes back the shared state; the limits' tolerance across replicas grows with it (docs/policy.md).",
   },
   NODE_ENV: { description: "`production` unless set; `npm run dev` sets `development`." },
 };
@@ -212,5 +230,53 @@ export const CONFIG_DOCS: Record<string, FieldDoc> = {
   "servers[].maxBodyBytes": { description: "Larger request bodies are refused with `413`." },
   "servers[].allowedOrigins": {
     description: "Browser `Origin`s allowed besides the public URLs (others are refused, against DNS rebinding).",
+  },
+  "servers[].policy.default": {
+    description:
+      "`allow` or `deny`: what happens to an operation no rule matches. `initialize`, `ping`, notifications and the list methods are always allowed (docs/policy.md).",
+  },
+  "servers[].policy.rules[].name": {
+    description: "Names the rule in refusals, the audit trail and the inspector; unique within the server.",
+  },
+  "servers[].policy.rules[].description": { description: "Free text for operators." },
+  "servers[].policy.rules[].methods": {
+    description:
+      "MCP methods the rule applies to (globs, e.g. `tools/call`, `resources/*`); every method when left out.",
+  },
+  "servers[].policy.rules[].names": {
+    description: "Operation names (globs): tool or prompt name, resource URI. Left out: any operation, named or not.",
+  },
+  "servers[].policy.rules[].caller.scopes": { description: "The token must hold all of these scopes." },
+  "servers[].policy.rules[].caller.subjects": { description: "The token's `sub` must match one of these globs." },
+  "servers[].policy.rules[].caller.clients": { description: "The token's client id must match one of these globs." },
+  "servers[].policy.rules[].caller.claims": {
+    description: "Claim name → globs: the claim (a string, or any item of a list, such as `groups`) must match one.",
+  },
+  "servers[].policy.rules[].action": {
+    description:
+      "`allow`, `deny` (403 with a JSON-RPC error naming the rule), or `require` (the operation needs `scopes`; a token without them gets a 403 `insufficient_scope` step-up challenge).",
+  },
+  "servers[].policy.rules[].scopes": { description: "With `action: require`: the scopes the operation needs." },
+  "servers[].policy.impliedScopes": {
+    description: "Scope hierarchy: a held key scope implies each listed scope (`admin: [read, write]`).",
+  },
+  "servers[].rateLimits.by": {
+    description:
+      "Whose bucket: `subject` (the token's `sub`) or `client` (its client id); either falls back to the other, then the client address.",
+  },
+  "servers[].rateLimits.perCaller.capacity": { description: "Burst: MCP messages a caller may send at once." },
+  "servers[].rateLimits.perCaller.refillPerSecond": { description: "Sustained rate: messages per second per caller." },
+  "servers[].rateLimits.perTool[].names": {
+    description:
+      "Tools (globs) this bucket applies to, one bucket per caller and tool; the first matching entry applies.",
+  },
+  "servers[].rateLimits.perTool[].capacity": { description: "Burst: calls of the tool a caller may make at once." },
+  "servers[].rateLimits.perTool[].refillPerSecond": {
+    description: "Sustained rate: calls per second per caller and tool.",
+  },
+  "servers[].audit.enabled": { description: "Record every MCP operation of this server in the audit trail." },
+  "servers[].audit.arguments": {
+    description: "Record tool-call arguments too (they may hold personal data).",
+    default: "`false`",
   },
 };

@@ -137,3 +137,102 @@ describe("config schema", () => {
     ).toEqual([]);
   });
 });
+
+describe("policy, rate limit and audit schemas", () => {
+  const server = (extra: Record<string, unknown>, auth = "oauth") => ({
+    name: "s",
+    upstream: "http://x/mcp",
+    auth,
+    ...(auth === "oauth" ? { oauth: { provider: "kc" } } : {}),
+    ...extra,
+  });
+
+  it("accepts a policy and fills its defaults", () => {
+    const s = serverSchema.parse(
+      server({
+        policy: { rules: [{ name: "w", names: ["add"], action: "require", scopes: ["mcp:write"] }] },
+        rateLimits: { perCaller: { capacity: 10, refillPerSecond: 1 } },
+        audit: {},
+      }),
+    );
+    expect(s.policy).toEqual({
+      default: "allow",
+      impliedScopes: {},
+      rules: [{ name: "w", names: ["add"], action: "require", scopes: ["mcp:write"] }],
+    });
+    expect(s.rateLimits).toEqual({ by: "subject", perCaller: { capacity: 10, refillPerSecond: 1 }, perTool: [] });
+    expect(s.audit).toEqual({ enabled: true, arguments: false });
+    // What the store keeps parses to itself: export → apply changes nothing.
+    expect(serverSchema.parse(s)).toEqual(s);
+  });
+
+  it("reports every invalid rule by path", () => {
+    const errs = errorsOf(
+      serverSchema,
+      server({
+        policy: {
+          default: "maybe",
+          rules: [
+            { name: "a", action: "require" },
+            { name: "a", action: "deny", scopes: ["x"] },
+            { name: "bad name!", action: "allow", names: [""], caller: { claims: {} } },
+            { name: "c", action: "allow", bogus: 1 },
+          ],
+        },
+        rateLimits: { perCaller: { capacity: 0, refillPerSecond: -1 } },
+        audit: { enabled: "yes" },
+      }),
+    );
+    const paths = errs.map((e) => e.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "policy.default",
+        "policy.rules[0].scopes",
+        "policy.rules[1].scopes",
+        "policy.rules[2].name",
+        "policy.rules[2].names[0]",
+        "policy.rules[2].caller.claims",
+        "policy.rules[3].bogus",
+        "rateLimits.perCaller.capacity",
+        "rateLimits.perCaller.refillPerSecond",
+        "audit.enabled",
+      ]),
+    );
+    const dup = errorsOf(
+      serverSchema,
+      server({
+        policy: {
+          rules: [
+            { name: "a", action: "allow" },
+            { name: "a", action: "deny" },
+          ],
+        },
+      }),
+    );
+    expect(dup).toEqual([{ path: "policy.rules[1].name", message: 'duplicate rule name "a" (also rules[0])' }]);
+  });
+
+  it("refuses caller conditions and step-up on servers without OAuth, and an empty rate-limit block", () => {
+    const errs = errorsOf(
+      serverSchema,
+      server(
+        {
+          policy: {
+            rules: [
+              { name: "a", caller: { subjects: ["x"] }, action: "allow" },
+              { name: "b", action: "require", scopes: ["s"] },
+              { name: "c", names: ["rm"], action: "deny" },
+            ],
+          },
+          rateLimits: {},
+        },
+        "none",
+      ),
+    );
+    expect(errs).toEqual([
+      { path: "rateLimits", message: "set perCaller, perTool, or both" },
+      { path: "policy.rules[0].caller", message: 'needs auth "oauth"' },
+      { path: "policy.rules[1].action", message: 'require needs auth "oauth"' },
+    ]);
+  });
+});

@@ -280,6 +280,123 @@ export const upstreamAuthSchema = z.strictObject({
   value: secretInput,
 });
 
+/**
+ * Per-operation policy, rate limits and audit of a server (docs/policy.md). Patterns are globs:
+ * `*` any run of characters (`/` included), `?` one character, everything else literal.
+ */
+export const globSchema = z
+  .string()
+  .min(1, "must not be empty")
+  .max(512)
+  .regex(/^[^\x00-\x1f\x7f]+$/, "must not contain control characters");
+
+export const policyActions = ["allow", "deny", "require"] as const;
+
+export const policyRuleSchema = z
+  .strictObject({
+    /** Names the rule in refusals, the audit trail and the inspector. */
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, "must be 1–64 letters, digits, '_', '.', ':' or '-'"),
+    description: z.string().max(500).optional(),
+    /** MCP methods (`tools/call`, `resources/*`, …); every method when left out. */
+    methods: z.array(globSchema).min(1).max(20).optional(),
+    /** Operation names: tool or prompt name, resource URI. Left out: any operation, named or not. */
+    names: z.array(globSchema).min(1).max(100).optional(),
+    /** Who the rule is about; every condition given must hold. */
+    caller: z
+      .strictObject({
+        /** Scopes the token holds (all of them). */
+        scopes: z.array(scopeTokenSchema).min(1).max(50).optional(),
+        subjects: z.array(globSchema).min(1).max(100).optional(),
+        clients: z.array(globSchema).min(1).max(100).optional(),
+        /** Claim name → patterns; the claim (a string, or any item of a list) must match one. */
+        claims: z
+          .record(z.string().min(1).max(100), z.array(globSchema).min(1).max(100))
+          .refine((c) => Object.keys(c).length > 0, "must name at least one claim")
+          .optional(),
+      })
+      .optional(),
+    action: z.enum(policyActions),
+    /** `require`: the scopes the operation needs (a token without them gets a step-up challenge). */
+    scopes: z.array(scopeTokenSchema).min(1).max(50).optional(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.action === "require" && !r.scopes)
+      ctx.addIssue({ code: "custom", path: ["scopes"], message: 'is required when action is "require"' });
+    if (r.action !== "require" && r.scopes)
+      ctx.addIssue({ code: "custom", path: ["scopes"], message: 'is only used with action "require"' });
+  });
+export type PolicyRule = z.output<typeof policyRuleSchema>;
+
+export const policySchema = z
+  .strictObject({
+    /** What happens to an operation no rule matches (housekeeping and list methods are always allowed). */
+    default: z.enum(["allow", "deny"]).default("allow"),
+    /** Ordered: the first rule that matches decides. */
+    rules: z.array(policyRuleSchema).max(200).default([]),
+    /** Scope hierarchy: a held key scope implies each listed scope (`admin: [read, write]`). */
+    impliedScopes: z.record(scopeTokenSchema, z.array(scopeTokenSchema).min(1).max(50)).default({}),
+  })
+  .superRefine((p, ctx) => {
+    const seen = new Map<string, number>();
+    p.rules.forEach((r, i) => {
+      const prev = seen.get(r.name);
+      if (prev !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["rules", i, "name"],
+          message: `duplicate rule name "${r.name}" (also rules[${prev}])`,
+        });
+      else seen.set(r.name, i);
+    });
+  });
+export type PolicyConfig = z.output<typeof policySchema>;
+
+const bucketFields = {
+  /** Burst: requests allowed at once from a full bucket. */
+  capacity: z.number().int().min(1).max(1_000_000),
+  /** Sustained rate: tokens added back per second. */
+  refillPerSecond: z.number().positive().max(100_000),
+};
+
+export const rateLimitsSchema = z
+  .strictObject({
+    /** Who a bucket belongs to: the token's subject, or its client id (either falls back to the other, then the peer address). */
+    by: z.enum(["subject", "client"]).default("subject"),
+    /** Every MCP message of a caller. */
+    perCaller: z.strictObject(bucketFields).optional(),
+    /** Calls of matching tools, one bucket per caller and tool (the first entry that matches applies). */
+    perTool: z
+      .array(z.strictObject({ names: z.array(globSchema).min(1).max(100), ...bucketFields }))
+      .max(50)
+      .default([]),
+  })
+  .refine((r) => r.perCaller || r.perTool.length > 0, "set perCaller, perTool, or both");
+export type RateLimitsConfig = z.output<typeof rateLimitsSchema>;
+
+export const auditSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Record tool-call arguments too (they may hold personal data). */
+  arguments: z.boolean().default(false),
+});
+
+/** The three together, as the console's rules editor saves them (left out: none). */
+export const serverOperationsSchema = z.strictObject({
+  policy: policySchema.optional(),
+  rateLimits: rateLimitsSchema.optional(),
+  audit: auditSchema.optional(),
+});
+
+/** Caller conditions and step-up need a verified token: only `auth: oauth` has one. */
+function checkPolicyAuth(s: { auth: string; policy?: PolicyConfig }, ctx: z.RefinementCtx) {
+  if (s.auth === "oauth" || !s.policy) return;
+  s.policy.rules.forEach((r, i) => {
+    if (r.caller)
+      ctx.addIssue({ code: "custom", path: ["policy", "rules", i, "caller"], message: 'needs auth "oauth"' });
+    if (r.action === "require")
+      ctx.addIssue({ code: "custom", path: ["policy", "rules", i, "action"], message: 'require needs auth "oauth"' });
+  });
+}
+
 export const serverAuthModes = ["oauth", "passthrough", "none"] as const;
 
 export const serverSchema = z
@@ -308,6 +425,10 @@ export const serverSchema = z
       .default(4 * 1024 * 1024),
     /** Extra allowed browser Origins (the public URLs are always allowed). */
     allowedOrigins: z.array(baseUrlSchema).max(50).default([]),
+    /** Per-operation rules (left out: every operation a valid token makes is allowed, as before). */
+    policy: policySchema.optional(),
+    rateLimits: rateLimitsSchema.optional(),
+    audit: auditSchema.optional(),
   })
   .superRefine((s, ctx) => {
     if (s.auth === "oauth" && !s.oauth) {
@@ -326,6 +447,7 @@ export const serverSchema = z
         ctx.addIssue({ code: "custom", path: ["publicUrls", i], message: `duplicate public URL "${u}"` });
       seen.add(u);
     });
+    checkPolicyAuth(s, ctx);
   });
 export type ServerConfig = z.output<typeof serverSchema>;
 

@@ -178,6 +178,7 @@ export function createOAuthRepo(db: Db): OAuthStore {
             clientId: r.clientId,
             providerName: r.providerName,
             scope: r.scope,
+            servers: r.servers.split(" ").filter(Boolean),
             createdAt: r.createdAt,
           }
         : null;
@@ -194,8 +195,9 @@ export function createOAuthRepo(db: Db): OAuthStore {
           clientId: c.clientId,
           providerName: c.providerName,
           scope: c.scope,
+          servers: c.servers.join(" "),
         },
-        update: { providerName: c.providerName, scope: c.scope, createdAt: new Date() },
+        update: { providerName: c.providerName, scope: c.scope, servers: c.servers.join(" "), createdAt: new Date() },
       });
     },
     async createPending(p) {

@@ -8,6 +8,7 @@
  */
 import type { Db } from "./client";
 import type { DatabaseTarget } from "./url";
+import type { SharedBuckets } from "../rate-limit/limiter";
 
 export type RateLimit = { capacity: number; refillPerSecond: number };
 
@@ -36,6 +37,27 @@ export function createRateLimitRepo(db: Db, kind: DatabaseTarget["kind"]) {
     /** Deletes full buckets (nothing is lost: no row is a full bucket). */
     async sweep(now = Date.now()): Promise<number> {
       return (await db.rateLimit.deleteMany({ where: { tat: { lt: now } } })).count;
+    },
+  };
+}
+
+/**
+ * MCP rate limits' shared accounting (lib/rate-limit/limiter.ts) on PostgreSQL: one statement per sync adds
+ * what a replica admitted to each bucket's tat (the same GCRA rows as above) and returns the new tats.
+ */
+export function createSharedMcpBuckets(db: Db): SharedBuckets {
+  return {
+    async add(entries, now) {
+      const rows = await db.$queryRawUnsafe<{ key: string; tat: number }[]>(
+        `INSERT INTO "RateLimit" ("key", "tat")
+SELECT k, $1::float8 + d FROM unnest($2::text[], $3::float8[]) AS u(k, d)
+ON CONFLICT ("key") DO UPDATE SET "tat" = GREATEST("RateLimit"."tat", $1::float8) + (EXCLUDED."tat" - $1::float8)
+RETURNING "key", "tat"`,
+        now,
+        entries.map((e) => e.key),
+        entries.map((e) => e.addMs),
+      );
+      return new Map(rows.map((r) => [r.key, Number(r.tat)]));
     },
   };
 }

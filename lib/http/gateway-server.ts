@@ -1,7 +1,7 @@
 /**
- * The gateway's request pipeline, in order: allowed hosts (421 for a host that is not one
- * of the gateway's names; health probes exempt) → health → MCP proxy and its well-known
- * documents → OAuth facade → admin auth routes → console gate → Next.js. MCP traffic never
+ * The gateway's request pipeline, in order: an absolute-form target made origin-form
+ * (request-target.ts) → allowed hosts (421 for a host that is not one of the gateway's names;
+ * health probes exempt) → health → MCP proxy and its well-known documents → OAuth facade → admin auth routes → console gate → Next.js. MCP traffic never
  * reaches Next, not even for a path no server has (protocol-not-found.ts). One JSON
  * access-log line per request.
  */
@@ -18,6 +18,7 @@ import { RequestContext } from "./request-context";
 import { readiness } from "./health";
 import { formatRequestId } from "./request-id";
 import { protocolNotFound } from "./protocol-not-found";
+import { toOriginForm } from "./request-target";
 import { createHostGuard, listenHostWarning } from "../urls/allowed-hosts";
 
 export type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -44,6 +45,7 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
     signIns: runtime.rateLimits.signIns,
     expectedOrigins,
     secureCookies,
+    logger,
   });
   const resourceServer = createResourceServerHandler(runtime);
   const facade = createOAuthFacadeHandler(runtime);
@@ -58,7 +60,12 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
   if (hostWarning) logger.warn({ host: env.HOST }, hostWarning);
 
   function accessLog(req: IncomingMessage, res: ServerResponse, ctx: RequestContext) {
-    const quiet = ctx.url.pathname.startsWith("/_next/") || ctx.url.pathname === "/healthz";
+    // The console's own page loads, link prefetches, assets and API reads are routine: debug. Its writes stay info.
+    const consoleRead = ctx.outcome === "console" && (req.method === "GET" || req.method === "HEAD");
+    const quiet =
+      (consoleRead && res.statusCode < 500) ||
+      ctx.url.pathname.startsWith("/_next/") ||
+      ctx.url.pathname === "/healthz";
     const level = quiet ? "debug" : "info";
     if (!logger.isLevelEnabled(level)) return;
     logger[level](
@@ -122,6 +129,7 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
       res.setHeader("content-security-policy", "frame-ancestors 'none'");
       res.setHeader("referrer-policy", "same-origin");
       res.setHeader("x-content-type-options", "nosniff");
+      ctx.outcome = "console";
       await nextHandler(req, res);
     } catch (e) {
       fail(res, ctx, e);
@@ -141,6 +149,8 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
   // MCP traffic first, and without a promise when the request needs none (hot path). Its paths never
   // collide with the routes in rest(): /healthz, /readyz, /oauth, /login… are reserved prefixes.
   return function handle(req: IncomingMessage, res: ServerResponse): void {
+    // `GET http://host/… HTTP/1.1`: the target's host is the request's host (checked below like any other).
+    if (req.url !== undefined && req.url.charCodeAt(0) !== 47 /* / */) toOriginForm(req);
     const ctx = new RequestContext(req.url ?? "/");
     // Every access-log line is at info or debug: below that level, don't even listen (hot path).
     if (logger.isLevelEnabled("info")) res.on("close", () => accessLog(req, res, ctx));

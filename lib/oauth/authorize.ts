@@ -7,8 +7,8 @@
  *    — failures here show an error page, never a redirect;
  * 3. a rate limit per client; response_type=code, PKCE S256, scope syntax, `resource` one
  *    of our servers — failures from here on go back to the (now trusted) redirect URI;
- * 4. consent: remembered per browser and client (steps/browser-id.ts), else the consent
- *    page with a single-use, short-lived ticket bound to the browser (CSRF) that keeps the
+ * 4. consent: remembered per browser and client (steps/browser-id.ts) for the scopes and
+ *    servers the user allowed (steps/remembered-consent.ts), else the consent page with a single-use, short-lived ticket bound to the browser (CSRF) that keeps the
  *    client's sign-in parameters (steps/login-params.ts);
  * 5. room for the flow (steps/flow-caps.ts), the IdP client's callback
  *    (steps/idp-callback.ts), a pending authorization keyed by a gateway-generated state and
@@ -38,7 +38,7 @@ import { browserIdFor, isSameBrowser, type BrowserId } from "./steps/browser-id"
 import { ensureRoomForFlow } from "./steps/flow-caps";
 import { checkIdpCallbackForAuthorize } from "./steps/idp-callback";
 import { applyLoginParams, loginParamsOf } from "./steps/login-params";
-import { scopeSet } from "./steps/refresh-scope";
+import { consentCovers, requestedServers } from "./steps/remembered-consent";
 
 const CHALLENGE_RE = /^[A-Za-z0-9_-]{43,128}$/;
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
@@ -194,11 +194,6 @@ async function toClientOnError<T>(a: Pick<AuthzRequest, "redirectUri" | "clientS
   }
 }
 
-const scopeCovered = (requested: string | undefined, granted: string) => {
-  const g = scopeSet(granted);
-  return [...scopeSet(requested)].every((s) => g.has(s));
-};
-
 /** Stores the pending authorization, bound to this browser, and redirects the browser to the IdP. */
 async function redirectToIdp(
   res: ServerResponse,
@@ -287,7 +282,7 @@ async function showConsentPage(
     browserIdHash: browser.idHash,
     expiresAt: new Date(deps.now() + deps.limits.consentTtlMs),
   });
-  const servers = a.resource ? [serverForResource(ctx, a.resource, deps.publicUrl)!] : ctx.servers;
+  const servers = requestedServers(a, ctx, deps);
   const resources = serverResources(ctx, deps.publicUrl);
   const html = renderConsentPage({
     action: ctx.endpoint("authorize"),
@@ -345,8 +340,7 @@ export async function handleAuthorize(
     const browser = browserIdFor(req, ctx);
     const consent = browser.setCookie ? null : await deps.store.getConsent(browser.idHash, client!.clientId);
     await toClientOnError(a, async () => {
-      if (consent && consent.providerName === ctx.provider.name && scopeCovered(a.scope, consent.scope))
-        return redirectToIdp(res, a, browser, client!, ctx, deps);
+      if (consent && consentCovers(consent, a, ctx, deps)) return redirectToIdp(res, a, browser, client!, ctx, deps);
       return showConsentPage(res, a, browser, client!, ctx, deps);
     });
   });
@@ -405,6 +399,7 @@ export async function handleConsent(
       clientId: client.clientId,
       providerName: ctx.provider.name,
       scope: pending.scope ?? "",
+      servers: requestedServers(pending, ctx, deps).map((s) => s.name),
     });
     const a: AuthzRequest = {
       providerName: pending.providerName,

@@ -122,7 +122,13 @@ describe("facade clients admin", () => {
 
   it("deletes a client with its consents and pending authorizations", async () => {
     const deps = await setup();
-    await deps.store.saveConsent({ browserIdHash: "b", clientId: "public", providerName: "kc", scope: "" });
+    await deps.store.saveConsent({
+      browserIdHash: "b",
+      clientId: "public",
+      providerName: "kc",
+      scope: "",
+      servers: [],
+    });
     await deps.store.createPending({
       stateHash: "s",
       kind: "idp",

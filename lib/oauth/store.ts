@@ -58,6 +58,8 @@ export type ConsentRecord = {
   clientId: string;
   providerName: string;
   scope: string;
+  /** Names of the servers the consent page named: the consent covers these and no other. */
+  servers: string[];
   createdAt: Date;
 };
 
@@ -68,6 +70,7 @@ export type RefreshTokenRecord = {
   clientId: string;
   /** Space-separated scopes a refresh may ask for: the consented ones and those the IdP granted. */
   scope: string;
+  /** The resource the sign-in was authorized for (a refresh may ask for no other); none: every server. */
   resource?: string;
   expiresAt: Date;
 };

@@ -7,7 +7,7 @@
  *    the one registered for the code's callback (idp-callback.ts);
  *    refresh_token: the token must be one the facade relayed to this very client
  *    (refresh-binding.ts), its `scope` within what was granted (refresh-scope.ts), its
- *    `resource` one of the provider's servers;
+ *    `resource` one of the provider's servers and the authorized one, if the sign-in named one;
  * 3. redirect_uri → the gateway callback, the profile's rewrites, the IdP client's
  *    authentication (basic/post as the IdP's metadata says);
  * 4. the IdP's status and JSON body go back as they are — except an IdP `invalid_client`
@@ -55,7 +55,8 @@ async function codeGrant(
     code_verifier: verifier,
   });
   if (resource) params.set("resource", resource);
-  return { params, remember: { consented: binding.scope, resource } };
+  // The refresh token is bound to what the user consented to: the authorized resource, or every server.
+  return { params, remember: { consented: binding.scope, resource: binding.resource } };
 }
 
 async function refreshGrant(
@@ -67,10 +68,11 @@ async function refreshGrant(
   const binding = await findRefreshBinding(form, client, ctx, deps);
   const scope = form.get("scope");
   checkRefreshScope(scope, binding);
-  const resource = checkTokenResource(form.get("resource"), undefined, ctx, deps);
+  const presented = form.get("resource");
+  if (presented !== undefined) checkTokenResource(presented, binding.resource, ctx, deps);
   const params = new URLSearchParams({ grant_type: "refresh_token", refresh_token: binding.token });
   if (scope) params.set("scope", scope);
-  if (resource) params.set("resource", resource);
+  if (presented) params.set("resource", presented);
   return { params, remember: { consented: binding.scope, resource: binding.resource, previous: binding } };
 }
 

@@ -24,6 +24,7 @@ export function createResourceServerHandler(runtime: Runtime): GatewayHandler {
     forwarder,
     trustedProxies: runtime.trustedProxies,
     requestLog: runtime.requestLog,
+    gate: runtime.operations,
   };
 
   return (req, res, ctx) => {

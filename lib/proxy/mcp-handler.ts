@@ -7,7 +7,13 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { RequestContext } from "../http/types";
-import type { RequestLog, RequestLogRecord } from "../runtime/request-log";
+import {
+  connectionKey,
+  failureReason,
+  noteUpstreamStatus,
+  type RequestLog,
+  type RequestLogRecord,
+} from "../runtime/request-log";
 import { decide, type Diagnosis } from "../tokens";
 import { factsFromNodeRequest, resolvePublicBase, type PublicBase } from "../urls/public-base";
 import type { TrustedProxies } from "../urls/trusted-proxies";
@@ -22,19 +28,23 @@ import { originAllowed, trustworthyRequestOrigin } from "./origin";
 import { rememberedVerdict, rememberVerdict } from "./connection-verdict";
 import type { CompiledRoute, RouteTable } from "./route-table";
 import type { TokenService } from "../tokens/token-service";
-import type { Forwarder } from "./upstream";
+import type { Forwarder, ForwardOptions } from "./upstream";
+import { auditRequest, runGate, type GateDeps, type GateLog } from "../mcp/gate";
+import { ANONYMOUS, callerOf } from "../policy";
 
 export type McpDeps = {
   tokens: TokenService;
   forwarder: Forwarder;
   trustedProxies: TrustedProxies;
   requestLog: RequestLog;
+  /** Rate limiter and audit queue for servers with rules, limits or audit (lib/mcp/gate.ts). */
+  gate?: GateDeps;
 };
 
 const MCP_METHODS = new Set(["POST", "GET", "DELETE"]);
 
 /** The request-log record, filled in as the request goes (one shape from the start: hot path). */
-type LogDraft = RequestLogRecord;
+type LogDraft = RequestLogRecord & GateLog;
 
 /**
  * Synchronous whenever it can be: a request with no token, or one whose token
@@ -74,14 +84,24 @@ export function handleMcp(
     client: undefined,
     fingerprint: undefined,
     durationMs: NaN,
+    selftest: false,
     diagnosis: undefined,
+    mcpMethod: undefined,
+    mcpName: undefined,
+    rule: undefined,
+    operations: undefined,
   };
   // on, not once: 'close' fires once anyway, and once() binds a wrapper per call (hot path).
   res.on("close", () => {
     log.atMs = Date.now();
     log.status = res.statusCode;
     log.durationMs = Math.round((performance.now() - ctx.startedAt) * 100) / 100;
+    if (log.status >= 500 && log.outcome !== "error") noteUpstreamStatus(log);
+    const own = deps.requestLog.selfConnections;
+    if (own.size > 0) log.selftest = own.has(connectionKey(req.socket.remoteAddress, req.socket.remotePort));
     deps.requestLog.push(log);
+    if (route.gate?.audit && deps.gate?.audit)
+      auditRequest(deps.gate.audit, route.name, log, route.gate.audit.arguments);
   });
 
   const origin = headers.origin;
@@ -131,7 +151,19 @@ export function handleMcp(
     }
   }
 
-  const exchange: McpExchange = { deps, route, req, headers, res, ctx, log, publicBase, peer: facts.peer, cors };
+  const exchange: McpExchange = {
+    deps,
+    route,
+    req,
+    headers,
+    res,
+    ctx,
+    log,
+    publicBase,
+    peer: facts.peer,
+    cors,
+    diagnosis: undefined,
+  };
   if (route.mode !== "oauth") {
     ctx.outcome = route.mode;
     log.outcome = route.mode === "passthrough" ? "passthrough" : "unauthenticated";
@@ -177,6 +209,8 @@ type McpExchange = {
   publicBase: PublicBase;
   peer: string | undefined;
   cors: Record<string, string> | undefined;
+  /** The accepted token's diagnosis (for the operation gate's caller). */
+  diagnosis: Diagnosis | undefined;
 };
 
 /** Applies the enforcement mode to the token's diagnosis (undefined: no token), then answers or forwards. */
@@ -202,6 +236,7 @@ function decideAndForward(exchange: McpExchange, diagnosis: Diagnosis | undefine
   if (decision.authenticated && diagnosis) {
     ctx.outcome = "accepted";
     log.outcome = "accepted";
+    exchange.diagnosis = diagnosis;
     return forward(exchange, { subject: diagnosis.subject, client: diagnosis.clientId, scopes: diagnosis.scopes });
   }
   if (decision.reason === "permissive" && diagnosis) {
@@ -237,7 +272,7 @@ function forward(exchange: McpExchange, identity: Identity | undefined): void {
     forwarded: forwardedFor(exchange.peer, headers["x-forwarded-for"], deps.trustedProxies, exchange.publicBase),
   });
   const hasBody = headers["content-length"] === undefined && headers["transfer-encoding"] !== undefined;
-  deps.forwarder.forward(req, res, {
+  const options: ForwardOptions = {
     target: route.upstream.target,
     path: route.upstream.path + joinQuery(route.upstream.path, ctx.rawSearch),
     headers: upstreamHeaders,
@@ -249,8 +284,38 @@ function forward(exchange: McpExchange, identity: Identity | undefined): void {
       ctx.outcome = `error:${e.code}`;
       log.outcome = "error";
       log.code = e.code;
-      log.reason = e.message;
+      log.reason = failureReason(e);
     },
+  };
+  if (route.gate !== undefined && deps.gate !== undefined && req.method === "POST") return gate(exchange, options);
+  deps.forwarder.forward(req, res, options);
+}
+
+/** Servers with rules, rate limits or audit: the operation gate decides, then forwards (lib/mcp/gate.ts). */
+function gate(exchange: McpExchange, options: ForwardOptions): void {
+  const { route, req, res, ctx, deps } = exchange;
+  void runGate(deps.gate!, {
+    server: route.name,
+    gate: route.gate!,
+    maxBodyBytes: route.server.maxBodyBytes,
+    req,
+    res,
+    log: exchange.log,
+    caller: exchange.diagnosis ? callerOf(exchange.diagnosis) : ANONYMOUS,
+    peer: exchange.peer,
+    resourceMetadata: () => metadataUrl(exchange.publicBase.base, route.path),
+    cors: exchange.cors,
+    setOutcome: (o) => (ctx.outcome = o),
+    forward: (extra) => {
+      const headers = extra.body
+        ? { ...options.headers, "content-length": String(extra.body.length) }
+        : options.headers;
+      deps.forwarder.forward(req, res, { ...options, ...extra, headers });
+    },
+  }).catch((e: unknown) => {
+    if (!res.headersSent)
+      sendProxyError(res, new ProxyError("upstream_unavailable", "The request could not be relayed", { cause: e }));
+    else res.destroy();
   });
 }
 

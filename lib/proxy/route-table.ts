@@ -9,6 +9,7 @@ import { PRM_WELL_KNOWN } from "../urls/resource-urls";
 import type { VerifyTarget } from "../tokens";
 import type { AuthMode } from "./headers";
 import { compileOriginPolicy, type OriginPolicy } from "./origin";
+import { compileGate, type CompiledGate } from "../mcp/gate";
 
 /** What http-proxy needs to reach an upstream (parsed once). */
 export type UpstreamTarget = { protocol: "http:" | "https:"; host: string; hostname: string; port: string };
@@ -35,6 +36,8 @@ export type CompiledRoute = {
    * Keyed by URL object identity: lib/urls hands out stable objects per base.
    */
   targets: Map<URL, VerifyTarget>;
+  /** Rules, rate limits and audit (undefined: none, requests take the plain path). */
+  gate?: CompiledGate;
 };
 
 export type RouteTable = {
@@ -122,6 +125,7 @@ export function compileRoutes(snapshot: ConfigSnapshot, env: { PUBLIC_URL?: stri
         allowedOrigins: server.allowedOrigins,
       }),
       targets: new Map(),
+      gate: compileGate(server),
     };
     const push = (map: Map<string, CompiledRoute[]>, key: string) => map.set(key, [...(map.get(key) ?? []), route]);
     const addPath = (key: string) => (hosts ? push(byHostedPath, key) : byPath.set(key, route));

@@ -28,6 +28,7 @@
 import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
 import https from "node:https";
 import type { Socket } from "node:net";
+import { PassThrough, type Transform } from "node:stream";
 import httpProxy from "http-proxy";
 import type { Logger } from "../log";
 import { isFetchError, type FetchError } from "../net/errors";
@@ -52,6 +53,10 @@ export type ForwardOptions = {
   server?: string;
   /** Called once with the failure, if the exchange failed (for the log). */
   onError?: (e: ProxyError) => void;
+  /** The request body, already read (lib/mcp/gate.ts): sent instead of piping the request. */
+  body?: Buffer;
+  /** A transform for the response body, by its content type (list filtering); undefined relays it as is. */
+  responseFilter?: (contentType: string | undefined) => Transform | undefined;
 };
 
 export type Forwarder = {
@@ -227,6 +232,8 @@ export function createForwarder(opts: ForwarderOptions = {}): Forwarder {
     // A challenge on any other status is dropped too (rare: the delete's slower object shape does not matter).
     if (options && !options.relayChallenges && headers["www-authenticate"] !== undefined)
       delete headers["www-authenticate"];
+    const filter = options?.responseFilter?.(headers["content-type"]);
+    if (filter) delete headers["content-length"];
     try {
       res.writeHead(status, proxyRes.statusMessage || undefined, headers);
     } catch (e) {
@@ -250,7 +257,10 @@ export function createForwarder(opts: ForwarderOptions = {}): Forwarder {
     });
     // SSE: the client sees the stream open now, not with the first event.
     if (SSE_RE.test(headers["content-type"] ?? "")) res.flushHeaders();
-    proxyRes.pipe(res);
+    if (filter) {
+      filter.once("error", () => res.destroy());
+      proxyRes.pipe(filter).pipe(res);
+    } else proxyRes.pipe(res);
   }
 
   /** `auth: oauth`: the upstream answered the gateway with its own challenge. The client's token was fine. */
@@ -309,6 +319,17 @@ export function createForwarder(opts: ForwarderOptions = {}): Forwarder {
       if (refused) {
         req.resume(); // the body goes nowhere; Connection: close ends the rest
         return refuseBlocked(req, res, refused);
+      }
+      if (o.body !== undefined) {
+        const buffer = new PassThrough();
+        buffer.end(o.body);
+        proxy.web(
+          req,
+          res,
+          { buffer } as httpProxy.ServerOptions,
+          onUpstreamError as unknown as httpProxy.ErrorCallback,
+        );
+        return;
       }
       if (o.countBodyLimit === undefined) {
         // (req, res, callback): no options argument at all, or http-proxy copies its options for this request.

@@ -3,7 +3,8 @@
  * declarative config from PORTCULLIS_CONFIG, the bootstrap admin and the
  * in-memory config cache. Used by server.ts; the CLI uses `openDatabase`.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Env } from "../config/env";
 import { AppError, errorMessage } from "../errors";
 import { applyConfigText } from "../config/apply";
@@ -31,6 +32,12 @@ import type { Runtime } from "./types";
 import { createTokenService } from "../tokens/token-service";
 import { resolveJwksUrlWithSource } from "../providers";
 import { createRoutes } from "../proxy/routes-service";
+import { createAuditRepo } from "../db/audit-repo";
+import { createAuditWriter } from "../db/audit-writer";
+import { createSharedMcpBuckets } from "../db/rate-limit-repo";
+import { createAuditQueue } from "../audit/queue";
+import { applyRetention } from "../audit/retention";
+import { createMcpRateLimiter } from "../rate-limit/limiter";
 
 export type OpenDatabase = {
   target: DatabaseTarget;
@@ -41,12 +48,17 @@ export type OpenDatabase = {
   keySource: string;
 };
 
-/** Migrates (idempotent, safe with concurrent starters) and opens the database. */
+/**
+ * Migrates (idempotent, safe with concurrent starters) and opens the database. `existing`: the database
+ * and its secret key must exist already (read-only commands never create them).
+ */
 export async function openDatabase(
   env: Pick<Env, "DATABASE_URL" | "PORTCULLIS_SECRET_KEY">,
   logger?: Logger,
+  opts: { existing?: boolean } = {},
 ): Promise<OpenDatabase> {
   const target = parseDatabaseUrl(env.DATABASE_URL);
+  if (opts.existing) requireExisting(target, env.PORTCULLIS_SECRET_KEY);
   const result = await migrate(target);
   if (result.applied.length)
     logger?.info({ applied: result.applied, database: redactDatabaseUrl(target.url) }, "database migrated");
@@ -72,6 +84,19 @@ export async function openDatabase(
   };
 }
 
+function requireExisting(target: DatabaseTarget, secretKeyEnv: string | undefined) {
+  const hint =
+    "start the gateway once (or run `portcullis migrate`), or set DATABASE_URL to the gateway's database (relative file: paths resolve against the project directory)";
+  if (target.kind === "sqlite" && !existsSync(target.file))
+    throw new AppError("storage_unavailable", `no database at ${target.file}: ${hint}`);
+  const keyFile = join(target.dataDir, "secret.key");
+  if (!secretKeyEnv && !existsSync(keyFile))
+    throw new AppError(
+      "storage_unavailable",
+      `no secret key at ${keyFile} (and PORTCULLIS_SECRET_KEY is unset): set PORTCULLIS_SECRET_KEY to the gateway's key, or ${hint}`,
+    );
+}
+
 function readConfigFile(path: string): string {
   try {
     return readFileSync(path, "utf8");
@@ -85,11 +110,13 @@ export type RuntimeOptions = {
   announce?: (msg: string) => void;
   /** Diagnostic commands (CLI) skip admin bootstrap: they must not print or reset passwords. */
   bootstrapAdmin?: boolean;
+  /** Diagnostic commands (CLI) open an existing database only: they never create one or its secret key. */
+  existingDatabase?: boolean;
 };
 
 export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promise<Runtime> {
-  const logger = opts.logger ?? createLogger(env.LOG_LEVEL);
-  const store = await openDatabase(env, logger);
+  const logger = opts.logger ?? createLogger(env.LOG_LEVEL, undefined, env.LOG_FORMAT);
+  const store = await openDatabase(env, logger, { existing: opts.existingDatabase });
 
   if (env.PORTCULLIS_CONFIG) {
     const text = readConfigFile(env.PORTCULLIS_CONFIG);
@@ -113,12 +140,25 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
   // catches up): say so, and carry on.
   const sweepFailed = (what: string) => (e: unknown) =>
     logger.warn({ err: errorMessage(e) }, `hourly cleanup of ${what} failed`);
+  // MCP audit trail and rate limits (docs/policy.md); limits are shared between replicas on PostgreSQL only.
+  const auditRepo = createAuditRepo(store.db);
+  const auditWriter = createAuditWriter(store.target);
+  const auditQueue = createAuditQueue({ store: auditWriter, capacity: env.PORTCULLIS_AUDIT_QUEUE, logger });
+  const limiter = createMcpRateLimiter({
+    shared: store.target.kind === "postgres" ? createSharedMcpBuckets(store.db) : undefined,
+    syncMs: env.PORTCULLIS_RATE_LIMIT_SYNC_MS,
+    logger,
+  });
+  const retention = { days: env.PORTCULLIS_AUDIT_RETENTION_DAYS, maxRows: env.PORTCULLIS_AUDIT_MAX_ROWS };
+  const retain = () => void applyRetention(auditRepo, retention).catch(sweepFailed("expired audit records"));
   const sweeper = setInterval(() => {
     store.admin.deleteExpiredSessions().catch(sweepFailed("expired sessions"));
     rateLimits.sweep().catch(sweepFailed("rate-limit buckets"));
     oauthStore.sweep(new Date(Date.now() - 60_000)).catch(sweepFailed("expired authorizations"));
+    retain();
   }, 3600_000);
   sweeper.unref();
+  setTimeout(retain, 60_000).unref();
 
   return {
     env,
@@ -144,9 +184,16 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
       resolveJwksUrl: (p) => resolveJwksUrlWithSource(p, { env }),
     }),
     routes: createRoutes(config, env, logger),
+    operations: { limiter, audit: auditQueue },
+    audit: { queue: auditQueue, repo: auditRepo },
     async close() {
       clearInterval(sweeper);
       config.stop();
+      // What is queued is written before the database closes: the audit survives a restart.
+      await Promise.all([auditQueue.stop(), limiter.stop()]).catch((e: unknown) =>
+        logger.warn({ err: errorMessage(e) }, "could not flush the audit queue or rate limits at shutdown"),
+      );
+      await auditWriter.close();
       await store.db.$disconnect();
     },
   };

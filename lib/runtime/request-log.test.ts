@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatRequestId, nextRequestSeq, parseRequestId } from "../http/request-id";
-import { createRequestLog, type RequestLogRecord } from "./request-log";
+import { createRequestLog, failureReason, noteUpstreamStatus, type RequestLogRecord } from "./request-log";
 
 const record = (over: Partial<RequestLogRecord> = {}): RequestLogRecord => ({
   seq: nextRequestSeq(),
@@ -96,6 +96,36 @@ describe("request log", () => {
       requests: 2,
       rejections: 1,
       lastRejection: { id: formatRequestId(r2.seq), code: "aud_mismatch" },
+    });
+  });
+
+  it("counts 5xx answers as failures: the upstream's own, and the gateway's 502 with its cause", () => {
+    const log = createRequestLog(10);
+    const own = record({ status: 502 });
+    noteUpstreamStatus(own);
+    log.push(own);
+    const refused = new Error("connect ECONNREFUSED 127.0.0.1:9");
+    const gw = record({
+      status: 502,
+      outcome: "error",
+      code: "upstream_unavailable",
+      reason: failureReason(new Error("The upstream MCP server is unavailable", { cause: refused })),
+    });
+    log.push(gw);
+    log.push(record({ status: 404 }));
+    expect(log.stats("s")).toMatchObject({
+      requests: 3,
+      rejections: 0,
+      failures: 2,
+      lastFailure: {
+        id: formatRequestId(gw.seq),
+        reason: "The upstream MCP server is unavailable: connect ECONNREFUSED 127.0.0.1:9",
+      },
+    });
+    expect(log.get(formatRequestId(own.seq))).toMatchObject({
+      outcome: "accepted",
+      code: "upstream_status",
+      reason: "the upstream answered HTTP 502",
     });
   });
 

@@ -30,6 +30,13 @@ export type RequestLogEntry = {
   client?: string;
   fingerprint?: string;
   durationMs?: number;
+  /** Sent by the gateway's own self-test. */
+  selftest?: boolean;
+  /** The MCP method and the operation's name, from the body when the gateway read it. */
+  mcpMethod?: string;
+  mcpName?: string;
+  /** The policy rule that refused the request. */
+  rule?: string;
   /** The pipeline's diagnosis (JSON-safe), for "open in inspector". */
   diagnosis?: unknown;
 };
@@ -43,7 +50,41 @@ export interface RequestLog {
   get(id: string): RequestLogEntry | undefined;
   subscribe(fn: (e: RequestLogEntry) => void): () => void;
   /** Per-server counts over the last hour, for the servers list. */
-  stats(server: string, sinceMs?: number): { requests: number; rejections: number; lastRejection?: RequestLogEntry };
+  stats(server: string, sinceMs?: number): RequestStats;
+  /**
+   * The client ends (`connectionKey`) of the connections the gateway's self-test holds open to it: the proxy
+   * marks their requests. Only this process can hold those ends, so the mark cannot be forged.
+   */
+  readonly selfConnections: Set<string>;
+}
+
+/** "address:port" of one end of a TCP connection (IPv4-mapped IPv6 addresses written as IPv4). */
+export const connectionKey = (address: string | undefined, port: number | undefined) =>
+  `${(address ?? "").replace(/^::ffff:/, "")}:${port}`;
+
+/** Rejections are the gateway saying no; failures are 5xx answers (the upstream's own, or the gateway's 502/504). */
+export type RequestStats = {
+  requests: number;
+  rejections: number;
+  lastRejection?: RequestLogEntry;
+  failures: number;
+  lastFailure?: RequestLogEntry;
+};
+
+const isFailure = (status: number, outcome: string | undefined) => status >= 500 || outcome === "error";
+
+/** A 5xx the upstream answered itself (the gateway relayed it): say so in the log. */
+export function noteUpstreamStatus(r: RequestLogRecord): void {
+  r.code ??= "upstream_status";
+  r.reason ??= `the upstream answered HTTP ${r.status}`;
+}
+
+/** The reason a failed exchange is logged with: the error, and what caused it (the connection error behind a 502). */
+export function failureReason(e: Error): string {
+  const cause = e.cause as (Error & { code?: string }) | undefined;
+  if (!cause) return e.message;
+  const what = cause.message || cause.code || String(cause);
+  return `${e.message}: ${what}`;
 }
 
 // push() writes each of these by name (hot path): a field added here must be added there too.
@@ -57,8 +98,11 @@ const STRING_FIELDS = [
   "subject",
   "client",
   "fingerprint",
+  "mcpMethod",
+  "mcpName",
+  "rule",
 ] as const;
-const OPTIONAL_FIELDS = ["code", "reason", "subject", "client", "fingerprint"] as const;
+const OPTIONAL_FIELDS = ["code", "reason", "subject", "client", "fingerprint", "mcpMethod", "mcpName", "rule"] as const;
 type StringField = (typeof STRING_FIELDS)[number];
 
 export function createRequestLog(capacity = 2000): RequestLog {
@@ -66,6 +110,7 @@ export function createRequestLog(capacity = 2000): RequestLog {
   const atMs = new Float64Array(capacity);
   const durationMs = new Float64Array(capacity); // NaN: not measured
   const status = new Uint16Array(capacity);
+  const selftest = new Uint8Array(capacity);
   const col = (): (string | undefined)[] => new Array(capacity).fill(undefined);
   const strings = Object.fromEntries(STRING_FIELDS.map((f) => [f, col()])) as Record<
     StringField,
@@ -94,17 +139,20 @@ export function createRequestLog(capacity = 2000): RequestLog {
       if (v !== undefined) e[f] = v;
     }
     if (!Number.isNaN(durationMs[slot])) e.durationMs = durationMs[slot];
+    if (selftest[slot]) e.selftest = true;
     if (diagnosis[slot] !== undefined) e.diagnosis = diagnosis[slot];
     return e;
   }
 
   return {
+    selfConnections: new Set(),
     push(r) {
       const s = next;
       seq[s] = r.seq;
       atMs[s] = r.atMs;
       durationMs[s] = r.durationMs ?? NaN;
       status[s] = r.status;
+      selftest[s] = r.selftest ? 1 : 0;
       // Field by field, not a loop over STRING_FIELDS: a computed key per field is a megamorphic access (hot path: every proxied request).
       strings.server[s] = r.server;
       strings.method[s] = r.method;
@@ -115,6 +163,9 @@ export function createRequestLog(capacity = 2000): RequestLog {
       strings.subject[s] = r.subject;
       strings.client[s] = r.client;
       strings.fingerprint[s] = r.fingerprint;
+      strings.mcpMethod[s] = r.mcpMethod;
+      strings.mcpName[s] = r.mcpName;
+      strings.rule[s] = r.rule;
       diagnosis[s] = r.diagnosis;
       next = (s + 1) % capacity;
       if (count < capacity) count++;
@@ -149,20 +200,21 @@ export function createRequestLog(capacity = 2000): RequestLog {
     },
     stats(server, sinceMs = 3600_000) {
       const since = Date.now() - sinceMs;
-      let requests = 0;
-      let rejections = 0;
-      let lastRejection: RequestLogEntry | undefined;
+      const out: RequestStats = { requests: 0, rejections: 0, failures: 0 };
       for (let i = 0; i < count; i++) {
         const s = slotOf(i);
         if (atMs[s] < since) break;
         if (strings.server[s] !== server) continue;
-        requests++;
+        out.requests++;
         if (strings.outcome[s] === "rejected") {
-          rejections++;
-          lastRejection ??= entryAt(s);
+          out.rejections++;
+          out.lastRejection ??= entryAt(s);
+        } else if (isFailure(status[s], strings.outcome[s])) {
+          out.failures++;
+          out.lastFailure ??= entryAt(s);
         }
       }
-      return { requests, rejections, lastRejection };
+      return out;
     },
   };
 }

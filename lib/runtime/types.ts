@@ -11,6 +11,10 @@ import type { ConfigCache } from "./config-cache";
 import type { RequestLog } from "./request-log";
 import type { TokenService } from "../tokens/token-service";
 import type { Routes } from "../proxy/routes-service";
+import type { GateDeps } from "../mcp/gate";
+import type { AuditQueue } from "../audit/queue";
+import type { AuditRepo } from "../db/audit-repo";
+import type { McpRateLimiter } from "../rate-limit/limiter";
 
 /**
  * Everything a running gateway holds, created once by server.ts (or the CLI)
@@ -40,5 +44,9 @@ export interface Runtime {
   tokens: TokenService;
   /** The compiled route table, recompiled on every config reload. */
   routes: Routes;
+  /** MCP rate limits and audit queue, used by the proxy's operation gate (lib/mcp/gate.ts). */
+  operations: GateDeps & { limiter: McpRateLimiter };
+  /** The MCP audit trail: its store (queries, export) and write queue (status). */
+  audit: { queue: AuditQueue; repo: AuditRepo };
   close(): Promise<void>;
 }

@@ -17,8 +17,11 @@ import { checkMetadataAtChallengeUrl } from "./steps/metadata-header";
 import { checkMetadataAtPathUrl } from "./steps/metadata-path";
 import { checkPkce } from "./steps/pkce";
 import { checkRegistration } from "./steps/registration";
+import { checkRequest } from "./steps/request";
 import { checkResource } from "./steps/resource";
+import { checkToken } from "./steps/token";
 import { checkUnauthenticated } from "./steps/unauthenticated";
+import { checkUpstream } from "./steps/upstream";
 import type { SelftestOptions, SelftestReport, SelftestStep } from "./types";
 
 export { asMetadataUrls, parseBearerChallenge, pathInserted } from "./urls";
@@ -38,12 +41,15 @@ const STEPS: ReadonlyArray<readonly [id: string, title: string, step: Step]> = [
   // Warnings only: layouts that work for the SDK but break a known client.
   ["claude_ai_path", "Claude.ai: the MCP path is /mcp", checkClaudeAiPath],
   ["claude_code_issuer", "Claude Code: the authorization server is at a host's root", checkClaudeCodeIssuer],
+  ["upstream", "The upstream answers MCP", checkUpstream],
+  ["token", "A client's token is accepted", checkToken],
+  ["request", "An MCP request with the token reaches the upstream", checkRequest],
 ];
 
 export async function runSelftest(opts: SelftestOptions): Promise<SelftestReport> {
   const ctx: SelftestContext = {
     opts,
-    get: opts.fetch ?? defaultFetch(opts.publicBase, opts.loopback, opts.timeoutMs ?? 5000),
+    get: opts.fetch ?? defaultFetch(opts.publicBase, opts.loopback, opts.timeoutMs ?? 5000, opts.selfConnections),
   };
   const steps: SelftestStep[] = [];
   let stopped = false;

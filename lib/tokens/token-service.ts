@@ -18,7 +18,7 @@ import {
   type Verifier,
   type VerifyTarget,
 } from "./index";
-import { expectedAudiencesOf } from "./server-audiences";
+import { audienceOwner, expectedAudiencesOf } from "./server-audiences";
 import { ServerLookupError } from "../proxy/errors";
 import type { JwksUrlResolution } from "./key-sources";
 import { ProviderKeySources } from "./key-sources";
@@ -92,9 +92,11 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
         clientId: provider.clientId,
         algorithms: provider.algorithms ?? [],
         clockSkewSeconds: provider.clockSkewSeconds,
+        kind: provider.kind,
         ...(provider.requireAtJwt ? { requireAtJwt: true } : {}),
       },
       expectedAudiences: expectedAudiencesOf(server, provider, deps.publicUrl, base),
+      audienceOwner: (value) => audienceOwner(deps.servers().servers, server.name, value, deps.publicUrl, base),
       keys: keySources.for(provider),
       ...(deps.now ? { now: deps.now } : {}),
     };

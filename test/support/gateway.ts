@@ -74,7 +74,7 @@ export interface Gateway {
   /** Run the CLI (`portcullis ...`) with this gateway's environment. */
   cli(
     args: string[],
-    opts?: { input?: string; env?: Record<string, string | undefined>; timeoutMs?: number },
+    opts?: { input?: string; env?: Record<string, string | undefined>; timeoutMs?: number; cwd?: string },
   ): Promise<CliResult>;
   /** SIGTERM the process group, wait for exit (SIGKILL after 10 s), remove temp files. Idempotent. */
   stop(): Promise<void>;
@@ -310,18 +310,18 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Gate
 }
 
 /**
- * Run the CLI from the repo root: `bin/portcullis.mjs` when present, else `node --import tsx cli/main.ts`.
- * Environment: the runner's (scrubbed of gateway variables) plus `env`.
+ * Run the CLI (from the repo root unless `cwd` says otherwise): `bin/portcullis.mjs` when present, else
+ * `node --import tsx cli/main.ts`. Environment: the runner's (scrubbed of gateway variables) plus `env`.
  */
 export function runCli(
   args: string[],
-  opts: { input?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+  opts: { input?: string; env?: Record<string, string | undefined>; timeoutMs?: number; cwd?: string } = {},
 ): Promise<CliResult> {
   const bin = join(REPO_ROOT, "bin", "portcullis.mjs");
-  const argv = existsSync(bin) ? [bin, ...args] : ["--import", "tsx", "cli/main.ts", ...args];
+  const argv = existsSync(bin) ? [bin, ...args] : ["--import", "tsx", join(REPO_ROOT, "cli/main.ts"), ...args];
   return new Promise((resolveP, rejectP) => {
     const child = spawn(process.execPath, argv, {
-      cwd: REPO_ROOT,
+      cwd: opts.cwd ?? REPO_ROOT,
       env: buildEnv({ LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1" }, opts.env),
       stdio: ["pipe", "pipe", "pipe"],
     });

@@ -10,6 +10,7 @@ import type { InspectResult } from "@/lib/inspect";
 import { inspectRequestSchema } from "@/lib/inspect/request";
 import type { Diagnosis } from "@/lib/tokens/types";
 import { DiagnosisView } from "./diagnosis-view";
+import { OperationCheckCard } from "./operation-check";
 import type { RequestLogEntry } from "@/lib/runtime/request-log";
 import { api, errorMessage, fieldErrorMap } from "@/app/_lib/api";
 import { clockTime } from "@/app/_lib/format";
@@ -98,6 +99,8 @@ export function Inspector() {
             </div>
           </form>
         </Card>
+
+        {token.trim() && oauthServers.length > 0 && <OperationCheckCard token={token} servers={oauthServers} />}
 
         {inspect.isError && !Object.keys(errors).length && <ErrorState error={inspect.error} retry={() => run()} />}
         {inspect.isError && Object.keys(errors).length > 0 && <Alert>{errorMessage(inspect.error)}</Alert>}

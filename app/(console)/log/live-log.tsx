@@ -183,17 +183,21 @@ function LogRow({ e }: { e: LogEntrySummary }) {
   const open = e.hasDiagnosis ? () => router.push(`/inspector?request=${encodeURIComponent(e.id)}`) : undefined;
   return (
     <tr
-      className={cx(open && "cursor-pointer hover:bg-slate-50", e.outcome === "rejected" && "bg-rose-50/30")}
+      className={cx(
+        open && "cursor-pointer hover:bg-slate-50",
+        (e.outcome === "rejected" || e.status >= 500) && "bg-rose-50/30",
+      )}
       onClick={open}
       data-testid="log-row"
       data-outcome={e.outcome}
+      data-selftest={e.selftest ? "" : undefined}
       title={open ? "Open the diagnosis in the inspector" : undefined}
     >
       <td className="font-mono text-xs whitespace-nowrap text-slate-500">{clockTime(e.at)}</td>
-      <td>
+      <td className="max-w-56">
         <Link
           href={`/servers/${e.server}`}
-          className="text-sm font-medium text-slate-800 hover:underline"
+          className="text-sm font-medium wrap-anywhere text-slate-800 hover:underline"
           onClick={(ev) => ev.stopPropagation()}
         >
           {e.server}
@@ -201,12 +205,26 @@ function LogRow({ e }: { e: LogEntrySummary }) {
         <div className="font-mono text-xs text-slate-400">
           {e.method} {e.status}
         </div>
+        {e.mcpMethod && (
+          <div className="font-mono text-xs text-slate-600" data-testid="mcp-operation">
+            {e.mcpMethod}
+            {e.mcpName && <span className="text-slate-900"> {e.mcpName}</span>}
+          </div>
+        )}
       </td>
       <td>
         <Badge tone={OUTCOME_TONE[e.outcome] ?? "slate"}>{e.outcome}</Badge>
+        {e.selftest && (
+          <div className="mt-1">
+            <Badge tone="sky" title="Sent by the console's self-test, not by a client">
+              self-test
+            </Badge>
+          </div>
+        )}
       </td>
       <td className="max-w-md">
         {e.code && <code className="text-xs font-semibold text-slate-700">{e.code}</code>}
+        {e.rule && <span className="ml-1 text-xs text-slate-500">rule {e.rule}</span>}
         {e.reason && <div className="line-clamp-2 text-xs text-slate-600">{e.reason}</div>}
         {open && <span className="text-xs font-medium text-indigo-700">Open diagnosis →</span>}
       </td>

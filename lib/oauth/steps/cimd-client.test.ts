@@ -34,7 +34,13 @@ describe("clients known by their metadata document", () => {
     const first = await cimdClientFor(URL_, ctx, t.deps);
     expect(first.client.clientId).toBe(`${URL_}#kc`);
     expect(first.client.metadata.client_id).toBe(URL_);
-    await t.store.saveConsent({ browserIdHash: "b", clientId: first.client.clientId, providerName: "kc", scope: "" });
+    await t.store.saveConsent({
+      browserIdHash: "b",
+      clientId: first.client.clientId,
+      providerName: "kc",
+      scope: "",
+      servers: [],
+    });
 
     t.change({ clientName: "App 2" });
     const renamed = await cimdClientFor(URL_, ctx, t.deps);

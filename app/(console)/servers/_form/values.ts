@@ -47,7 +47,12 @@ export type ServerFormValues = {
   identityHeaders: boolean;
   maxBodyBytes: number;
   allowedOrigins: string[];
+  /** Rules, rate limits and audit are edited on their own panel: kept as stored. */
+  operations: Partial<Pick<ServerConfig, "policy" | "rateLimits" | "audit">>;
 };
+
+const keptOperations = (s?: ServerView): ServerFormValues["operations"] =>
+  s ? Object.fromEntries((["policy", "rateLimits", "audit"] as const).flatMap((k) => (s[k] ? [[k, s[k]]] : []))) : {};
 
 export function serverFormValues(s?: ServerView): ServerFormValues {
   const md = s?.resourceMetadata;
@@ -80,6 +85,7 @@ export function serverFormValues(s?: ServerView): ServerFormValues {
     identityHeaders: s?.identityHeaders ?? true,
     maxBodyBytes: s?.maxBodyBytes ?? 4 * 1024 * 1024,
     allowedOrigins: s?.allowedOrigins ?? [],
+    operations: keptOperations(s),
   };
 }
 
@@ -127,6 +133,7 @@ function serverPayload(v: ServerFormValues) {
     identityHeaders: v.identityHeaders,
     maxBodyBytes: v.maxBodyBytes,
     allowedOrigins: v.allowedOrigins,
+    ...v.operations,
   };
   return { payload: payload as Partial<ServerConfig>, issues };
 }

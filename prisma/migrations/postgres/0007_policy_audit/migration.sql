@@ -1,0 +1,26 @@
+-- CreateTable
+CREATE TABLE "McpAuditRecord" (
+    "id" TEXT NOT NULL,
+    "at" TIMESTAMP(3) NOT NULL,
+    "server" TEXT NOT NULL,
+    "subject" TEXT,
+    "client" TEXT,
+    "method" TEXT,
+    "name" TEXT,
+    "decision" TEXT NOT NULL,
+    "rule" TEXT,
+    "status" INTEGER NOT NULL,
+    "latencyMs" DOUBLE PRECISION NOT NULL,
+    "requestId" TEXT,
+    "fingerprint" TEXT,
+    "arguments" TEXT,
+
+    CONSTRAINT "McpAuditRecord_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "McpAuditRecord_at_idx" ON "McpAuditRecord"("at");
+
+-- CreateIndex
+CREATE INDEX "McpAuditRecord_server_id_idx" ON "McpAuditRecord"("server", "id");
+

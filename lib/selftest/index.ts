@@ -10,8 +10,8 @@ import { defaultFetch } from "./http";
 import { checkAsDiscovery } from "./steps/as-discovery";
 import { checkAuthorizationServers } from "./steps/authorization-servers";
 import { checkChallenge } from "./steps/challenge";
-import { checkClaudeAiPath } from "./steps/claude-ai-path";
-import { checkClaudeCodeIssuer } from "./steps/claude-code-issuer";
+import { checkClaudeAiPath } from "./clients/claude-ai-path";
+import { checkClaudeCodeIssuer } from "./clients/claude-code-issuer";
 import { checkIssuer } from "./steps/issuer";
 import { checkMetadataAtChallengeUrl } from "./steps/metadata-header";
 import { checkMetadataAtPathUrl } from "./steps/metadata-path";
@@ -38,13 +38,13 @@ const STEPS: ReadonlyArray<readonly [id: string, title: string, step: Step]> = [
   ["issuer", "issuer echoes the authorization-server URL", checkIssuer],
   ["pkce", "PKCE S256 supported", checkPkce],
   ["registration", "Clients can register", checkRegistration],
-  // Warnings only: layouts that work for the SDK but break a known client.
-  ["claude_ai_path", "Claude.ai: the MCP path is /mcp", checkClaudeAiPath],
-  ["claude_code_issuer", "Claude Code: the authorization server is at a host's root", checkClaudeCodeIssuer],
   ["upstream", "The upstream answers MCP", checkUpstream],
   ["token", "A client's token is accepted", checkToken],
   ["request", "An MCP request with the token reaches the upstream", checkRequest],
 ];
+
+/** Layouts that work for the SDK but break a known client: noted apart from the steps, by client. */
+const CLIENT_CHECKS = [checkClaudeAiPath, checkClaudeCodeIssuer];
 
 export async function runSelftest(opts: SelftestOptions): Promise<SelftestReport> {
   const ctx: SelftestContext = {
@@ -63,6 +63,7 @@ export async function runSelftest(opts: SelftestOptions): Promise<SelftestReport
     stopped = stop === true;
   }
   const first = steps.find((s) => s.status === "fail");
+  const clientNotes = CLIENT_CHECKS.flatMap((check) => check(ctx) ?? []);
   return {
     server: opts.server,
     publicBase: opts.publicBase,
@@ -70,6 +71,7 @@ export async function runSelftest(opts: SelftestOptions): Promise<SelftestReport
     ok: !first,
     firstFailure: first?.id,
     steps,
+    clientNotes,
     ranAt: new Date().toISOString(),
   };
 }

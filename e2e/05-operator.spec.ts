@@ -4,7 +4,7 @@
  * save, long names, a provider in use, and the import dry run's field diff.
  */
 import { expect, test, type Page } from "@playwright/test";
-import { adminApi, ensureServer, env, shot, signIn } from "./helpers";
+import { adminApi, ensureServer, env, removeIfPresent, shot, signIn } from "./helpers";
 
 test.describe.configure({ mode: "serial" });
 
@@ -66,6 +66,7 @@ test("Keycloak tokens: the audience hint, and a guarded fix never offered for an
     issuer: env("E2E_KC_ISSUER"),
     clientId: env("E2E_KC_CLIENT_ID"),
   };
+  await removeIfPresent(request, { servers: ["tools", "files"], providers: ["kc"] });
   expect((await adminApi(request, "POST", "/api/providers", provider)).status()).toBe(201);
   const server = (name: string, audiences: string[]) => ({
     name,
@@ -122,6 +123,7 @@ test("the self-test fails when the upstream refuses connections, and the server 
     upstream: "http://127.0.0.1:9/mcp",
     oauth: { provider: "ops", includeClientIdInAudience: true },
   };
+  await removeIfPresent(request, { servers: ["down"] });
   expect((await adminApi(request, "POST", "/api/servers", s)).status()).toBe(201);
   await page.goto("/servers/down");
   await expect(page.getByTestId("upstream-health")).toContainText("unreachable: ECONNREFUSED");
@@ -135,7 +137,11 @@ test("the self-test fails when the upstream refuses connections, and the server 
   await shot(page, "19-selftest-upstream-down");
 });
 
-test("a provider with an unreachable issuer: warned right after saving, unhealthy in the list", async ({ page }) => {
+test("a provider with an unreachable issuer: warned right after saving, unhealthy in the list", async ({
+  page,
+  request,
+}) => {
+  await removeIfPresent(request, { providers: ["typo"] });
   await page.goto("/providers/new");
   await page.getByLabel("Name", { exact: true }).fill("typo");
   await page.getByLabel("Kind", { exact: true }).selectOption("keycloak");
@@ -172,6 +178,7 @@ test("63-character names fit the servers list and the delete dialog", async ({ p
   const long = `a${"-very-long".repeat(6)}-name-x`.slice(0, 63);
   expect(long).toHaveLength(63);
   const s = { name: long, upstream: env("E2E_UPSTREAM"), auth: "none" };
+  await removeIfPresent(request, { servers: [long] });
   expect((await adminApi(request, "POST", "/api/servers", s)).status()).toBe(201);
   await page.goto("/servers");
   await expect(page.getByTestId(`server-row-${long}`)).toBeVisible();

@@ -17,6 +17,7 @@ import { createPrisma, type Db } from "../lib/db/client";
 import { createConfigRepo, type ConfigRepo } from "../lib/db/config-repo";
 import { createAdminRepo } from "../lib/db/admin-repo";
 import { createOAuthRepo } from "../lib/db/oauth-repo";
+import { createClientLifecycleRepo } from "../lib/db/client-lifecycle-repo";
 import { createRateLimitRepo } from "../lib/db/rate-limit-repo";
 import type { OAuthClientRecord } from "../lib/oauth/store";
 import { createSecretBox } from "../lib/secrets/secret-box";
@@ -435,6 +436,75 @@ function suite(name: string, makeUrl: () => Promise<string>) {
       });
       expect(await oauth.deleteClient(providerName, "bound-client", { actor: "test" })).toBe(true);
       expect(await oauth.findRefreshToken("rt-2")).toBeNull();
+    });
+
+    it("client lifecycle: last use, expiry of never-used and idle clients, live counts, de-duplication keys", async () => {
+      const oauth = createOAuthRepo(ctx.db);
+      const life = createClientLifecycleRepo(ctx.db);
+      const providerName = (await ctx.db.provider.findFirstOrThrow()).name;
+      const day = 86_400_000;
+      const now = Date.parse("2026-12-07T12:00:00Z");
+      const add = (id: string, createdAgoDays: number) =>
+        oauth.createClient({
+          clientId: id,
+          providerName,
+          redirectUris: ["http://127.0.0.1:5555/cb"],
+          metadata: {},
+          tokenEndpointAuthMethod: "none",
+          createdAt: new Date(now - createdAgoDays * day),
+        });
+      const cutoffs = { unusedBefore: new Date(now - 3 * day), idleBefore: new Date(now - 90 * day) };
+      // Clients of earlier tests are counted too: compare differences.
+      const liveBefore = await life.countLive(providerName, cutoffs);
+      const countsBefore = await life.counts(providerName, cutoffs);
+      await add("lc-fresh-unused", 1);
+      await add("lc-stale-unused", 5);
+      await add("lc-used-recently", 200);
+      await add("lc-idle", 200);
+      await life.markUsed("lc-used-recently", new Date(now - 10 * day));
+      await life.markUsed("lc-idle", new Date(now - 100 * day));
+      const mine = (ids: string[]) => ids.filter((id) => id.startsWith("lc-")).sort();
+
+      expect(mine(await life.listExpired(providerName, cutoffs, 100))).toEqual(["lc-idle", "lc-stale-unused"]);
+      expect(await life.listExpired(providerName, {}, 100)).toEqual([]);
+      const all = await ctx.db.oAuthClient.count({ where: { providerName } });
+      expect(await life.countLive(providerName, cutoffs)).toBe(liveBefore + 2);
+      expect(await life.countLive(providerName, {})).toBe(all);
+      expect(await life.counts(providerName, cutoffs)).toEqual({
+        total: countsBefore.total + 4,
+        neverUsed: countsBefore.neverUsed + 2,
+        expired: countsBefore.expired + 2,
+      });
+      const uses = await life.uses(["lc-idle", "lc-fresh-unused", "nope"]);
+      expect(uses.find((u) => u.clientId === "lc-idle")?.lastUsedAt).toEqual(new Date(now - 100 * day));
+      expect(uses.find((u) => u.clientId === "lc-fresh-unused")?.lastUsedAt).toBeNull();
+
+      await life.setRegistrationKey("lc-stale-unused", "key-1");
+      await life.setRegistrationKey("lc-fresh-unused", "key-2");
+      expect(await life.findLiveByRegistrationKey(providerName, "key-1", cutoffs)).toBeUndefined(); // expired
+      expect(await life.findLiveByRegistrationKey(providerName, "key-2", cutoffs)).toBe("lc-fresh-unused");
+      expect(await life.findLiveByRegistrationKey("other", "key-2", cutoffs)).toBeUndefined();
+
+      // A document client's new redirect URIs: its remembered consents go, and it follows the document.
+      await oauth.saveConsent({
+        browserIdHash: "b-lc",
+        clientId: "lc-fresh-unused",
+        providerName,
+        scope: "",
+        servers: [],
+      });
+      await oauth.forgetConsents("lc-fresh-unused");
+      expect(await oauth.getConsent("b-lc", "lc-fresh-unused")).toBeNull();
+      await oauth.updateClient("lc-fresh-unused", {
+        clientName: "Renamed",
+        redirectUris: ["https://app.example/cb"],
+        metadata: { client_name: "Renamed" },
+      });
+      expect(await oauth.getClient("lc-fresh-unused")).toMatchObject({
+        clientName: "Renamed",
+        redirectUris: ["https://app.example/cb"],
+        metadata: { client_name: "Renamed" },
+      });
     });
   });
 }

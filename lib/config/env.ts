@@ -69,6 +69,20 @@ export const envSchema = z.object({
   /** `auto`: readable lines on a terminal, JSON lines otherwise. */
   LOG_FORMAT: z.enum(["auto", "json", "pretty"]).default("auto"),
   PORTCULLIS_BLOCK_PRIVATE_NETWORK: bool,
+  /** Hosts (`host` or `host:port`, comma-separated) whose client ID metadata documents may be on private addresses. */
+  PORTCULLIS_CIMD_PRIVATE_HOSTS: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      for (const h of (v ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean))
+        if (!/^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(h))
+          ctx.addIssue({ code: "custom", message: `"${h}" is not a host or host:port` });
+    }),
+  /** How often expired facade clients are swept (each replica; deletions are idempotent). */
+  PORTCULLIS_CLIENT_SWEEP_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   /** 32 random bytes, base64url: encrypts secrets at rest. Default: data/secret.key. */
   PORTCULLIS_SECRET_KEY: z.string().optional(),
   /** Serve only the gateway (no Next.js console): used by tests and headless deployments. */

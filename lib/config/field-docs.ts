@@ -47,6 +47,14 @@ export const ENV_DOCS: Record<string, FieldDoc> = {
       "Forbid admin-configured URLs (IdP, JWKS, upstream) on loopback and private ranges. URLs supplied by clients never may reach them; link-local and cloud-metadata addresses are always blocked.",
     default: "`false`",
   },
+  PORTCULLIS_CIMD_PRIVATE_HOSTS: {
+    description:
+      "Comma-separated hosts (`host` or `host:port`) whose client ID metadata documents may be fetched from private or loopback addresses, for private deployments and tests. Nothing else lets a client-supplied URL reach them. See docs/clients.md.",
+  },
+  PORTCULLIS_CLIENT_SWEEP_SECONDS: {
+    description:
+      "How often each replica deletes the facade clients past their provider's `clientRegistrations` expiry (with the IdP clients the gateway registered for them).",
+  },
   PORTCULLIS_SECRET_KEY: {
     description:
       "32 random bytes, base64url: encrypts stored secrets. Unset: generated once into `secret.key` beside the SQLite file (`data/` with PostgreSQL). Set the same value on every replica.",
@@ -165,6 +173,29 @@ export const CONFIG_DOCS: Record<string, FieldDoc> = {
   "providers[].overrides.extraAuthorizeParams": {
     description: "Fixed parameters added to every authorization request sent to the IdP.",
   },
+  "providers[].clientIdMetadataDocuments.enabled": {
+    description:
+      "Accept client ID metadata documents (CIMD): an https `client_id` names a document the gateway fetches instead of a registration. The facade metadata advertises it. See docs/clients.md.",
+  },
+  "providers[].clientIdMetadataDocuments.allowedDomains": {
+    description:
+      "Client domains whose documents are accepted, for example `claude.ai`, `vscode.dev`; each allows its subdomains. Empty: any public host.",
+  },
+  "providers[].clientRegistrations.expireUnusedAfter": {
+    description:
+      "A client (registered, or known by its metadata document) to which no token was issued within this time after it appeared is deleted, with the IdP client the gateway registered for it. `30m`, `72h`, `90d` or `never`.",
+  },
+  "providers[].clientRegistrations.expireIdleAfter": {
+    description: "A client not used (no token issued) for this long is deleted the same way. `never` keeps them.",
+  },
+  "providers[].clientRegistrations.deduplicate": {
+    description:
+      "Identical public-client registrations (same metadata, same software) get the client id of the live one instead of a new one.",
+  },
+  "providers[].facadeUrl": {
+    description:
+      "Also serve this provider's facade at the root of this host: issuer `https://auth.example.com`, with `/.well-known/oauth-authorization-server`, `/authorize`, `/token`, `/register` and `/callback` there, for clients that drop the issuer's path (Claude Code). Protected-resource metadata then names it; register `<facadeUrl>/callback` at the IdP.",
+  },
   "servers[].name": { description: "Unique slug." },
   "servers[].path": {
     description: "Where clients connect. Default: `/servers/<name>/mcp`. Not under a path the gateway owns.",
@@ -192,7 +223,11 @@ export const CONFIG_DOCS: Record<string, FieldDoc> = {
   },
   "servers[].oauth.allowedRedirectUris": {
     description:
-      "Redirect URIs facade clients may register (empty: no allowlist). Exact match; loopback hosts may use any port (RFC 8252).",
+      "Redirect URIs facade clients may use (empty: no allowlist): exact URIs (loopback: any port, and `localhost`, `127.0.0.1`, `[::1]` are one host), presets `claude`, `chatgpt`, `vscode`, `cursor`, `loopback`, or prefix patterns `https://<host>/<path>/*`. See docs/clients.md.",
+  },
+  "servers[].routing": {
+    description:
+      "`path` (default): the server answers at its path on every host. `host`: only on the hosts of its `publicUrls`, so servers on different hosts may share a path such as `/mcp`.",
   },
   "servers[].publicUrls": {
     description:

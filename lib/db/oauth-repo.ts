@@ -130,6 +130,12 @@ export function createOAuthRepo(db: Db): OAuthStore {
       const r = await db.oAuthClient.findUnique({ where: { clientId } });
       return r ? toClient(r) : null;
     },
+    async updateClient(clientId, c) {
+      await db.oAuthClient.updateMany({
+        where: { clientId },
+        data: { clientName: c.clientName ?? null, redirectUris: c.redirectUris, metadata: c.metadata as object },
+      });
+    },
     countClients: (providerName) => db.oAuthClient.count({ where: { providerName } }),
     async listClients(providerName, limit) {
       const rows = await db.oAuthClient.findMany({
@@ -176,6 +182,9 @@ export function createOAuthRepo(db: Db): OAuthStore {
             createdAt: r.createdAt,
           }
         : null;
+    },
+    async forgetConsents(clientId) {
+      await db.consent.deleteMany({ where: { clientId } });
     },
     async saveConsent(c) {
       await db.consent.upsert({

@@ -55,6 +55,10 @@ export type ConsentView = {
   providerLabel: string;
   servers: { name: string; title?: string; resource: string }[];
   scopes: string[];
+  /** The client is known by its client ID metadata document (client id = its URL): the document's host. */
+  documentHost?: string;
+  /** Every redirect URI the client uses is loopback (anything on the user's machine can receive the code). */
+  loopbackOnly?: boolean;
 };
 
 export function renderConsentPage(v: ConsentView): string {
@@ -76,6 +80,8 @@ export function renderConsentPage(v: ConsentView): string {
     "Authorize access",
     `<h1>${name} wants to access MCP servers on your behalf</h1>
 <p class="warn">The application's name is chosen by the application itself and is not verified. After you sign in at ${escapeHtml(v.providerLabel)}, the result is sent to <strong>${escapeHtml(redirectHost)}</strong>. Only continue if you started this and trust that address.</p>
+${v.documentHost ? `<p>The application describes itself in a document published at <strong>${escapeHtml(v.documentHost)}</strong>.</p>` : ""}
+${v.loopbackOnly ? `<p class="warn">Every redirect URI of this application is on the user's own machine (loopback): any program running on this computer could receive the result. Continue only if you just started this application here.</p>` : ""}
 <dl>
 <dt>Application</dt><dd>${name}${v.clientUri ? ` (<code>${escapeHtml(v.clientUri)}</code>)` : ""}</dd>
 <dt>Client ID</dt><dd><code>${escapeHtml(v.clientId)}</code></dd>

@@ -78,6 +78,8 @@ export type RefreshTokenRecord = {
 export interface OAuthStore {
   createClient(c: OAuthClientRecord): Promise<void>;
   getClient(clientId: string): Promise<OAuthClientRecord | null>;
+  /** Replaces what a client's metadata document says (name, redirect URIs, metadata). */
+  updateClient(clientId: string, c: Pick<OAuthClientRecord, "clientName" | "redirectUris" | "metadata">): Promise<void>;
   countClients(providerName: string): Promise<number>;
   /** The provider's registered clients, newest first, at most `limit`. */
   listClients(providerName: string, limit: number): Promise<OAuthClientRecord[]>;
@@ -91,6 +93,8 @@ export interface OAuthStore {
     audit: { actor: string; idp?: { status: string; clientId?: string } },
   ): Promise<boolean>;
   getConsent(browserIdHash: string, clientId: string): Promise<ConsentRecord | null>;
+  /** Forgets every remembered consent for the client (its redirect URIs changed). */
+  forgetConsents(clientId: string): Promise<void>;
   saveConsent(c: Omit<ConsentRecord, "createdAt">): Promise<void>;
   createPending(p: Omit<PendingRecord, "createdAt" | "consumedAt" | "codeHash">): Promise<void>;
   /**
@@ -130,6 +134,10 @@ export function createMemoryOAuthStore(): OAuthStore {
     async getClient(id) {
       return clients.get(id) ?? null;
     },
+    async updateClient(id, c) {
+      const found = clients.get(id);
+      if (found) Object.assign(found, { clientName: c.clientName, redirectUris: c.redirectUris, metadata: c.metadata });
+    },
     async countClients(p) {
       return [...clients.values()].filter((c) => c.providerName === p).length;
     },
@@ -151,6 +159,9 @@ export function createMemoryOAuthStore(): OAuthStore {
     },
     async getConsent(b, c) {
       return consents.get(`${b}\u0000${c}`) ?? null;
+    },
+    async forgetConsents(id) {
+      for (const [k, v] of consents) if (v.clientId === id) consents.delete(k);
     },
     async saveConsent(c) {
       consents.set(`${c.browserIdHash}\u0000${c.clientId}`, { ...c, createdAt: new Date() });

@@ -13,7 +13,7 @@
  * 4. the IdP's status and JSON body go back as they are — except an IdP `invalid_client`
  *    (the gateway's own credentials), which becomes server_error so clients do not throw away
  *    their registration; a refresh token in a successful answer is remembered for its client
- *    (remember-refresh-token.ts).
+ *    (remember-refresh-token.ts), and the client's last use recorded (client-lifecycle.ts).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { profileFor, rewriteTokenParams } from "../providers";
@@ -113,7 +113,10 @@ export async function handleToken(
       502,
     );
   }
-  if (r.status === 200 && !json.error) await rememberRefreshToken(json, { client, ...request.remember }, ctx, deps);
+  if (r.status === 200 && !json.error) {
+    await rememberRefreshToken(json, { client, ...request.remember }, ctx, deps);
+    await deps.lifecycle.markUsed(client.clientId, new Date(deps.now()));
+  }
   deps.logger.info(
     {
       provider: ctx.provider.name,

@@ -1,11 +1,14 @@
 /**
  * The resource-server routes, first in the gateway pipeline: MCP paths of
- * virtual servers and their protected-resource metadata. Everything else
- * falls through (returns false) to the OAuth facade and Next.
+ * virtual servers (host-routed ones first, by the request's host) and their
+ * protected-resource metadata. Everything else falls through (returns false)
+ * to the OAuth facade and Next.
  */
 import type { GatewayHandler } from "../http/types";
 import type { Runtime } from "../runtime/types";
+import { factsFromNodeRequest } from "../urls/public-base";
 import { PRM_WELL_KNOWN } from "../urls/resource-urls";
+import { hostedRoute } from "./host-routing";
 import { handleMcp } from "./mcp-handler";
 import { handleMetadata } from "./metadata-handler";
 import { createForwarder } from "./upstream";
@@ -32,7 +35,14 @@ export function createResourceServerHandler(runtime: Runtime): GatewayHandler {
     const table = routes.current();
     // Route paths are canonical, so a raw path equal to one needs no normalising (the common case, and the hot
     // path); anything else is looked up again by its normalised form, so `/servers/./x/mcp` still finds x.
-    const route = table.byPath.get(ctx.rawPath) ?? table.byPath.get(ctx.url.pathname);
+    const hosted = table.byHostedPath.size
+      ? hostedRoute(
+          table.byHostedPath.get(ctx.rawPath) ?? table.byHostedPath.get(ctx.url.pathname),
+          factsFromNodeRequest(req),
+          deps.trustedProxies,
+        )
+      : undefined;
+    const route = hosted ?? table.byPath.get(ctx.rawPath) ?? table.byPath.get(ctx.url.pathname);
     if (route) {
       const pending = handleMcp(deps, table, route, req, res, ctx);
       return pending ? pending.then(() => true) : true;

@@ -9,6 +9,7 @@ import {
 } from "./index";
 import type { Diagnosis } from "../tokens/types";
 
+const pathInsertedUrl = (u: string) => pathInserted(u, "/.well-known/oauth-protected-resource");
 const json = (status: number, body: unknown, headers: Record<string, string> = {}): HttpResult => ({
   status,
   headers: new Headers(headers),
@@ -77,6 +78,34 @@ describe("client's-eye self-test", () => {
       actual: "http://internal:3000/servers/a/mcp",
     });
     expect(r.steps.find((s) => s.id === "pkce")?.status).toBe("pass");
+  });
+
+  it("notes, naming the client, the layouts known to break Claude.ai and Claude Code", async () => {
+    const run = async (mcp: string, as: string) => {
+      const origin = new URL(mcp).origin;
+      const md = pathInsertedUrl(mcp);
+      const fetch: SelftestFetch = async (url) => {
+        if (url === mcp) return json(401, {}, { "www-authenticate": `Bearer resource_metadata="${md}"` });
+        if (url === md) return json(200, { resource: mcp, authorization_servers: [as] });
+        if (url === asMetadataUrls(as)[0])
+          return json(200, {
+            issuer: as,
+            code_challenge_methods_supported: ["S256"],
+            registration_endpoint: `${as}/register`,
+          });
+        return json(404, {});
+      };
+      return runSelftest({ server: "a", publicBase: origin, loopback: "http://127.0.0.1:1", mcpUrl: mcp, fetch });
+    };
+    const pathLayout = await run("https://gw.example.com/servers/a/mcp", "https://gw.example.com/oauth/kc");
+    expect(pathLayout.clientNotes.map((n) => [n.id, n.client, n.actual])).toEqual([
+      ["claude_ai_path", "Claude.ai", "/servers/a/mcp"],
+      ["claude_code_issuer", "Claude Code", "https://gw.example.com/oauth/kc"],
+    ]);
+    // Notes are not steps: they leave the steps and the verdict as they are.
+    expect(pathLayout.steps.some((s) => s.id.startsWith("claude"))).toBe(false);
+    const hostLayout = await run("https://tools.example.com/mcp", "https://auth.example.com");
+    expect(hostLayout.clientNotes).toEqual([]);
   });
 
   it("fails at the first step when the server answers without a token", async () => {

@@ -10,6 +10,8 @@ import { defaultFetch } from "./http";
 import { checkAsDiscovery } from "./steps/as-discovery";
 import { checkAuthorizationServers } from "./steps/authorization-servers";
 import { checkChallenge } from "./steps/challenge";
+import { checkClaudeAiPath } from "./clients/claude-ai-path";
+import { checkClaudeCodeIssuer } from "./clients/claude-code-issuer";
 import { checkIssuer } from "./steps/issuer";
 import { checkMetadataAtChallengeUrl } from "./steps/metadata-header";
 import { checkMetadataAtPathUrl } from "./steps/metadata-path";
@@ -41,6 +43,9 @@ const STEPS: ReadonlyArray<readonly [id: string, title: string, step: Step]> = [
   ["request", "An MCP request with the token reaches the upstream", checkRequest],
 ];
 
+/** Layouts that work for the SDK but break a known client: noted apart from the steps, by client. */
+const CLIENT_CHECKS = [checkClaudeAiPath, checkClaudeCodeIssuer];
+
 export async function runSelftest(opts: SelftestOptions): Promise<SelftestReport> {
   const ctx: SelftestContext = {
     opts,
@@ -58,6 +63,7 @@ export async function runSelftest(opts: SelftestOptions): Promise<SelftestReport
     stopped = stop === true;
   }
   const first = steps.find((s) => s.status === "fail");
+  const clientNotes = CLIENT_CHECKS.flatMap((check) => check(ctx) ?? []);
   return {
     server: opts.server,
     publicBase: opts.publicBase,
@@ -65,6 +71,7 @@ export async function runSelftest(opts: SelftestOptions): Promise<SelftestReport
     ok: !first,
     firstFailure: first?.id,
     steps,
+    clientNotes,
     ranAt: new Date().toISOString(),
   };
 }

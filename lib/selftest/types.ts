@@ -14,6 +14,15 @@ export type SelftestStep = {
   actual?: string;
   hint?: string;
 };
+/** A layout that a named client is known to trip over. */
+export type ClientNote = {
+  id: string;
+  client: string;
+  detail: string;
+  expected?: string;
+  actual?: string;
+  hint?: string;
+};
 export type SelftestReport = {
   server: string;
   publicBase: string;
@@ -22,6 +31,8 @@ export type SelftestReport = {
   /** id of the first failing step, highlighted by the console. */
   firstFailure?: string;
   steps: SelftestStep[];
+  /** Layouts known to break a particular client (not failures: other clients work). */
+  clientNotes: ClientNote[];
   ranAt: string;
 };
 

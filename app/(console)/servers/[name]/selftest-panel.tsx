@@ -20,6 +20,25 @@ function Outcome({ r }: { r: SelftestResult }) {
   return <Badge tone="green">all clear</Badge>;
 }
 
+/** Layouts a particular client is known to trip over: other clients work, so not a step's warning. */
+function ClientNotes({ notes }: { notes: SelftestReport["clientNotes"] }) {
+  if (!notes?.length) return null;
+  return (
+    <div className="border-t border-slate-100 px-5 py-3" data-testid="selftest-client-notes">
+      <p className="text-sm font-medium text-slate-700">Known to break particular clients</p>
+      <ul className="mt-1 space-y-1.5">
+        {notes.map((n) => (
+          <li key={n.id} className="text-xs text-slate-600" data-testid={`selftest-note-${n.id}`}>
+            <Badge tone="amber">{n.client}</Badge> {n.detail}
+            {n.actual && <code className="ml-1 text-slate-500">{n.actual}</code>}
+            {n.hint && <p className="mt-0.5 text-slate-700">→ {n.hint}</p>}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 /** An optional access token to check too (its verdict, and one MCP request with it). Sent once, never kept. */
 function TokenCheck({ onRun, busy }: { onRun: (token: string) => void; busy?: boolean }) {
   const [token, setToken] = useState("");
@@ -150,6 +169,7 @@ export function SelftestPanel({
           );
         })}
       </ol>
+      <ClientNotes notes={r.clientNotes} />
       <TokenCheck busy={busy} onRun={(token) => onRun(r.publicBase, token)} />
     </Card>
   );

@@ -133,7 +133,7 @@ export function OAuthSection({ providers }: { providers?: ProviderView[] }) {
           label="Allowed redirect URIs"
           htmlFor="s-redirects"
           error={err("oauth.allowedRedirectUris")}
-          hint="Exact URIs; loopback may use any port."
+          hint="Exact URIs (loopback: any port), presets (claude, chatgpt, vscode, cursor, loopback) or https://host/path/* prefix patterns."
         >
           {lines("oauth.allowedRedirectUris", "s-redirects", "http://127.0.0.1/callback")}
         </Field>

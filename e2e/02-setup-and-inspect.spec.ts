@@ -1,7 +1,12 @@
 import { expect, test } from "@playwright/test";
-import { baseUrl, env, shot, signIn } from "./helpers";
+import { baseUrl, env, removeIfPresent, shot, signIn } from "./helpers";
 
 test.describe.configure({ mode: "serial" });
+
+// The journey starts from an empty gateway; a CI retry reruns it from the first test.
+test.beforeAll(async ({ request }) =>
+  removeIfPresent(request, { servers: ["fetcher"], providers: ["idp", "retired"] }),
+);
 
 test.beforeEach(async ({ page }) => signIn(page));
 

@@ -5,7 +5,7 @@
 import { createMetrics } from "../lib/metrics/metrics";
 import type { RequestLogRecord } from "../lib/runtime/request-log";
 
-const metrics = createMetrics({ configVersion: () => 1, jwksAges: () => [] });
+const metrics = createMetrics({ configVersion: () => 1, databaseUp: () => true, jwksAges: () => [] });
 const record: RequestLogRecord = {
   seq: 1,
   atMs: 0,

@@ -24,7 +24,7 @@ test("edits a server's rules, sees a denied call in the audit, and checks a toke
   await editor.getByRole("switch", { name: "Audit trail" }).click();
   await editor.getByRole("button", { name: "Save rules" }).click();
   await expect(editor.getByText("Saved. The gateway applies it now.")).toBeVisible();
-  await shot(page, "20-rules-editor");
+  await shot(page, "27-rules-editor");
 
   // An MCP client: initialize passes, the denied tool is refused with a JSON-RPC error naming the rule.
   const url = new URL("/servers/guarded/mcp", baseUrl()).href;
@@ -58,7 +58,7 @@ test("edits a server's rules, sees a denied call in the audit, and checks a toke
   await expect(row).toContainText("echo");
   await expect(row).toContainText("rule no-echo");
   await expect(page.locator("body")).not.toContainText(token.slice(0, 40));
-  await shot(page, "21-audit");
+  await shot(page, "28-audit");
 
   // The inspector: may this token call echo on guarded? No, and which rule says so.
   await page.getByRole("link", { name: "Inspector" }).click();
@@ -70,5 +70,5 @@ test("edits a server's rules, sees a denied call in the audit, and checks a toke
   const verdict = page.getByTestId("operation-verdict");
   await expect(verdict).toHaveAttribute("data-allowed", "false");
   await expect(verdict).toContainText('Decided by rule "no-echo" (deny)');
-  await shot(page, "22-operation-check");
+  await shot(page, "29-operation-check");
 });

@@ -144,8 +144,11 @@ describe("client ID metadata documents: the SDK client signs in with a metadata 
         expect(idpRegistrations()).toBe(registrationsAfterFirst);
         if (setup.shape === "standard") expect(registrationsAfterFirst).toBe(1); // one IdP client per document URL
 
-        // No registration at the facade.
+        // No registration at the facade: none made, none even tried.
         expect(gw.logLines().filter((l) => l.msg === "oauth client registered")).toEqual([]);
+        const facadePaths = gw.logLines().map((l) => String(l.path ?? ""));
+        expect(facadePaths).toContain(`/oauth/${provider}/token`);
+        expect(facadePaths.filter((path) => path.endsWith("/register"))).toEqual([]);
 
         const client = new Client({ name: "cimd-test", version: "1.0.0" });
         await client.connect(new StreamableHTTPClientTransport(new URL(serverUrl), { authProvider: second.client }));
@@ -162,6 +165,14 @@ describe("client ID metadata documents: the SDK client signs in with a metadata 
           clientName: "CIMD Test Client",
           lastUsedAt: expect.any(String),
         });
+
+        // And forgets it: the client id is the document's URL, encoded in the path.
+        const forget = await gw.api(`/api/providers/${provider}/clients/${encodeURIComponent(clientId)}`, {
+          method: "DELETE",
+        });
+        expect(forget.status, await forget.clone().text()).toBe(200);
+        const after = (await (await gw.api(`/api/providers/${provider}/clients`)).json()) as typeof list;
+        expect(after.clients.map((c) => c.clientId)).not.toContain(clientId);
       });
     });
   }

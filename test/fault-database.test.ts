@@ -142,6 +142,8 @@ servers:
     // The authenticated console says what is wrong.
     const status = await (await gw.api("/api/status")).json();
     expect(status.database).toMatchObject({ ok: false, error: expect.stringMatching(/reach database server/) });
+    // And so does the metric.
+    expect(await (await gw.api("/metrics")).text()).toMatch(/^portcullis_database_up 0$/m);
 
     await sleep(1_000);
     await pg.resume();
@@ -149,6 +151,7 @@ servers:
       "/readyz to report the database up",
       async () => JSON.parse((await readyz(gw)).text).database.ok === true,
     );
+    expect(await (await gw.api("/metrics")).text()).toMatch(/^portcullis_database_up 1$/m);
     probing = false;
     await prober;
 

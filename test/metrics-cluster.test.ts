@@ -26,6 +26,8 @@ describe("metrics across node:cluster workers", () => {
     expect(sampleValue(f, "portcullis_token_verifications_total", { provider: "kc", cached: "false" })).toBe(1);
     expect(sampleValue(f, "portcullis_jwks_age_seconds", { provider: "kc" })).toBe(120);
     expect(sampleValue(f, "portcullis_config_version")).toBe(10);
+    // Worker 1 cannot reach the database: the cluster reports it down.
+    expect(sampleValue(f, "portcullis_database_up")).toBe(0);
     expect(f.has("process_cpu_user_seconds_total")).toBe(true);
   });
 });

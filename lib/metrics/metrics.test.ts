@@ -23,7 +23,11 @@ const record = (over: Partial<RequestLogRecord>): RequestLogRecord => ({
 });
 
 function metricsWith(opts: { version?: number; ages?: { provider: string; ageMs: number | null }[] } = {}) {
-  return createMetrics({ configVersion: () => opts.version ?? 7, jwksAges: () => opts.ages ?? [] });
+  return createMetrics({
+    configVersion: () => opts.version ?? 7,
+    databaseUp: () => true,
+    jwksAges: () => opts.ages ?? [],
+  });
 }
 
 const scrape = async (m: ReturnType<typeof createMetrics>) => parsePrometheus(await m.registry.metrics());
@@ -114,17 +118,22 @@ describe("metrics", () => {
 
   it("reads the config version and JWKS ages at scrape time, and Node's process metrics", async () => {
     let version = 3;
+    let up = true;
     const m = createMetrics({
       configVersion: () => version,
+      databaseUp: () => up,
       jwksAges: () => [
         { provider: "kc", ageMs: 90_000 },
         { provider: "cold", ageMs: null },
       ],
     });
     expect(sampleValue(await scrape(m), "portcullis_config_version")).toBe(3);
+    expect(sampleValue(await scrape(m), "portcullis_database_up")).toBe(1);
     version = 4;
+    up = false;
     const f = await scrape(m);
     expect(sampleValue(f, "portcullis_config_version")).toBe(4);
+    expect(sampleValue(f, "portcullis_database_up")).toBe(0);
     expect(sampleValue(f, "portcullis_jwks_age_seconds", { provider: "kc" })).toBe(90);
     expect(f.get("portcullis_jwks_age_seconds")?.samples.map((s) => s.labels.provider)).toEqual(["kc"]);
     expect(f.has("process_cpu_user_seconds_total")).toBe(true);
@@ -133,7 +142,7 @@ describe("metrics", () => {
 
   it("registers on the registry it is given", async () => {
     const registry = new Registry();
-    const m = createMetrics({ configVersion: () => 1, jwksAges: () => [] }, { registry });
+    const m = createMetrics({ configVersion: () => 1, databaseUp: () => true, jwksAges: () => [] }, { registry });
     expect(m.registry).toBe(registry);
     expect(await registry.getSingleMetricAsString("portcullis_config_version")).toContain(
       "portcullis_config_version 1",
@@ -148,7 +157,11 @@ describe("the example Grafana dashboard", () => {
     const { projectRoot } = await import("../project-root");
     const dashboard = readFileSync(join(projectRoot(), "docs/grafana/portcullis-dashboard.json"), "utf8");
     const used = new Set([...dashboard.matchAll(/\b((?:portcullis|process|nodejs)_[a-z0-9_]+)/g)].map((m) => m[1]));
-    const m = createMetrics({ configVersion: () => 1, jwksAges: () => [{ provider: "kc", ageMs: 1 }] });
+    const m = createMetrics({
+      configVersion: () => 1,
+      databaseUp: () => true,
+      jwksAges: () => [{ provider: "kc", ageMs: 1 }],
+    });
     m.request(record({}));
     const exported = new Set([...(await scrape(m)).values()].flatMap((f) => [f.name, ...f.samples.map((s) => s.name)]));
     expect([...used].filter((name) => !exported.has(name))).toEqual([]);

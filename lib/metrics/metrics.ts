@@ -24,6 +24,8 @@ export type OAuthStep = "register" | "authorize" | "consent" | "callback" | "tok
 export type MetricsSources = {
   /** The configuration version this process serves. */
   configVersion: () => number;
+  /** Whether the last database check succeeded (the config poll doubles as the check). */
+  databaseUp: () => boolean;
   /** Providers with their JWKS age in ms (null: never fetched), read at scrape time. */
   jwksAges: () => Iterable<{ provider: string; ageMs: number | null }>;
 };
@@ -100,6 +102,16 @@ export function createMetrics(sources: MetricsSources, opts: { registry?: Regist
     aggregator: "min",
     collect() {
       this.set(sources.configVersion());
+    },
+  });
+  new Gauge({
+    name: "portcullis_database_up",
+    help: "1 when the last database check succeeded, 0 while the database is unreachable.",
+    registers: [registry],
+    // Workers of a cluster: down if any process cannot reach it.
+    aggregator: "min",
+    collect() {
+      this.set(sources.databaseUp() ? 1 : 0);
     },
   });
 

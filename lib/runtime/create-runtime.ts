@@ -171,6 +171,7 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
   const metrics = env.PORTCULLIS_METRICS
     ? createMetrics({
         configVersion: () => config.current().version,
+        databaseUp: () => config.database().ok,
         jwksAges: () =>
           [...config.current().providers.keys()].map((provider) => ({
             provider,

@@ -2,13 +2,14 @@
 // serve (told apart by the pid in their access-log lines), the console's live request log covers both,
 // a config change made in the console reaches both at once (the database poll is set to a minute), and
 // SIGTERM drains both without dropping an in-flight request. Then the same with ADMIN_PORT. The
-// periodic clean-ups run once per replica, in the primary.
+// periodic clean-ups run once per replica, in the primary, and MCP rate limits on SQLite are shared
+// between the workers through the primary.
 import { describe, expect, it } from "vitest";
 import { freePort } from "./support/cleanup";
 import { startGateway, type Gateway } from "./support/gateway";
 import { autoCleanup } from "./support/hooks";
 import { connectionRefused, send, waitForExit } from "./support/http-client";
-import { startDelayedUpstream, startSseUpstream } from "./support/mcp-server";
+import { startDelayedUpstream, startMinimalJsonRpcUpstream, startSseUpstream } from "./support/mcp-server";
 import { startIdp } from "./support/idp";
 import { facadeConfig } from "./oauth-helpers";
 
@@ -180,7 +181,7 @@ servers:
   });
 });
 
-describe("PORTCULLIS_WORKERS: what runs once per replica", () => {
+describe("PORTCULLIS_WORKERS: what a replica does once, or shares between its workers", () => {
   it("the primary alone sweeps expired facade clients", async () => {
     const [upstream, idp] = await Promise.all([startDelayedUpstream(), startIdp({ shape: "standard" })]);
     const config = JSON.parse(
@@ -205,5 +206,31 @@ describe("PORTCULLIS_WORKERS: what runs once per replica", () => {
     expect(sweeps[0]).toMatchObject({ provider: "std", expired: 1, failed: 0 });
     expect(sweeps[0].worker).toBeUndefined(); // the primary's line
     expect(gw.logLines().filter((l) => l.msg === "expired facade clients could not be swept")).toEqual([]);
+  });
+
+  it("on SQLite, MCP rate limits hold across workers: the primary keeps the shared buckets", async () => {
+    const capacity = 5;
+    const upstream = await startMinimalJsonRpcUpstream();
+    const gw = await startGateway({
+      built: true,
+      env: { PORTCULLIS_WORKERS: "2", PORTCULLIS_RATE_LIMIT_SYNC_MS: "100", LOG_LEVEL: "info" },
+      config: `
+servers:
+  - name: limited
+    upstream: ${upstream.url}
+    auth: none
+    rateLimits: { perCaller: { capacity: ${capacity}, refillPerSecond: 0.01 } }
+`,
+    });
+    // One caller (per peer address: no token) on fresh connections, which the workers take in turn;
+    // spaced well beyond the sync interval, so each worker has the other's count before the next.
+    const statuses: (number | undefined)[] = [];
+    for (let i = 0; i < 2 * capacity + 2; i++) {
+      statuses.push((await send(`${gw.url}/servers/limited/mcp`)).status);
+      await sleep(400);
+    }
+    expect(servedBy(gw, "/servers/limited/mcp").size).toBe(2);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(capacity);
+    expect(statuses.slice(capacity).every((s) => s === 429)).toBe(true);
   });
 });

@@ -2,8 +2,9 @@
  * The primary process with PORTCULLIS_WORKERS > 1 (node:cluster). It prepares the database (migrations,
  * PORTCULLIS_CONFIG, the bootstrap admin) once, runs the console and the periodic clean-ups once, and
  * forks the workers that serve the public port. It keeps the live request log (workers forward their
- * entries), serves the metrics of every process (lib/metrics/cluster.ts), tells workers to reload at
- * once when the config changes, replaces a worker that dies, and on SIGTERM drains them all.
+ * entries), serves the metrics of every process (lib/metrics/cluster.ts), holds the workers' shared
+ * MCP rate limits on SQLite (lib/rate-limit/cluster-buckets.ts), tells workers to reload at once when
+ * the config changes, replaces a worker that dies, and on SIGTERM drains them all.
  * The console is on the admin listener (ADMIN_PORT) or, on a single port, on a private unix socket the
  * workers forward console requests to (console-forward.ts).
  */
@@ -20,6 +21,7 @@ import { startClientExpiry } from "../oauth/handler";
 import { isForwardedRequests, LingeringSet, receiveForwarded } from "../runtime/request-log-forward";
 import { createRequestLog } from "../runtime/request-log";
 import { answerScrape, clusterSource } from "../metrics/cluster";
+import { primaryBuckets } from "../rate-limit/cluster-buckets";
 import { CONSOLE_SOCKET_VAR, isMessage, type Listening, type ToWorker } from "./cluster-messages";
 import { privateConsoleHandler } from "./console-forward";
 import { ConnectionTracker } from "./drain";
@@ -55,6 +57,7 @@ export async function servePrimary(
   /** Workers whose public listener is up: the ones `/metrics` collects from. */
   const serving = new Set<Worker>();
   const metricsSource = runtime.metrics && clusterSource(runtime.metrics.registry, () => serving);
+  const rateBuckets = primaryBuckets(); // the workers' shared MCP rate limits on SQLite
 
   let socketDir: string | undefined;
   let consoleSocket: string | undefined;
@@ -88,7 +91,7 @@ export async function servePrimary(
     workers.add(worker);
     worker.on("message", (m: unknown) => {
       if (isForwardedRequests(m)) receiveForwarded(runtime.requestLog, m);
-      else if (metricsSource) answerScrape(worker, m, metricsSource);
+      else if (!rateBuckets.answer(worker, m) && metricsSource) answerScrape(worker, m, metricsSource);
     });
     const listening = new Promise<number>((resolve, reject) => {
       worker.on("message", (m: unknown) => {

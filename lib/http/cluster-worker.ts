@@ -10,6 +10,7 @@ import { createRuntime } from "../runtime/create-runtime";
 import { setRuntime } from "../runtime/global";
 import { createForwardingRequestLog } from "../runtime/request-log-forward";
 import { reportToPrimary } from "../metrics/cluster";
+import { bucketsViaPrimary } from "../rate-limit/cluster-buckets";
 import { CONSOLE_SOCKET_VAR, isMessage, type Listening, type ToWorker } from "./cluster-messages";
 import { createConsoleForwarder } from "./console-forward";
 import { ConnectionTracker } from "./drain";
@@ -32,6 +33,7 @@ export async function serveWorker({ env, logger: base, createListener, stopTraci
     bootstrapAdmin: false,
     applyConfigFile: false,
     housekeeping: false,
+    siblingBuckets: bucketsViaPrimary(),
   });
   setRuntime(runtime);
   // The primary collects this registry; on a single port this worker's /metrics serves the cluster's sum.

@@ -37,7 +37,7 @@ import { createAuditWriter } from "../db/audit-writer";
 import { createSharedMcpBuckets } from "../db/rate-limit-repo";
 import { createAuditQueue } from "../audit/queue";
 import { applyRetention } from "../audit/retention";
-import { createMcpRateLimiter } from "../rate-limit/limiter";
+import { createMcpRateLimiter, type SharedBuckets } from "../rate-limit/limiter";
 import { createMetrics } from "../metrics/metrics";
 import { withRequestMetrics } from "../metrics/request-log";
 import { tracedJwksFetcher, traceTokenService } from "../tracing/spans";
@@ -124,6 +124,11 @@ export type RuntimeOptions = {
    * primary: once per replica is enough.
    */
   housekeeping?: boolean;
+  /**
+   * Where MCP rate limits are shared when the database does not share them (SQLite): a worker's are
+   * its primary's (lib/rate-limit/cluster-buckets.ts). On PostgreSQL the database is always the store.
+   */
+  siblingBuckets?: SharedBuckets;
 };
 
 export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promise<Runtime> {
@@ -152,12 +157,13 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
   // cleanup (the next one catches up): say so, and carry on.
   const sweepFailed = (what: string) => (e: unknown) =>
     logger.warn({ err: errorMessage(e) }, `hourly cleanup of ${what} failed`);
-  // MCP audit trail and rate limits (docs/policy.md); limits are shared between replicas on PostgreSQL only.
+  // MCP audit trail and rate limits (docs/policy.md); limits are shared between replicas on PostgreSQL,
+  // and between the workers of one replica through their primary on SQLite.
   const auditRepo = createAuditRepo(store.db);
   const auditWriter = createAuditWriter(store.target);
   const auditQueue = createAuditQueue({ store: auditWriter, capacity: env.PORTCULLIS_AUDIT_QUEUE, logger });
   const limiter = createMcpRateLimiter({
-    shared: store.target.kind === "postgres" ? createSharedMcpBuckets(store.db) : undefined,
+    shared: store.target.kind === "postgres" ? createSharedMcpBuckets(store.db) : opts.siblingBuckets,
     syncMs: env.PORTCULLIS_RATE_LIMIT_SYNC_MS,
     logger,
   });

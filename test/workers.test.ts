@@ -208,18 +208,24 @@ describe("PORTCULLIS_WORKERS: what a replica does once, or shares between its wo
     expect(gw.logLines().filter((l) => l.msg === "expired facade clients could not be swept")).toEqual([]);
   });
 
-  it("on SQLite, MCP rate limits hold across workers: the primary keeps the shared buckets", async () => {
+  it("on SQLite, MCP rate limits hold across workers (the primary keeps the buckets); both audit once", async () => {
     const capacity = 5;
     const upstream = await startMinimalJsonRpcUpstream();
     const gw = await startGateway({
       built: true,
-      env: { PORTCULLIS_WORKERS: "2", PORTCULLIS_RATE_LIMIT_SYNC_MS: "100", LOG_LEVEL: "info" },
+      env: {
+        PORTCULLIS_WORKERS: "2",
+        PORTCULLIS_RATE_LIMIT_SYNC_MS: "100",
+        PORTCULLIS_NO_CONSOLE: "0",
+        LOG_LEVEL: "info",
+      },
       config: `
 servers:
   - name: limited
     upstream: ${upstream.url}
     auth: none
     rateLimits: { perCaller: { capacity: ${capacity}, refillPerSecond: 0.01 } }
+    audit: {}
 `,
     });
     // One caller (per peer address: no token) on fresh connections, which the workers take in turn;
@@ -232,5 +238,16 @@ servers:
     expect(servedBy(gw, "/servers/limited/mcp").size).toBe(2);
     expect(statuses.filter((s) => s === 200)).toHaveLength(capacity);
     expect(statuses.slice(capacity).every((s) => s === 429)).toBe(true);
+
+    // Each worker's audit queue writes its own operations to the one database: every request once.
+    type Audited = { entries: { decision: string }[] };
+    let audited: Audited["entries"] = [];
+    for (const t0 = performance.now(); audited.length < statuses.length && performance.now() - t0 < 10_000;) {
+      audited = ((await (await api(gw, "/api/audit?server=limited&limit=100")).json()) as Audited).entries;
+      await sleep(200);
+    }
+    const decisions = audited.map((e) => e.decision);
+    expect(decisions.filter((d) => d === "allow")).toHaveLength(capacity);
+    expect(decisions.filter((d) => d === "rate_limited")).toHaveLength(statuses.length - capacity);
   });
 });

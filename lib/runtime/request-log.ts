@@ -221,6 +221,7 @@ export function createRequestLog(
 
   return {
     selfConnections,
+    forwardsPeers: false,
     push(r) {
       const s = next;
       seq[s] = r.seq;

@@ -1,13 +1,17 @@
 // PORTCULLIS_WORKERS=2 (node:cluster), production bundle with the console on one port: both workers
 // serve (told apart by the pid in their access-log lines), the console's live request log covers both,
 // a config change made in the console reaches both at once (the database poll is set to a minute), and
-// SIGTERM drains both without dropping an in-flight request. Then the same with ADMIN_PORT.
+// SIGTERM drains both without dropping an in-flight request. Then the same with ADMIN_PORT. The
+// periodic clean-ups run once per replica, in the primary, and MCP rate limits on SQLite are shared
+// between the workers through the primary.
 import { describe, expect, it } from "vitest";
 import { freePort } from "./support/cleanup";
 import { startGateway, type Gateway } from "./support/gateway";
 import { autoCleanup } from "./support/hooks";
 import { connectionRefused, send, waitForExit } from "./support/http-client";
-import { startDelayedUpstream, startSseUpstream } from "./support/mcp-server";
+import { startDelayedUpstream, startMinimalJsonRpcUpstream, startSseUpstream } from "./support/mcp-server";
+import { startIdp } from "./support/idp";
+import { facadeConfig } from "./oauth-helpers";
 
 autoCleanup();
 
@@ -174,5 +178,76 @@ servers:
       if (performance.now() - t0 > 20_000) throw new Error("no replacement worker served");
       await sleep(20);
     }
+  });
+});
+
+describe("PORTCULLIS_WORKERS: what a replica does once, or shares between its workers", () => {
+  it("the primary alone sweeps expired facade clients", async () => {
+    const [upstream, idp] = await Promise.all([startDelayedUpstream(), startIdp({ shape: "standard" })]);
+    const config = JSON.parse(
+      facadeConfig({ name: "std", kind: "generic", issuer: idp.issuer }, { upstream: upstream.url }),
+    );
+    config.providers[0].clientRegistrations = { expireUnusedAfter: "2s", expireIdleAfter: "1h" };
+    const gw = await startGateway({
+      built: true,
+      config: JSON.stringify(config),
+      env: { PORTCULLIS_WORKERS: "2", PORTCULLIS_CLIENT_SWEEP_SECONDS: "1", LOG_LEVEL: "info" },
+    });
+    const registered = await gw.fetch("/oauth/std/register", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ redirect_uris: ["http://127.0.0.1:42000/callback"], token_endpoint_auth_method: "none" }),
+    });
+    expect(registered.status).toBe(201);
+    await gw.waitForLog("expired facade clients swept", 15_000);
+    await sleep(2500); // more sweeps by every process that runs them
+    const sweeps = gw.logLines().filter((l) => l.msg === "expired facade clients swept");
+    expect(sweeps).toHaveLength(1);
+    expect(sweeps[0]).toMatchObject({ provider: "std", expired: 1, failed: 0 });
+    expect(sweeps[0].worker).toBeUndefined(); // the primary's line
+    expect(gw.logLines().filter((l) => l.msg === "expired facade clients could not be swept")).toEqual([]);
+  });
+
+  it("on SQLite, MCP rate limits hold across workers (the primary keeps the buckets); both audit once", async () => {
+    const capacity = 5;
+    const upstream = await startMinimalJsonRpcUpstream();
+    const gw = await startGateway({
+      built: true,
+      env: {
+        PORTCULLIS_WORKERS: "2",
+        PORTCULLIS_RATE_LIMIT_SYNC_MS: "100",
+        PORTCULLIS_NO_CONSOLE: "0",
+        LOG_LEVEL: "info",
+      },
+      config: `
+servers:
+  - name: limited
+    upstream: ${upstream.url}
+    auth: none
+    rateLimits: { perCaller: { capacity: ${capacity}, refillPerSecond: 0.01 } }
+    audit: {}
+`,
+    });
+    // One caller (per peer address: no token) on fresh connections, which the workers take in turn;
+    // spaced well beyond the sync interval, so each worker has the other's count before the next.
+    const statuses: (number | undefined)[] = [];
+    for (let i = 0; i < 2 * capacity + 2; i++) {
+      statuses.push((await send(`${gw.url}/servers/limited/mcp`)).status);
+      await sleep(400);
+    }
+    expect(servedBy(gw, "/servers/limited/mcp").size).toBe(2);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(capacity);
+    expect(statuses.slice(capacity).every((s) => s === 429)).toBe(true);
+
+    // Each worker's audit queue writes its own operations to the one database: every request once.
+    type Audited = { entries: { decision: string }[] };
+    let audited: Audited["entries"] = [];
+    for (const t0 = performance.now(); audited.length < statuses.length && performance.now() - t0 < 10_000;) {
+      audited = ((await (await api(gw, "/api/audit?server=limited&limit=100")).json()) as Audited).entries;
+      await sleep(200);
+    }
+    const decisions = audited.map((e) => e.decision);
+    expect(decisions.filter((d) => d === "allow")).toHaveLength(capacity);
+    expect(decisions.filter((d) => d === "rate_limited")).toHaveLength(statuses.length - capacity);
   });
 });

@@ -87,7 +87,7 @@ export const ENV_DOCS: Record<string, FieldDoc> = {
   },
   PORTCULLIS_RATE_LIMIT_SYNC_MS: {
     description:
-      "How often each replica reports MCP rate-limit usage to PostgreSQL and takes back the shared state; the limits' tolerance across replicas grows with it (docs/policy.md).",
+      "How often each replica reports MCP rate-limit usage to PostgreSQL (each worker to its primary on SQLite) and takes back the shared state; the limits' tolerance across replicas and workers grows with it (docs/policy.md).",
   },
   PORTCULLIS_METRICS: {
     description:

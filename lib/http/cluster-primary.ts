@@ -1,8 +1,10 @@
 /**
  * The primary process with PORTCULLIS_WORKERS > 1 (node:cluster). It prepares the database (migrations,
- * PORTCULLIS_CONFIG, the bootstrap admin) once, runs the console once, and forks the workers that serve
- * the public port. It keeps the live request log (workers forward their entries), tells workers to
- * reload at once when the config changes, replaces a worker that dies, and on SIGTERM drains them all.
+ * PORTCULLIS_CONFIG, the bootstrap admin) once, runs the console and the periodic clean-ups once, and
+ * forks the workers that serve the public port. It keeps the live request log (workers forward their
+ * entries), serves the metrics of every process (lib/metrics/cluster.ts), holds the workers' shared
+ * MCP rate limits on SQLite (lib/rate-limit/cluster-buckets.ts), tells workers to reload at once when
+ * the config changes, replaces a worker that dies, and on SIGTERM drains them all.
  * The console is on the admin listener (ADMIN_PORT) or, on a single port, on a private unix socket the
  * workers forward console requests to (console-forward.ts).
  */
@@ -15,7 +17,11 @@ import type { Env } from "../config/env";
 import { AppError } from "../errors";
 import { createRuntime } from "../runtime/create-runtime";
 import { setRuntime } from "../runtime/global";
-import { isForwardedRequests, receiveForwarded } from "../runtime/request-log-forward";
+import { startClientExpiry } from "../oauth/handler";
+import { isForwardedRequests, LingeringSet, receiveForwarded } from "../runtime/request-log-forward";
+import { createRequestLog } from "../runtime/request-log";
+import { answerScrape, clusterSource } from "../metrics/cluster";
+import { primaryBuckets } from "../rate-limit/cluster-buckets";
 import { CONSOLE_SOCKET_VAR, isMessage, type Listening, type ToWorker } from "./cluster-messages";
 import { privateConsoleHandler } from "./console-forward";
 import { ConnectionTracker } from "./drain";
@@ -42,16 +48,24 @@ export async function servePrimary(
   { env, logger, loadConsole, createListener, stopTracing }: ServeDeps,
   count: number,
 ): Promise<void> {
-  const runtime = await createRuntime(env, { logger });
+  const requestLog = createRequestLog(undefined, { selfConnections: new LingeringSet() });
+  const runtime = await createRuntime(env, { logger, requestLog });
   setRuntime(runtime);
+  startClientExpiry(runtime); // the clean-ups run here, once (workers skip them)
   const consoleApp = loadConsole ? await loadConsole() : undefined;
   const tracker = new ConnectionTracker();
+  /** Workers whose public listener is up: the ones `/metrics` collects from. */
+  const serving = new Set<Worker>();
+  const metricsSource = runtime.metrics && clusterSource(runtime.metrics.registry, () => serving);
+  const rateBuckets = primaryBuckets(); // the workers' shared MCP rate limits on SQLite
 
   let socketDir: string | undefined;
   let consoleSocket: string | undefined;
   let adminUrl: string | undefined;
   if (env.ADMIN_PORT !== undefined) {
-    const adminServer = createListener(createGatewayRequestHandler(runtime, consoleApp?.handler, { surface: "admin" }));
+    const adminServer = createListener(
+      createGatewayRequestHandler(runtime, consoleApp?.handler, { surface: "admin", metricsSource }),
+    );
     tracker.track(adminServer);
     const host = env.ADMIN_HOST ?? env.HOST;
     adminUrl = urlOf(host, await listen(adminServer, { host, port: env.ADMIN_PORT, vars: ADMIN_VARS }));
@@ -77,15 +91,21 @@ export async function servePrimary(
     workers.add(worker);
     worker.on("message", (m: unknown) => {
       if (isForwardedRequests(m)) receiveForwarded(runtime.requestLog, m);
+      else if (!rateBuckets.answer(worker, m) && metricsSource) answerScrape(worker, m, metricsSource);
     });
     const listening = new Promise<number>((resolve, reject) => {
-      worker.on("message", (m: unknown) => isMessage(m, "portcullis:listening") && resolve((m as Listening).port));
+      worker.on("message", (m: unknown) => {
+        if (!isMessage(m, "portcullis:listening")) return;
+        serving.add(worker);
+        resolve((m as Listening).port);
+      });
       worker.once("exit", (code, signal) =>
         reject(new AppError("internal", `worker ${worker.id} exited before listening (${signal ?? `code ${code}`})`)),
       );
     });
     worker.once("exit", (code, signal) => {
       workers.delete(worker);
+      serving.delete(worker);
       if (stopping || !started) return;
       logger.error({ worker: worker.id, code, signal }, "worker exited unexpectedly; starting another");
       setTimeout(() => {

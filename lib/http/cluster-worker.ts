@@ -1,13 +1,16 @@
 /**
  * A worker process (PORTCULLIS_WORKERS > 1): serves the public port, shared with the other workers
  * through node:cluster. It has its own runtime (database connection, config cache, JWKS and verdict
- * caches), forwards its request-log entries to the primary, reloads the config when the primary says
- * so, and drains on the primary's word, on its own SIGTERM/SIGINT, or when the primary is gone.
+ * caches, metrics registry), forwards its request-log entries to the primary, answers the primary's
+ * metrics collection, reloads the config when the primary says so, and drains on the primary's word,
+ * on its own SIGTERM/SIGINT, or when the primary is gone. The periodic clean-ups are the primary's.
  */
 import cluster from "node:cluster";
 import { createRuntime } from "../runtime/create-runtime";
 import { setRuntime } from "../runtime/global";
 import { createForwardingRequestLog } from "../runtime/request-log-forward";
+import { reportToPrimary } from "../metrics/cluster";
+import { bucketsViaPrimary } from "../rate-limit/cluster-buckets";
 import { CONSOLE_SOCKET_VAR, isMessage, type Listening, type ToWorker } from "./cluster-messages";
 import { createConsoleForwarder } from "./console-forward";
 import { ConnectionTracker } from "./drain";
@@ -24,12 +27,22 @@ const toPrimary = (m: unknown) =>
 export async function serveWorker({ env, logger: base, createListener, stopTracing }: ServeDeps): Promise<void> {
   const logger = base.child({ worker: cluster.worker?.id, pid: process.pid });
   const requestLog = createForwardingRequestLog(toPrimary);
-  const runtime = await createRuntime(env, { logger, requestLog, bootstrapAdmin: false, applyConfigFile: false });
+  const runtime = await createRuntime(env, {
+    logger,
+    requestLog,
+    bootstrapAdmin: false,
+    applyConfigFile: false,
+    housekeeping: false,
+    siblingBuckets: bucketsViaPrimary(),
+  });
   setRuntime(runtime);
+  // The primary collects this registry; on a single port this worker's /metrics serves the cluster's sum.
+  const metricsSource = runtime.metrics && reportToPrimary(runtime.metrics.registry);
   const consoleSocket = process.env[CONSOLE_SOCKET_VAR];
   const server = createListener(
     createGatewayRequestHandler(runtime, consoleSocket ? createConsoleForwarder(consoleSocket, logger) : undefined, {
       surface: env.ADMIN_PORT === undefined ? "all" : "public",
+      metricsSource,
     }),
   );
   const tracker = new ConnectionTracker();

@@ -21,7 +21,7 @@ import { protocolNotFound } from "./protocol-not-found";
 import { toOriginForm } from "./request-target";
 import { createHostGuard, listenHostWarning } from "../urls/allowed-hosts";
 import { observeFacade } from "../metrics/facade";
-import { createMetricsRoute, localSource } from "../metrics/endpoint";
+import { createMetricsRoute, localSource, type MetricsSource } from "../metrics/endpoint";
 import { traceFacade } from "../tracing/spans";
 import { createForwardAuthHandler } from "../forward-auth/handler";
 import { FORWARD_AUTH_PATH } from "../forward-auth/original-request";
@@ -38,7 +38,14 @@ export type Surface = "all" | "public" | "admin";
 export function createGatewayRequestHandler(
   runtime: Runtime,
   nextHandler?: NextHandler,
-  { surface = "all" }: { surface?: Surface } = {},
+  {
+    surface = "all",
+    metricsSource,
+  }: {
+    surface?: Surface;
+    /** What `/metrics` serves: this process's registry by default; with workers, the cluster's aggregate. */
+    metricsSource?: MetricsSource;
+  } = {},
 ) {
   const servesMcp = surface !== "admin";
   const servesConsole = surface !== "public";
@@ -70,7 +77,8 @@ export function createGatewayRequestHandler(
   const facade = traceFacade(observeFacade(createOAuthFacadeHandler(runtime), runtime.metrics));
   const guardDeps = { admin: runtime.repos.admin, adminToken: env.ADMIN_TOKEN, expectedOrigins, secureCookies };
   const metricsRoute =
-    runtime.metrics && createMetricsRoute({ ...guardDeps, source: localSource(runtime.metrics.registry), logger });
+    runtime.metrics &&
+    createMetricsRoute({ ...guardDeps, source: metricsSource ?? localSource(runtime.metrics.registry), logger });
   const hosts = createHostGuard({
     allowedHosts: env.ALLOWED_HOSTS,
     publicUrl: env.PUBLIC_URL,

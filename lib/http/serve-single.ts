@@ -5,6 +5,7 @@
  */
 import { createRuntime } from "../runtime/create-runtime";
 import { setRuntime } from "../runtime/global";
+import { startClientExpiry } from "../oauth/handler";
 import { ConnectionTracker } from "./drain";
 import { createGatewayRequestHandler } from "./gateway-server";
 import {
@@ -27,6 +28,7 @@ export async function serveSingleProcess({
 }: ServeDeps): Promise<void> {
   const runtime = await createRuntime(env, { logger });
   setRuntime(runtime);
+  startClientExpiry(runtime);
   const consoleApp = loadConsole ? await loadConsole() : undefined;
   const split = env.ADMIN_PORT !== undefined;
   const tracker = new ConnectionTracker();

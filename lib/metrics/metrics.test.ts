@@ -3,6 +3,8 @@ import { Registry } from "prom-client";
 import { parsePrometheus, sampleValue } from "../../test/support/prometheus-text";
 import type { RequestLogRecord } from "../runtime/request-log";
 import { createMetrics, labelCode } from "./metrics";
+import { withRequestMetrics } from "./request-log";
+import { createRequestLog } from "../runtime/request-log";
 
 const record = (over: Partial<RequestLogRecord>): RequestLogRecord => ({
   seq: 1,
@@ -138,6 +140,15 @@ describe("metrics", () => {
     expect(f.get("portcullis_jwks_age_seconds")?.samples.map((s) => s.labels.provider)).toEqual(["kc"]);
     expect(f.has("process_cpu_user_seconds_total")).toBe(true);
     expect(f.has("nodejs_eventloop_lag_seconds")).toBe(true);
+  });
+
+  it("counts the requests this process served, not those a worker forwarded (the worker counted them)", async () => {
+    const m = metricsWith();
+    const log = withRequestMetrics(createRequestLog(10), m);
+    log.push(record({}));
+    log.push(record({ tag: "0badcafe" }));
+    expect(log.list()).toHaveLength(2);
+    expect(sampleValue(await scrape(m), "portcullis_mcp_requests_total", { server: "fetcher" })).toBe(1);
   });
 
   it("registers on the registry it is given", async () => {

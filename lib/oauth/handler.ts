@@ -178,15 +178,15 @@ export function createOAuthFacadeHandler(runtime: Runtime): GatewayHandler {
     authorizeByClient: runtime.rateLimits.authorizeByClient,
     now: Date.now,
   };
-  startClientExpiry(runtime);
   return createFacadeHandler(deps);
 }
 
 /**
- * Every PORTCULLIS_CLIENT_SWEEP_SECONDS, on every replica (deleting is idempotent): each provider's
- * expired clients go, with the IdP clients the gateway registered for them (client-expiry.ts).
+ * Every PORTCULLIS_CLIENT_SWEEP_SECONDS, once per replica (its only or primary process; deleting is
+ * idempotent across replicas): each provider's expired clients go, with the IdP clients the gateway
+ * registered for them (client-expiry.ts).
  */
-function startClientExpiry(runtime: Runtime) {
+export function startClientExpiry(runtime: Runtime) {
   const admin = clientAdminDeps(runtime);
   let running = false;
   const sweep = async () => {

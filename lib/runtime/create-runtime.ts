@@ -37,7 +37,7 @@ import { createAuditWriter } from "../db/audit-writer";
 import { createSharedMcpBuckets } from "../db/rate-limit-repo";
 import { createAuditQueue } from "../audit/queue";
 import { applyRetention } from "../audit/retention";
-import { createMcpRateLimiter } from "../rate-limit/limiter";
+import { createMcpRateLimiter, type SharedBuckets } from "../rate-limit/limiter";
 import { createMetrics } from "../metrics/metrics";
 import { withRequestMetrics } from "../metrics/request-log";
 import { tracedJwksFetcher, traceTokenService } from "../tracing/spans";
@@ -119,6 +119,16 @@ export type RuntimeOptions = {
   applyConfigFile?: boolean;
   /** Where the proxy records requests (default: an in-memory log; workers forward to the primary's). */
   requestLog?: RequestLog;
+  /**
+   * The hourly clean-ups and the audit retention (default true). Worker processes leave them to the
+   * primary: once per replica is enough.
+   */
+  housekeeping?: boolean;
+  /**
+   * Where MCP rate limits are shared when the database does not share them (SQLite): a worker's are
+   * its primary's (lib/rate-limit/cluster-buckets.ts). On PostgreSQL the database is always the store.
+   */
+  siblingBuckets?: SharedBuckets;
 };
 
 export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promise<Runtime> {
@@ -142,30 +152,32 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
   const config = await createConfigCache(store.config, { pollMs: env.PORTCULLIS_CONFIG_POLL_MS, logger });
   const rateLimits = createRateLimitRepo(store.db, store.target.kind);
   const oauthStore = createOAuthRepo(store.db);
-  // Hourly, on every replica (idempotent): expired console sessions, rate-limit buckets that are full again,
-  // and the facade's expired pending authorizations. A failed sweep only delays cleanup (the next one
-  // catches up): say so, and carry on.
+  // Hourly, once per replica (idempotent across replicas): expired console sessions, rate-limit buckets
+  // that are full again, and the facade's expired pending authorizations. A failed sweep only delays
+  // cleanup (the next one catches up): say so, and carry on.
   const sweepFailed = (what: string) => (e: unknown) =>
     logger.warn({ err: errorMessage(e) }, `hourly cleanup of ${what} failed`);
-  // MCP audit trail and rate limits (docs/policy.md); limits are shared between replicas on PostgreSQL only.
+  // MCP audit trail and rate limits (docs/policy.md); limits are shared between replicas on PostgreSQL,
+  // and between the workers of one replica through their primary on SQLite.
   const auditRepo = createAuditRepo(store.db);
   const auditWriter = createAuditWriter(store.target);
   const auditQueue = createAuditQueue({ store: auditWriter, capacity: env.PORTCULLIS_AUDIT_QUEUE, logger });
   const limiter = createMcpRateLimiter({
-    shared: store.target.kind === "postgres" ? createSharedMcpBuckets(store.db) : undefined,
+    shared: store.target.kind === "postgres" ? createSharedMcpBuckets(store.db) : opts.siblingBuckets,
     syncMs: env.PORTCULLIS_RATE_LIMIT_SYNC_MS,
     logger,
   });
   const retention = { days: env.PORTCULLIS_AUDIT_RETENTION_DAYS, maxRows: env.PORTCULLIS_AUDIT_MAX_ROWS };
   const retain = () => void applyRetention(auditRepo, retention).catch(sweepFailed("expired audit records"));
-  const sweeper = setInterval(() => {
+  const sweep = () => {
     store.admin.deleteExpiredSessions().catch(sweepFailed("expired sessions"));
     rateLimits.sweep().catch(sweepFailed("rate-limit buckets"));
     oauthStore.sweep(new Date(Date.now() - 60_000)).catch(sweepFailed("expired authorizations"));
     retain();
-  }, 3600_000);
-  sweeper.unref();
-  setTimeout(retain, 60_000).unref();
+  };
+  const housekeeping = opts.housekeeping !== false;
+  const sweeper = housekeeping ? setInterval(sweep, 3600_000).unref() : undefined;
+  if (housekeeping) setTimeout(retain, 60_000).unref();
 
   const requestLog = opts.requestLog ?? createRequestLog();
   const metrics = env.PORTCULLIS_METRICS

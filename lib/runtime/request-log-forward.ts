@@ -45,8 +45,10 @@ export function createForwardingRequestLog(
     get: () => undefined,
     subscribe: () => () => {},
     stats: () => ({ requests: 0, rejections: 0, failures: 0 }),
-    // The self-test runs in the primary: its connections are not this process's to recognise.
+    // The self-test runs in the primary: its connections are not this process's to recognise, the
+    // primary tells them by the client end noted in the record.
     selfConnections: new Set(),
+    forwardsPeers: true,
   };
 }
 
@@ -60,7 +62,31 @@ export function isForwardedRequests(m: unknown): m is ForwardedRequests {
   );
 }
 
-/** Adds a worker's batch to this process's log (IPC turned NaN into null and dropped undefined fields). */
+/**
+ * Adds a worker's batch to this process's log (IPC turned NaN into null and dropped undefined fields),
+ * marking the requests of this process's self-test.
+ */
 export function receiveForwarded(log: RequestLog, m: ForwardedRequests): void {
-  for (const r of m.records) log.push({ ...r, durationMs: r.durationMs ?? undefined, tag: m.tag });
+  for (const r of m.records)
+    log.push({
+      ...r,
+      durationMs: r.durationMs ?? undefined,
+      tag: m.tag,
+      selftest: r.selftest || (r.peer !== undefined && log.selfConnections.has(r.peer)),
+    });
+}
+
+/** How long the primary remembers a self-test connection after it closed: its records arrive a batch later. */
+const SELF_CONNECTION_LINGER_MS = 10_000;
+
+/**
+ * The primary's self-test connections (`RequestLog.selfConnections`): an end stays known a while after
+ * its connection closed, until the worker that served it has forwarded the records.
+ */
+export class LingeringSet extends Set<string> {
+  override delete(key: string): boolean {
+    if (!this.has(key)) return false;
+    setTimeout(() => super.delete(key), SELF_CONNECTION_LINGER_MS).unref();
+    return true;
+  }
 }

@@ -1,6 +1,14 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { formatRequestId, nextRequestSeq, parseRequestId } from "../http/request-id";
-import { createRequestLog, failureReason, noteUpstreamStatus, type RequestLogRecord } from "./request-log";
+import {
+  closeRecord,
+  connectionKey,
+  createRequestLog,
+  failureReason,
+  noteUpstreamStatus,
+  openRecord,
+  type RequestLogRecord,
+} from "./request-log";
 
 const record = (over: Partial<RequestLogRecord> = {}): RequestLogRecord => ({
   seq: nextRequestSeq(),
@@ -175,5 +183,50 @@ describe("request log across worker processes", () => {
     expect(primary.get("abadcafe-2")).toBeUndefined();
     expect(primary.get(formatRequestId(local.seq))?.id).toBe(formatRequestId(local.seq));
     expect(isForwardedRequests({ kind: "other" })).toBe(false);
+  });
+});
+
+describe("the self-test's mark across worker processes", () => {
+  const closed = async (log: Parameters<typeof closeRecord>[0], socket: Parameters<typeof closeRecord>[4]) => {
+    const r = openRecord(nextRequestSeq(), "s", "POST", "/servers/s/mcp");
+    r.outcome = "unauthenticated";
+    closeRecord(log, r, 401, performance.now(), socket);
+    return r;
+  };
+
+  it("a worker notes the client end of same-host connections only; the primary marks its own", async () => {
+    const { createForwardingRequestLog, LingeringSet, receiveForwarded } = await import("./request-log-forward");
+    const sent: unknown[] = [];
+    const worker = createForwardingRequestLog((b) => void sent.push(JSON.parse(JSON.stringify(b))));
+    const self = { remoteAddress: "127.0.0.1", remotePort: 40001, localAddress: "127.0.0.1" };
+    const sameHostOther = { remoteAddress: "127.0.0.1", remotePort: 40002, localAddress: "127.0.0.1" };
+    const remote = { remoteAddress: "192.0.2.7", remotePort: 40001, localAddress: "10.0.0.1" };
+    expect((await closed(worker, self)).peer).toBe("127.0.0.1:40001");
+    await closed(worker, sameHostOther);
+    expect((await closed(worker, remote)).peer).toBeUndefined();
+    await worker.flush();
+
+    vi.useFakeTimers();
+    try {
+      const selfConnections = new LingeringSet();
+      const primary = createRequestLog(10, { selfConnections });
+      selfConnections.add(connectionKey("127.0.0.1", 40001));
+      selfConnections.delete(connectionKey("127.0.0.1", 40001)); // closed before the batch arrived
+      for (const b of sent) receiveForwarded(primary, b as Parameters<typeof receiveForwarded>[1]);
+      expect(primary.list().map((e) => e.selftest ?? false)).toEqual([false, false, true]);
+      vi.advanceTimersByTime(10_001);
+      expect(selfConnections.has(connectionKey("127.0.0.1", 40001))).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("a single process marks its self-test's requests as they close, without noting ends", async () => {
+    const log = createRequestLog(10);
+    log.selfConnections.add("127.0.0.1:40001");
+    const r = await closed(log, { remoteAddress: "127.0.0.1", remotePort: 40001, localAddress: "127.0.0.1" });
+    expect(r).toMatchObject({ selftest: true, peer: undefined });
+    const other = await closed(log, { remoteAddress: "127.0.0.1", remotePort: 40003, localAddress: "127.0.0.1" });
+    expect(other).toMatchObject({ selftest: false, peer: undefined });
   });
 });

@@ -45,7 +45,13 @@ export type RequestLogEntry = {
  * What the proxy records: the entry with its id as a sequence number and its time in epoch ms. `tag` is
  * the issuing process's id prefix, set on entries forwarded by worker processes (absent: this process).
  */
-export type RequestLogRecord = Omit<RequestLogEntry, "id" | "at"> & { seq: number; atMs: number; tag?: string };
+export type RequestLogRecord = Omit<RequestLogEntry, "id" | "at"> & {
+  seq: number;
+  atMs: number;
+  tag?: string;
+  /** The client end of a same-host connection, in a record a worker forwards (the primary tells its self-test by it). */
+  peer?: string;
+};
 
 /**
  * A request's record before its outcome is known: every field present from the start, numeric ones as
@@ -77,6 +83,7 @@ export function openRecord(
     mcpMethod: undefined,
     mcpName: undefined,
     rule: undefined,
+    peer: undefined,
     operations: undefined,
   };
 }
@@ -90,7 +97,7 @@ export function closeRecord(
   r: RequestLogRecord,
   status: number,
   startedAt: number,
-  socket: { remoteAddress?: string; remotePort?: number },
+  socket: { remoteAddress?: string; remotePort?: number; localAddress?: string },
 ): void {
   r.atMs = Date.now();
   r.status = status;
@@ -98,6 +105,8 @@ export function closeRecord(
   if (status >= 500 && r.outcome !== "error") noteUpstreamStatus(r);
   if (log.selfConnections.size > 0)
     r.selftest = log.selfConnections.has(connectionKey(socket.remoteAddress, socket.remotePort));
+  else if (log.forwardsPeers && socket.remoteAddress === socket.localAddress)
+    r.peer = connectionKey(socket.remoteAddress, socket.remotePort);
   log.push(r);
 }
 
@@ -113,6 +122,11 @@ export interface RequestLog {
    * marks their requests. Only this process can hold those ends, so the mark cannot be forged.
    */
   readonly selfConnections: Set<string>;
+  /**
+   * The records go to another process (a worker's log): `closeRecord` notes the client end of same-host
+   * connections, by which the primary recognises its self-test's (request-log-forward.ts).
+   */
+  readonly forwardsPeers?: boolean;
 }
 
 /** "address:port" of one end of a TCP connection (IPv4-mapped IPv6 addresses written as IPv4). */
@@ -162,7 +176,10 @@ const STRING_FIELDS = [
 const OPTIONAL_FIELDS = ["code", "reason", "subject", "client", "fingerprint", "mcpMethod", "mcpName", "rule"] as const;
 type StringField = (typeof STRING_FIELDS)[number];
 
-export function createRequestLog(capacity = 2000): RequestLog {
+export function createRequestLog(
+  capacity = 2000,
+  { selfConnections = new Set<string>() }: { selfConnections?: Set<string> } = {},
+): RequestLog {
   const seq = new Float64Array(capacity);
   const atMs = new Float64Array(capacity);
   const durationMs = new Float64Array(capacity); // NaN: not measured
@@ -203,7 +220,8 @@ export function createRequestLog(capacity = 2000): RequestLog {
   }
 
   return {
-    selfConnections: new Set(),
+    selfConnections,
+    forwardsPeers: false,
     push(r) {
       const s = next;
       seq[s] = r.seq;

@@ -1,0 +1,81 @@
+/**
+ * MCP rate limits across the workers of one replica when the database does not share them (SQLite):
+ * the primary keeps the shared bucket times in memory and each worker syncs with it over the cluster's
+ * IPC channel, as replicas sync through PostgreSQL (limiter.ts; the same arithmetic as
+ * createSharedMcpBuckets: tat = max(tat, now) + what was admitted). docs/policy.md states the tolerance.
+ */
+import type { Worker } from "node:cluster";
+import { AppError } from "../errors";
+import type { SharedBuckets } from "./limiter";
+
+type Entry = { key: string; addMs: number };
+type Sync = { kind: "portcullis:rate-sync"; id: number; now: number; entries: Entry[] };
+type Synced = { kind: "portcullis:rate-synced"; id: number; tats: [string, number][] };
+
+const is = <M extends { kind: string }>(m: unknown, kind: M["kind"]): m is M =>
+  typeof m === "object" && m !== null && (m as { kind?: unknown }).kind === kind;
+
+/** How long a worker waits for the primary before the sync counts as failed (the limiter retries it). */
+const TIMEOUT_MS = 2000;
+
+/** In the primary: the shared buckets, and the answer to a worker's sync. */
+export function primaryBuckets(): { answer(w: Worker, m: unknown): boolean } {
+  const tats = new Map<string, number>();
+  let prunedAt = 0;
+  const add = (entries: Entry[], now: number): [string, number][] => {
+    // A bucket whose time has passed is full, the same as none: forget those once a second.
+    if (now - prunedAt > 1000) {
+      prunedAt = now;
+      for (const [k, tat] of tats) if (tat < now) tats.delete(k);
+    }
+    return entries.map(({ key, addMs }) => {
+      const tat = Math.max(tats.get(key) ?? now, now) + addMs;
+      tats.set(key, tat);
+      return [key, tat];
+    });
+  };
+  return {
+    answer(w, m) {
+      if (!is<Sync>(m, "portcullis:rate-sync")) return false;
+      const reply: Synced = { kind: "portcullis:rate-synced", id: m.id, tats: add(m.entries, m.now) };
+      if (w.isConnected()) w.send(reply);
+      return true;
+    },
+  };
+}
+
+/** In a worker: the limiter's shared store is the primary. */
+export function bucketsViaPrimary(): SharedBuckets {
+  const waiting = new Map<number, (tats: [string, number][]) => void>();
+  let nextId = 0;
+  process.on("message", (m: unknown) => {
+    if (!is<Synced>(m, "portcullis:rate-synced")) return;
+    waiting.get(m.id)?.(m.tats);
+    waiting.delete(m.id);
+  });
+  return {
+    add: (entries, now) =>
+      new Promise((resolve, reject) => {
+        const id = nextId++;
+        const timer = setTimeout(() => {
+          waiting.delete(id);
+          reject(new AppError("not_ready", `the primary process did not answer within ${TIMEOUT_MS} ms`));
+        }, TIMEOUT_MS);
+        waiting.set(id, (tats) => {
+          clearTimeout(timer);
+          resolve(new Map(tats));
+        });
+        const sync: Sync = {
+          kind: "portcullis:rate-sync",
+          id,
+          now,
+          entries: entries.map(({ key, addMs }) => ({ key, addMs })),
+        };
+        if (!process.connected || !process.send?.(sync)) {
+          clearTimeout(timer);
+          waiting.delete(id);
+          reject(new AppError("not_ready", "the primary process is gone"));
+        }
+      }),
+  };
+}

@@ -14,9 +14,10 @@ import type { TrustedProxies } from "../urls/trusted-proxies";
 import { metadataUrl } from "../urls/resource-urls";
 import { bearerFromHeader, hasQueryToken } from "./bearer";
 import { declaredTooLarge } from "./body-limit";
-import { buildWwwAuthenticate, rejectionBody } from "./challenge";
+import { buildWwwAuthenticate, sendBearerChallenge } from "./challenge";
 import { corsFor, preflightHeaders } from "./cors";
-import { ProxyError, sendProxyError } from "./errors";
+import { ProxyError } from "./errors";
+import { sendError } from "../http/respond";
 import { upstreamRequestHeaders, type Identity } from "./headers";
 import { originAllowed, trustworthyRequestOrigin } from "./origin";
 import { rememberedVerdict, rememberVerdict } from "./connection-verdict";
@@ -284,7 +285,7 @@ function gate(exchange: McpExchange, options: ForwardOptions): void {
     },
   }).catch((e: unknown) => {
     if (!res.headersSent)
-      sendProxyError(res, new ProxyError("upstream_unavailable", "The request could not be relayed", { cause: e }));
+      sendError(res, new ProxyError("upstream_unavailable", "The request could not be relayed", { cause: e }));
     else res.destroy();
   });
 }
@@ -297,22 +298,18 @@ export function sendChallenge(
   cors: Record<string, string> | undefined,
 ) {
   const requiredScopes = route.server.oauth?.requiredScopes;
-  const header = buildWwwAuthenticate({
-    resourceMetadata: metadataUrl(publicBase.base, route.path),
-    error: r.oauthError,
-    errorDescription: r.errorDescription,
-    // No token: tell the client which scopes to ask for. insufficient_scope: RFC 6750 §3.1 wants them too.
-    scope: !r.oauthError || r.oauthError === "insufficient_scope" ? requiredScopes : undefined,
-  });
-  const body = JSON.stringify(rejectionBody({ error: r.oauthError, errorDescription: r.errorDescription }));
-  res.writeHead(r.status, {
-    "content-type": "application/json; charset=utf-8",
-    "content-length": Buffer.byteLength(body),
-    "cache-control": "no-store",
-    "www-authenticate": header,
-    ...cors,
-  });
-  res.end(body);
+  sendBearerChallenge(
+    res,
+    r.status,
+    {
+      resourceMetadata: metadataUrl(publicBase.base, route.path),
+      error: r.oauthError,
+      errorDescription: r.errorDescription,
+      // No token: tell the client which scopes to ask for. insufficient_scope: RFC 6750 §3.1 wants them too.
+      scope: !r.oauthError || r.oauthError === "insufficient_scope" ? requiredScopes : undefined,
+    },
+    cors,
+  );
 }
 
 function refuse(
@@ -326,7 +323,7 @@ function refuse(
   log.outcome = "rejected";
   log.code = e.code;
   log.reason = e.message;
-  sendProxyError(res, e, headers);
+  sendError(res, e, headers);
 }
 
 /** What the upstream learns about the client: the resolved public base, and the peer appended to a trusted chain. */

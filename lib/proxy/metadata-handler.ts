@@ -12,7 +12,8 @@ import type { RequestContext } from "../http/types";
 import { factsFromNodeRequest, PUBLIC_BASE_VARY, resolvePublicBase } from "../urls/public-base";
 import type { TrustedProxies } from "../urls/trusted-proxies";
 import { METADATA_CORS } from "./cors";
-import { ProxyError, sendProxyError } from "./errors";
+import { ProxyError } from "./errors";
+import { sendError } from "../http/respond";
 import { upstreamRequestHeaders } from "./headers";
 import { hostedRoute, hostOwner } from "./host-routing";
 import { metadataRoute, type RouteTable } from "./route-table";
@@ -49,7 +50,7 @@ export function handleMetadata(
     return true;
   }
   if (method !== "GET" && method !== "HEAD") {
-    sendProxyError(res, new ProxyError("method_not_allowed", "Use GET"), {
+    sendError(res, new ProxyError("method_not_allowed", "Use GET"), {
       allow: "GET, HEAD, OPTIONS",
       ...METADATA_CORS,
     });

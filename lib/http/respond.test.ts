@@ -108,7 +108,8 @@ describe("isAppError", () => {
     expect(isAppError(new ProxyError("upstream_blocked", "x"))).toBe(true);
     expect(isAppError(new McpRefusal("rate_limited", "x"))).toBe(true);
     // Next bundles its own copy of lib/errors.ts: another module instance, another class.
-    const copy = (await import("../errors?another-copy")) as typeof import("../errors");
+    const another = "../errors?another-copy";
+    const copy = (await import(/* @vite-ignore */ another)) as typeof import("../errors");
     const foreign = new copy.AppError("not_found", "no such server");
     expect(foreign).not.toBeInstanceOf(AppError);
     expect(isAppError(foreign)).toBe(true);

@@ -13,7 +13,7 @@ import { factsFromNodeRequest, PUBLIC_BASE_VARY, resolvePublicBase } from "../ur
 import type { TrustedProxies } from "../urls/trusted-proxies";
 import { METADATA_CORS } from "./cors";
 import { ProxyError } from "./errors";
-import { sendError } from "../http/respond";
+import { sendError, sendJson } from "../http/respond";
 import { upstreamRequestHeaders } from "./headers";
 import { hostedRoute, hostOwner } from "./host-routing";
 import { metadataRoute, type RouteTable } from "./route-table";
@@ -78,15 +78,12 @@ export function handleMetadata(
     return true;
   }
 
-  const body = JSON.stringify(documentFor(route.server, route.provider, publicBase.base));
-  res.writeHead(200, {
-    "content-type": "application/json; charset=utf-8",
-    "content-length": Buffer.byteLength(body),
+  // Node sends no body to a HEAD request, and keeps its content-length.
+  sendJson(res, 200, documentFor(route.server, route.provider, publicBase.base), {
     "cache-control": "public, max-age=60",
     vary: PUBLIC_BASE_VARY,
     ...METADATA_CORS,
   });
-  res.end(method === "HEAD" ? undefined : body);
   ctx.outcome = "metadata";
   return true;
 }

@@ -188,18 +188,9 @@ export function createOAuthFacadeHandler(runtime: Runtime): GatewayHandler {
  */
 function startClientExpiry(runtime: Runtime) {
   const admin = clientAdminDeps(runtime);
-  let running = false;
-  const sweep = async () => {
-    if (running) return;
-    running = true;
-    try {
-      for (const p of runtime.config.current().providers.values())
-        await expireClients(admin, p.name, lifecyclePolicyOf(p), Date.now());
-    } catch (e) {
-      runtime.logger.warn({ err: (e as Error).message }, "expired facade clients could not be swept");
-    } finally {
-      running = false;
-    }
-  };
-  setInterval(() => void sweep(), runtime.env.PORTCULLIS_CLIENT_SWEEP_SECONDS * 1000).unref();
+  // One sweep per process, however many listeners built a facade; failures are logged by `background`.
+  runtime.background.every("client-expiry", runtime.env.PORTCULLIS_CLIENT_SWEEP_SECONDS * 1000, async () => {
+    for (const p of runtime.config.current().providers.values())
+      await expireClients(admin, p.name, lifecyclePolicyOf(p), Date.now());
+  });
 }

@@ -18,6 +18,8 @@ import { buildWwwAuthenticate, sendBearerChallenge } from "./challenge";
 import { corsFor, preflightHeaders } from "./cors";
 import { ProxyError } from "./errors";
 import { sendError } from "../http/respond";
+import { formatRequestId } from "../http/request-id";
+import type { Logger } from "../log";
 import { upstreamRequestHeaders, type Identity } from "./headers";
 import { originAllowed, trustworthyRequestOrigin } from "./origin";
 import { rememberedVerdict, rememberVerdict } from "./connection-verdict";
@@ -36,6 +38,7 @@ export type McpDeps = {
   /** Rate limiter and audit queue for servers with rules, limits or audit (lib/mcp/gate.ts). */
   gate?: GateDeps;
   metrics?: Pick<Metrics, "tokenChecked">;
+  logger?: Pick<Logger, "error">;
 };
 
 const MCP_METHODS = new Set(["POST", "GET", "DELETE"]);
@@ -284,6 +287,10 @@ function gate(exchange: McpExchange, options: ForwardOptions): void {
       deps.forwarder.forward(req, res, { ...options, ...extra, headers });
     },
   }).catch((e: unknown) => {
+    deps.logger?.error(
+      { event: "mcp_gate_failed", server: route.name, reqId: formatRequestId(ctx.seq), err: e },
+      "the operation gate failed",
+    );
     if (!res.headersSent)
       sendError(res, new ProxyError("upstream_unavailable", "The request could not be relayed", { cause: e }));
     else res.destroy();

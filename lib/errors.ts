@@ -8,7 +8,7 @@ import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "./db/unavai
 
 export type FieldError = { path: string; message: string };
 
-export const errorStatus = {
+const errorStatus = {
   validation_failed: 400,
   bad_request: 400,
   unauthorized: 401,

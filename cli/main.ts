@@ -194,7 +194,7 @@ export function buildProgram() {
   return program;
 }
 
-function printAppError(e: AppError) {
+function printAppError(e: AppError<string>) {
   err(`error: ${e.message}`);
   for (const f of e.fields ?? []) err(`  ${f.path}: ${f.message}`);
 }

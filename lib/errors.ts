@@ -1,13 +1,14 @@
 /**
- * Typed application errors. Every error a user can see has a stable `code`
- * (for scripts and the console), a human `message`, and optionally the
- * offending fields by path. One table maps codes to HTTP statuses.
+ * The error vocabulary. Every error the gateway answers itself is an AppError: a stable `code`
+ * (for scripts and the console), a human `message`, an HTTP `status`, optional headers, and its
+ * wire body (`toJSON`). AppError renders the admin API's shape; ProxyError, OAuthError and
+ * McpRefusal are subclasses that render theirs. The three wire bodies are built here, once each.
  */
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "./db/unavailable";
 
 export type FieldError = { path: string; message: string };
 
-export const errorStatus = {
+const errorStatus = {
   validation_failed: 400,
   bad_request: 400,
   unauthorized: 401,
@@ -29,47 +30,83 @@ export const errorStatus = {
 
 export type AppErrorCode = keyof typeof errorStatus;
 
-export class AppError extends Error {
-  readonly code: AppErrorCode;
+/** The admin API's error body (docs/api.md): `{"error": {"code", "message", "fields"?}}`. */
+export type ApiErrorBody = { error: { code: string; message: string; fields?: FieldError[] } };
+
+export const apiErrorBody = (code: string, message: string, fields?: FieldError[]): ApiErrorBody => ({
+  error: { code, message, ...(fields?.length ? { fields } : {}) },
+});
+
+/** The OAuth error body (RFC 6749 §5.2, RFC 6750 §3), also used by the MCP path and forward-auth. */
+export type OAuthErrorBody = { error: string; error_description: string };
+
+export const oauthErrorBody = (error: string, description: string): OAuthErrorBody => ({
+  error,
+  error_description: description,
+});
+
+/** A JSON-RPC 2.0 error response (the MCP operation gate's refusals). */
+export const jsonRpcErrorBody = (
+  id: string | number | null,
+  code: number,
+  message: string,
+  data?: Record<string, unknown>,
+) => ({
+  jsonrpc: "2.0" as const,
+  id,
+  error: { code, message, ...(data ? { data } : {}) },
+});
+
+/** Marks AppErrors, subclasses included, made by any copy of this module (Next bundles its own). */
+const APP_ERROR = Symbol.for("portcullis.app-error");
+
+export class AppError<C extends string = AppErrorCode> extends Error {
+  readonly code: C;
   readonly fields?: FieldError[];
-  constructor(code: AppErrorCode, message: string, options?: { fields?: FieldError[]; cause?: unknown }) {
+  /** Sent with the error's response (a challenge, `retry-after`, …). */
+  readonly headers?: Record<string, string>;
+  /** `NoInfer`: `new AppError("…")` is checked against AppErrorCode; subclasses name their own codes. */
+  constructor(
+    code: NoInfer<C>,
+    message: string,
+    options?: { fields?: FieldError[]; headers?: Record<string, string>; cause?: unknown },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "AppError";
     this.code = code;
-    this.fields = options?.fields;
+    if (options?.fields) this.fields = options.fields;
+    if (options?.headers) this.headers = options.headers;
   }
   get status(): number {
-    return errorStatus[this.code];
+    return errorStatus[this.code as unknown as AppErrorCode];
   }
-  toJSON() {
-    return { error: { code: this.code, message: this.message, ...(this.fields ? { fields: this.fields } : {}) } };
+  /** The error's wire body; subclasses render their own protocol's shape. */
+  toJSON(): unknown {
+    return apiErrorBody(this.code, this.message, this.fields);
   }
 }
+Object.defineProperty(AppError.prototype, APP_ERROR, { value: true });
 
 /** The message of a thrown value, whatever was thrown. */
 export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-/**
- * Matched by shape, not only `instanceof`: Next bundles its own copy of this
- * module, so an AppError thrown by the runtime (loaded by server.ts) is another class there.
- */
-export function isAppError(e: unknown): e is AppError {
-  if (e instanceof AppError) return true;
-  const o = e as { name?: unknown; code?: unknown; message?: unknown } | null;
+/** The one guard: an AppError or a subclass, from this copy of the module or Next's. */
+export function isAppError(e: unknown): e is AppError<string> {
   return (
-    !!o &&
-    typeof o === "object" &&
-    o.name === "AppError" &&
-    typeof o.code === "string" &&
-    o.code in errorStatus &&
-    typeof o.message === "string"
+    e instanceof AppError || (typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[APP_ERROR] === true)
   );
 }
 
-/** Turns any thrown value into the API's error body; unknown errors never leak internals. */
-export function toErrorBody(e: unknown): { status: number; body: ReturnType<AppError["toJSON"]> } {
-  if (isAppError(e)) return { status: e.status, body: e.toJSON() };
+/** A JSON request body that does not parse. */
+export const invalidJsonBody = () => new AppError("bad_request", "request body is not valid JSON");
+
+/**
+ * Any thrown value as a response: an AppError renders itself; a database outage is a 503; anything
+ * else is a 500 that never leaks internals (callers log it).
+ */
+export function errorResponse(e: unknown): { status: number; body: unknown; headers?: Record<string, string> } {
+  if (isAppError(e)) return { status: e.status, body: e.toJSON(), headers: e.headers };
   if (isDatabaseUnavailable(e))
-    return { status: 503, body: { error: { code: "storage_unavailable", message: DATABASE_UNAVAILABLE_MESSAGE } } };
-  return { status: 500, body: { error: { code: "internal", message: "Internal error" } } };
+    return { status: 503, body: apiErrorBody("storage_unavailable", DATABASE_UNAVAILABLE_MESSAGE) };
+  return { status: 500, body: apiErrorBody("internal", "Internal error") };
 }

@@ -3,7 +3,7 @@
  * reachable without a session. Login attempts are rate-limited per client address.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { AppError } from "../errors";
+import { AppError, invalidJsonBody } from "../errors";
 import { parseOrThrow } from "../config/field-errors";
 import { readBody, sendError, sendJson } from "../http/respond";
 import type { AdminRepo } from "../db/admin-repo";
@@ -89,8 +89,7 @@ export function createLoginRoutes(deps: LoginRouteDeps) {
       }
       throw new AppError("not_found", `no route ${method} ${pathname}`);
     } catch (e) {
-      if (e instanceof SyntaxError) sendError(res, new AppError("bad_request", "request body is not valid JSON"));
-      else sendError(res, e);
+      sendError(res, e instanceof SyntaxError ? invalidJsonBody() : e);
       return true;
     }
   };

@@ -61,7 +61,10 @@ export function createAuditQueue(opts: {
         const room = Math.max(0, capacity - queue.length);
         stats.dropped += batch.length - Math.min(room, batch.length);
         queue = [...batch.slice(0, room), ...queue];
-        opts.logger?.warn({ err: stats.lastError, queued: queue.length }, "audit write failed; retrying");
+        opts.logger?.warn(
+          { event: "audit_write_failed", err: stats.lastError, queued: queue.length },
+          "audit write failed; retrying",
+        );
         return;
       }
     }
@@ -78,7 +81,10 @@ export function createAuditQueue(opts: {
         const now = Date.now();
         if (now - lastDropWarning > 10_000) {
           lastDropWarning = now;
-          opts.logger?.warn({ dropped: stats.dropped, capacity }, "audit queue full: records dropped");
+          opts.logger?.warn(
+            { event: "audit_records_dropped", dropped: stats.dropped, capacity },
+            "audit queue full: records dropped",
+          );
         }
         return false;
       }

@@ -20,13 +20,14 @@ import { closeRecord, openRecord, type RequestLogRecord } from "../runtime/reque
 import type { Runtime } from "../runtime/types";
 import { decide, type Diagnosis } from "../tokens";
 import { MAX_VERDICT_TTL_MS, type CachedDiagnosis } from "../tokens/verifier";
-import { sendJson } from "../http/respond";
+import { sendError, sendJson } from "../http/respond";
 import { metadataUrl } from "../urls/resource-urls";
 import { factsFromNodeRequest, resolvePublicBase, type PublicBase } from "../urls/public-base";
 import { bearerFromHeader, hasQueryToken } from "../proxy/bearer";
 import { buildWwwAuthenticate } from "../proxy/challenge";
 import { rememberedVerdict, rememberVerdict } from "../proxy/connection-verdict";
-import { ProxyError, sendProxyError } from "../proxy/errors";
+import { ProxyError } from "../proxy/errors";
+import { oauthErrorBody } from "../errors";
 import { headerSafe } from "../proxy/headers";
 import { sendChallenge } from "../proxy/mcp-handler";
 import { originAllowed, trustworthyRequestOrigin } from "../proxy/origin";
@@ -50,21 +51,22 @@ export function createForwardAuthHandler(runtime: Runtime) {
   return function forwardAuth(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void | Promise<void> {
     if (!trustedProxies.matches(req.socket.remoteAddress)) {
       ctx.outcome = "forward-auth:untrusted";
-      return sendJson(res, 403, {
-        error: "forbidden",
-        error_description: "forward-auth answers only the proxies listed in TRUSTED_PROXIES",
-      });
+      return sendJson(
+        res,
+        403,
+        oauthErrorBody("forbidden", "forward-auth answers only the proxies listed in TRUSTED_PROXIES"),
+      );
     }
     const original = originalRequest(req.method ?? "GET", ctx, req.headers);
     if ("error" in original) {
       ctx.outcome = "forward-auth:bad_request";
-      return sendJson(res, 400, { error: "invalid_request", error_description: original.error });
+      return sendJson(res, 400, oauthErrorBody("invalid_request", original.error));
     }
     const table = routes.current();
     const route = table.byPath.get(original.rawPath) ?? table.byPath.get(normalisedPath(original.rawPath));
     if (!route) {
       ctx.outcome = "forward-auth:not_found";
-      return sendJson(res, 404, { error: "not_found", error_description: `no MCP server at ${original.rawPath}` });
+      return sendJson(res, 404, oauthErrorBody("not_found", `no MCP server at ${original.rawPath}`));
     }
     ctx.serverName = route.name;
     const headers = req.headers;
@@ -203,7 +205,7 @@ function refuse(check: Check, e: ProxyError, headers: Record<string, string> = {
   check.log.outcome = "rejected";
   check.log.code = e.code;
   check.log.reason = e.message;
-  sendProxyError(check.res, e, headers);
+  sendError(check.res, e, headers);
 }
 
 const normalisedPath = (raw: string) => new URL(raw, "http://gateway.invalid").pathname;

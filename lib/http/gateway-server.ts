@@ -13,7 +13,7 @@ import { createLoginRoutes } from "../admin/login-routes";
 import { guardConsole } from "../admin/guard";
 import { factsFromNodeRequest, resolvePublicBase } from "../urls/public-base";
 import { sendError, sendJson } from "./respond";
-import { AppError } from "../errors";
+import { AppError, isAppError, oauthErrorBody } from "../errors";
 import { RequestContext } from "./request-context";
 import { liveness, readiness } from "./health";
 import { formatRequestId } from "./request-id";
@@ -115,7 +115,7 @@ export function createGatewayRequestHandler(
   function fail(res: ServerResponse, ctx: RequestContext, e: unknown) {
     if (!res.headersSent) sendError(res, e);
     else res.destroy();
-    if (!(e instanceof AppError)) logger.error({ err: e, reqId: formatRequestId(ctx.seq) }, "unhandled error");
+    if (!isAppError(e)) logger.error({ err: e, reqId: formatRequestId(ctx.seq) }, "unhandled error");
   }
 
   /** Everything that is not a virtual server's MCP path or metadata. */
@@ -140,12 +140,7 @@ export function createGatewayRequestHandler(
         // The MCP/OAuth error shape, and readable cross-origin: browser-based clients (the MCP Inspector)
         // would otherwise see only a CORS failure.
         ctx.outcome = "not_found";
-        return sendJson(
-          res,
-          404,
-          { error: "not_found", error_description: missing },
-          { "access-control-allow-origin": "*" },
-        );
+        return sendJson(res, 404, oauthErrorBody("not_found", missing), { "access-control-allow-origin": "*" });
       }
       // With an admin listener, the public port has no console or admin API, and does not say where they are.
       if (!servesConsole) throw new AppError("not_found", `no route for ${path}`);
@@ -177,10 +172,14 @@ export function createGatewayRequestHandler(
   function misdirected(res: ServerResponse, ctx: RequestContext, host: string) {
     ctx.outcome = "refused:host_not_allowed";
     const shown = host.replace(/[^\x21-\x7e]/g, "?").slice(0, 100);
-    sendJson(res, 421, {
-      error: "host_not_allowed",
-      error_description: `This gateway does not answer for the host "${shown}". If that name is yours, add it to ALLOWED_HOSTS (comma-separated), or set PUBLIC_URL or the server's publicUrls to it.`,
-    });
+    sendJson(
+      res,
+      421,
+      oauthErrorBody(
+        "host_not_allowed",
+        `This gateway does not answer for the host "${shown}". If that name is yours, add it to ALLOWED_HOSTS (comma-separated), or set PUBLIC_URL or the server's publicUrls to it.`,
+      ),
+    );
   }
 
   // MCP traffic first, and without a promise when the request needs none (hot path). Its paths never

@@ -16,7 +16,7 @@ import { compilePolicy, decideOperation, type CompiledPolicy } from "../policy";
 import type { Caller, PolicyDecision } from "../policy/types";
 import { compileLimits, callerKey, takeForRequest, type CompiledLimits } from "../rate-limit/mcp-limits";
 import type { McpRateLimiter } from "../rate-limit/limiter";
-import { buildWwwAuthenticate, rejectionBody } from "../proxy/challenge";
+import { sendBearerChallenge } from "../proxy/challenge";
 import type { ForwardOptions } from "../proxy/upstream";
 import type { AuditQueue } from "../audit/queue";
 import { argumentsText, type AuditDecision } from "../audit/record";
@@ -216,23 +216,17 @@ function challenge(g: GateRequest, cs: Extract<PolicyDecision, { effect: "challe
   log.rule = rules.join(", ");
   g.setOutcome(`rejected:${log.code}`);
   // No token at all: a 401 that says which scopes to ask for, as for any anonymous request.
-  const header = buildWwwAuthenticate({
-    resourceMetadata: g.resourceMetadata(),
-    error: anonymous ? undefined : "insufficient_scope",
-    errorDescription: description,
-    scope: needed,
-  });
-  const body = JSON.stringify(
-    rejectionBody({ error: anonymous ? undefined : "insufficient_scope", errorDescription: description }),
+  sendBearerChallenge(
+    g.res,
+    anonymous ? 401 : 403,
+    {
+      resourceMetadata: g.resourceMetadata(),
+      error: anonymous ? undefined : "insufficient_scope",
+      errorDescription: description,
+      scope: needed,
+    },
+    g.cors,
   );
-  g.res.writeHead(anonymous ? 401 : 403, {
-    "content-type": "application/json; charset=utf-8",
-    "content-length": Buffer.byteLength(body),
-    "cache-control": "no-store",
-    "www-authenticate": header,
-    ...g.cors,
-  });
-  g.res.end(body);
 }
 
 /** True when a rate limit refused the request (and answered it). */

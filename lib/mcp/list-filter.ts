@@ -8,6 +8,7 @@
  */
 import { Transform, type TransformCallback } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
+import { jsonRpcErrorBody } from "../errors";
 import type { JsonRpcId } from "./messages";
 
 export type ListKind = "tools/list" | "prompts/list" | "resources/list";
@@ -42,11 +43,13 @@ export function filterMessage(msg: unknown, targets: ReadonlyMap<JsonRpcId, List
 }
 
 const tooLarge = (targets: ReadonlyMap<JsonRpcId, ListKind>) =>
-  JSON.stringify({
-    jsonrpc: "2.0",
-    id: targets.keys().next().value ?? null,
-    error: { code: -32603, message: "The list response is too large for the gateway to filter" },
-  });
+  JSON.stringify(
+    jsonRpcErrorBody(
+      targets.keys().next().value ?? null,
+      -32603,
+      "The list response is too large for the gateway to filter",
+    ),
+  );
 
 /** A whole JSON body (one message or a batch of responses). */
 class JsonListFilter extends Transform {

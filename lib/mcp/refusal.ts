@@ -6,6 +6,8 @@
  * Codes of our own sit outside the JSON-RPC reserved range, as MCP asks.
  */
 import type { ServerResponse } from "node:http";
+import { AppError, jsonRpcErrorBody } from "../errors";
+import { sendJson } from "../http/respond";
 import type { JsonRpcId } from "./messages";
 
 export const refusalKinds = {
@@ -19,25 +21,21 @@ export const refusalKinds = {
 } as const;
 export type RefusalCode = keyof typeof refusalKinds;
 
-export class McpRefusal extends Error {
-  readonly code: RefusalCode;
+export class McpRefusal extends AppError<RefusalCode> {
   readonly data?: Record<string, unknown>;
   constructor(code: RefusalCode, message: string, data?: Record<string, unknown>) {
-    super(message);
+    super(code, message);
     this.name = "McpRefusal";
-    this.code = code;
-    this.data = data;
+    if (data) this.data = data;
   }
-  get status(): number {
+  override get status(): number {
     return refusalKinds[this.code].status;
   }
+  /** The JSON-RPC error response for request `id`. */
+  override toJSON(id: JsonRpcId = null) {
+    return jsonRpcErrorBody(id, refusalKinds[this.code].rpc, this.message, this.data);
+  }
 }
-
-const errorObject = (e: McpRefusal, id: JsonRpcId) => ({
-  jsonrpc: "2.0" as const,
-  id,
-  error: { code: refusalKinds[e.code].rpc, message: e.message, ...(e.data ? { data: e.data } : {}) },
-});
 
 /**
  * Writes the refusal as a JSON-RPC error response: one for the request's id, or, for a batch, one per
@@ -49,23 +47,14 @@ export function sendRefusal(
   opts: { id?: JsonRpcId; batch?: { ids: JsonRpcId[]; refusedIndex: number }; headers?: Record<string, string> } = {},
 ): void {
   if (res.headersSent) return;
-  const body = opts.batch
-    ? JSON.stringify(
-        opts.batch.ids.map((id, i) =>
-          errorObject(
-            i === opts.batch!.refusedIndex
-              ? e
-              : new McpRefusal(e.code, `Not executed: batch element ${opts.batch!.refusedIndex} was refused`),
-            id,
-          ),
-        ),
+  const { batch } = opts;
+  const body = batch
+    ? batch.ids.map((id, i) =>
+        (i === batch.refusedIndex
+          ? e
+          : new McpRefusal(e.code, `Not executed: batch element ${batch.refusedIndex} was refused`)
+        ).toJSON(id),
       )
-    : JSON.stringify(errorObject(e, opts.id ?? null));
-  res.writeHead(e.status, {
-    "content-type": "application/json; charset=utf-8",
-    "content-length": Buffer.byteLength(body),
-    "cache-control": "no-store",
-    ...opts.headers,
-  });
-  res.end(body);
+    : e.toJSON(opts.id ?? null);
+  sendJson(res, e.status, body, opts.headers);
 }

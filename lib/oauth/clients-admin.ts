@@ -12,7 +12,7 @@
  */
 import { createClientLifecycleRepo } from "../db/client-lifecycle-repo";
 import { createOAuthRepo } from "../db/oauth-repo";
-import { AppError } from "../errors";
+import { AppError, isAppError } from "../errors";
 import type { ProviderClientsCleanup, IdpCleanupStatus } from "./cleanup-counts";
 import type { Logger } from "../log";
 import type { Runtime } from "../runtime/types";
@@ -107,7 +107,7 @@ export function cleanUpBeforeProviderDeletes(deps: ClientAdminDeps, opts: { acto
         }));
         if (c.deleted + c.already_gone > 0) cleaned.push(p);
       } catch (e) {
-        if (!(e instanceof AppError) || e.code !== "idp_unavailable" || cleaned.length === 0) throw e;
+        if (!isAppError(e) || e.code !== "idp_unavailable" || cleaned.length === 0) throw e;
         const names = cleaned.map((n) => `"${n}"`).join(", ");
         throw new AppError(
           "idp_unavailable",

@@ -4,8 +4,7 @@
  * step; the handler renders JSON for the token and registration endpoints, and
  * the authorize/callback steps decide between an error page and a redirect.
  */
-import type { ServerResponse } from "node:http";
-import { sendJson } from "../http/respond";
+import { AppError, oauthErrorBody, type OAuthErrorBody } from "../errors";
 
 export type OAuthErrorCode =
   | "invalid_request"
@@ -45,28 +44,29 @@ export type FacadeReason =
   | "scope_not_granted"
   | "client_document";
 
-export class OAuthError extends Error {
+export class OAuthError extends AppError<OAuthErrorCode> {
   reason?: FacadeReason;
-  constructor(
-    readonly error: OAuthErrorCode,
-    readonly description: string,
-    readonly status = 400,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(description);
+  readonly error: OAuthErrorCode;
+  readonly description: string;
+  readonly #status: number;
+  constructor(error: OAuthErrorCode, description: string, status = 400, headers: Record<string, string> = {}) {
+    // RFC 6749 §5.1: error responses are no more cacheable than tokens.
+    super(error, description, { headers: { pragma: "no-cache", ...headers } });
     this.name = "OAuthError";
+    this.error = error;
+    this.description = description;
+    this.#status = status;
+  }
+  override get status(): number {
+    return this.#status;
   }
   /** Tags the error with the step's stable reason (returns this, for `throw new X(…).because(…)`). */
   because(reason: FacadeReason): this {
     this.reason = reason;
     return this;
   }
-  toBody(): { error: string; error_description: string } {
-    return { error: this.error, error_description: this.description };
-  }
-  /** Writes the RFC 6749 JSON error response. */
-  render(res: ServerResponse, extraHeaders: Record<string, string> = {}) {
-    sendJson(res, this.status, this.toBody(), { pragma: "no-cache", ...this.headers, ...extraHeaders });
+  override toJSON(): OAuthErrorBody {
+    return oauthErrorBody(this.error, this.description);
   }
 }
 
@@ -118,8 +118,6 @@ export class InvalidClientMetadata extends OAuthError {
     super("invalid_client_metadata", d, 400);
   }
 }
-
-export const isOAuthError = (e: unknown): e is OAuthError => e instanceof OAuthError;
 
 /** An error shown on a page instead of a redirect: no client redirect URI can be trusted, or none is safe. */
 export class PageError extends Error {

@@ -18,12 +18,13 @@ import { createCimdResolver } from "./cimd/resolver";
 import { expireClients } from "./client-expiry";
 import { lifecyclePolicyOf } from "./client-lifecycle";
 import { clientAdminDeps } from "./clients-admin";
-import { sendJson } from "../http/respond";
+import { sendError, sendJson } from "../http/respond";
 import { factsFromNodeRequest, PUBLIC_BASE_VARY, resolvePublicBase } from "../urls/public-base";
 import { buildContext, DEFAULT_LIMITS, type FacadeDeps } from "./context";
 import { handleAuthorize, handleConsent } from "./authorize";
 import { handleCallback } from "./callback";
-import { isOAuthError, ServerError, TemporarilyUnavailable } from "./errors";
+import { OAuthError, ServerError, TemporarilyUnavailable } from "./errors";
+import { oauthErrorBody } from "../errors";
 import { isDatabaseUnavailable } from "../db/unavailable";
 import { buildFacadeMetadata } from "./metadata";
 import { handleRegister } from "./register";
@@ -94,12 +95,10 @@ export function createFacadeHandler(deps: FacadeDeps): GatewayHandler {
     const method = req.method ?? "GET";
     const cors = route.endpoint === "metadata" || route.endpoint === "token" || route.endpoint === "register";
     if (!ALLOWED[route.endpoint].includes(method)) {
-      sendJson(
-        res,
-        405,
-        { error: "invalid_request", error_description: `${method} is not allowed here` },
-        { allow: ALLOWED[route.endpoint].join(", "), ...(cors ? CORS_HEADERS : {}) },
-      );
+      sendJson(res, 405, oauthErrorBody("invalid_request", `${method} is not allowed here`), {
+        allow: ALLOWED[route.endpoint].join(", "),
+        ...(cors ? CORS_HEADERS : {}),
+      });
       return true;
     }
     if (method === "OPTIONS") {
@@ -141,15 +140,16 @@ export function createFacadeHandler(deps: FacadeDeps): GatewayHandler {
         return true;
       }
       // The facade keeps its flows in the database: during an outage, a retryable 503 instead of a 500.
-      const err = isOAuthError(e)
-        ? e
-        : isDatabaseUnavailable(e)
-          ? new TemporarilyUnavailable("the gateway cannot reach its database; try again shortly", 5)
-          : new ServerError("internal error");
-      if (!isOAuthError(e))
+      const err =
+        e instanceof OAuthError
+          ? e
+          : isDatabaseUnavailable(e)
+            ? new TemporarilyUnavailable("the gateway cannot reach its database; try again shortly", 5)
+            : new ServerError("internal error");
+      if (!(e instanceof OAuthError))
         deps.logger.error({ err: e, provider: route.provider, endpoint: route.endpoint }, "oauth facade error");
       rctx.outcome = `oauth:${route.endpoint}:${err.error}${err.reason ? `:${err.reason}` : ""}`;
-      err.render(res, cors ? CORS_HEADERS : {});
+      sendError(res, err, cors ? CORS_HEADERS : {});
     }
     return true;
   };
@@ -188,18 +188,9 @@ export function createOAuthFacadeHandler(runtime: Runtime): GatewayHandler {
  */
 export function startClientExpiry(runtime: Runtime) {
   const admin = clientAdminDeps(runtime);
-  let running = false;
-  const sweep = async () => {
-    if (running) return;
-    running = true;
-    try {
-      for (const p of runtime.config.current().providers.values())
-        await expireClients(admin, p.name, lifecyclePolicyOf(p), Date.now());
-    } catch (e) {
-      runtime.logger.warn({ err: (e as Error).message }, "expired facade clients could not be swept");
-    } finally {
-      running = false;
-    }
-  };
-  setInterval(() => void sweep(), runtime.env.PORTCULLIS_CLIENT_SWEEP_SECONDS * 1000).unref();
+  // One sweep per process, however many listeners built a facade; failures are logged by `background`.
+  runtime.background.every("client-expiry", runtime.env.PORTCULLIS_CLIENT_SWEEP_SECONDS * 1000, async () => {
+    for (const p of runtime.config.current().providers.values())
+      await expireClients(admin, p.name, lifecyclePolicyOf(p), Date.now());
+  });
 }

@@ -4,6 +4,10 @@
  * error_description is reduced to RFC 6750's charset so a header can never
  * be broken by what we put in it.
  */
+import type { ServerResponse } from "node:http";
+import { oauthErrorBody, type OAuthErrorBody } from "../errors";
+import { sendJson } from "../http/respond";
+
 export type BearerChallenge = {
   resourceMetadata: string;
   error?: "invalid_request" | "invalid_token" | "insufficient_scope";
@@ -30,14 +34,18 @@ export function buildWwwAuthenticate(c: BearerChallenge): string {
 }
 
 /** Body of a 401/403 on the MCP path. A missing token gets a generic `unauthorized`. */
-export function rejectionBody(c: Pick<BearerChallenge, "error" | "errorDescription">): {
-  error: string;
-  error_description: string;
-} {
-  return {
-    error: c.error ?? "unauthorized",
-    error_description: c.error
-      ? safeDescription(c.errorDescription ?? "The access token is invalid")
-      : "An access token is required",
-  };
+export function rejectionBody(c: Pick<BearerChallenge, "error" | "errorDescription">): OAuthErrorBody {
+  return c.error
+    ? oauthErrorBody(c.error, safeDescription(c.errorDescription ?? "The access token is invalid"))
+    : oauthErrorBody("unauthorized", "An access token is required");
+}
+
+/** Answers a token rejection or scope challenge: the status, the `WWW-Authenticate` header and its body. */
+export function sendBearerChallenge(
+  res: ServerResponse,
+  status: 401 | 403,
+  c: BearerChallenge,
+  headers: Record<string, string> = {},
+): void {
+  sendJson(res, status, rejectionBody(c), { "www-authenticate": buildWwwAuthenticate(c), ...headers });
 }

@@ -3,8 +3,7 @@
  * OAuth challenge: see challenge.ts). Each code has one status and renders
  * the documented body `{"error": "...", "error_description": "..."}` (docs/architecture.md).
  */
-import type { ServerResponse } from "node:http";
-import { AppError } from "../errors";
+import { AppError, oauthErrorBody } from "../errors";
 
 export const proxyErrorStatus = {
   /** `?access_token=` (RFC 6750 §2.3) is refused: URLs end up in logs and Referer headers. */
@@ -23,36 +22,17 @@ export const proxyErrorStatus = {
 
 export type ProxyErrorCode = keyof typeof proxyErrorStatus;
 
-export class ProxyError extends Error {
-  readonly code: ProxyErrorCode;
+export class ProxyError extends AppError<ProxyErrorCode> {
   constructor(code: ProxyErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(code, message, options);
     this.name = "ProxyError";
-    this.code = code;
   }
-  get status(): number {
+  override get status(): number {
     return proxyErrorStatus[this.code];
   }
-  toJSON() {
-    return { error: this.code, error_description: this.message };
+  override toJSON() {
+    return oauthErrorBody(this.code, this.message);
   }
-}
-
-/** Writes an MCP-path JSON error (no-op once headers are out: the caller destroys the socket then). */
-export function sendProxyError(
-  res: ServerResponse,
-  e: ProxyError,
-  headers: Record<string, string | string[]> = {},
-): void {
-  if (res.headersSent) return;
-  const body = JSON.stringify(e.toJSON());
-  res.writeHead(e.status, {
-    "content-type": "application/json; charset=utf-8",
-    "content-length": Buffer.byteLength(body),
-    "cache-control": "no-store",
-    ...headers,
-  });
-  res.end(body);
 }
 
 /** Why the token service cannot verify for a server (inspector/CLI callers switch on `reason`). */

@@ -29,6 +29,7 @@ export function createResourceServerHandler(runtime: Runtime): GatewayHandler {
     requestLog: runtime.requestLog,
     gate: runtime.operations,
     metrics: runtime.metrics,
+    logger: runtime.logger,
   };
 
   return (req, res, ctx) => {

@@ -14,9 +14,12 @@ import type { TrustedProxies } from "../urls/trusted-proxies";
 import { metadataUrl } from "../urls/resource-urls";
 import { bearerFromHeader, hasQueryToken } from "./bearer";
 import { declaredTooLarge } from "./body-limit";
-import { buildWwwAuthenticate, rejectionBody } from "./challenge";
+import { buildWwwAuthenticate, sendBearerChallenge } from "./challenge";
 import { corsFor, preflightHeaders } from "./cors";
-import { ProxyError, sendProxyError } from "./errors";
+import { ProxyError } from "./errors";
+import { sendError } from "../http/respond";
+import { formatRequestId } from "../http/request-id";
+import type { Logger } from "../log";
 import { upstreamRequestHeaders, type Identity } from "./headers";
 import { originAllowed, trustworthyRequestOrigin } from "./origin";
 import { rememberedVerdict, rememberVerdict } from "./connection-verdict";
@@ -35,6 +38,7 @@ export type McpDeps = {
   /** Rate limiter and audit queue for servers with rules, limits or audit (lib/mcp/gate.ts). */
   gate?: GateDeps;
   metrics?: Pick<Metrics, "tokenChecked">;
+  logger?: Pick<Logger, "error">;
 };
 
 const MCP_METHODS = new Set(["POST", "GET", "DELETE"]);
@@ -283,8 +287,12 @@ function gate(exchange: McpExchange, options: ForwardOptions): void {
       deps.forwarder.forward(req, res, { ...options, ...extra, headers });
     },
   }).catch((e: unknown) => {
+    deps.logger?.error(
+      { event: "mcp_gate_failed", server: route.name, reqId: formatRequestId(ctx.seq), err: e },
+      "the operation gate failed",
+    );
     if (!res.headersSent)
-      sendProxyError(res, new ProxyError("upstream_unavailable", "The request could not be relayed", { cause: e }));
+      sendError(res, new ProxyError("upstream_unavailable", "The request could not be relayed", { cause: e }));
     else res.destroy();
   });
 }
@@ -297,22 +305,18 @@ export function sendChallenge(
   cors: Record<string, string> | undefined,
 ) {
   const requiredScopes = route.server.oauth?.requiredScopes;
-  const header = buildWwwAuthenticate({
-    resourceMetadata: metadataUrl(publicBase.base, route.path),
-    error: r.oauthError,
-    errorDescription: r.errorDescription,
-    // No token: tell the client which scopes to ask for. insufficient_scope: RFC 6750 §3.1 wants them too.
-    scope: !r.oauthError || r.oauthError === "insufficient_scope" ? requiredScopes : undefined,
-  });
-  const body = JSON.stringify(rejectionBody({ error: r.oauthError, errorDescription: r.errorDescription }));
-  res.writeHead(r.status, {
-    "content-type": "application/json; charset=utf-8",
-    "content-length": Buffer.byteLength(body),
-    "cache-control": "no-store",
-    "www-authenticate": header,
-    ...cors,
-  });
-  res.end(body);
+  sendBearerChallenge(
+    res,
+    r.status,
+    {
+      resourceMetadata: metadataUrl(publicBase.base, route.path),
+      error: r.oauthError,
+      errorDescription: r.errorDescription,
+      // No token: tell the client which scopes to ask for. insufficient_scope: RFC 6750 §3.1 wants them too.
+      scope: !r.oauthError || r.oauthError === "insufficient_scope" ? requiredScopes : undefined,
+    },
+    cors,
+  );
 }
 
 function refuse(
@@ -326,7 +330,7 @@ function refuse(
   log.outcome = "rejected";
   log.code = e.code;
   log.reason = e.message;
-  sendProxyError(res, e, headers);
+  sendError(res, e, headers);
 }
 
 /** What the upstream learns about the client: the resolved public base, and the peer appended to a trusted chain. */

@@ -12,7 +12,8 @@ import type { RequestContext } from "../http/types";
 import { factsFromNodeRequest, PUBLIC_BASE_VARY, resolvePublicBase } from "../urls/public-base";
 import type { TrustedProxies } from "../urls/trusted-proxies";
 import { METADATA_CORS } from "./cors";
-import { ProxyError, sendProxyError } from "./errors";
+import { ProxyError } from "./errors";
+import { sendError, sendJson } from "../http/respond";
 import { upstreamRequestHeaders } from "./headers";
 import { hostedRoute, hostOwner } from "./host-routing";
 import { metadataRoute, type RouteTable } from "./route-table";
@@ -49,7 +50,7 @@ export function handleMetadata(
     return true;
   }
   if (method !== "GET" && method !== "HEAD") {
-    sendProxyError(res, new ProxyError("method_not_allowed", "Use GET"), {
+    sendError(res, new ProxyError("method_not_allowed", "Use GET"), {
       allow: "GET, HEAD, OPTIONS",
       ...METADATA_CORS,
     });
@@ -77,15 +78,12 @@ export function handleMetadata(
     return true;
   }
 
-  const body = JSON.stringify(documentFor(route.server, route.provider, publicBase.base));
-  res.writeHead(200, {
-    "content-type": "application/json; charset=utf-8",
-    "content-length": Buffer.byteLength(body),
+  // Node sends no body to a HEAD request, and keeps its content-length.
+  sendJson(res, 200, documentFor(route.server, route.provider, publicBase.base), {
     "cache-control": "public, max-age=60",
     vary: PUBLIC_BASE_VARY,
     ...METADATA_CORS,
   });
-  res.end(method === "HEAD" ? undefined : body);
   ctx.outcome = "metadata";
   return true;
 }

@@ -34,7 +34,8 @@ import type { Logger } from "../log";
 import { isFetchError, type FetchError } from "../net/errors";
 import { checkLiteralHost, policyLookup, type Resolver } from "../net/policy";
 import { BodyLimit, tooLarge } from "./body-limit";
-import { ProxyError, sendProxyError } from "./errors";
+import { ProxyError } from "./errors";
+import { sendError } from "../http/respond";
 import { clientResponseHeaders } from "./headers";
 import type { UpstreamTarget } from "./route-table";
 
@@ -186,7 +187,7 @@ export function createForwarder(opts: ForwarderOptions = {}): Forwarder {
       return;
     }
     // Connection: close — the client may still be sending a body we will not read.
-    sendProxyError(res, e, { connection: "close", ...(ex?.options.cors ?? {}) });
+    sendError(res, e, { connection: "close", ...(ex?.options.cors ?? {}) });
   }
 
   function onProxyReq(proxyReq: http.ClientRequest, req: WithForwardState, res: ServerResponse) {

@@ -78,7 +78,10 @@ export function createMcpRateLimiter(
       for (const x of batch) x.local.pendingMs += x.addMs;
       stats.syncFailures++;
       stats.lastSyncError = errorMessage(e);
-      opts.logger?.warn({ err: stats.lastSyncError }, "rate-limit sync failed; limiting per replica until it recovers");
+      opts.logger?.warn(
+        { event: "rate_limit_sync_failed", err: stats.lastSyncError },
+        "rate-limit sync failed; limiting per replica until it recovers",
+      );
     }
   }
 

@@ -73,7 +73,10 @@ export async function createConfigCache(
     const t = now();
     if (ok) {
       if (!health.ok)
-        opts.logger.warn({ downForMs: t - health.since }, "database reachable again; config checks resumed");
+        opts.logger.warn(
+          { event: "database_reachable", downForMs: t - health.since },
+          "database reachable again; config checks resumed",
+        );
       health = { ok: true, checkedAt: t, since: health.ok ? health.since : t };
       return;
     }
@@ -82,7 +85,7 @@ export async function createConfigCache(
     if (wasOk || t - lastOutageLog >= OUTAGE_LOG_EVERY_MS) {
       lastOutageLog = t;
       opts.logger.warn(
-        { err: error, downForMs: t - health.since },
+        { event: "database_unreachable", err: error, downForMs: t - health.since },
         "database unreachable: serving the last loaded config; console writes and OAuth flows fail until it is back",
       );
     }

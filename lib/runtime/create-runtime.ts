@@ -26,6 +26,7 @@ import {
 import { createSecretBox, loadSecretKey, type SecretBox } from "../secrets/secret-box";
 import { bootstrapAdmin } from "../admin/bootstrap";
 import { parseTrustedProxies } from "../urls/trusted-proxies";
+import { createBackground } from "./background";
 import { createConfigCache } from "./config-cache";
 import { createRequestLog, type RequestLog } from "./request-log";
 import type { Runtime } from "./types";
@@ -41,6 +42,8 @@ import { createMcpRateLimiter, type SharedBuckets } from "../rate-limit/limiter"
 import { createMetrics } from "../metrics/metrics";
 import { withRequestMetrics } from "../metrics/request-log";
 import { tracedJwksFetcher, traceTokenService } from "../tracing/spans";
+
+const HOUR_MS = 3600_000;
 
 export type OpenDatabase = {
   target: DatabaseTarget;
@@ -152,11 +155,7 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
   const config = await createConfigCache(store.config, { pollMs: env.PORTCULLIS_CONFIG_POLL_MS, logger });
   const rateLimits = createRateLimitRepo(store.db, store.target.kind);
   const oauthStore = createOAuthRepo(store.db);
-  // Hourly, once per replica (idempotent across replicas): expired console sessions, rate-limit buckets
-  // that are full again, and the facade's expired pending authorizations. A failed sweep only delays
-  // cleanup (the next one catches up): say so, and carry on.
-  const sweepFailed = (what: string) => (e: unknown) =>
-    logger.warn({ err: errorMessage(e) }, `hourly cleanup of ${what} failed`);
+  const background = createBackground(logger);
   // MCP audit trail and rate limits (docs/policy.md); limits are shared between replicas on PostgreSQL,
   // and between the workers of one replica through their primary on SQLite.
   const auditRepo = createAuditRepo(store.db);
@@ -168,16 +167,18 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
     logger,
   });
   const retention = { days: env.PORTCULLIS_AUDIT_RETENTION_DAYS, maxRows: env.PORTCULLIS_AUDIT_MAX_ROWS };
-  const retain = () => void applyRetention(auditRepo, retention).catch(sweepFailed("expired audit records"));
-  const sweep = () => {
-    store.admin.deleteExpiredSessions().catch(sweepFailed("expired sessions"));
-    rateLimits.sweep().catch(sweepFailed("rate-limit buckets"));
-    oauthStore.sweep(new Date(Date.now() - 60_000)).catch(sweepFailed("expired authorizations"));
-    retain();
-  };
-  const housekeeping = opts.housekeeping !== false;
-  const sweeper = housekeeping ? setInterval(sweep, 3600_000).unref() : undefined;
-  if (housekeeping) setTimeout(retain, 60_000).unref();
+  // Hourly, once per replica (idempotent across replicas; workers leave it to their primary): expired
+  // console sessions, rate-limit buckets that are full again, the facade's expired pending authorizations
+  // and the audit trail's retention (also a minute after start). A failed sweep only delays cleanup (the
+  // next one catches up): it is logged, and the others carry on.
+  if (opts.housekeeping !== false) {
+    background.every("session-sweep", HOUR_MS, () => store.admin.deleteExpiredSessions());
+    background.every("rate-limit-bucket-sweep", HOUR_MS, () => rateLimits.sweep());
+    background.every("authorization-sweep", HOUR_MS, () => oauthStore.sweep(new Date(Date.now() - 60_000)));
+    const retain = () => applyRetention(auditRepo, retention);
+    background.every("audit-retention", HOUR_MS, retain);
+    background.after("audit-retention", 60_000, retain);
+  }
 
   const requestLog = opts.requestLog ?? createRequestLog();
   const metrics = env.PORTCULLIS_METRICS
@@ -225,12 +226,16 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
     audit: { queue: auditQueue, repo: auditRepo },
     metrics,
     serving: { listening: false, draining: false },
+    background,
     async close() {
-      clearInterval(sweeper);
+      background.close();
       config.stop();
       // What is queued is written before the database closes: the audit survives a restart.
       await Promise.all([auditQueue.stop(), limiter.stop()]).catch((e: unknown) =>
-        logger.warn({ err: errorMessage(e) }, "could not flush the audit queue or rate limits at shutdown"),
+        logger.warn(
+          { event: "shutdown_flush_failed", err: errorMessage(e) },
+          "could not flush the audit queue or rate limits at shutdown",
+        ),
       );
       await auditWriter.close();
       await store.db.$disconnect();

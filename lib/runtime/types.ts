@@ -17,6 +17,7 @@ import type { AuditRepo } from "../db/audit-repo";
 import type { McpRateLimiter } from "../rate-limit/limiter";
 import type { Metrics } from "../metrics/metrics";
 import type { ServingState } from "../http/health";
+import type { Background } from "./background";
 
 /**
  * Everything a running gateway holds, created once by server.ts (or the CLI)
@@ -54,5 +55,7 @@ export interface Runtime {
   metrics?: Metrics;
   /** Whether this process is listening or draining (for /readyz and the console). */
   serving: ServingState;
+  /** Timed background work (sweeps); its timers stop on close(). */
+  background: Background;
   close(): Promise<void>;
 }

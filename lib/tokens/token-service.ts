@@ -78,7 +78,11 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
       fetcher: deps.jwksFetcher,
       onFetch: (e) => {
         if (e.ok) logger?.info({ jwks: e.url, keys: e.keys, durationMs: e.durationMs }, "fetched JWKS");
-        else logger?.warn({ jwks: e.url, err: e.error, durationMs: e.durationMs }, "JWKS fetch failed");
+        else
+          logger?.warn(
+            { event: "jwks_fetch_failed", jwks: e.url, err: e.error, durationMs: e.durationMs },
+            "JWKS fetch failed",
+          );
         if (deps.onJwksFetch)
           for (const p of keySources.providersUsing(e.url, deps.servers().providers.values()))
             deps.onJwksFetch(p, e.ok);

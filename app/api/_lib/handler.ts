@@ -7,15 +7,14 @@
  *   export const GET = apiHandler(async (req, { name }) => getRuntime().repos.config.getServer(name));
  *   export const POST = apiHandler(async (req) => create(await readJson(req, serverSchema, "server")), { status: 201 });
  *
- * Errors are matched by shape, not `instanceof`: Next bundles its own copy of
- * lib/errors.ts, so an AppError thrown by the runtime (loaded by server.ts) is
- * a different class from the one this file imports.
+ * Errors are matched with `isAppError`, not `instanceof`: Next bundles its own
+ * copy of lib/errors.ts, so an AppError thrown by the runtime (loaded by
+ * server.ts) is a different class from the one this file imports.
  */
 import type { z } from "zod";
-import { AppError, errorStatus, type AppErrorCode, type FieldError } from "@/lib/errors";
+import { AppError, errorResponse as toErrorResponse, invalidJsonBody, isAppError } from "@/lib/errors";
 import { parseOrThrow, zodFieldErrors, validationError } from "@/lib/config/field-errors";
 import { getRuntime } from "@/lib/runtime/global";
-import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "@/lib/db/unavailable";
 
 const ACTOR_HEADER = "x-portcullis-actor";
 const NO_STORE = { "cache-control": "no-store" };
@@ -38,34 +37,24 @@ export function apiHandler<P extends Params = Params>(fn: Handler<P>, opts: { st
   };
 }
 
-/** The API error body for any thrown value; unknown errors are logged, never leaked. */
+/** The API error response for any thrown value (lib/errors.ts); unknown errors are logged, never leaked. */
 export function errorResponse(e: unknown): Response {
-  const { status, body } = errorBody(e);
-  if (status >= 500 && !isAppErrorLike(e)) {
+  const { status, body, headers } = toErrorResponse(asAppError(e));
+  if (status >= 500 && !isAppError(e)) {
     try {
       getRuntime().logger.error({ err: e }, "unhandled error in API route");
     } catch {
       /* no runtime: nothing to log to */
     }
   }
-  return Response.json(body, { status, headers: NO_STORE });
+  return Response.json(body, { status, headers: { ...headers, ...NO_STORE } });
 }
 
-export function errorBody(e: unknown): {
-  status: number;
-  body: { error: { code: string; message: string; fields?: FieldError[] } };
-} {
-  if (isAppErrorLike(e)) {
-    const code = e.code as AppErrorCode;
-    return {
-      status: errorStatus[code],
-      body: { error: { code, message: e.message, ...(e.fields?.length ? { fields: e.fields } : {}) } },
-    };
-  }
-  if (isZodErrorLike(e)) return errorBody(validationError(zodFieldErrors(e as z.ZodError), "request"));
-  if (isDatabaseUnavailable(e)) return errorBody(new AppError("storage_unavailable", DATABASE_UNAVAILABLE_MESSAGE));
-  if (e instanceof SyntaxError) return errorBody(new AppError("bad_request", "request body is not valid JSON"));
-  return { status: 500, body: { error: { code: "internal", message: "Internal error" } } };
+/** What a route's own validation or parsing threw, as the AppError it means. */
+function asAppError(e: unknown): unknown {
+  if (isZodErrorLike(e)) return validationError(zodFieldErrors(e as z.ZodError), "request");
+  if (e instanceof SyntaxError) return invalidJsonBody();
+  return e;
 }
 
 /** The admin the gateway's guard authenticated (it always sets this header on /api). */
@@ -88,7 +77,7 @@ export async function readJson<S extends z.ZodType>(
   try {
     data = text ? JSON.parse(text) : {};
   } catch {
-    throw new AppError("bad_request", "request body is not valid JSON");
+    throw invalidJsonBody();
   }
   return parseOrThrow(schema, data, what);
 }
@@ -99,16 +88,6 @@ export function param(params: Params, key: string): string {
   const s = Array.isArray(v) ? v.join("/") : v;
   if (!s) throw new AppError("bad_request", `missing route parameter ${key}`);
   return s;
-}
-
-function isAppErrorLike(e: unknown): e is { code: string; message: string; fields?: FieldError[] } {
-  if (!e || typeof e !== "object") return false;
-  const o = e as { name?: unknown; code?: unknown; message?: unknown; status?: unknown };
-  // AppError or a subclass (ServerLookupError…), from either module copy.
-  const appErrorish = e instanceof AppError || o.name === "AppError" || typeof o.status === "number";
-  return (
-    appErrorish && typeof o.code === "string" && Object.hasOwn(errorStatus, o.code) && typeof o.message === "string"
-  );
 }
 
 function isZodErrorLike(e: unknown): boolean {

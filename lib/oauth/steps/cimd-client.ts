@@ -9,6 +9,7 @@ import type { FacadeContext, FacadeDeps } from "../context";
 import { clientRecordId } from "../cimd/client-ids";
 import { cimdPolicyOf } from "../cimd/policy";
 import type { ClientMetadataDocument } from "../cimd/validate-document";
+import { errorMessage } from "../../errors";
 import { deleteIdpRegistration } from "../idp-registration";
 import type { OAuthClientRecord } from "../store";
 import { attachIdpClient } from "./attach-idp-client";
@@ -64,9 +65,22 @@ export async function cimdClientFor(clientId: string, ctx: FacadeContext, deps: 
     const winner = await deps.store.getClient(fresh.clientId);
     if (!winner) throw e;
     if (fresh.idpRegistration) {
-      const token = await deps.secrets.decrypt(fresh.idpRegistration.tokenEnc).catch(() => undefined);
-      if (token)
-        await deleteIdpRegistration({ uri: fresh.idpRegistration.uri, token }, deps.providerDeps).catch(() => {});
+      const { uri, tokenEnc } = fresh.idpRegistration;
+      // A failure leaves a client at the IdP that nothing refers to: say which.
+      await deps.secrets
+        .decrypt(tokenEnc)
+        .then((token) => deleteIdpRegistration({ uri, token }, deps.providerDeps))
+        .catch((err: unknown) =>
+          deps.logger.warn(
+            {
+              event: "idp_client_cleanup_failed",
+              provider: ctx.provider.name,
+              idpClientId: fresh.idpClientId,
+              err: errorMessage(err),
+            },
+            "the IdP client of a duplicate metadata-document client could not be deleted; remove it at the IdP",
+          ),
+        );
     }
     return { client: winner, document };
   }

@@ -23,7 +23,8 @@
  * BENCH_CONSOLE=0 measures a proxy-only replica instead (PORTCULLIS_NO_CONSOLE=1); BENCH_CONSOLE_USED=1, a
  * gateway whose console has served one API request; BENCH_IDENTITY_HEADERS=0, servers that send no
  * X-Portcullis-* identity headers upstream. BENCH_ROWS=b,c,e (say) runs only those rows, and skips the
- * SDK and SSE measurements; such runs write bench/results/rows-latest.json, not latest.json.
+ * SDK and SSE measurements unless every row of a–e runs; such partial runs write
+ * bench/results/rows-latest.json, not latest.json. BENCH_ROWS=a,b,c,d,e,f,g is the full bench with (e)'s split.
  * Prints a table, writes bench/results/<timestamp>.json and bench/results/latest.json, and keeps the
  * newest KEEP_RUNS timestamped files.
  */
@@ -36,7 +37,7 @@ import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { startGateway, type Gateway } from "../test/support/gateway";
 import { freePort } from "../test/support/cleanup";
 import { cannon, latency, sleep, type CannonResult, type LatencyResult } from "./load";
-import { processCpuUs, processRssMb } from "./proc-stats";
+import { mainThreadCpuUs, processCpuUs, processRssMb } from "./proc-stats";
 // @ts-expect-error: a plain .mjs build script without type declarations
 import { buildAll } from "../scripts/build-if-stale.mjs";
 import { SERVER_ENV, SERVER_NODE_ARGS } from "../scripts/server-process.mjs";
@@ -75,7 +76,10 @@ const IDENTITY_HEADERS = envFlag("BENCH_IDENTITY_HEADERS", true);
 const ROW_KEYS = ["a", "b", "c", "d", "e", "f", "g"] as const;
 type Key = (typeof ROW_KEYS)[number];
 const DEFAULT_ROWS: readonly Key[] = ["a", "b", "c", "d", "e"];
-/** BENCH_ROWS: a comma-separated subset of the rows, run in the usual order; unset: the full bench (a–e and the rest). */
+/**
+ * BENCH_ROWS: a comma-separated list of rows, run in the usual order; unset: a–e. A run with every one of a–e
+ * is a full run (the SDK and SSE measurements too, results in latest.json); (f) and (g) only run when named.
+ */
 function envRows(): { rows: Key[]; full: boolean } {
   const raw = process.env.BENCH_ROWS;
   if (raw === undefined) return { rows: [...DEFAULT_ROWS], full: true };
@@ -83,7 +87,8 @@ function envRows(): { rows: Key[]; full: boolean } {
   const bad = asked.filter((r) => !(ROW_KEYS as readonly string[]).includes(r));
   if (bad.length || asked.length === 0)
     throw new Error(`BENCH_ROWS must list rows among ${ROW_KEYS.join(",")}, got ${JSON.stringify(raw)}`);
-  return { rows: ROW_KEYS.filter((k) => asked.includes(k)), full: false };
+  const rows = ROW_KEYS.filter((k) => asked.includes(k));
+  return { rows, full: DEFAULT_ROWS.every((k) => rows.includes(k)) };
 }
 const { rows: SELECTED, full: FULL_RUN } = envRows();
 const has = (k: Key) => SELECTED.includes(k);
@@ -372,6 +377,7 @@ ${identity}`,
   const perRow = <T>(): Record<Key, T[]> => ({ a: [], b: [], c: [], d: [], e: [], f: [], g: [] });
   const results = perRow<CannonResult>();
   const cpuPerReq = perRow<number>(); // µs of the hop's CPU per request, per round
+  const mainCpuPerReq = perRow<number>(); // the same, its main thread only (the event loop)
   // The other processes on the request path share the same 2 cores, so what a proxy makes them do (parse
   // the headers it adds, say) costs throughput too: each row also charges the upstream and the load generator.
   const upstreamCpuPerReq = perRow<number>();
@@ -398,6 +404,7 @@ ${identity}`,
     for (const k of SELECTED) {
       const run = () => cannon({ ...row(k), connections: CONNECTIONS, durationS: ROUND_S, body: BODY });
       const cpu0 = processCpuUs(row(k).hop);
+      const main0 = mainThreadCpuUs(row(k).hop);
       const upstream0 = k === "a" ? 0 : processCpuUs(upstream.pid); // (a)'s hop is the upstream: read once
       const loadgen0 = process.cpuUsage();
       if (k === "c" || k === "d") {
@@ -414,11 +421,12 @@ ${identity}`,
       } else results[k].push(await run());
       const r = results[k].at(-1)!;
       cpuPerReq[k].push((processCpuUs(row(k).hop) - cpu0) / r.requests);
+      mainCpuPerReq[k].push((mainThreadCpuUs(row(k).hop) - main0) / r.requests);
       const loadgen = process.cpuUsage(loadgen0);
       loadgenCpuPerReq[k].push((loadgen.user + loadgen.system) / r.requests);
       if (k !== "a") upstreamCpuPerReq[k].push((processCpuUs(upstream.pid) - upstream0) / r.requests);
       console.log(
-        `round ${round + 1} ${row(k).label}: ${fmt(r.rps)} req/s, ${fmt(cpuPerReq[k].at(-1)!, 1)} µs CPU/req`,
+        `round ${round + 1} ${row(k).label}: ${fmt(r.rps)} req/s, ${fmt(cpuPerReq[k].at(-1)!, 1)} µs CPU/req (main thread ${fmt(mainCpuPerReq[k].at(-1)!, 1)})`,
       );
     }
   }
@@ -563,12 +571,12 @@ ${identity}`,
 
   console.log(`\nThroughput: ${ROUNDS} alternating rounds × ${ROUND_S} s, ${CONNECTIONS} connections, POST tools/call`);
   console.log(
-    `${"row".padEnd(40)} ${"req/s".padStart(9)} ${"×(a)".padStart(6)} ${"×(b)".padStart(6)} ${"errors".padStart(7)} ${"CPU µs/req".padStart(11)}  rounds`,
+    `${"row".padEnd(40)} ${"req/s".padStart(9)} ${"×(a)".padStart(6)} ${"×(b)".padStart(6)} ${"errors".padStart(7)} ${"CPU µs/req".padStart(11)} ${"main thr".padStart(9)}  rounds`,
   );
   for (const k of SELECTED) {
     const each = results[k].map((r) => fmt(r.rps)).join(" ");
     console.log(
-      `${row(k).label.padEnd(40)} ${fmt(avg(k)).padStart(9)} ${fmt(avg(k) / A, 2).padStart(6)} ${fmt(avg(k) / B, 2).padStart(6)} ${String(errs(k)).padStart(7)} ${fmt(cpu(k), 1).padStart(11)}  ${each}`,
+      `${row(k).label.padEnd(40)} ${fmt(avg(k)).padStart(9)} ${fmt(avg(k) / A, 2).padStart(6)} ${fmt(avg(k) / B, 2).padStart(6)} ${String(errs(k)).padStart(7)} ${fmt(cpu(k), 1).padStart(11)} ${fmt(median(mainCpuPerReq[k]), 1).padStart(9)}  ${each}`,
     );
   }
   if (has("b") && has("c")) {
@@ -642,6 +650,7 @@ ${identity}`,
     rounds: results[k],
     errors: errs(k),
     cpuUsPerRequest: perRound(cpuPerReq[k]),
+    mainThreadCpuUsPerRequest: perRound(mainCpuPerReq[k]),
     upstreamCpuUsPerRequest: k === "a" ? undefined : perRound(upstreamCpuPerReq[k]),
     loadGeneratorCpuUsPerRequest: perRound(loadgenCpuPerReq[k]),
     pathCpuUsPerRequest: median(pathCpu(k)),

@@ -28,15 +28,16 @@
  * Prints a table, writes bench/results/<timestamp>.json and bench/results/latest.json, and keeps the
  * newest KEEP_RUNS timestamped files.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import http from "node:http";
-import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { exportJWK, generateKeyPair } from "jose";
 import { startGateway, type Gateway } from "../test/support/gateway";
 import { freePort } from "../test/support/cleanup";
 import { cannon, latency, sleep, type CannonResult, type LatencyResult } from "./load";
+import { startPeer, stopPeers } from "./peers";
+import { benchServer, benchToken, BODY, ISSUER, MCP_HEADERS } from "./workload";
 import { mainThreadCpuUs, processCpuUs, processRssMb } from "./proc-stats";
 // @ts-expect-error: a plain .mjs build script without type declarations
 import { buildAll } from "../scripts/build-if-stale.mjs";
@@ -96,56 +97,6 @@ const CONNECTIONS = 32;
 /** Timestamped result files kept in bench/results/ besides latest.json. */
 const KEEP_RUNS = 5;
 const POOL = 10_000;
-const ISSUER = "https://issuer.bench.portcullis.test";
-const BODY = JSON.stringify({
-  jsonrpc: "2.0",
-  id: 1,
-  method: "tools/call",
-  params: { name: "echo", arguments: { text: "hello" } },
-});
-const MCP_HEADERS = { "content-type": "application/json", accept: "application/json, text/event-stream" };
-/**
- * (e)'s policy: ten rules, the call the bench makes (tools/call echo by bench-client with mcp:read) matched by
- * the last, so every request walks all ten: method, name, scope, subject, client and claim steps included.
- */
-const TEN_RULES = [
-  { name: "no-admin-tools", names: ["admin_*"], action: "deny" },
-  { name: "writes-need-scope", names: ["write_*", "delete_*"], action: "require", scopes: ["mcp:write"] },
-  { name: "prompts-for-staff", methods: ["prompts/*"], caller: { claims: { groups: ["staff"] } }, action: "allow" },
-  { name: "no-secret-files", methods: ["resources/read"], names: ["file:///etc/*"], action: "deny" },
-  { name: "ops-deploy", names: ["deploy"], caller: { subjects: ["ops-*"] }, action: "allow" },
-  { name: "no-deploy", names: ["deploy"], action: "deny" },
-  { name: "ci-client", caller: { clients: ["ci-*"] }, names: ["build_*"], action: "allow" },
-  { name: "search-scope", names: ["search*"], action: "require", scopes: ["search"] },
-  { name: "no-shell", names: ["shell", "exec*"], action: "deny" },
-  {
-    name: "readers",
-    methods: ["tools/call"],
-    names: ["echo", "get_*"],
-    caller: { scopes: ["mcp:read"] },
-    action: "allow",
-  },
-];
-
-const children: ChildProcess[] = [];
-function child(kind: string, arg?: string, nodeArgs: readonly string[] = []): Promise<{ port: number; pid: number }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(
-      process.execPath,
-      [...nodeArgs, "--import", "tsx", join(ROOT, "bench/servers.ts"), kind, ...(arg ? [arg] : [])],
-      { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
-    );
-    children.push(p);
-    let out = "";
-    p.stdout!.on("data", (c: Buffer) => {
-      out += c;
-      const m = /READY (\d+)/.exec(out);
-      if (m) resolve({ port: Number(m[1]), pid: p.pid! });
-    });
-    p.once("exit", (code) => reject(new Error(`${kind} exited with ${code}`)));
-  });
-}
-
 /** Samples a process's RSS while `fn` runs; returns fn's result and the peak. */
 async function withRss<T>(pid: number, fn: () => Promise<T>): Promise<{ value: T; peakMb: number }> {
   let peak = processRssMb(pid);
@@ -227,54 +178,38 @@ async function main() {
   const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
   const jwk = { ...(await exportJWK(publicKey)), kid: "bench", alg: "RS256", use: "sig" };
   const [upstream, sseUp, sdk, jwks] = await Promise.all([
-    child("upstream"),
-    child("sse"),
-    child("mcp-sdk"),
-    child("jwks", JSON.stringify({ keys: [jwk] })),
+    startPeer("upstream"),
+    startPeer("sse"),
+    startPeer("mcp-sdk"),
+    startPeer("jwks", JSON.stringify({ keys: [jwk] })),
   ]);
   const upstreamUrl = `http://127.0.0.1:${upstream.port}/mcp`;
   // The bare proxy runs with the gateway's Node flags, so that (c)/(b) measures what the gateway does, not how V8 is tuned.
-  const bare = has("b") ? await child("bare-proxy", upstreamUrl, SERVER_NODE_ARGS) : { port: 0, pid: 0 };
+  const bare = has("b") ? await startPeer("bare-proxy", upstreamUrl, SERVER_NODE_ARGS) : { port: 0, pid: 0 };
   const port = await freePort();
   // Measure what `npm start` runs: the production bundle on plain Node, with the console unless BENCH_CONSOLE=0.
   await buildAll({ console: WITH_CONSOLE }); // as npm start: the console only when it is served
   console.log(
     `gateway: production bundle, ${WITH_CONSOLE ? "console on (as npm start runs it)" : "proxy-only (PORTCULLIS_NO_CONSOLE=1)"}`,
   );
-  const identity = IDENTITY_HEADERS ? "" : "    identityHeaders: false\n";
+  const identity = IDENTITY_HEADERS ? undefined : "    identityHeaders: false";
   const gw: Gateway = await startGateway({
     built: true,
     port,
     env: { ...SERVER_ENV, PORTCULLIS_NO_CONSOLE: WITH_CONSOLE ? undefined : "1", LOG_LEVEL: "warn" },
-    config: `
-providers:
-  - name: bench
-    issuer: ${ISSUER}
-    jwksUrl: http://127.0.0.1:${jwks.port}/jwks
-servers:
-  - name: bench
-    upstream: ${upstreamUrl}
-    oauth: { provider: bench, mode: direct }
-${identity}  - name: policy
-    upstream: ${upstreamUrl}
-    oauth: { provider: bench, mode: direct }
-    policy: { default: deny, rules: ${JSON.stringify(TEN_RULES)} }
-    audit: { enabled: true }
-${identity}  - name: rules
-    upstream: ${upstreamUrl}
-    oauth: { provider: bench, mode: direct }
-    policy: { default: deny, rules: ${JSON.stringify(TEN_RULES)} }
-${identity}  - name: audited
-    upstream: ${upstreamUrl}
-    oauth: { provider: bench, mode: direct }
-    audit: { enabled: true }
-${identity}  - name: sse
-    upstream: http://127.0.0.1:${sseUp.port}/sse
-    oauth: { provider: bench, mode: direct }
-${identity}  - name: sdk
-    upstream: http://127.0.0.1:${sdk.port}/mcp
-    oauth: { provider: bench, mode: direct }
-${identity}`,
+    config: [
+      "providers:",
+      "  - name: bench",
+      `    issuer: ${ISSUER}`,
+      `    jwksUrl: http://127.0.0.1:${jwks.port}/jwks`,
+      "servers:",
+      benchServer("bench", upstreamUrl, { extra: identity }),
+      benchServer("policy", upstreamUrl, { rules: true, audit: true, extra: identity }),
+      benchServer("rules", upstreamUrl, { rules: true, extra: identity }),
+      benchServer("audited", upstreamUrl, { audit: true, extra: identity }),
+      benchServer("sse", `http://127.0.0.1:${sseUp.port}/sse`, { extra: identity }),
+      benchServer("sdk", `http://127.0.0.1:${sdk.port}/mcp`, { extra: identity }),
+    ].join("\n"),
   });
   if (!IDENTITY_HEADERS) console.log("identity headers off (identityHeaders: false)");
   if (CONSOLE_USED) {
@@ -284,11 +219,7 @@ ${identity}`,
     console.log("console used: one admin API request before the measured rows");
   }
   const aud = ["bench", "sse", "sdk", "policy", "rules", "audited"].map((n) => `${gw.url}/servers/${n}/mcp`);
-  const now = Math.floor(Date.now() / 1000);
-  const sign = (sub: string) =>
-    new SignJWT({ iss: ISSUER, aud, sub, client_id: "bench-client", scope: "mcp:read", iat: now, exp: now + 3600 })
-      .setProtectedHeader({ alg: "RS256", kid: "bench", typ: "at+jwt" })
-      .sign(privateKey);
+  const sign = (sub: string) => benchToken(privateKey, sub, aud);
   const token = await sign("bench-user");
   const auth = { ...MCP_HEADERS, authorization: `Bearer ${token}` };
 
@@ -759,7 +690,7 @@ main()
     process.exitCode = 1;
   })
   .finally(async () => {
-    for (const c of children) c.kill("SIGTERM");
+    stopPeers();
     await sleep(100);
     process.exit();
   });

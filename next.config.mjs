@@ -23,6 +23,9 @@ const nextConfig = {
     "oidc-provider",
   ],
   devIndicators: false,
+  // No image optimizer: the console has no next/image, and /_next/image fetches a local `url` by calling
+  // Next's own handler directly, past the gateway's sign-in gate (server.ts → lib/admin/guard.ts).
+  images: { unoptimized: true },
   // The console is an admin tool most replicas rarely serve: load each page's modules on its first
   // request instead of at start. Measured: about 15–20 MB less RSS at start, ~0.2 s on the first
   // console page after a restart.

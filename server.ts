@@ -1,70 +1,56 @@
 /**
- * Portcullis: the custom Node server. It owns the listening socket, routes MCP
+ * Portcullis: the custom Node server. It owns the listening sockets, routes MCP
  * and OAuth traffic itself (lib/http/gateway-server.ts) and hands the rest to
- * Next.js (the admin console). Thin on purpose: logic lives in lib/.
+ * Next.js (the admin console). Thin on purpose: logic lives in lib/ — one
+ * process (lib/http/serve-single.ts) or, with PORTCULLIS_WORKERS > 1, a primary
+ * and its workers (lib/http/cluster-primary.ts, cluster-worker.ts).
  */
-import { createServer } from "node:http";
-import { parseEnv } from "./lib/config/env";
-import { createLogger } from "./lib/log";
-import { createRuntime } from "./lib/runtime/create-runtime";
-import { setRuntime } from "./lib/runtime/global";
-import { createGatewayRequestHandler, type NextHandler } from "./lib/http/gateway-server";
+import cluster from "node:cluster";
+import { createServer, type RequestListener } from "node:http";
+import { parseEnv, type Env } from "./lib/config/env";
+import { createLogger, type Logger } from "./lib/log";
 import { isAppError } from "./lib/errors";
-import { listenFailed } from "./lib/http/listen-error";
 import { limitConnections, serverOptions } from "./lib/http/server-limits";
-import { projectRoot } from "./lib/project-root";
+import { projectRoot, projectVersion } from "./lib/project-root";
+import { startTracing } from "./lib/tracing/setup";
 import { shapeClientSocket } from "./lib/proxy/connection-verdict";
+import type { ConsoleApp } from "./lib/http/listeners";
+import { serveSingleProcess } from "./lib/http/serve-single";
+import { servePrimary, workerCount } from "./lib/http/cluster-primary";
+import { serveWorker } from "./lib/http/cluster-worker";
+
+/** Every HTTP listener: request timeouts and the connection cap (lib/http/server-limits.ts), socket shaping. */
+const listenerFactory = (env: Env, logger: Logger) => (handler: RequestListener) => {
+  const server = createServer(serverOptions(env), handler);
+  server.on("connection", shapeClientSocket);
+  limitConnections(server, env, logger);
+  return server;
+};
+
+async function loadConsole(env: Env): Promise<ConsoleApp> {
+  const { default: next } = await import("next");
+  const dev = env.NODE_ENV === "development";
+  const app = next({ dev, dir: projectRoot(), hostname: env.HOST, port: env.PORT });
+  await app.prepare();
+  return { handler: app.getRequestHandler(), close: () => app.close() };
+}
 
 async function main() {
   const env = parseEnv();
-  const logger = createLogger(env.LOG_LEVEL);
-  const runtime = await createRuntime(env, { logger });
-  setRuntime(runtime);
-
-  let nextHandler: NextHandler | undefined;
-  let closeNext: (() => Promise<void>) | undefined;
-  if (!env.PORTCULLIS_NO_CONSOLE) {
-    const { default: next } = await import("next");
-    const dev = env.NODE_ENV === "development";
-    const app = next({ dev, dir: projectRoot(), hostname: env.HOST, port: env.PORT });
-    await app.prepare();
-    nextHandler = app.getRequestHandler();
-    closeNext = () => app.close();
-  }
-
-  const server = createServer(serverOptions(env), createGatewayRequestHandler(runtime, nextHandler));
-  server.on("connection", shapeClientSocket);
-  limitConnections(server, env, logger);
-
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", (e) => reject(listenFailed(e, env.HOST, env.PORT)));
-    server.listen(env.PORT, env.HOST, resolve);
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : env.PORT;
-  const url = `http://${env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST}:${port}`;
-  logger.info({ url, database: runtime.target.kind, console: Boolean(nextHandler) }, "portcullis listening");
-  if (process.stdout.isTTY || env.NODE_ENV !== "test") {
-    const base = env.PUBLIC_URL ?? url;
-    console.log(
-      `\n  Portcullis is running at ${base}\n${nextHandler ? `  Console: ${base}/  (sign in as "admin")\n` : ""}`,
-    );
-  }
-
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    logger.info({ signal }, "shutting down");
-    server.close();
-    server.closeIdleConnections?.();
-    setTimeout(() => server.closeAllConnections?.(), 5000).unref();
-    await closeNext?.().catch(() => {});
-    await runtime.close().catch(() => {});
-    process.exit(0);
+  const logger = createLogger(env.LOG_LEVEL, undefined, env.LOG_FORMAT);
+  // Before the runtime: the instrumented modules must see the tracer provider (a no-op when unset).
+  const stopTracing = await startTracing(process.env, logger, projectVersion());
+  const createListener = listenerFactory(env, logger);
+  if (cluster.isWorker) return serveWorker({ env, logger, createListener, stopTracing });
+  const deps = {
+    env,
+    logger,
+    loadConsole: env.PORTCULLIS_NO_CONSOLE ? undefined : () => loadConsole(env),
+    createListener,
+    stopTracing,
   };
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  const workers = workerCount(env);
+  return workers > 1 ? servePrimary(deps, workers) : serveSingleProcess(deps);
 }
 
 main().catch((e) => {

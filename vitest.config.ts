@@ -1,4 +1,8 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+
+/** tsconfig's `@/…` path, for console modules tested as units. */
+const alias = { "@": fileURLToPath(new URL(".", import.meta.url)) };
 
 // Two projects: fast framework-free unit tests beside the code in lib/ and cli/,
 // and integration tests in test/ that start real processes on loopback.
@@ -6,6 +10,7 @@ export default defineConfig({
   test: {
     projects: [
       {
+        resolve: { alias },
         test: {
           name: "unit",
           include: ["lib/**/*.test.ts", "cli/**/*.test.ts", "app/**/*.test.ts"],

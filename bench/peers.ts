@@ -1,15 +1,14 @@
 /**
- * The benchmarks' peer processes (bench/servers.ts: upstream, SSE upstream, SDK server, bare proxy, JWKS),
- * each on its own event loop. Every peer started is stopped by stopPeers().
+ * Benchmark peers (bench/servers.ts) in child processes, each on its own event loop like the gateway:
+ * started with `startPeer`, all stopped by `stopPeers`. Shared by `npm run bench` and `npm run soak`.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const peers: ChildProcess[] = [];
+const children: ChildProcess[] = [];
 
-/** Starts `node --import tsx bench/servers.ts <kind> [arg]`; resolves with its port once it printed READY. */
 export function startPeer(
   kind: string,
   arg?: string,
@@ -21,7 +20,7 @@ export function startPeer(
       [...nodeArgs, "--import", "tsx", join(ROOT, "bench/servers.ts"), kind, ...(arg ? [arg] : [])],
       { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
     );
-    peers.push(p);
+    children.push(p);
     let out = "";
     p.stdout!.on("data", (c: Buffer) => {
       out += c;
@@ -33,5 +32,5 @@ export function startPeer(
 }
 
 export function stopPeers(): void {
-  for (const p of peers) p.kill("SIGTERM");
+  for (const c of children) c.kill("SIGTERM");
 }

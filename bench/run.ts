@@ -11,34 +11,37 @@
  *   (d) Portcullis, a pool of 10,000 distinct valid RS256 JWTs (rotated per request)
  *   (e) Portcullis, one RS256 JWT, a server with a 10-rule policy and audit on (body read, rules decided,
  *       every call queued and written to the audit table); (c) is the same gateway's server without them
- *   (f) the same 10 rules without audit, (g) audit without rules: (e)'s cost split (only when BENCH_ROWS names them)
+ *   (er) the same 10 rules without audit, (ea) audit without rules: (e)'s cost split (only when BENCH_ROWS names them)
  * in alternating rounds (a b c d e, a b c d e, …) so drift hits every row alike, each row with the CPU time its
  * hop used per request (the upstream's for (a), the proxy's for the others) and, since they share the
  * cores, the load generator's (every row) and the upstream's (proxied rows); then the SDK's real
  * MCP server direct and through Portcullis; SSE first-event and per-event added delay; the JWKS
- * fetch count of a cold burst; the gateway's peak RSS under load.
+ * fetch count of a cold burst; the gateway's peak RSS under load. Then the edge rows (bench/edge-rows.ts: nginx,
+ * forward-auth, metrics, tracing, workers) in alternating rounds of their own.
  * The gateway is the production bundle run as `npm start` runs it: same Node flags and environment
  * defaults, console on (Next.js loaded). Only LOG_LEVEL=warn differs: no access-log line per request,
  * whose writes would land in this process, which is also the load generator.
  * BENCH_CONSOLE=0 measures a proxy-only replica instead (PORTCULLIS_NO_CONSOLE=1); BENCH_CONSOLE_USED=1, a
  * gateway whose console has served one API request; BENCH_IDENTITY_HEADERS=0, servers that send no
- * X-Portcullis-* identity headers upstream. BENCH_ROWS=b,c,e (say) runs only those rows, and skips the
- * SDK and SSE measurements unless every row of a–e runs; such partial runs write
- * bench/results/rows-latest.json, not latest.json. BENCH_ROWS=a,b,c,d,e,f,g is the full bench with (e)'s split.
- * Prints a table, writes bench/results/<timestamp>.json and bench/results/latest.json, and keeps the
- * newest KEEP_RUNS timestamped files.
+ * X-Portcullis-* identity headers upstream. BENCH_ROWS selects rows of both tables (bench/rows.ts), e.g.
+ * BENCH_ROWS=b,c,e or BENCH_ROWS=n,f,fx; unset, the core rows a–e and the edge rows run.
+ * Prints a table per table. A run with every row of a–e (the full bench, which also measures the SDK server
+ * and SSE) writes bench/results/<timestamp>.json and latest.json; any other run rows-<timestamp>.json and
+ * rows-latest.json; the newest KEEP_RUNS timestamped files of each kind are kept.
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import http from "node:http";
-import { exportJWK, generateKeyPair } from "jose";
+import { exportJWK, generateKeyPair, type CryptoKey } from "jose";
 import { startGateway, type Gateway } from "../test/support/gateway";
 import { freePort } from "../test/support/cleanup";
 import { cannon, latency, sleep, type CannonResult, type LatencyResult } from "./load";
 import { startPeer, stopPeers } from "./peers";
 import { benchServer, benchToken, BODY, ISSUER, MCP_HEADERS } from "./workload";
 import { mainThreadCpuUs, processCpuUs, processRssMb } from "./proc-stats";
+import { runEdgeRows } from "./edge-rows";
+import { parseRows, type CoreRowKey } from "./rows";
 // @ts-expect-error: a plain .mjs build script without type declarations
 import { buildAll } from "../scripts/build-if-stale.mjs";
 import { SERVER_ENV, SERVER_NODE_ARGS } from "../scripts/server-process.mjs";
@@ -74,24 +77,11 @@ if (CONSOLE_USED && !WITH_CONSOLE) throw new Error("BENCH_CONSOLE_USED=1 needs t
 // BENCH_IDENTITY_HEADERS=0: the servers under test send no X-Portcullis-* headers upstream (identityHeaders:
 // false), to see what those three headers cost the gateway and the upstream. On by default, as in a config.
 const IDENTITY_HEADERS = envFlag("BENCH_IDENTITY_HEADERS", true);
-const ROW_KEYS = ["a", "b", "c", "d", "e", "f", "g"] as const;
-type Key = (typeof ROW_KEYS)[number];
-const DEFAULT_ROWS: readonly Key[] = ["a", "b", "c", "d", "e"];
-/**
- * BENCH_ROWS: a comma-separated list of rows, run in the usual order; unset: a–e. A run with every one of a–e
- * is a full run (the SDK and SSE measurements too, results in latest.json); (f) and (g) only run when named.
- */
-function envRows(): { rows: Key[]; full: boolean } {
-  const raw = process.env.BENCH_ROWS;
-  if (raw === undefined) return { rows: [...DEFAULT_ROWS], full: true };
-  const asked = raw.split(",").map((r) => r.trim().toLowerCase());
-  const bad = asked.filter((r) => !(ROW_KEYS as readonly string[]).includes(r));
-  if (bad.length || asked.length === 0)
-    throw new Error(`BENCH_ROWS must list rows among ${ROW_KEYS.join(",")}, got ${JSON.stringify(raw)}`);
-  const rows = ROW_KEYS.filter((k) => asked.includes(k));
-  return { rows, full: DEFAULT_ROWS.every((k) => rows.includes(k)) };
-}
-const { rows: SELECTED, full: FULL_RUN } = envRows();
+const BASE_REF = process.env.BENCH_BASE_REF || undefined;
+const SELECTION = parseRows(process.env.BENCH_ROWS, BASE_REF);
+type Key = CoreRowKey;
+const SELECTED = SELECTION.core;
+const FULL_RUN = SELECTION.full;
 const has = (k: Key) => SELECTED.includes(k);
 const CONNECTIONS = 32;
 /** Timestamped result files kept in bench/results/ besides latest.json. */
@@ -184,24 +174,97 @@ async function main() {
     startPeer("jwks", JSON.stringify({ keys: [jwk] })),
   ]);
   const upstreamUrl = `http://127.0.0.1:${upstream.port}/mcp`;
-  // The bare proxy runs with the gateway's Node flags, so that (c)/(b) measures what the gateway does, not how V8 is tuned.
-  const bare = has("b") ? await startPeer("bare-proxy", upstreamUrl, SERVER_NODE_ARGS) : { port: 0, pid: 0 };
-  const port = await freePort();
   // Measure what `npm start` runs: the production bundle on plain Node, with the console unless BENCH_CONSOLE=0.
   await buildAll({ console: WITH_CONSOLE }); // as npm start: the console only when it is served
   console.log(
     `gateway: production bundle, ${WITH_CONSOLE ? "console on (as npm start runs it)" : "proxy-only (PORTCULLIS_NO_CONSOLE=1)"}`,
   );
+  if (!IDENTITY_HEADERS) console.log("identity headers off (identityHeaders: false)");
   const identity = IDENTITY_HEADERS ? undefined : "    identityHeaders: false";
+  const env = { ...SERVER_ENV, PORTCULLIS_NO_CONSOLE: WITH_CONSOLE ? undefined : "1", LOG_LEVEL: "warn" };
+  const providers = [
+    "providers:",
+    "  - name: bench",
+    `    issuer: ${ISSUER}`,
+    `    jwksUrl: http://127.0.0.1:${jwks.port}/jwks`,
+  ];
+  const core = SELECTED.length
+    ? await coreRows({ privateKey, upstream, sseUp, sdk, jwks, identity, env, providers })
+    : undefined;
+  // Edge and observability rows (bench/edge-rows.ts), in alternating rounds of their own.
+  const otlpSink = SELECTION.edge.includes("t") ? await startPeer("otlp-sink") : undefined;
+  const edge = SELECTION.edge.length
+    ? await runEdgeRows({
+        root: ROOT,
+        rows: SELECTION.edge,
+        rounds: ROUNDS,
+        roundS: ROUND_S,
+        warmupS: WARMUP_S,
+        connections: CONNECTIONS,
+        body: BODY,
+        headers: MCP_HEADERS,
+        upstreamUrl,
+        upstreamPid: upstream.pid,
+        config: [...providers, "servers:", benchServer("bench", upstreamUrl, { extra: identity })].join("\n"),
+        env,
+        sign: (audiences) => benchToken(privateKey, "bench-user", audiences),
+        otlpSinkUrl: otlpSink && `http://127.0.0.1:${otlpSink.port}`,
+        gateway: core?.gw,
+        baseRef: BASE_REF,
+      })
+    : undefined;
+  await core?.gw.stop();
+  const os = await import("node:os");
+  const report = {
+    at: new Date().toISOString(),
+    node: process.version,
+    cpus: os.cpus().length,
+    loadAverage: os.loadavg(),
+    rows: { core: SELECTED, edge: SELECTION.edge },
+    ...core?.report,
+    edge,
+    durationS: (Date.now() - started) / 1000,
+  };
+  const dir = join(ROOT, "bench/results");
+  mkdirSync(dir, { recursive: true });
+  const json = JSON.stringify(report, null, 2);
+  // A short history beside latest.json (full runs) and rows-latest.json (others): the newest runs of each kind.
+  const prefix = FULL_RUN ? "" : "rows-";
+  writeFileSync(join(dir, `${prefix}${report.at.replace(/[:.]/g, "-")}.json`), json);
+  writeFileSync(join(dir, `${prefix}latest.json`), json);
+  const runs = readdirSync(dir)
+    .filter((f) => (FULL_RUN ? /^\d{4}-.*\.json$/ : /^rows-\d{4}-.*\.json$/).test(f))
+    .sort();
+  for (const old of runs.slice(0, -KEEP_RUNS)) rmSync(join(dir, old));
+  console.log(`\nwrote bench/results/${prefix}latest.json (${fmt(report.durationS)} s)`);
+}
+
+type Peer = { port: number; pid: number };
+type CoreContext = {
+  privateKey: CryptoKey;
+  upstream: Peer;
+  sseUp: Peer;
+  sdk: Peer;
+  jwks: Peer;
+  /** A server's extra config line (identityHeaders: false), if any. */
+  identity: string | undefined;
+  env: Record<string, string | undefined>;
+  /** The config's providers section. */
+  providers: string[];
+};
+
+/** The core table (a–e and e's split): one gateway, every row in alternating rounds; then latency, SDK, SSE. */
+async function coreRows({ privateKey, upstream, sseUp, sdk, jwks, identity, env, providers }: CoreContext) {
+  const upstreamUrl = `http://127.0.0.1:${upstream.port}/mcp`;
+  // The bare proxy runs with the gateway's Node flags, so that (c)/(b) measures what the gateway does, not how V8 is tuned.
+  const bare = has("b") ? await startPeer("bare-proxy", upstreamUrl, SERVER_NODE_ARGS) : { port: 0, pid: 0 };
+  const port = await freePort();
   const gw: Gateway = await startGateway({
     built: true,
     port,
-    env: { ...SERVER_ENV, PORTCULLIS_NO_CONSOLE: WITH_CONSOLE ? undefined : "1", LOG_LEVEL: "warn" },
+    env,
     config: [
-      "providers:",
-      "  - name: bench",
-      `    issuer: ${ISSUER}`,
-      `    jwksUrl: http://127.0.0.1:${jwks.port}/jwks`,
+      ...providers,
       "servers:",
       benchServer("bench", upstreamUrl, { extra: identity }),
       benchServer("policy", upstreamUrl, { rules: true, audit: true, extra: identity }),
@@ -211,7 +274,6 @@ async function main() {
       benchServer("sdk", `http://127.0.0.1:${sdk.port}/mcp`, { extra: identity }),
     ].join("\n"),
   });
-  if (!IDENTITY_HEADERS) console.log("identity headers off (identityHeaders: false)");
   if (CONSOLE_USED) {
     const r = await gw.api("/api/servers");
     await r.arrayBuffer();
@@ -288,15 +350,15 @@ async function main() {
       tokens: undefined,
       hop: gw.pid,
     },
-    f: {
-      label: "(f) Portcullis, 10 rules, no audit",
+    er: {
+      label: "(er) Portcullis, 10 rules, no audit",
       url: `${gw.url}/servers/rules/mcp`,
       headers: auth,
       tokens: undefined,
       hop: gw.pid,
     },
-    g: {
-      label: "(g) Portcullis, audit, no rules",
+    ea: {
+      label: "(ea) Portcullis, audit, no rules",
       url: `${gw.url}/servers/audited/mcp`,
       headers: auth,
       tokens: undefined,
@@ -305,7 +367,7 @@ async function main() {
   };
   const rows = Object.fromEntries(SELECTED.map((k) => [k, allRows[k]])) as Partial<typeof allRows>;
   const row = (k: Key) => rows[k]!;
-  const perRow = <T>(): Record<Key, T[]> => ({ a: [], b: [], c: [], d: [], e: [], f: [], g: [] });
+  const perRow = <T>(): Record<Key, T[]> => ({ a: [], b: [], c: [], d: [], e: [], er: [], ea: [] });
   const results = perRow<CannonResult>();
   const cpuPerReq = perRow<number>(); // µs of the hop's CPU per request, per round
   const mainCpuPerReq = perRow<number>(); // the same, its main thread only (the event loop)
@@ -317,7 +379,7 @@ async function main() {
   let peakRssPolicy = 0;
   // (e)'s audit queue, sampled from /readyz (served outside Next, so sampling does not wake the console).
   const queueSamples: AuditSample[] = [];
-  const otherQueueSamples: AuditSample[] = []; // (g)'s, not part of (e)'s target
+  const otherQueueSamples: AuditSample[] = []; // (ea)'s, not part of (e)'s target
   const auditAtStart = await auditQueue(gw.url);
   // Warm-up (JIT, sockets), not measured; counted only to compare the audit's written records with what was sent.
   const warmupRequests = perRow<number>();
@@ -342,7 +404,7 @@ async function main() {
         const { value, peakMb } = await withRss(gw.pid, run);
         peakRss = Math.max(peakRss, peakMb);
         results[k].push(value);
-      } else if (k === "e" || k === "g") {
+      } else if (k === "e" || k === "ea") {
         const samples = k === "e" ? queueSamples : otherQueueSamples;
         const sampler = setInterval(() => void auditQueue(gw.url).then((q) => samples.push(q)), 500);
         const { value, peakMb } = await withRss(gw.pid, run);
@@ -434,14 +496,14 @@ async function main() {
     // The queue does not grow when late samples are no longer than early ones (it drains every flush).
     firstHalfMaxQueued: Math.max(0, ...queueSamples.slice(0, queueSamples.length >> 1).map((q) => q.queued)),
     secondHalfMaxQueued: Math.max(0, ...queueSamples.slice(queueSamples.length >> 1).map((q) => q.queued)),
-    gMaxQueued: has("g") ? Math.max(0, ...otherQueueSamples.map((q) => q.queued)) : undefined,
+    eaMaxQueued: has("ea") ? Math.max(0, ...otherQueueSamples.map((q) => q.queued)) : undefined,
     dropped: auditAtEnd.dropped - auditAtStart.dropped,
     written: auditAtEnd.written - auditAtStart.written,
     queuedAtEnd: auditAtEnd.queued,
     capacity: auditAtEnd.capacity,
     eRequests: sent("e"),
-    // Every request to an audited server ((e) and (g)) is one record.
-    auditedRequests: sent("e") + sent("g"),
+    // Every request to an audited server ((e) and (ea)) is one record.
+    auditedRequests: sent("e") + sent("ea"),
   };
   const added = {
     p50VsBare: pairedAdded("b", "p50"),
@@ -564,9 +626,9 @@ async function main() {
       `audit queue during (e): ${audit.samples} samples, max ${audit.maxQueued} queued of ${audit.capacity} (first half ${audit.firstHalfMaxQueued}, second half ${audit.secondHalfMaxQueued})`,
     );
   }
-  if (has("e") || has("g"))
+  if (has("e") || has("ea"))
     console.log(
-      `audit: ${audit.dropped} dropped, ${audit.written} written for ${audit.auditedRequests} audited requests, ${audit.queuedAtEnd} queued at the end${has("g") ? `; max ${audit.gMaxQueued} queued during (g)` : ""}`,
+      `audit: ${audit.dropped} dropped, ${audit.written} written for ${audit.auditedRequests} audited requests, ${audit.queuedAtEnd} queued at the end${has("ea") ? `; max ${audit.eaMaxQueued} queued during (ea)` : ""}`,
     );
   console.log(
     `gateway RSS: peak under load ${fmt(peakRss, 1)} MB ((c), (d)), ${fmt(peakRssPolicy, 1)} MB ((e)), after ${fmt(rssAfter, 1)} MB`,
@@ -587,12 +649,7 @@ async function main() {
     pathCpuUsPerRequest: median(pathCpu(k)),
   });
   const report = {
-    at: new Date().toISOString(),
-    node: process.version,
-    cpus: (await import("node:os")).cpus().length,
-    loadAverage: (await import("node:os")).loadavg(),
     config: {
-      rows: SELECTED,
       rounds: ROUNDS,
       roundSeconds: ROUND_S,
       warmupSeconds: WARMUP_S,
@@ -627,22 +684,8 @@ async function main() {
     jwks: { coldBurstFetches: jwksFetches, coldBurstAccepted: burstOk },
     rss: { peakMb: peakRss, policyPeakMb: peakRssPolicy, afterMb: rssAfter },
     targets,
-    durationS: (Date.now() - started) / 1000,
   };
-  const dir = join(ROOT, "bench/results");
-  mkdirSync(dir, { recursive: true });
-  const json = JSON.stringify(report, null, 2);
-  if (FULL_RUN) {
-    writeFileSync(join(dir, `${report.at.replace(/[:.]/g, "-")}.json`), json);
-    writeFileSync(join(dir, "latest.json"), json);
-    // A short history beside latest.json: the newest runs only (timestamped names sort by time).
-    const runs = readdirSync(dir)
-      .filter((f) => /^\d{4}-.*\.json$/.test(f))
-      .sort();
-    for (const old of runs.slice(0, -KEEP_RUNS)) rmSync(join(dir, old));
-  } else writeFileSync(join(dir, "rows-latest.json"), json);
-  console.log(`\nwrote bench/results/${FULL_RUN ? "latest" : "rows-latest"}.json (${fmt(report.durationS)} s)`);
-  await gw.stop();
+  return { gw, report };
 }
 
 /** The SDK's real MCP server and an SSE upstream, each direct and through Portcullis. */

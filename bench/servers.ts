@@ -6,6 +6,7 @@
  *   mcp-sdk       the SDK's real MCP server
  *   bare-proxy    http-proxy + keep-alive agent, no auth, forwarding to [target]
  *   jwks          a JWKS document; counts fetches (GET /count)
+ *   otlp-sink     accepts OTLP/HTTP exports and discards them (a collector that keeps up)
  * Prints one line `READY <port>` on stdout.
  */
 import { createServer } from "node:http";
@@ -48,6 +49,14 @@ async function main() {
         fetches++;
         res.writeHead(200, { "content-type": "application/json" });
         res.end(JSON.stringify(jwks));
+      });
+      port = await listenLoopback(server);
+      break;
+    }
+    case "otlp-sink": {
+      const server = createServer((req, res) => {
+        req.resume();
+        req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end("{}"));
       });
       port = await listenLoopback(server);
       break;

@@ -51,7 +51,7 @@ test("creates a server with a live preview of its URLs and metadata, and self-te
   await expect(preview).toContainText(mcpUrl);
   await expect(page.getByTestId("prm-json")).toContainText(`"resource": "${mcpUrl}"`);
   await expect(page.getByTestId("prm-json")).toContainText(`"resource_name": "Web fetcher"`);
-  await expect(page.getByText("Include client id in audience")).toBeVisible();
+  await expect(page.getByText("Include client id in audience", { exact: true })).toBeVisible();
   await shot(page, "05-server-new");
 
   await page.getByRole("button", { name: "Create server" }).click();
@@ -61,13 +61,18 @@ test("creates a server with a live preview of its URLs and metadata, and self-te
   const selftest = page.getByTestId("selftest");
   await expect(selftest).toBeVisible();
   await expect(selftest.locator("li").first()).toHaveAttribute("data-status", "pass");
-  await expect(page.getByText("all clear")).toBeVisible();
+  await expect(page.getByTestId("selftest-step-upstream")).toHaveAttribute("data-status", "pass");
+  // Authentik puts the client id in aud, which this server does not accept yet: not "all clear".
+  await expect(page.getByTestId("selftest-step-token")).toHaveAttribute("data-status", "warn");
+  await expect(page.getByTestId("selftest-step-token")).toContainText('turn on "Include client id in audience"');
+  await expect(page.getByText("no failure · 1 warning")).toBeVisible();
+  await expect(page.getByText("all clear")).toHaveCount(0);
   await shot(page, "06-server-detail-selftest");
 
   await page.getByRole("link", { name: "Servers" }).click();
   const row = page.getByTestId("server-row-fetcher");
   await expect(row).toContainText("OAuth · proxy");
-  await expect(row).toContainText("reachable");
+  await expect(row).toContainText(/(^|[^n])healthy · HTTP 400: answers MCP/);
   await shot(page, "07-servers");
 });
 
@@ -100,6 +105,20 @@ test("diagnoses a token whose aud is the client id, applies the fix, and the tok
     "aria-checked",
     "true",
   );
+
+  // Now the self-test is all clear, and with the token a real MCP request goes through to the upstream.
+  await page.getByRole("button", { name: "Run self-test" }).click();
+  await expect(page.getByText("all clear")).toBeVisible();
+  await page.getByLabel("Access token for the self-test").fill(env("E2E_TOKEN_AUD_CLIENT_ID"));
+  await page.getByRole("button", { name: "Run with this token" }).click();
+  await expect(page.getByTestId("selftest-step-token")).toHaveAttribute("data-status", "pass");
+  await expect(page.getByTestId("selftest-step-request")).toHaveAttribute("data-status", "pass");
+  await expect(page.getByText("all clear")).toBeVisible();
+  await shot(page, "09b-server-selftest-with-token");
+
+  // The self-test's own requests are marked in the live log.
+  await page.goto("/log?server=fetcher");
+  await expect(page.locator('[data-testid="log-row"][data-selftest]').first()).toContainText("self-test");
 });
 
 test("lists a client registered at the provider's facade and deletes it", async ({ page }) => {

@@ -50,6 +50,21 @@ export async function adminApi(
   return res;
 }
 
+/** Deletes servers, then providers, that an earlier attempt of a test left behind (a CI retry reruns the group). */
+export async function removeIfPresent(
+  request: APIRequestContext,
+  { servers = [], providers = [] }: { servers?: string[]; providers?: string[] },
+) {
+  for (const name of servers) {
+    const r = await adminApi(request, "DELETE", `/api/servers/${name}`);
+    expect([200, 204, 404], await r.text()).toContain(r.status());
+  }
+  for (const name of providers) {
+    const r = await adminApi(request, "DELETE", `/api/providers/${name}?idp=keep`);
+    expect([200, 204, 404], await r.text()).toContain(r.status());
+  }
+}
+
 /** Creates (or replaces) a provider + OAuth server pair through the API. */
 export async function ensureServer(
   request: APIRequestContext,

@@ -3,6 +3,8 @@
  * (for scripts and the console), a human `message`, and optionally the
  * offending fields by path. One table maps codes to HTTP statuses.
  */
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "./db/unavailable";
+
 export type FieldError = { path: string; message: string };
 
 export const errorStatus = {
@@ -67,5 +69,7 @@ export function isAppError(e: unknown): e is AppError {
 /** Turns any thrown value into the API's error body; unknown errors never leak internals. */
 export function toErrorBody(e: unknown): { status: number; body: ReturnType<AppError["toJSON"]> } {
   if (isAppError(e)) return { status: e.status, body: e.toJSON() };
+  if (isDatabaseUnavailable(e))
+    return { status: 503, body: { error: { code: "storage_unavailable", message: DATABASE_UNAVAILABLE_MESSAGE } } };
   return { status: 500, body: { error: { code: "internal", message: "Internal error" } } };
 }

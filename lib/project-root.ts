@@ -20,3 +20,8 @@ export function projectRoot(): string {
     dir = up;
   }
 }
+
+/** The `version` of the project's package.json. */
+export function projectVersion(): string {
+  return (JSON.parse(readFileSync(join(projectRoot(), "package.json"), "utf8")) as { version: string }).version;
+}

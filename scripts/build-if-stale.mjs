@@ -1,25 +1,36 @@
-// Builds the Next.js console when there is no build yet or a console source is
-// newer than the last build, so `npm start` and the tests always serve current code.
-import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+// Builds the Next.js console when there is no build yet or the console's sources changed since the last
+// build, so `npm start` and the tests always serve current code. "Changed" is by content (a hash of the
+// sources kept beside the build), not by modification time: `npm install` rewrites package-lock.json and
+// touches files without changing them, and must not cost a rebuild.
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildServer } from "./build-server.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SOURCES = ["app", "components", "lib", "public", "next.config.mjs", "postcss.config.mjs", "package-lock.json"];
 const SKIP = new Set(["node_modules", "generated", ".next"]);
+const HASH_FILE = join(root, ".next", "portcullis-sources.sha256");
 
-function newest(path) {
-  if (!existsSync(path)) return 0;
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let max = st.mtimeMs;
-  for (const entry of readdirSync(path)) {
+function files(path, out = []) {
+  if (!existsSync(path)) return out;
+  if (!statSync(path).isDirectory()) return (out.push(path), out);
+  for (const entry of readdirSync(path).sort()) {
     if (SKIP.has(entry) || entry.endsWith(".test.ts")) continue;
-    max = Math.max(max, newest(join(path, entry)));
+    files(join(path, entry), out);
   }
-  return max;
+  return out;
+}
+
+/** sha256 over every console source's path and content under `base`, in a fixed order. */
+export function sourcesHash(base = root) {
+  const h = createHash("sha256");
+  for (const file of SOURCES.flatMap((s) => files(join(base, s)))) {
+    h.update(relative(base, file)).update("\0").update(readFileSync(file)).update("\0");
+  }
+  return h.digest("hex");
 }
 
 /**
@@ -31,22 +42,35 @@ export async function buildAll({ console: withConsole = true, force = false } = 
   return withConsole ? buildIfStale({ force }) : false;
 }
 
-export function buildIfStale({ force = false } = {}) {
-  const marker = join(root, ".next", "BUILD_ID");
-  const built = existsSync(marker) ? statSync(marker).mtimeMs : 0;
-  const changed = Math.max(...SOURCES.map((s) => newest(join(root, s))));
-  if (!force && built && built >= changed) return false;
-  console.log(
-    built
-      ? "portcullis: console sources changed, rebuilding…"
-      : "portcullis: building the console (first start, about 15 s)…",
+/** Runs `next build` quietly: one line while it works, its whole output only if it fails. */
+export async function buildIfStale({ force = false } = {}) {
+  const built = existsSync(join(root, ".next", "BUILD_ID"));
+  const hash = sourcesHash();
+  const previous = existsSync(HASH_FILE) ? readFileSync(HASH_FILE, "utf8").trim() : "";
+  if (!force && built && previous === hash) return false;
+  const started = Date.now();
+  process.stdout.write(
+    `portcullis: ${built ? "console sources changed, rebuilding the console" : "building the console (first start, about a minute)"}… `,
   );
-  const r = spawnSync(process.execPath, [join(root, "node_modules/next/dist/bin/next"), "build"], {
-    cwd: root,
-    stdio: "inherit",
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+  const output = [];
+  const status = await new Promise((resolveStatus, reject) => {
+    const child = spawn(process.execPath, [join(root, "node_modules/next/dist/bin/next"), "build"], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+    });
+    child.stdout.on("data", (c) => output.push(c));
+    child.stderr.on("data", (c) => output.push(c));
+    child.once("error", reject);
+    child.once("close", resolveStatus);
   });
-  if (r.status !== 0) throw new Error(`next build failed (exit ${r.status})`);
+  if (status !== 0) {
+    process.stdout.write("failed\n");
+    process.stderr.write(Buffer.concat(output));
+    throw new Error(`next build failed (exit ${status})`);
+  }
+  writeFileSync(HASH_FILE, hash + "\n");
+  process.stdout.write(`done (${Math.round((Date.now() - started) / 1000)} s)\n`);
   return true;
 }
 

@@ -91,7 +91,7 @@ describe("admin API", () => {
     expect((await gw.fetch("/api/providers/kc/clients")).status).toBe(401);
     const list = await gw.api("/api/providers/kc/clients");
     expect(list.status).toBe(200);
-    expect(await list.json()).toEqual({ clients: [], total: 0 });
+    expect(await list.json()).toEqual({ clients: [], total: 0, neverUsed: 0, expired: 0 });
     const noProvider = await gw.api("/api/providers/nope/clients");
     expect(noProvider.status).toBe(404);
     expect((await noProvider.json()).error).toEqual({ code: "not_found", message: 'provider "nope" does not exist' });

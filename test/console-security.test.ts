@@ -2,9 +2,12 @@
 // the admin API refuses metadata and link-local upstreams by field (the schema the YAML loader and the console
 // form share); the inspector and the live log offer no one-click fix computed from claims whose signature did
 // not verify; event tokens without `typ` are refused as access tokens; a provider can require `typ: at+jwt`
-// (RFC 9068), which round-trips through the API and YAML export; and the odd tokens (alg spelled `nOnE`,
-// 4 segments, over 16 KB) are refused at the proxy.
+// (RFC 9068), which round-trips through the API and YAML export; the odd tokens (alg spelled `nOnE`,
+// 4 segments, over 16 KB) are refused at the proxy; an absolute-form request target
+// (`GET http://evil.example/login`) is held to the allowed hosts, so the console never redirects off-origin;
+// and Next's image optimizer cannot run admin API routes for a caller without a session.
 import { existsSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT, startGateway, type Gateway } from "./support/gateway";
@@ -187,5 +190,56 @@ describe("a provider can require RFC 9068 access tokens (typ at+jwt)", () => {
     const back = await gw.api("/api/providers/local", json("PUT", spec));
     expect(back.status).toBe(200);
     expect((await back.json()).requireAtJwt).toBeUndefined();
+  });
+});
+
+describe("a request target in absolute form names the request's host", () => {
+  /** `GET http://host/path HTTP/1.1` (what a client sends a forward proxy), with a Host of the gateway's. */
+  const absolute = (method: string, target: string) =>
+    new Promise<{ status: number; location?: string; text: string }>((resolve, reject) => {
+      const req = httpRequest(
+        { host: "127.0.0.1", port: gw.port, method, path: target, headers: { host: `127.0.0.1:${gw.port}` } },
+        (res) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (c) => (text += c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, location: res.headers.location, text }));
+        },
+      );
+      req.on("error", reject);
+      req.end(method === "POST" ? INIT_BODY : undefined);
+    });
+
+  it("is checked like Host, so a foreign one gets 421 and the console never redirects to it", async () => {
+    for (const [method, path] of [
+      ["GET", "/login"],
+      ["GET", "/servers"],
+      ["POST", "/servers/guarded/mcp"],
+      ["GET", "/.well-known/oauth-protected-resource/servers/guarded/mcp"],
+    ]) {
+      const r = await absolute(method, `http://evil.example${path}`);
+      expect(r.status, `${method} ${path}`).toBe(421);
+      expect(r.location, `${method} ${path}`).toBeUndefined();
+      expect(JSON.parse(r.text).error_description).toContain('"evil.example"');
+    }
+    // One of the gateway's own names in absolute form is served as the same request in origin form.
+    const own = await absolute("GET", `http://127.0.0.1:${gw.port}/login`);
+    expect(own.status).toBe(200);
+    expect(own.location).toBeUndefined();
+    expect(own.text).toContain("Sign in to Portcullis");
+  });
+});
+
+describe("Next.js's image optimizer is no way around the console's sign-in", () => {
+  it("never runs an admin API route for a caller without a session", async () => {
+    // The optimizer fetches a local `url` by calling Next's own handler directly, past the gateway's gate.
+    const probes = () => mcp.requests.filter((r) => r.method === "HEAD").length;
+    const before = probes();
+    for (const api of ["/api/status/upstream/guarded", "/api/config/export", "/api/requests"]) {
+      const r = await rawRequest(`${gw.url}/_next/image?url=${encodeURIComponent(api)}&w=64&q=75`);
+      expect(r.status, api).toBe(404);
+      expect(r.text, api).not.toContain("valid image");
+    }
+    expect(probes()).toBe(before); // the upstream status route would have sent a HEAD probe
   });
 });

@@ -35,9 +35,12 @@ async function registerAt(
     "clientId",
     "clientName",
     "createdAt",
+    "expired",
     "hasSecret",
     "idpClientId",
     "idpDeletable",
+    "kind",
+    "lastUsedAt",
     "redirectUris",
     "tokenEndpointAuthMethod",
   ]);

@@ -177,6 +177,46 @@ describe("facade security", () => {
     });
   });
 
+  describe("remembered consent", () => {
+    it("remembers consent only for the servers the consent page named", async () => {
+      // The user allows a client for one server; the page says nothing of the provider's other servers.
+      const client = await f.register({ redirect_uris: [APP_CB], client_name: "Weather tool" });
+      const other = `${gw.url}/servers/other/mcp`;
+      const jar = new CookieJar();
+      const link = (resource?: string) => f.authorizeUrl({ client_id: client, redirect_uri: APP_CB, resource });
+      const page = await browse(jar, link(tools));
+      const html = await page.clone().text();
+      expect(html).toContain("/servers/tools/mcp");
+      expect(html).not.toContain("/servers/other/mcp");
+      expect((await f.approve(jar, page)).status).toBe(303);
+      const remembered = await browse(jar, link(tools));
+      expect(remembered.status).toBe(302);
+      expect(remembered.headers.get("location")!.startsWith(idp.authorizationEndpoint)).toBe(true);
+
+      // The same client asking for another server, or for all of them, is asked about again, by name.
+      for (const [what, resource] of [
+        ["another server", other],
+        ["every server", undefined],
+      ] as const) {
+        const r = await browse(jar, link(resource));
+        expect(r.status, what).toBe(200);
+        expect(r.headers.get("location"), what).toBeNull();
+        const form = await r.text();
+        expect(parseConsentForm(form), what).toBeDefined();
+        expect(form, what).toContain("/servers/other/mcp");
+      }
+
+      // Allowing every server covers each of them from then on.
+      const all = await browse(jar, link());
+      expect((await f.approve(jar, all)).status).toBe(303);
+      for (const resource of [other, tools, undefined]) {
+        const r = await browse(jar, link(resource));
+        expect(r.status, resource).toBe(302);
+        expect(r.headers.get("location")!.startsWith(idp.authorizationEndpoint), resource).toBe(true);
+      }
+    });
+  });
+
   describe("the token endpoint binds refresh tokens, resource and scope", () => {
     let a: string;
     let b: string;
@@ -224,7 +264,7 @@ describe("facade security", () => {
       expect(await errorOf(unknown)).toBe("invalid_grant");
     });
 
-    it("requires resource to be one of the provider's servers, and the authorized one for a code", async () => {
+    it("requires resource to be one of the provider's servers, and the authorized one for a code or a refresh", async () => {
       const s = await f.signIn({ clientId: a, resource: tools });
       const before = f.idpTokenCalls();
       for (const resource of ["https://evil.example/servers/tools/mcp", `${gw.url}/servers/other/mcp`]) {
@@ -241,14 +281,25 @@ describe("facade security", () => {
       }
       expect(f.idpTokenCalls()).toBe(before);
       const tokens = await redeem(a, s, tools);
-      const evil = await f.token({
+      // The user consented to `tools` only: a refresh token of that sign-in never buys a token for another server.
+      for (const resource of ["https://evil.example/servers/tools/mcp", `${gw.url}/servers/other/mcp`]) {
+        const r = await f.token({
+          grant_type: "refresh_token",
+          refresh_token: tokens.refresh_token,
+          client_id: a,
+          resource,
+        });
+        expect(r.status, resource).toBe(400);
+        expect(await errorOf(r), resource).toBe("invalid_target");
+      }
+      expect(f.idpTokenCalls()).toBe(before + 1); // refused here, whatever the IdP would have said
+      const same = await f.token({
         grant_type: "refresh_token",
         refresh_token: tokens.refresh_token,
         client_id: a,
-        resource: "https://evil.example/servers/tools/mcp",
+        resource: tools,
       });
-      expect(await errorOf(evil)).toBe("invalid_target");
-      expect(f.idpTokenCalls()).toBe(before + 1);
+      expect(same.status, await same.clone().text()).toBe(200);
     });
 
     it("never widens the consented scope on refresh", async () => {

@@ -102,7 +102,10 @@ export function facadeConfig(
  */
 export async function startStdFacade(
   idpOptions: Partial<StartIdpOptions> = {},
-  gateway: { env?: Record<string, string>; edit?: (config: { servers: Record<string, unknown>[] }) => void } = {},
+  gateway: {
+    env?: Record<string, string>;
+    edit?: (config: { providers: Record<string, unknown>[]; servers: Record<string, unknown>[] }) => void;
+  } = {},
 ): Promise<{ idp: Idp; gw: Gateway }> {
   const upstream = await startMcpServer();
   const idp = await startIdp({ shape: "standard", ...idpOptions });

@@ -17,6 +17,7 @@ import { createPrisma, type Db } from "../lib/db/client";
 import { createConfigRepo, type ConfigRepo } from "../lib/db/config-repo";
 import { createAdminRepo } from "../lib/db/admin-repo";
 import { createOAuthRepo } from "../lib/db/oauth-repo";
+import { createClientLifecycleRepo } from "../lib/db/client-lifecycle-repo";
 import { createRateLimitRepo } from "../lib/db/rate-limit-repo";
 import type { OAuthClientRecord } from "../lib/oauth/store";
 import { createSecretBox } from "../lib/secrets/secret-box";
@@ -47,6 +48,60 @@ servers:
   - name: open
     upstream: http://127.0.0.1:9002/mcp
     auth: none
+`;
+
+/** What GOOD exports to, byte for byte, on either database. */
+const EXPORTED_GOOD = `# Portcullis configuration.
+# Secrets are not exported; leaving them out keeps the stored values when this file is applied.
+
+providers:
+  # clientSecret: set (not exported)
+  - name: kc
+    kind: keycloak
+    issuer: http://127.0.0.1:7080/realms/mcp
+    clientId: mcp-gateway
+    scopes:
+      - openid
+      - profile
+    clockSkewSeconds: 60
+servers:
+  # upstreamAuth.value: set (not exported)
+  - name: fetcher
+    upstream: http://127.0.0.1:9001/mcp
+    auth: oauth
+    oauth:
+      provider: kc
+      mode: proxy
+      enforcement: strict
+      audiences:
+        - api://fetcher
+      includeClientIdInAudience: false
+      requiredScopes:
+        - read
+      allowedRedirectUris: []
+    publicUrls:
+      - https://mcp.example.com
+      - https://internal-gw.example.com
+    resourceMetadata:
+      resourceName: Web fetcher
+      scopesSupported:
+        - read
+      extra:
+        x-owner: team-a
+    upstreamAuth:
+      header: X-Api-Key
+    identityHeaders: true
+    maxBodyBytes: 4194304
+    allowedOrigins: []
+  - name: open
+    upstream: http://127.0.0.1:9002/mcp
+    auth: none
+    publicUrls: []
+    resourceMetadata:
+      extra: {}
+    identityHeaders: true
+    maxBodyBytes: 4194304
+    allowedOrigins: []
 `;
 
 /** Two valid entries and three bad ones: nothing may be applied. */
@@ -135,6 +190,10 @@ function suite(name: string, makeUrl: () => Promise<string>) {
         header: "X-Api-Key",
         value: "upstream-secret-value",
       });
+    });
+
+    it("exports the same bytes on every database: no timestamp, entries by name, fields in the schema's order", async () => {
+      expect(await exportConfigText(ctx.repo)).toBe(EXPORTED_GOOD);
     });
 
     it("stores secrets encrypted, never in clear", async () => {
@@ -262,7 +321,19 @@ function suite(name: string, makeUrl: () => Promise<string>) {
         idpClientId: "up-new",
         idpRegistration: registration,
       });
-      await oauth.saveConsent({ browserIdHash: "b1", clientId: "old-client", providerName, scope: "" });
+      await oauth.saveConsent({ browserIdHash: "b1", clientId: "old-client", providerName, scope: "", servers: ["x"] });
+      // The servers a consent covers round-trip; saving again replaces them.
+      await oauth.saveConsent({
+        browserIdHash: "b1",
+        clientId: "old-client",
+        providerName,
+        scope: "mcp:read",
+        servers: ["tools", "other"],
+      });
+      expect(await oauth.getConsent("b1", "old-client")).toMatchObject({
+        scope: "mcp:read",
+        servers: ["tools", "other"],
+      });
       await oauth.createPending({
         stateHash: "s1",
         kind: "idp",
@@ -365,6 +436,75 @@ function suite(name: string, makeUrl: () => Promise<string>) {
       });
       expect(await oauth.deleteClient(providerName, "bound-client", { actor: "test" })).toBe(true);
       expect(await oauth.findRefreshToken("rt-2")).toBeNull();
+    });
+
+    it("client lifecycle: last use, expiry of never-used and idle clients, live counts, de-duplication keys", async () => {
+      const oauth = createOAuthRepo(ctx.db);
+      const life = createClientLifecycleRepo(ctx.db);
+      const providerName = (await ctx.db.provider.findFirstOrThrow()).name;
+      const day = 86_400_000;
+      const now = Date.parse("2026-12-07T12:00:00Z");
+      const add = (id: string, createdAgoDays: number) =>
+        oauth.createClient({
+          clientId: id,
+          providerName,
+          redirectUris: ["http://127.0.0.1:5555/cb"],
+          metadata: {},
+          tokenEndpointAuthMethod: "none",
+          createdAt: new Date(now - createdAgoDays * day),
+        });
+      const cutoffs = { unusedBefore: new Date(now - 3 * day), idleBefore: new Date(now - 90 * day) };
+      // Clients of earlier tests are counted too: compare differences.
+      const liveBefore = await life.countLive(providerName, cutoffs);
+      const countsBefore = await life.counts(providerName, cutoffs);
+      await add("lc-fresh-unused", 1);
+      await add("lc-stale-unused", 5);
+      await add("lc-used-recently", 200);
+      await add("lc-idle", 200);
+      await life.markUsed("lc-used-recently", new Date(now - 10 * day));
+      await life.markUsed("lc-idle", new Date(now - 100 * day));
+      const mine = (ids: string[]) => ids.filter((id) => id.startsWith("lc-")).sort();
+
+      expect(mine(await life.listExpired(providerName, cutoffs, 100))).toEqual(["lc-idle", "lc-stale-unused"]);
+      expect(await life.listExpired(providerName, {}, 100)).toEqual([]);
+      const all = await ctx.db.oAuthClient.count({ where: { providerName } });
+      expect(await life.countLive(providerName, cutoffs)).toBe(liveBefore + 2);
+      expect(await life.countLive(providerName, {})).toBe(all);
+      expect(await life.counts(providerName, cutoffs)).toEqual({
+        total: countsBefore.total + 4,
+        neverUsed: countsBefore.neverUsed + 2,
+        expired: countsBefore.expired + 2,
+      });
+      const uses = await life.uses(["lc-idle", "lc-fresh-unused", "nope"]);
+      expect(uses.find((u) => u.clientId === "lc-idle")?.lastUsedAt).toEqual(new Date(now - 100 * day));
+      expect(uses.find((u) => u.clientId === "lc-fresh-unused")?.lastUsedAt).toBeNull();
+
+      await life.setRegistrationKey("lc-stale-unused", "key-1");
+      await life.setRegistrationKey("lc-fresh-unused", "key-2");
+      expect(await life.findLiveByRegistrationKey(providerName, "key-1", cutoffs)).toBeUndefined(); // expired
+      expect(await life.findLiveByRegistrationKey(providerName, "key-2", cutoffs)).toBe("lc-fresh-unused");
+      expect(await life.findLiveByRegistrationKey("other", "key-2", cutoffs)).toBeUndefined();
+
+      // A document client's new redirect URIs: its remembered consents go, and it follows the document.
+      await oauth.saveConsent({
+        browserIdHash: "b-lc",
+        clientId: "lc-fresh-unused",
+        providerName,
+        scope: "",
+        servers: [],
+      });
+      await oauth.forgetConsents("lc-fresh-unused");
+      expect(await oauth.getConsent("b-lc", "lc-fresh-unused")).toBeNull();
+      await oauth.updateClient("lc-fresh-unused", {
+        clientName: "Renamed",
+        redirectUris: ["https://app.example/cb"],
+        metadata: { client_name: "Renamed" },
+      });
+      expect(await oauth.getClient("lc-fresh-unused")).toMatchObject({
+        clientName: "Renamed",
+        redirectUris: ["https://app.example/cb"],
+        metadata: { client_name: "Renamed" },
+      });
     });
   });
 }

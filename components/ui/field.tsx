@@ -1,5 +1,5 @@
 "use client";
-/** A labelled form control with its hint or error below. */
+/** A labelled form control with its hint or error below; a field with an error is marked (red label and error). */
 import type { ReactNode } from "react";
 
 export function Field({
@@ -18,8 +18,11 @@ export function Field({
   className?: string;
 }) {
   return (
-    <div className={className}>
-      <label htmlFor={htmlFor} className="mb-1 block text-sm font-medium text-slate-700">
+    <div className={className} data-field-error={error ? "" : undefined}>
+      <label
+        htmlFor={htmlFor}
+        className={`mb-1 block text-sm font-medium ${error ? "text-rose-700" : "text-slate-700"}`}
+      >
         {label}
       </label>
       {children}

@@ -14,3 +14,4 @@ export { ConfirmDelete } from "./modal";
 export { Tabs } from "./tabs";
 export { LinesInput } from "./lines-input";
 export { FormActions } from "./form-actions";
+export { InlineCode } from "./inline-code";

@@ -32,8 +32,8 @@ export function Modal({
         className="w-full max-w-md rounded-lg bg-white shadow-xl"
         onMouseDown={(e) => e.stopPropagation()}
       >
-        <div className="border-b border-slate-100 px-5 py-3.5 text-sm font-semibold">{title}</div>
-        <div className="px-5 py-4 text-sm text-slate-700">{children}</div>
+        <div className="border-b border-slate-100 px-5 py-3.5 text-sm font-semibold wrap-anywhere">{title}</div>
+        <div className="px-5 py-4 text-sm wrap-anywhere text-slate-700">{children}</div>
         {footer && (
           <div className="flex justify-end gap-2 border-t border-slate-100 bg-slate-50 px-5 py-3">{footer}</div>
         )}
@@ -42,7 +42,10 @@ export function Modal({
   );
 }
 
-/** `detail`: what else the delete does; `alternative`: a second way out offered after a failure (e.g. "Delete here only"). */
+/**
+ * `detail`: what else the delete does; `alternative`: a second way out offered after a failure (e.g. "Delete
+ * here only"); `blockedBy`: why it cannot be deleted now, said instead of asking for a confirmation.
+ */
 export function ConfirmDelete({
   what,
   name,
@@ -51,6 +54,7 @@ export function ConfirmDelete({
   error,
   detail,
   alternative,
+  blockedBy,
 }: {
   what: string;
   name: string;
@@ -59,13 +63,31 @@ export function ConfirmDelete({
   error?: string;
   detail?: ReactNode;
   alternative?: { label: string; onClick: () => void };
+  blockedBy?: ReactNode;
 }) {
   const [open, setOpen] = useState(false);
+  const trigger = (
+    <Button variant="danger" onClick={() => setOpen(true)}>
+      Delete
+    </Button>
+  );
+  if (blockedBy)
+    return (
+      <>
+        {trigger}
+        <Modal
+          open={open}
+          title={`${what[0].toUpperCase()}${what.slice(1)} ${name} cannot be deleted`}
+          onClose={() => setOpen(false)}
+          footer={<Button onClick={() => setOpen(false)}>Close</Button>}
+        >
+          {blockedBy}
+        </Modal>
+      </>
+    );
   return (
     <>
-      <Button variant="danger" onClick={() => setOpen(true)}>
-        Delete
-      </Button>
+      {trigger}
       <Modal
         open={open}
         title={`Delete ${what} ${name}?`}

@@ -18,7 +18,8 @@ import {
   sessionIdFrom,
   SESSION_TTL_MS,
 } from "./auth";
-import type { RateLimiter } from "./rate-limit";
+import { lockoutMessage, type RateLimiter } from "./rate-limit";
+import type { Logger } from "../log";
 import { requestRateLimitKey } from "../urls/client-address";
 import type { TrustedProxies } from "../urls/trusted-proxies";
 
@@ -32,6 +33,8 @@ export type LoginRouteDeps = {
   /** Origins the console is served from for this request (CSRF check). */
   expectedOrigins: (req: IncomingMessage) => string[];
   secureCookies: (req: IncomingMessage) => boolean;
+  /** Failed sign-ins and lockouts are logged as warnings (the client's address, never the password). */
+  logger?: Logger;
 };
 
 export function createLoginRoutes(deps: LoginRouteDeps) {
@@ -43,8 +46,11 @@ export function createLoginRoutes(deps: LoginRouteDeps) {
         throw new AppError("bad_origin", "cross-origin request refused");
       }
       if (pathname === "/api/auth/login" && method === "POST") {
-        if (!(await deps.signIns.take(requestRateLimitKey(req, deps.trustedProxies))))
-          throw new AppError("rate_limited", "too many sign-in attempts; wait a minute");
+        const client = requestRateLimitKey(req, deps.trustedProxies);
+        if (!(await deps.signIns.take(client))) {
+          deps.logger?.warn({ client }, "console sign-in refused: too many attempts from this address");
+          throw new AppError("rate_limited", lockoutMessage());
+        }
         const body = parseOrThrow(
           loginSchema,
           JSON.parse((await readBody(req, 16 * 1024)).toString("utf8") || "{}"),
@@ -55,7 +61,11 @@ export function createLoginRoutes(deps: LoginRouteDeps) {
         const ok = user
           ? await verifyPassword(body.password, user.passwordHash)
           : await verifyPassword(body.password, DUMMY_HASH).then(() => false);
-        if (!user || !ok) throw new AppError("unauthorized", "wrong username or password");
+        if (!user || !ok) {
+          // The name only when it is a real account: a password typed into the name field must not be logged.
+          deps.logger?.warn({ client, user: user?.username }, "console sign-in failed: wrong username or password");
+          throw new AppError("unauthorized", "wrong username or password");
+        }
         const sid = randomId();
         await deps.admin.createSession(sid, user.id, SESSION_TTL_MS);
         sendJson(

@@ -16,6 +16,13 @@ export const AUTHORIZE_ADDRESS_LIMIT: RateLimit = { capacity: 60, refillPerSecon
 /** Facade authorization requests per client id (all its users together): a burst of 120, then two a second. */
 export const AUTHORIZE_CLIENT_LIMIT: RateLimit = { capacity: 120, refillPerSecond: 2 };
 
+/** What a locked-out client is told: the limit's own numbers (one attempt back every interval). */
+export function lockoutMessage(limit: RateLimit = SIGN_IN_LIMIT): string {
+  const every = Math.round(1 / limit.refillPerSecond);
+  const full = Math.round(limit.capacity / limit.refillPerSecond);
+  return `too many sign-in attempts from this address: one more attempt is allowed every ${every} s (all ${limit.capacity} again after ${full} s without attempts)`;
+}
+
 export function sharedRateLimiter(repo: Pick<RateLimitRepo, "take">, name: string, limit: RateLimit): RateLimiter {
   return { take: (key) => repo.take(`${name}:${key}`, limit) };
 }

@@ -7,6 +7,8 @@ import { applyConfigText } from "./apply";
 function fakeRepo(failDryRun: boolean, log: string[]) {
   return {
     stateIndex: async () => ({ providers: new Set(["kc", "spare"]), servers: new Map() }),
+    listProviders: async () => [],
+    listServers: async () => [],
     applyChanges: async (_changes: unknown, _actor: string, _action: string, opts: { dryRun?: boolean } = {}) => {
       log.push(opts.dryRun ? "dry run" : "apply");
       if (opts.dryRun && failDryRun) throw new AppError("conflict", "the database refused");
@@ -56,5 +58,89 @@ describe("applyConfigText with beforeDeletingProviders", () => {
     }).catch((x) => x);
     expect(e).toMatchObject({ code: "conflict", message: "the database refused" });
     expect(log).toEqual(["dry run"]);
+  });
+});
+
+/** A repository holding one stored server and provider; applyChanges reports every upsert of them as updated. */
+function storedRepo() {
+  const server = {
+    name: "fetcher",
+    upstream: "http://127.0.0.1:9001/mcp",
+    auth: "oauth",
+    oauth: {
+      provider: "kc",
+      mode: "proxy",
+      enforcement: "strict",
+      audiences: ["mcp-tools"],
+      includeClientIdInAudience: false,
+      requiredScopes: ["tools:read"],
+      allowedRedirectUris: [],
+    },
+    publicUrls: [],
+    resourceMetadata: { extra: { region: "eu" } },
+    upstreamAuth: { header: "X-Api-Key" },
+    identityHeaders: true,
+    maxBodyBytes: 4194304,
+    allowedOrigins: [],
+    effectivePath: "/servers/fetcher/mcp",
+    upstreamAuthValueSet: true,
+  };
+  const provider = {
+    name: "kc",
+    kind: "keycloak",
+    issuer: "https://idp.example.com/realms/mcp",
+    scopes: [],
+    clockSkewSeconds: 60,
+    clientSecretSet: true,
+  };
+  return {
+    stateIndex: async () => ({
+      providers: new Set(["kc"]),
+      servers: new Map([["fetcher", { path: "/servers/fetcher/mcp", provider: "kc" }]]),
+    }),
+    listProviders: async () => [provider],
+    listServers: async () => [server],
+    applyChanges: async (changes: { value: { name: string }; op: string }[]) => ({
+      version: 3,
+      created: [],
+      updated: changes.map((c) => `${c.op === "upsert-server" ? "server" : "provider"}/${c.value.name}`),
+      deleted: [],
+      unchanged: [],
+    }),
+  } as unknown as ConfigRepo;
+}
+
+describe("applyConfigText: the field-level diff", () => {
+  it("shows old → new per field and flags the fields a partial entry resets by omission", async () => {
+    const file = `servers:
+  - name: fetcher
+    upstream: http://127.0.0.1:9002/mcp
+    oauth: { provider: kc }
+    resourceMetadata: { extra: {} }
+`;
+    const r = await applyConfigText(storedRepo(), file, { actor: "t", dryRun: true });
+    expect(r.fieldChanges).toEqual({
+      "server/fetcher": [
+        { path: "upstream", old: "http://127.0.0.1:9001/mcp", new: "http://127.0.0.1:9002/mcp" },
+        { path: "oauth.audiences", old: ["mcp-tools"], new: [], omitted: true },
+        { path: "oauth.requiredScopes", old: ["tools:read"], new: [], omitted: true },
+        // The file wrote `extra: {}`: removing its key is what it asked for, not an omission.
+        { path: "resourceMetadata.extra.region", old: "eu" },
+        { path: "upstreamAuth.header", old: "X-Api-Key", omitted: true },
+        { path: "upstreamAuth.value", secret: "cleared", omitted: true },
+      ],
+    });
+  });
+
+  it("names secrets without their values", async () => {
+    const file = `providers:
+  - name: kc
+    kind: keycloak
+    issuer: https://idp.example.com/realms/mcp
+    clientSecret: new-secret-value
+`;
+    const r = await applyConfigText(storedRepo(), file, { actor: "t", dryRun: true });
+    expect(r.fieldChanges).toEqual({ "provider/kc": [{ path: "clientSecret", secret: "set" }] });
+    expect(JSON.stringify(r)).not.toContain("new-secret-value");
   });
 });

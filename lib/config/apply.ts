@@ -3,9 +3,18 @@
  * and the console's import/export.
  */
 import type { ConfigRepo, ApplySummary } from "../db/config-repo";
-import { validateChanges } from "./changes";
+import { validateChanges, type Change } from "./changes";
+import { diffEntry, type FieldChange } from "./entity-diff";
 import { validationError } from "./field-errors";
-import { configFileToChanges, exportYaml, parseConfigFileDetailed } from "./yaml";
+import { providerSpec, serverSpec } from "./model";
+import { providerSchema, serverSchema } from "./schema";
+import { configFileToChanges, exportYaml, parseConfigFileDetailed, viewsToConfig } from "./yaml";
+
+export type ApplyResult<U = never> = ApplySummary & {
+  idpClients?: U;
+  /** Per updated entry (`server/fetcher`), what changes field by field. */
+  fieldChanges?: Record<string, FieldChange[]>;
+};
 
 /**
  * Validates the whole file (each entry, then every cross-reference against the
@@ -26,8 +35,8 @@ export async function applyConfigText<U = never>(
      */
     beforeDeletingProviders?: (names: string[]) => Promise<U>;
   },
-): Promise<ApplySummary & { idpClients?: U }> {
-  const { file, errors, invalidProviderNames, invalidServerRefs } = parseConfigFileDetailed(text);
+): Promise<ApplyResult<U>> {
+  const { file, errors, invalidProviderNames, invalidServerRefs, raw } = parseConfigFileDetailed(text);
   const state = await repo.stateIndex();
   const changes = configFileToChanges(file, {
     prune: opts.prune,
@@ -42,13 +51,62 @@ export async function applyConfigText<U = never>(
   const all = [...errors, ...refErrors, ...validateChanges(changes, { ...state, providers })];
   if (all.length) throw validationError(sortByPath(all));
   const action = opts.prune ? "config.apply.prune" : "config.apply";
+  const diffs = await fieldChangesOf(repo, changes, raw);
+  const withDiffs = (summary: ApplySummary): ApplyResult<U> => {
+    const fieldChanges = Object.fromEntries(summary.updated.flatMap((l) => (diffs.has(l) ? [[l, diffs.get(l)!]] : [])));
+    return Object.keys(fieldChanges).length ? { ...summary, fieldChanges } : summary;
+  };
   const deleting = changes.flatMap((c) => (c.op === "delete-provider" ? [c.name] : []));
   if (!opts.dryRun && deleting.length > 0 && opts.beforeDeletingProviders) {
     await repo.applyChanges(changes, opts.actor, action, { dryRun: true });
     const idpClients = await opts.beforeDeletingProviders(deleting);
-    return { ...(await repo.applyChanges(changes, opts.actor, action, {})), idpClients };
+    return { ...withDiffs(await repo.applyChanges(changes, opts.actor, action, {})), idpClients };
   }
-  return repo.applyChanges(changes, opts.actor, action, { dryRun: opts.dryRun });
+  return withDiffs(await repo.applyChanges(changes, opts.actor, action, { dryRun: opts.dryRun }));
+}
+
+/** Field-level changes of every upsert of an existing entry, by label (`provider/kc`), secrets by name only. */
+async function fieldChangesOf(
+  repo: ConfigRepo,
+  changes: Change[],
+  raw: { providers: unknown[]; servers: unknown[] },
+): Promise<Map<string, FieldChange[]>> {
+  const out = new Map<string, FieldChange[]>();
+  if (!changes.some((c) => c.op === "upsert-provider" || c.op === "upsert-server")) return out;
+  const [providers, servers] = await Promise.all([repo.listProviders(), repo.listServers()]);
+  const stored = viewsToConfig(providers, servers);
+  const entryAt = (at: PropertyKey[]) => (at[0] === "providers" ? raw.providers : raw.servers)[at[1] as number];
+  const secretChange = (path: string, given: unknown, wasSet: boolean, dropped = false): FieldChange[] =>
+    typeof given === "string"
+      ? [{ path, secret: "set" }]
+      : wasSet && (given === null || dropped)
+        ? [{ path, secret: "cleared", ...(given === null ? {} : { omitted: true as const }) }]
+        : [];
+  for (const c of changes) {
+    if (c.op === "upsert-provider") {
+      const i = providers.findIndex((p) => p.name === c.value.name);
+      if (i < 0) continue;
+      const entry = entryAt(c.at) as { clientSecret?: unknown } | undefined;
+      out.set(`provider/${c.value.name}`, [
+        ...diffEntry(stored.providers[i], providerSpec(c.value), entry, providerSchema),
+        ...secretChange("clientSecret", entry?.clientSecret, providers[i].clientSecretSet),
+      ]);
+    } else if (c.op === "upsert-server") {
+      const i = servers.findIndex((x) => x.name === c.value.name);
+      if (i < 0) continue;
+      const entry = entryAt(c.at) as { upstreamAuth?: { value?: unknown } } | undefined;
+      out.set(`server/${c.value.name}`, [
+        ...diffEntry(stored.servers[i], serverSpec(c.value), entry, serverSchema),
+        ...secretChange(
+          "upstreamAuth.value",
+          entry?.upstreamAuth?.value,
+          servers[i].upstreamAuthValueSet,
+          !c.value.upstreamAuth,
+        ),
+      ]);
+    }
+  }
+  return out;
 }
 
 const sortByPath = <T extends { path: string }>(xs: T[]) =>

@@ -44,6 +44,44 @@ describe("validateChanges", () => {
     ]);
   });
 
+  it("host-routed servers share a path on different hosts, never on the same host", () => {
+    const hosted = (name: string, urls: string[], routing?: "host") =>
+      serverSchema.parse({ name, upstream: "http://x/mcp", auth: "none", path: "/mcp", publicUrls: urls, routing });
+    const at = (i: number) => ["servers", i];
+    expect(
+      validateChanges(
+        [
+          { op: "upsert-server", value: hosted("a", ["https://a.example.com"], "host"), at: at(0) },
+          { op: "upsert-server", value: hosted("b", ["https://b.example.com"], "host"), at: at(1) },
+        ],
+        state([]),
+      ),
+    ).toEqual([]);
+    const errs = validateChanges(
+      [
+        {
+          op: "upsert-server",
+          value: hosted("a", ["https://a.example.com", "https://x.example.com"], "host"),
+          at: at(0),
+        },
+        { op: "upsert-server", value: hosted("b", ["https://X.example.com"], "host"), at: at(1) },
+        { op: "upsert-server", value: hosted("c", ["https://c.example.com"]), at: at(2) },
+      ],
+      state([]),
+    );
+    expect(errs.map((e) => `${e.path}: ${e.message}`)).toEqual([
+      'servers[0].path: path /mcp is already used by server "b" on host x.example.com',
+      'servers[0].path: path /mcp is already used by server "c"',
+      'servers[1].path: path /mcp is already used by server "a" on host x.example.com',
+      'servers[1].path: path /mcp is already used by server "c"',
+      'servers[2].path: path /mcp is already used by server "a"',
+      'servers[2].path: path /mcp is already used by server "b"',
+    ]);
+    expect(
+      serverSchema.safeParse({ name: "d", upstream: "http://x/mcp", routing: "host", auth: "none" }).error?.issues[0],
+    ).toMatchObject({ path: ["routing"], message: expect.stringContaining("needs publicUrls") });
+  });
+
   it("refuses to delete a provider still used by a server", () => {
     const errs = validateChanges(
       [{ op: "delete-provider", name: "kc", at: [] }],

@@ -5,7 +5,7 @@
  */
 import type { FieldError } from "../errors";
 import type { ProviderConfig, ServerConfig } from "./schema";
-import { serverPath } from "./schema";
+import { ownedHosts, serverPath } from "./schema";
 import { formatPath } from "./field-errors";
 
 export type Change =
@@ -17,8 +17,20 @@ export type Change =
 /** The parts of the current state cross-references are checked against. */
 export type StateIndex = {
   providers: ReadonlySet<string>;
-  servers: ReadonlyMap<string, { path: string; provider?: string }>;
+  /** `hosts`: the hosts a host-routed server owns (schema.ts ownedHosts). */
+  servers: ReadonlyMap<string, { path: string; provider?: string; hosts?: string[] }>;
 };
+
+/** Two servers may share a path only when both are host-routed on different hosts. */
+function pathsCollide(
+  a: { path: string; hosts?: string[] },
+  b: { path: string; hosts?: string[] },
+): string | undefined {
+  if (a.path !== b.path) return undefined;
+  if (!a.hosts || !b.hosts) return "";
+  const shared = a.hosts.find((h) => b.hosts!.includes(h));
+  return shared === undefined ? undefined : ` on host ${shared}`;
+}
 
 export function validateChanges(changes: Change[], state: StateIndex): FieldError[] {
   const errors: FieldError[] = [];
@@ -45,6 +57,7 @@ export function validateChanges(changes: Change[], state: StateIndex): FieldErro
         servers.set(c.value.name, {
           path: serverPath(c.value),
           provider: c.value.auth === "oauth" ? c.value.oauth?.provider : undefined,
+          hosts: ownedHosts(c.value),
         });
         break;
       }
@@ -65,9 +78,11 @@ export function validateChanges(changes: Change[], state: StateIndex): FieldErro
         err([...c.at, "oauth", "provider"], `unknown provider "${s.oauth.provider}"`);
       }
       const path = serverPath(s);
+      const mine = servers.get(s.name)!;
       for (const [other, o] of servers) {
-        if (other !== s.name && o.path === path) {
-          err([...c.at, s.path ? "path" : "name"], `path ${path} is already used by server "${other}"`);
+        const where = other === s.name ? undefined : pathsCollide(mine, o);
+        if (where !== undefined) {
+          err([...c.at, s.path ? "path" : "name"], `path ${path} is already used by server "${other}"${where}`);
         }
       }
     }

@@ -51,3 +51,43 @@ describe("parseEnv", () => {
     ]);
   });
 });
+
+describe("parseEnv: listeners, workers and draining", () => {
+  it("defaults to one process on one port with a 20 s drain", () => {
+    const env = parseEnv({});
+    expect(env).toMatchObject({
+      PORTCULLIS_WORKERS: 1,
+      PORTCULLIS_DRAIN_TIMEOUT_MS: 20_000,
+      PORTCULLIS_DRAIN_DELAY_MS: 0,
+    });
+    expect(env.ADMIN_PORT).toBeUndefined();
+    expect(env.ADMIN_HOST).toBeUndefined();
+    expect(parseEnv({ ADMIN_PORT: "", PORTCULLIS_WORKERS: "" })).toMatchObject({ PORTCULLIS_WORKERS: 1 });
+  });
+
+  it("reads the admin listener, a worker count or auto, and the drain deadline", () => {
+    expect(
+      parseEnv({
+        ADMIN_PORT: "3001",
+        ADMIN_HOST: "10.0.0.1",
+        PORTCULLIS_WORKERS: "4",
+        PORTCULLIS_DRAIN_TIMEOUT_MS: "0",
+      }),
+    ).toMatchObject({
+      ADMIN_PORT: 3001,
+      ADMIN_HOST: "10.0.0.1",
+      PORTCULLIS_WORKERS: 4,
+      PORTCULLIS_DRAIN_TIMEOUT_MS: 0,
+    });
+    expect(parseEnv({ PORTCULLIS_WORKERS: "auto" }).PORTCULLIS_WORKERS).toBe("auto");
+  });
+
+  it("names the variable of a bad value", () => {
+    expect(fieldsOf({ PORTCULLIS_WORKERS: "many" })).toEqual([
+      { path: "PORTCULLIS_WORKERS", message: 'must be a whole number from 1 to 256, or "auto"' },
+    ]);
+    expect(fieldsOf({ PORTCULLIS_WORKERS: "0" })?.[0].path).toBe("PORTCULLIS_WORKERS");
+    expect(fieldsOf({ ADMIN_PORT: "70000" })?.[0].path).toBe("ADMIN_PORT");
+    expect(fieldsOf({ PORTCULLIS_DRAIN_TIMEOUT_MS: "-1" })?.[0].path).toBe("PORTCULLIS_DRAIN_TIMEOUT_MS");
+  });
+});

@@ -4,13 +4,21 @@
  */
 import { z } from "zod";
 import { validationError, zodFieldErrors } from "./field-errors";
-import { baseUrlSchema } from "./schema";
+import { baseUrlSchema, httpUrlSchema } from "./schema";
 import { parseAllowedHost } from "../urls/allowed-hosts";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no", ""])
   .optional()
   .transform((v) => v === "true" || v === "1" || v === "yes");
+
+/** A flag that is on unless set to false/0/no. */
+const boolOn = z
+  .enum(["true", "false", "1", "0", "yes", "no", ""])
+  .optional()
+  .transform((v) => !(v === "false" || v === "0" || v === "no"));
+
+const otlpUrl = z.preprocess((v) => (v === "" ? undefined : v), httpUrlSchema.optional());
 
 export const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -58,7 +66,23 @@ export const envSchema = z.object({
     .optional()
     .or(z.literal("").transform(() => undefined)),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  /** `auto`: readable lines on a terminal, JSON lines otherwise. */
+  LOG_FORMAT: z.enum(["auto", "json", "pretty"]).default("auto"),
   PORTCULLIS_BLOCK_PRIVATE_NETWORK: bool,
+  /** Hosts (`host` or `host:port`, comma-separated) whose client ID metadata documents may be on private addresses. */
+  PORTCULLIS_CIMD_PRIVATE_HOSTS: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      for (const h of (v ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean))
+        if (!/^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(h))
+          ctx.addIssue({ code: "custom", message: `"${h}" is not a host or host:port` });
+    }),
+  /** How often expired facade clients are swept (each replica; deletions are idempotent). */
+  PORTCULLIS_CLIENT_SWEEP_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   /** 32 random bytes, base64url: encrypts secrets at rest. Default: data/secret.key. */
   PORTCULLIS_SECRET_KEY: z.string().optional(),
   /** Serve only the gateway (no Next.js console): used by tests and headless deployments. */
@@ -77,7 +101,27 @@ export const envSchema = z.object({
   PORTCULLIS_AUDIT_QUEUE: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
   /** How often each replica reports MCP rate-limit usage to PostgreSQL (the tolerance grows with it). */
   PORTCULLIS_RATE_LIMIT_SYNC_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  /** Prometheus metrics (`GET /metrics`); off: no registry, no counting. */
+  PORTCULLIS_METRICS: boolOn,
+  /** Standard OpenTelemetry variables: set, spans are exported over OTLP/HTTP (lib/tracing/setup.ts reads them). */
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl,
   NODE_ENV: z.string().default("production"),
+  /** A second listener for the console and the admin API (docs/operations.md); unset: everything on PORT. */
+  ADMIN_PORT: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(0).max(65535).optional()),
+  /** Address of the admin listener; default HOST. */
+  ADMIN_HOST: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(1).optional()),
+  /** Processes serving the public port: a number, or `auto` for one per CPU. */
+  PORTCULLIS_WORKERS: z.preprocess(
+    (v) => (v === "" || v === undefined ? "1" : v),
+    z.union([z.literal("auto"), z.coerce.number().int().min(1).max(256)], {
+      error: 'must be a whole number from 1 to 256, or "auto"',
+    }),
+  ),
+  /** On SIGTERM, how long in-flight requests and streams may run before they are cut. */
+  PORTCULLIS_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(20_000),
+  /** On SIGTERM, how long to keep accepting connections (with /readyz at 503) before the listener closes. */
+  PORTCULLIS_DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
 });
 export type Env = z.output<typeof envSchema>;
 

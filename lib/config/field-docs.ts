@@ -12,7 +12,7 @@ export const ENV_DOCS: Record<string, FieldDoc> = {
   HOST: { description: "Address to listen on. Use `0.0.0.0` (or `::`) to accept connections from other hosts." },
   DATABASE_URL: {
     description:
-      "`file:<path>` for the embedded SQLite database (relative to the working directory), or `postgres://…` to share one database between replicas.",
+      "`file:<path>` for the embedded SQLite database (a relative path is relative to the project directory, wherever the server or `portcullis` runs from), or `postgres://…` to share one database between replicas.",
     default: "`file:./data/portcullis.db`",
   },
   PUBLIC_URL: {
@@ -37,11 +37,23 @@ export const ENV_DOCS: Record<string, FieldDoc> = {
   ADMIN_TOKEN: {
     description: "A bearer token accepted on `/api/*` (`Authorization: Bearer …`), for scripts. Unset: sessions only.",
   },
-  LOG_LEVEL: { description: "Level of the structured JSON logs (pino) on standard output." },
+  LOG_LEVEL: { description: "Level of the logs (pino) on standard output." },
+  LOG_FORMAT: {
+    description:
+      "`json`: one JSON object per line; `pretty`: one readable line per event; `auto`: readable when standard output is a terminal, JSON otherwise.",
+  },
   PORTCULLIS_BLOCK_PRIVATE_NETWORK: {
     description:
       "Forbid admin-configured URLs (IdP, JWKS, upstream) on loopback and private ranges. URLs supplied by clients never may reach them; link-local and cloud-metadata addresses are always blocked.",
     default: "`false`",
+  },
+  PORTCULLIS_CIMD_PRIVATE_HOSTS: {
+    description:
+      "Comma-separated hosts (`host` or `host:port`) whose client ID metadata documents may be fetched from private or loopback addresses, for private deployments and tests. Nothing else lets a client-supplied URL reach them. See docs/clients.md.",
+  },
+  PORTCULLIS_CLIENT_SWEEP_SECONDS: {
+    description:
+      "How often each replica deletes the facade clients past their provider's `clientRegistrations` expiry (with the IdP clients the gateway registered for them).",
   },
   PORTCULLIS_SECRET_KEY: {
     description:
@@ -76,6 +88,35 @@ export const ENV_DOCS: Record<string, FieldDoc> = {
   PORTCULLIS_RATE_LIMIT_SYNC_MS: {
     description:
       "How often each replica reports MCP rate-limit usage to PostgreSQL and takes back the shared state; the limits' tolerance across replicas grows with it (docs/policy.md).",
+  },
+  PORTCULLIS_METRICS: {
+    description:
+      "Prometheus metrics at `GET /metrics`, for an admin (`Authorization: Bearer <ADMIN_TOKEN>` or a console session). `false`: no metrics are kept (see docs/observability.md).",
+    default: "`true`",
+  },
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    description:
+      "OpenTelemetry collector base URL (`http://collector:4318`): when set, spans are exported over OTLP/HTTP to `<url>/v1/traces`. The other standard `OTEL_*` variables apply (see docs/observability.md). Unset: no tracing.",
+  },
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: {
+    description: "The full OTLP/HTTP traces URL, instead of `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`.",
+  },
+  ADMIN_PORT: {
+    description:
+      "A second listener for the console, `/api` and `/metrics`; the public port then serves only MCP, the well-known documents, the OAuth facade and health (docs/operations.md). Unset: everything on `PORT`.",
+  },
+  ADMIN_HOST: { description: "Address of the admin listener.", default: "`HOST`" },
+  PORTCULLIS_WORKERS: {
+    description:
+      "Processes serving the public port (node:cluster): a number, or `auto` (one per CPU). The console and admin API run once, in the primary (docs/operations.md).",
+  },
+  PORTCULLIS_DRAIN_TIMEOUT_MS: {
+    description:
+      "After `SIGTERM` and the listener closes, how long requests and SSE streams in flight may run before they are cut.",
+  },
+  PORTCULLIS_DRAIN_DELAY_MS: {
+    description:
+      "After `SIGTERM`, keep accepting connections this long while unready, so load balancers stop sending before the listener closes (an alternative to a `preStop` sleep).",
   },
   NODE_ENV: { description: "`production` unless set; `npm run dev` sets `development`." },
 };
@@ -132,6 +173,29 @@ export const CONFIG_DOCS: Record<string, FieldDoc> = {
   "providers[].overrides.extraAuthorizeParams": {
     description: "Fixed parameters added to every authorization request sent to the IdP.",
   },
+  "providers[].clientIdMetadataDocuments.enabled": {
+    description:
+      "Accept client ID metadata documents (CIMD): an https `client_id` names a document the gateway fetches instead of a registration. The facade metadata advertises it. See docs/clients.md.",
+  },
+  "providers[].clientIdMetadataDocuments.allowedDomains": {
+    description:
+      "Client domains whose documents are accepted, for example `claude.ai`, `vscode.dev`; each allows its subdomains. Empty: any public host.",
+  },
+  "providers[].clientRegistrations.expireUnusedAfter": {
+    description:
+      "A client (registered, or known by its metadata document) to which no token was issued within this time after it appeared is deleted, with the IdP client the gateway registered for it. `30m`, `72h`, `90d` or `never`.",
+  },
+  "providers[].clientRegistrations.expireIdleAfter": {
+    description: "A client not used (no token issued) for this long is deleted the same way. `never` keeps them.",
+  },
+  "providers[].clientRegistrations.deduplicate": {
+    description:
+      "Identical public-client registrations (same metadata, same software) get the client id of the live one instead of a new one.",
+  },
+  "providers[].facadeUrl": {
+    description:
+      "Also serve this provider's facade at the root of this host: issuer `https://auth.example.com`, with `/.well-known/oauth-authorization-server`, `/authorize`, `/token`, `/register` and `/callback` there, for clients that drop the issuer's path (Claude Code). Protected-resource metadata then names it; register `<facadeUrl>/callback` at the IdP.",
+  },
   "servers[].name": { description: "Unique slug." },
   "servers[].path": {
     description: "Where clients connect. Default: `/servers/<name>/mcp`. Not under a path the gateway owns.",
@@ -159,7 +223,11 @@ export const CONFIG_DOCS: Record<string, FieldDoc> = {
   },
   "servers[].oauth.allowedRedirectUris": {
     description:
-      "Redirect URIs facade clients may register (empty: no allowlist). Exact match; loopback hosts may use any port (RFC 8252).",
+      "Redirect URIs facade clients may use (empty: no allowlist): exact URIs (loopback: any port, and `localhost`, `127.0.0.1`, `[::1]` are one host), presets `claude`, `chatgpt`, `vscode`, `cursor`, `loopback`, or prefix patterns `https://<host>/<path>/*`. See docs/clients.md.",
+  },
+  "servers[].routing": {
+    description:
+      "`path` (default): the server answers at its path on every host. `host`: only on the hosts of its `publicUrls`, so servers on different hosts may share a path such as `/mcp`.",
   },
   "servers[].publicUrls": {
     description:

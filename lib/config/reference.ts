@@ -217,6 +217,13 @@ the console (**Config**). \`portcullis export\` prints the stored configuration 
 
 - **Names are keys:** each provider and server is created or updated by its \`name\`; with
   \`--prune\`, the ones missing from the file are deleted.
+- **Each entry replaces the stored one whole.** A field left out of an entry is reset to its
+  default (lists empty, switches off), not kept: applying a server with only \`name\`,
+  \`upstream\` and \`oauth.provider\` clears its \`oauth.audiences\` and
+  \`oauth.requiredScopes\`. Secrets are the one exception (below). To change one field, export,
+  edit and apply the whole entry. A dry run (\`portcullis apply --dry-run\`, or **Dry run** in the
+  console) lists every field that would change, old → new, and marks the ones reset because the
+  file leaves them out.
 - **All or nothing:** the whole file is validated first and applied in one transaction. An invalid
   file changes nothing, and every error names its field, for example
   \`servers[1].oauth.provider: unknown provider "kc2"\`. Unknown keys are errors.

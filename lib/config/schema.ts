@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { refusedLiteralHost } from "../net/address-policy";
+import { parseAllowlistEntry } from "./redirect-allowlist-entries";
 
 export const SLUG_RE = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 export const slugSchema = z
@@ -25,6 +26,8 @@ export const RESERVED_PREFIXES = [
   "/readyz",
   "/login",
   "/logout",
+  "/metrics",
+  "/forward-auth",
 ];
 
 function checkHttpUrl(value: string, ctx: z.RefinementCtx, opts: { base?: boolean } = {}) {
@@ -139,6 +142,51 @@ export type ProfileOverrides = z.infer<typeof profileOverridesSchema>;
 
 const secretInput = z.string().min(1, "must not be empty").max(4096).nullable().optional();
 
+/** A DNS domain name such as `claude.ai` (lower-cased; no scheme, port, path or wildcard). */
+export const domainSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(253)
+  .regex(
+    /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/,
+    "must be a domain name such as claude.ai (no scheme, port, path or wildcard)",
+  );
+
+/** A duration such as `90s`, `30m`, `72h` or `90d`, or `never` (kept as written; durationSeconds reads it). */
+export const durationSchema = z
+  .string()
+  .trim()
+  .regex(/^(?:\d{1,7}[smhd]|never)$/, 'must be like "30m", "72h", "90d" or "never"');
+
+/** Seconds of a durationSchema value; null for `never`. */
+export function durationSeconds(v: string): number | null {
+  const m = /^(\d+)([smhd])$/.exec(v);
+  return m ? Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86_400 }[m[2] as "s" | "m" | "h" | "d"] : null;
+}
+
+/**
+ * Registered clients at the provider's facade (DCR, and clients known by a metadata document):
+ * those never used within `expireUnusedAfter` and those idle for `expireIdleAfter` are deleted,
+ * with the IdP client the gateway registered for them. Absent: 72h and 90d, no de-duplication.
+ */
+export const clientRegistrationsSchema = z.strictObject({
+  expireUnusedAfter: durationSchema.default("72h"),
+  expireIdleAfter: durationSchema.default("90d"),
+  /** Identical public-client registrations (same metadata, same software) get the same client id. */
+  deduplicate: z.boolean().default(false),
+});
+
+/**
+ * Client ID metadata documents (CIMD) at the provider's facade: an https `client_id` names a
+ * document the gateway fetches instead of a registration. Absent: on, any public host.
+ */
+export const cimdSettingsSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Client domains whose documents are accepted (each allows its subdomains too); empty = any. */
+  allowedDomains: z.array(domainSchema).max(100).default([]),
+});
+
 export const providerSchema = z.strictObject({
   name: slugSchema,
   kind: z.enum(providerKinds).default("generic"),
@@ -154,26 +202,32 @@ export const providerSchema = z.strictObject({
   /** Accept only RFC 9068 JWT access tokens (`typ: at+jwt`), for IdPs that also sign other JWTs. */
   requireAtJwt: z.boolean().optional(),
   overrides: profileOverridesSchema.optional(),
+  clientIdMetadataDocuments: cimdSettingsSchema.optional(),
+  clientRegistrations: clientRegistrationsSchema.optional(),
+  /**
+   * Serve the provider's facade at the root of this host as well (issuer `https://auth.example.com`,
+   * with /.well-known/oauth-authorization-server, /authorize, /token, /register, /callback there):
+   * for clients that drop the issuer's path. Protected-resource metadata then names it.
+   */
+  facadeUrl: baseUrlSchema
+    .refine((u) => new URL(u).pathname === "/", "must be the root of a host, without a path (https://auth.example.com)")
+    .optional(),
 });
 export type ProviderConfig = z.output<typeof providerSchema>;
 
-/** RFC 8252 §7.3: loopback redirect URIs may use any port; others must match exactly. */
+/**
+ * An allowed redirect URI: exact (loopback: any port, RFC 8252 §7.3), a preset name (claude,
+ * chatgpt, vscode, cursor, loopback) or a prefix pattern https://<host>/<path>/* (see
+ * lib/config/redirect-allowlist-entries.ts).
+ */
 export const redirectUriSchema = z
   .string()
+  .trim()
+  .min(1)
   .max(2048)
   .superRefine((v, ctx) => {
-    let u: URL;
-    try {
-      u = new URL(v);
-    } catch {
-      ctx.addIssue({ code: "custom", message: `not a valid URI: "${v}"` });
-      return;
-    }
-    if (["javascript:", "data:", "file:", "vbscript:"].includes(u.protocol)) {
-      ctx.addIssue({ code: "custom", message: `scheme ${u.protocol} is not allowed` });
-    }
-    if (u.hash) ctx.addIssue({ code: "custom", message: "must not contain a #fragment" });
-    if (v.includes("*")) ctx.addIssue({ code: "custom", message: "wildcards are not allowed" });
+    const parsed = parseAllowlistEntry(v);
+    if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed });
   });
 
 export const enforcementModes = ["strict", "optional", "permissive"] as const;
@@ -355,6 +409,11 @@ export const serverSchema = z
     auth: z.enum(serverAuthModes).default("oauth"),
     oauth: serverOAuthSchema.optional(),
     publicUrls: z.array(baseUrlSchema).max(20).default([]),
+    /**
+     * `path` (default): the server answers at its path on every host. `host`: only on the hosts of
+     * its publicUrls, so servers on different hosts may share a path (each its own `https://<host>/mcp`).
+     */
+    routing: z.enum(["path", "host"]).optional(),
     resourceMetadata: resourceMetadataSchema.default({ extra: {} }),
     upstreamAuth: upstreamAuthSchema.optional(),
     /** Add X-Portcullis-Subject/-Client/-Scopes to upstream requests. */
@@ -377,6 +436,13 @@ export const serverSchema = z
     if (s.auth === "oauth" && !s.oauth) {
       ctx.addIssue({ code: "custom", path: ["oauth"], message: 'is required when auth is "oauth"' });
     }
+    if (s.routing === "host" && s.publicUrls.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["routing"],
+        message: 'routing "host" needs publicUrls: the server answers only on their hosts',
+      });
+    }
     const seen = new Set<string>();
     s.publicUrls.forEach((u, i) => {
       if (seen.has(u))
@@ -388,6 +454,10 @@ export const serverSchema = z
 export type ServerConfig = z.output<typeof serverSchema>;
 
 export const serverPath = (s: Pick<ServerConfig, "name" | "path">) => s.path ?? defaultServerPath(s.name);
+
+/** The hosts (`host[:port]`, lower-case) a host-routed server owns; undefined for path routing. */
+export const ownedHosts = (s: Pick<ServerConfig, "routing" | "publicUrls">): string[] | undefined =>
+  s.routing === "host" ? [...new Set(s.publicUrls.map((u) => new URL(u).host.toLowerCase()))] : undefined;
 
 export const configFileSchema = z.strictObject({
   providers: z.array(providerSchema).default([]),

@@ -39,7 +39,10 @@ export async function saveEntity(
   const value = parseOrThrow(schema, input, entity);
   const repo = deps.repos.config;
   const exists = entity === "provider" ? await repo.getProvider(value.name) : await repo.getServer(value.name);
-  if (opts.name === undefined && exists) throw new AppError("conflict", `${entity} "${value.name}" already exists`);
+  if (opts.name === undefined && exists)
+    throw new AppError("conflict", `${entity} "${value.name}" already exists`, {
+      fields: [{ path: "name", message: `a ${entity} named "${value.name}" already exists: choose another name` }],
+    });
   if (opts.name !== undefined) {
     if (value.name !== opts.name) {
       throw new AppError("validation_failed", "renaming is not supported", {

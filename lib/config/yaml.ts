@@ -10,6 +10,8 @@ import { z } from "zod";
 import type { FieldError } from "../errors";
 import { providerSchema, serverSchema, type ConfigFile } from "./schema";
 import { validationError, zodFieldErrors } from "./field-errors";
+import { orderLikeSchema } from "./schema-shape";
+import { explainTypos } from "./typos";
 import type { Change } from "./changes";
 
 export function parseYaml(text: string): unknown {
@@ -38,6 +40,8 @@ export type ParsedConfigFile = {
   invalidProviderNames: string[];
   /** Provider references of server entries that failed validation, still checked for existence. */
   invalidServerRefs: { index: number; provider: string }[];
+  /** The entries as written, before defaults: what the file mentions. */
+  raw: { providers: unknown[]; servers: unknown[] };
 };
 
 /**
@@ -55,7 +59,7 @@ export function parseConfigFileDetailed(text: string): ParsedConfigFile {
     const r = providerSchema.safeParse(raw);
     if (r.success) file.providers.push(r.data);
     else {
-      errors.push(...zodFieldErrors(r.error, ["providers", i]));
+      errors.push(...explainTypos(zodFieldErrors(r.error, ["providers", i]), "providers", i));
       const name = (raw as { name?: unknown })?.name;
       if (typeof name === "string") invalidProviderNames.push(name);
     }
@@ -64,12 +68,12 @@ export function parseConfigFileDetailed(text: string): ParsedConfigFile {
     const r = serverSchema.safeParse(raw);
     if (r.success) file.servers.push(Object.assign(r.data, { [ENTRY_INDEX]: i }));
     else {
-      errors.push(...zodFieldErrors(r.error, ["servers", i]));
+      errors.push(...explainTypos(zodFieldErrors(r.error, ["servers", i]), "servers", i));
       const provider = (raw as { oauth?: { provider?: unknown } })?.oauth?.provider;
       if (typeof provider === "string") invalidServerRefs.push({ index: i, provider });
     }
   });
-  return { file, errors, invalidProviderNames, invalidServerRefs };
+  return { file, errors, invalidProviderNames, invalidServerRefs, raw: top.data };
 }
 
 /** Keeps each entry's position in the file, so errors found later name the right index. */
@@ -103,12 +107,21 @@ export function viewsToConfig(providers: ProviderView[], servers: ServerView[]) 
   };
 }
 
+/**
+ * The same config always exports to the same bytes (no timestamp; entries by name, fields in the schema's
+ * order), so an exported file kept in git changes only when the config does.
+ */
 export function exportYaml(providers: ProviderView[], servers: ServerView[]): string {
-  const doc = new Document(viewsToConfig(providers, servers));
+  const byName = <T extends { name: string }>(xs: T[]) => [...xs].sort((a, b) => (a.name < b.name ? -1 : 1));
+  providers = byName(providers);
+  servers = byName(servers);
+  const config = viewsToConfig(providers, servers);
+  const doc = new Document({
+    providers: config.providers.map((p) => orderLikeSchema(p, providerSchema)),
+    servers: config.servers.map((s) => orderLikeSchema(s, serverSchema)),
+  });
   doc.commentBefore =
-    " Portcullis configuration, exported " +
-    new Date().toISOString() +
-    "\n Secrets are not exported; leaving them out keeps the stored values when this file is applied.";
+    " Portcullis configuration.\n Secrets are not exported; leaving them out keeps the stored values when this file is applied.";
   const comment = (seqKey: string, match: (i: number) => string | undefined) => {
     const seq = doc.get(seqKey);
     if (!isSeq(seq)) return;

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { AppError } from "../errors";
 import { validateChanges, type Change, type StateIndex } from "../config/changes";
 import { validationError } from "../config/field-errors";
+import { ownedHosts } from "../config/schema";
 import {
   providerSpec,
   serverSpec,
@@ -118,11 +119,16 @@ export function createConfigRepo(db: Db, box: SecretBox) {
   async function stateIndex(tx: Tx | Db): Promise<StateIndex> {
     const [providers, servers] = await Promise.all([
       tx.provider.findMany({ select: { name: true } }),
-      tx.server.findMany({ select: { name: true, path: true, providerName: true } }),
+      tx.server.findMany({ select: { name: true, path: true, providerName: true, spec: true } }),
     ]);
     return {
       providers: new Set(providers.map((p) => p.name)),
-      servers: new Map(servers.map((s) => [s.name, { path: s.path, provider: s.providerName ?? undefined }])),
+      servers: new Map(
+        servers.map((s) => [
+          s.name,
+          { path: s.path, provider: s.providerName ?? undefined, hosts: ownedHosts(s.spec as ServerSpec) },
+        ]),
+      ),
     };
   }
 

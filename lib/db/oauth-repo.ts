@@ -130,6 +130,12 @@ export function createOAuthRepo(db: Db): OAuthStore {
       const r = await db.oAuthClient.findUnique({ where: { clientId } });
       return r ? toClient(r) : null;
     },
+    async updateClient(clientId, c) {
+      await db.oAuthClient.updateMany({
+        where: { clientId },
+        data: { clientName: c.clientName ?? null, redirectUris: c.redirectUris, metadata: c.metadata as object },
+      });
+    },
     countClients: (providerName) => db.oAuthClient.count({ where: { providerName } }),
     async listClients(providerName, limit) {
       const rows = await db.oAuthClient.findMany({
@@ -172,9 +178,13 @@ export function createOAuthRepo(db: Db): OAuthStore {
             clientId: r.clientId,
             providerName: r.providerName,
             scope: r.scope,
+            servers: r.servers.split(" ").filter(Boolean),
             createdAt: r.createdAt,
           }
         : null;
+    },
+    async forgetConsents(clientId) {
+      await db.consent.deleteMany({ where: { clientId } });
     },
     async saveConsent(c) {
       await db.consent.upsert({
@@ -185,8 +195,9 @@ export function createOAuthRepo(db: Db): OAuthStore {
           clientId: c.clientId,
           providerName: c.providerName,
           scope: c.scope,
+          servers: c.servers.join(" "),
         },
-        update: { providerName: c.providerName, scope: c.scope, createdAt: new Date() },
+        update: { providerName: c.providerName, scope: c.scope, servers: c.servers.join(" "), createdAt: new Date() },
       });
     },
     async createPending(p) {

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve, dirname } from "node:path";
 import { AppError } from "../errors";
+import { projectRoot } from "../project-root";
 
 export const DEFAULT_DATABASE_URL = "file:./data/portcullis.db";
 
@@ -7,11 +8,12 @@ export type DatabaseTarget =
   { kind: "sqlite"; url: string; file: string; dataDir: string } | { kind: "postgres"; url: string; dataDir: string };
 
 /**
- * `file:` URLs (relative to the working directory) select the embedded SQLite
- * database; `postgres://` / `postgresql://` select PostgreSQL. `dataDir` is where
- * files that must not live in the database (the secret key) are kept.
+ * `file:` URLs select the embedded SQLite database; a relative path resolves against the project
+ * directory (not the shell's working directory), so the server and `portcullis` run from any directory
+ * use the same file. `postgres://` / `postgresql://` select PostgreSQL. `dataDir` is where files that must
+ * not live in the database (the secret key) are kept.
  */
-export function parseDatabaseUrl(raw: string | undefined, cwd = process.cwd()): DatabaseTarget {
+export function parseDatabaseUrl(raw: string | undefined, cwd = projectRoot()): DatabaseTarget {
   const url = raw?.trim() || DEFAULT_DATABASE_URL;
   if (url.startsWith("file:")) {
     const path = url.slice("file:".length).replace(/^\/\/(?=\/)/, "");

@@ -1,7 +1,7 @@
 /**
- * The gateway's request pipeline, in order: allowed hosts (421 for a host that is not one
- * of the gateway's names; health probes exempt) → health → MCP proxy and its well-known
- * documents → OAuth facade → admin auth routes → console gate → Next.js. MCP traffic never
+ * The gateway's request pipeline, in order: an absolute-form target made origin-form
+ * (request-target.ts) → allowed hosts (421 for a host that is not one of the gateway's names;
+ * health probes exempt) → health → MCP proxy and its well-known documents → OAuth facade → admin auth routes → console gate → Next.js. MCP traffic never
  * reaches Next, not even for a path no server has (protocol-not-found.ts). One JSON
  * access-log line per request.
  */
@@ -15,14 +15,33 @@ import { factsFromNodeRequest, resolvePublicBase } from "../urls/public-base";
 import { sendError, sendJson } from "./respond";
 import { AppError } from "../errors";
 import { RequestContext } from "./request-context";
-import { readiness } from "./health";
+import { liveness, readiness } from "./health";
 import { formatRequestId } from "./request-id";
 import { protocolNotFound } from "./protocol-not-found";
+import { toOriginForm } from "./request-target";
 import { createHostGuard, listenHostWarning } from "../urls/allowed-hosts";
+import { observeFacade } from "../metrics/facade";
+import { createMetricsRoute, localSource } from "../metrics/endpoint";
+import { traceFacade } from "../tracing/spans";
+import { createForwardAuthHandler } from "../forward-auth/handler";
+import { FORWARD_AUTH_PATH } from "../forward-auth/original-request";
+import { traceRequest, tracingOn } from "../tracing/tracer";
 
 export type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
-export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: NextHandler) {
+/**
+ * What a listener serves (docs/operations.md, Admin listener): `all` on a single port; with ADMIN_PORT,
+ * `public` (MCP, well-known documents, OAuth facade, health) and `admin` (console, /api, health).
+ */
+export type Surface = "all" | "public" | "admin";
+
+export function createGatewayRequestHandler(
+  runtime: Runtime,
+  nextHandler?: NextHandler,
+  { surface = "all" }: { surface?: Surface } = {},
+) {
+  const servesMcp = surface !== "admin";
+  const servesConsole = surface !== "public";
   const { env, logger } = runtime;
 
   /** Origins a console request may legitimately come from (CSRF check). */
@@ -44,10 +63,14 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
     signIns: runtime.rateLimits.signIns,
     expectedOrigins,
     secureCookies,
+    logger,
   });
   const resourceServer = createResourceServerHandler(runtime);
-  const facade = createOAuthFacadeHandler(runtime);
+  const forwardAuth = createForwardAuthHandler(runtime);
+  const facade = traceFacade(observeFacade(createOAuthFacadeHandler(runtime), runtime.metrics));
   const guardDeps = { admin: runtime.repos.admin, adminToken: env.ADMIN_TOKEN, expectedOrigins, secureCookies };
+  const metricsRoute =
+    runtime.metrics && createMetricsRoute({ ...guardDeps, source: localSource(runtime.metrics.registry), logger });
   const hosts = createHostGuard({
     allowedHosts: env.ALLOWED_HOSTS,
     publicUrl: env.PUBLIC_URL,
@@ -58,7 +81,12 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
   if (hostWarning) logger.warn({ host: env.HOST }, hostWarning);
 
   function accessLog(req: IncomingMessage, res: ServerResponse, ctx: RequestContext) {
-    const quiet = ctx.url.pathname.startsWith("/_next/") || ctx.url.pathname === "/healthz";
+    // The console's own page loads, link prefetches, assets and API reads are routine: debug. Its writes stay info.
+    const consoleRead = ctx.outcome === "console" && (req.method === "GET" || req.method === "HEAD");
+    const quiet =
+      (consoleRead && res.statusCode < 500) ||
+      ctx.url.pathname.startsWith("/_next/") ||
+      ctx.url.pathname === "/healthz";
     const level = quiet ? "debug" : "info";
     if (!logger.isLevelEnabled(level)) return;
     logger[level](
@@ -86,14 +114,20 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
   async function rest(req: IncomingMessage, res: ServerResponse, ctx: RequestContext) {
     try {
       const path = ctx.url.pathname;
-      if (path === "/healthz") return sendJson(res, 200, { status: "ok" });
+      if (path === "/healthz") return sendJson(res, 200, liveness);
       if (path === "/readyz") {
-        const r = await readiness(runtime);
-        return sendJson(res, r.ready ? 200 : 503, r);
+        const r = readiness(runtime);
+        return sendJson(res, r.status, r.body);
       }
-      if (await facade(req, res, ctx)) return;
-      if (await loginRoutes(req, res, path)) return;
-      const missing = protocolNotFound(path, runtime.config.current());
+      if (servesMcp && (path === FORWARD_AUTH_PATH || path.startsWith(`${FORWARD_AUTH_PATH}/`)))
+        return await forwardAuth(req, res, ctx);
+      if (servesConsole && path === "/metrics") {
+        if (metricsRoute) return await metricsRoute(req, res);
+        throw new AppError("not_found", "metrics are turned off (PORTCULLIS_METRICS=false)");
+      }
+      if (servesMcp && (await facade(req, res, ctx))) return;
+      if (servesConsole && (await loginRoutes(req, res, path))) return;
+      const missing = servesMcp && protocolNotFound(path, runtime.config.current());
       if (missing) {
         // The MCP/OAuth error shape, and readable cross-origin: browser-based clients (the MCP Inspector)
         // would otherwise see only a CORS failure.
@@ -105,6 +139,8 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
           { "access-control-allow-origin": "*" },
         );
       }
+      // With an admin listener, the public port has no console or admin API, and does not say where they are.
+      if (!servesConsole) throw new AppError("not_found", `no route for ${path}`);
 
       if (!nextHandler) {
         if (path.startsWith("/api/") && !(await guardConsole(req, res, path, guardDeps))) {
@@ -122,6 +158,7 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
       res.setHeader("content-security-policy", "frame-ancestors 'none'");
       res.setHeader("referrer-policy", "same-origin");
       res.setHeader("x-content-type-options", "nosniff");
+      ctx.outcome = "console";
       await nextHandler(req, res);
     } catch (e) {
       fail(res, ctx, e);
@@ -140,14 +177,8 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
 
   // MCP traffic first, and without a promise when the request needs none (hot path). Its paths never
   // collide with the routes in rest(): /healthz, /readyz, /oauth, /login… are reserved prefixes.
-  return function handle(req: IncomingMessage, res: ServerResponse): void {
-    const ctx = new RequestContext(req.url ?? "/");
-    // Every access-log line is at info or debug: below that level, don't even listen (hot path).
-    if (logger.isLevelEnabled("info")) res.on("close", () => accessLog(req, res, ctx));
-    const refusedHost = hosts.refusedHost(req);
-    // Health probes (load balancers, Kubernetes) name the pod's address; their answers use no host.
-    if (refusedHost !== undefined && ctx.rawPath !== "/healthz" && ctx.rawPath !== "/readyz")
-      return misdirected(res, ctx, refusedHost);
+  function dispatch(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void {
+    if (!servesMcp) return void rest(req, res, ctx);
     let handled: boolean | Promise<boolean>;
     try {
       handled = resourceServer(req, res, ctx);
@@ -160,5 +191,20 @@ export function createGatewayRequestHandler(runtime: Runtime, nextHandler?: Next
       (h) => (h ? undefined : rest(req, res, ctx)),
       (e: unknown) => fail(res, ctx, e),
     );
+  }
+
+  const traced = tracingOn();
+  return function handle(req: IncomingMessage, res: ServerResponse): void {
+    // `GET http://host/… HTTP/1.1`: the target's host is the request's host (checked below like any other).
+    if (req.url !== undefined && req.url.charCodeAt(0) !== 47 /* / */) toOriginForm(req);
+    const ctx = new RequestContext(req.url ?? "/");
+    // Every access-log line is at info or debug: below that level, don't even listen (hot path).
+    if (logger.isLevelEnabled("info")) res.on("close", () => accessLog(req, res, ctx));
+    const refusedHost = hosts.refusedHost(req);
+    // Health probes (load balancers, Kubernetes) name the pod's address; their answers use no host.
+    if (refusedHost !== undefined && ctx.rawPath !== "/healthz" && ctx.rawPath !== "/readyz")
+      return misdirected(res, ctx, refusedHost);
+    if (traced) traceRequest(req, res, ctx, ctx.rawPath, dispatch);
+    else dispatch(req, res, ctx);
   };
 }

@@ -5,25 +5,30 @@
  */
 import { AppError } from "../errors";
 
-export function listenFailed(e: unknown, host: string, port: number): unknown {
+export function listenFailed(
+  e: unknown,
+  host: string,
+  port: number,
+  vars: { host: string; port: string } = { host: "HOST", port: "PORT" },
+): unknown {
   const where = `${host.includes(":") ? `[${host}]` : host}:${port}`;
   switch ((e as NodeJS.ErrnoException | undefined)?.code) {
     case "EADDRINUSE":
       return new AppError(
         "listen_failed",
-        `cannot listen on ${where}: another process is using the port (EADDRINUSE); stop it, or set PORT to a free port`,
+        `cannot listen on ${where}: another process is using the port (EADDRINUSE); stop it, or set ${vars.port} to a free port`,
         { cause: e },
       );
     case "EACCES":
       return new AppError(
         "listen_failed",
-        `cannot listen on ${where}: permission denied (EACCES; ports below 1024 need privileges); set PORT to 1024 or higher`,
+        `cannot listen on ${where}: permission denied (EACCES; ports below 1024 need privileges); set ${vars.port} to 1024 or higher`,
         { cause: e },
       );
     case "EADDRNOTAVAIL":
       return new AppError(
         "listen_failed",
-        `cannot listen on ${where}: ${host} is not an address of this machine (EADDRNOTAVAIL); set HOST to one of its addresses (0.0.0.0 for all)`,
+        `cannot listen on ${where}: ${host} is not an address of this machine (EADDRNOTAVAIL); set ${vars.host} to one of its addresses (0.0.0.0 for all)`,
         { cause: e },
       );
     default:

@@ -19,6 +19,8 @@ export class RequestContext {
   serverName?: string;
   /** Short machine-readable outcome for the access log (e.g. "accepted", "rejected:aud_mismatch"). */
   outcome?: string;
+  /** Route template for traces (`/oauth/{provider}/token`), set by handlers that serve templated paths. */
+  route?: string;
   #url?: URL;
 
   constructor(readonly target: string) {

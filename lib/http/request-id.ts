@@ -12,7 +12,18 @@ let last = 0;
 
 export const nextRequestSeq = () => ++last;
 
-export const formatRequestId = (seq: number) => `${TAG}-${seq.toString(36)}`;
+/** The tag of this process's ids (worker processes send it with the entries they forward). */
+export const processTag = () => TAG;
+
+export const formatRequestId = (seq: number, tag = TAG) => `${tag}-${seq.toString(36)}`;
+
+/** The tag and sequence number of an id issued by any process, else undefined. */
+export function splitRequestId(id: string): { tag: string; seq: number } | undefined {
+  const m = /^([0-9a-f]{8})-([0-9a-z]{1,11})$/.exec(id);
+  if (!m) return undefined;
+  const seq = parseInt(m[2], 36);
+  return seq > 0 && Number.isSafeInteger(seq) ? { tag: m[1], seq } : undefined;
+}
 
 /** The sequence number of an id issued by this process, else undefined. */
 export function parseRequestId(id: string): number | undefined {

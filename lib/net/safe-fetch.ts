@@ -14,6 +14,7 @@ import http from "node:http";
 import https from "node:https";
 import type { LookupFunction } from "node:net";
 import { FetchError } from "./errors";
+import { clientSpan, tracingOn } from "../tracing/tracer";
 import {
   blockPrivateNetworkFromEnv,
   resolveAllowed,
@@ -59,7 +60,15 @@ export const DEFAULT_MAX_REDIRECTS = 3;
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-export async function safeFetch(input: string | URL, opts: SafeFetchOptions): Promise<SafeResponse> {
+export function safeFetch(input: string | URL, opts: SafeFetchOptions): Promise<SafeResponse> {
+  if (!tracingOn()) return fetchWithPolicy(input, opts);
+  const url = parseUrl(input);
+  return clientSpan(opts.method ?? "GET", url, opts.headers ?? {}, (headers) =>
+    fetchWithPolicy(url, { ...opts, headers }),
+  );
+}
+
+async function fetchWithPolicy(input: string | URL, opts: SafeFetchOptions): Promise<SafeResponse> {
   let url = parseUrl(input);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxRedirects = opts.maxRedirects ?? DEFAULT_MAX_REDIRECTS;

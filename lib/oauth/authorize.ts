@@ -1,12 +1,14 @@
 /**
  * GET /oauth/<p>/authorize and the consent form's POST. Steps, in order:
  * 1. a rate limit per client address (steps/authorize-limits.ts) — a page, no redirect;
- * 2. client_id known for this provider, redirect_uri registered (exact; loopback: any port)
+ * 2. client_id known for this provider — registered, or an https URL naming a client ID
+ *    metadata document (steps/cimd-client.ts) — and redirect_uri registered or listed there
+ *    (exact; loopback: any port) and allowed for the servers (redirect-allowlist.ts)
  *    — failures here show an error page, never a redirect;
  * 3. a rate limit per client; response_type=code, PKCE S256, scope syntax, `resource` one
  *    of our servers — failures from here on go back to the (now trusted) redirect URI;
- * 4. consent: remembered per browser and client (steps/browser-id.ts), else the consent
- *    page with a single-use, short-lived ticket bound to the browser (CSRF) that keeps the
+ * 4. consent: remembered per browser and client (steps/browser-id.ts) for the scopes and
+ *    servers the user allowed (steps/remembered-consent.ts), else the consent page with a single-use, short-lived ticket bound to the browser (CSRF) that keeps the
  *    client's sign-in parameters (steps/login-params.ts);
  * 5. room for the flow (steps/flow-caps.ts), the IdP client's callback
  *    (steps/idp-callback.ts), a pending authorization keyed by a gateway-generated state and
@@ -21,7 +23,14 @@ import { redirectAllowlist, serverForResource, serverResources } from "./context
 import { InvalidRequest, InvalidScope, InvalidTarget, OAuthError, PageError, UnsupportedResponseType } from "./errors";
 import { renderConsentPage, sendErrorPage, sendPage } from "./html";
 import { readForm, redirect, uniqueParams } from "./http";
-import { matchRedirectUri } from "./redirect-uri";
+import { isLoopbackHost, matchRedirectUri } from "./redirect-uri";
+import { compileAllowlist, redirectAllowed } from "./redirect-allowlist";
+import { looksLikeClientIdUrl } from "./cimd/client-id-url";
+import { presentedClientId } from "./cimd/client-ids";
+import { CimdError } from "./cimd/errors";
+import { documentRedirectUri } from "./cimd/resolver";
+import type { ClientMetadataDocument } from "./cimd/validate-document";
+import { cimdClientFor } from "./steps/cimd-client";
 import type { OAuthClientRecord, PendingRecord } from "./store";
 import { providerMetadata, idpClientFor } from "./idp-client";
 import { limitAuthorizeByAddress, limitAuthorizeByClient } from "./steps/authorize-limits";
@@ -29,7 +38,7 @@ import { browserIdFor, isSameBrowser, type BrowserId } from "./steps/browser-id"
 import { ensureRoomForFlow } from "./steps/flow-caps";
 import { checkIdpCallbackForAuthorize } from "./steps/idp-callback";
 import { applyLoginParams, loginParamsOf } from "./steps/login-params";
-import { scopeSet } from "./steps/refresh-scope";
+import { consentCovers, requestedServers } from "./steps/remembered-consent";
 
 const CHALLENGE_RE = /^[A-Za-z0-9_-]{43,128}$/;
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
@@ -68,10 +77,11 @@ function validateClientAndRedirect(
   q: Map<string, string>,
   client: OAuthClientRecord | null,
   ctx: FacadeContext,
+  document?: ClientMetadataDocument,
 ): string {
   if (!client || client.providerName !== ctx.provider.name)
     throw new PageError("Unknown client", "The application is not registered with this gateway (unknown client_id).");
-  const presented = q.get("redirect_uri");
+  const presented = document ? documentRedirect(document, q.get("redirect_uri")) : q.get("redirect_uri");
   if (presented === undefined) {
     if (client.redirectUris.length === 1) return client.redirectUris[0];
     throw new PageError(
@@ -86,7 +96,7 @@ function validateClientAndRedirect(
     );
   }
   const allow = redirectAllowlist(ctx);
-  if (allow.length && !matchRedirectUri(presented, allow)) {
+  if (allow.length && !redirectAllowed(presented, compileAllowlist(allow))) {
     throw new PageError(
       "Redirect URI not allowed",
       "The redirect_uri is not in the gateway's allowed redirect URIs for this server.",
@@ -136,6 +146,33 @@ function validateRequest(
   };
 }
 
+/** A client metadata document that cannot be used: a page, never a redirect (the redirect URI is not trusted). */
+const cimdPageError = (e: unknown) =>
+  e instanceof CimdError ? new PageError("Application not accepted", `${e.message}.`, 400, "client_document") : e;
+
+/** The client a request names: registered (DCR), or known by its metadata document. */
+async function clientOf(
+  clientId: string,
+  ctx: FacadeContext,
+  deps: FacadeDeps,
+): Promise<{ client: OAuthClientRecord | null; document?: ClientMetadataDocument }> {
+  if (!looksLikeClientIdUrl(clientId)) return { client: await deps.store.getClient(clientId) };
+  try {
+    return await cimdClientFor(clientId, ctx, deps);
+  } catch (e) {
+    throw cimdPageError(e);
+  }
+}
+
+/** The redirect URI of a request by a document client: one the document lists. */
+function documentRedirect(document: ClientMetadataDocument, presented: string | undefined): string {
+  try {
+    return documentRedirectUri(document, presented);
+  } catch (e) {
+    throw cimdPageError(e);
+  }
+}
+
 /** An OAuth error to send back to the client's validated redirect URI. */
 class RedirectError extends Error {
   constructor(
@@ -156,11 +193,6 @@ async function toClientOnError<T>(a: Pick<AuthzRequest, "redirectUri" | "clientS
     throw e;
   }
 }
-
-const scopeCovered = (requested: string | undefined, granted: string) => {
-  const g = scopeSet(granted);
-  return [...scopeSet(requested)].every((s) => g.has(s));
-};
 
 /** Stores the pending authorization, bound to this browser, and redirects the browser to the IdP. */
 async function redirectToIdp(
@@ -250,13 +282,15 @@ async function showConsentPage(
     browserIdHash: browser.idHash,
     expiresAt: new Date(deps.now() + deps.limits.consentTtlMs),
   });
-  const servers = a.resource ? [serverForResource(ctx, a.resource, deps.publicUrl)!] : ctx.servers;
+  const servers = requestedServers(a, ctx, deps);
   const resources = serverResources(ctx, deps.publicUrl);
   const html = renderConsentPage({
     action: ctx.endpoint("authorize"),
     ticket,
     clientName: client.clientName,
-    clientId: client.clientId,
+    clientId: presentedClientId(client.clientId),
+    documentHost: looksLikeClientIdUrl(client.clientId) ? new URL(presentedClientId(client.clientId)).host : undefined,
+    loopbackOnly: client.redirectUris.every((u) => URL.canParse(u) && isLoopbackHost(new URL(u).hostname)),
     clientUri: typeof client.metadata.client_uri === "string" ? client.metadata.client_uri : undefined,
     redirectUri: a.redirectUri,
     providerLabel:
@@ -293,8 +327,8 @@ export async function handleAuthorize(
     await limitAuthorizeByAddress(req, deps);
     const clientId = q.get("client_id");
     if (!clientId) throw new PageError("Invalid request", "client_id is missing.");
-    const client = await deps.store.getClient(clientId);
-    const redirectUri = validateClientAndRedirect(q, client, ctx);
+    const { client, document } = await clientOf(clientId, ctx, deps);
+    const redirectUri = validateClientAndRedirect(q, client, ctx, document);
     checkIdpCallbackForAuthorize(client!, ctx); // before the consent page: this flow could not finish
     const state = q.get("state");
     if (state !== undefined && state.length > MAX_STATE) throw new InvalidRequest("state is too long");
@@ -306,8 +340,7 @@ export async function handleAuthorize(
     const browser = browserIdFor(req, ctx);
     const consent = browser.setCookie ? null : await deps.store.getConsent(browser.idHash, client!.clientId);
     await toClientOnError(a, async () => {
-      if (consent && consent.providerName === ctx.provider.name && scopeCovered(a.scope, consent.scope))
-        return redirectToIdp(res, a, browser, client!, ctx, deps);
+      if (consent && consentCovers(consent, a, ctx, deps)) return redirectToIdp(res, a, browser, client!, ctx, deps);
       return showConsentPage(res, a, browser, client!, ctx, deps);
     });
   });
@@ -366,6 +399,7 @@ export async function handleConsent(
       clientId: client.clientId,
       providerName: ctx.provider.name,
       scope: pending.scope ?? "",
+      servers: requestedServers(pending, ctx, deps).map((s) => s.name),
     });
     const a: AuthzRequest = {
       providerName: pending.providerName,

@@ -20,6 +20,24 @@ describe("buildRegistration (RFC 7591)", () => {
     expect(r.record.redirectUris).toEqual(["http://localhost:3000/cb"]);
   });
 
+  it("keeps and echoes application_type (2026-07-28) and ignores registered metadata it does not use", () => {
+    const r = reg({
+      redirect_uris: ["http://127.0.0.1:33418/"],
+      token_endpoint_auth_method: "none",
+      application_type: "native",
+      jwks_uri: "https://app.example.com/jwks",
+      post_logout_redirect_uris: ["https://app.example.com/bye"],
+      software_statement: "eyJ...",
+      token_endpoint_auth_methods_supported: ["none"],
+    });
+    expect(r.response.application_type).toBe("native");
+    expect(r.record.metadata.application_type).toBe("native");
+    expect(r.response).not.toHaveProperty("jwks_uri");
+    expect(() => reg({ redirect_uris: ["https://a.example.com/cb"], application_type: "desktop" })).toThrow(
+      expect.objectContaining({ error: "invalid_client_metadata" }),
+    );
+  });
+
   it("defaults to client_secret_basic and stores only the secret's hash", () => {
     const r = reg({ redirect_uris: ["https://a.example.com/cb"] });
     expect(r.response.token_endpoint_auth_method).toBe("client_secret_basic");

@@ -1,14 +1,17 @@
 /**
- * RFC 7591 dynamic client registration at the facade. Validates the client's
- * metadata (bounded sizes, safe redirect URIs, only the code flow), answers
- * 201 with a gateway client id (and a secret for confidential clients; only its
- * hash is stored). Unknown metadata fields are ignored (RFC 7591 §2), which
- * accepts what MCP clients typically send (software_id, logo_uri, …).
+ * RFC 7591 client metadata: the one schema for dynamic client registration at
+ * the facade and for client ID metadata documents (cimd/). Registration
+ * validates the client's metadata (bounded sizes, safe redirect URIs, only the
+ * code flow) and answers 201 with a gateway client id (and a secret for
+ * confidential clients; only its hash is stored). Unknown metadata fields are
+ * ignored (RFC 7591 §2), which accepts what MCP clients typically send
+ * (software_id, jwks_uri, post_logout_redirect_uris, …).
  */
 import { z } from "zod";
 import { randomId, sha256 } from "../admin/tokens";
 import { InvalidClientMetadata, InvalidRedirectUri } from "./errors";
-import { checkRedirectUri, matchRedirectUri } from "./redirect-uri";
+import { compileAllowlist, redirectAllowed } from "./redirect-allowlist";
+import { checkRedirectUri } from "./redirect-uri";
 import type { ClientAuthMethod, OAuthClientRecord } from "./store";
 
 export const MAX_REDIRECT_URIS = 10;
@@ -28,7 +31,7 @@ const webUrl = z
   }, "must be an http(s) URL");
 
 /** The fields we keep; anything else is ignored. */
-const metadataSchema = z.object({
+export const clientMetadataSchema = z.object({
   redirect_uris: z
     .array(z.unknown())
     .min(1, "at least one redirect URI is required")
@@ -56,7 +59,23 @@ const metadataSchema = z.object({
   contacts: z.array(shortText(320)).max(10).optional(),
   software_id: shortText(200).optional(),
   software_version: shortText(100).optional(),
+  /** OpenID Connect Registration: "web" or "native" (kept and echoed; the redirect URI rules are the same). */
+  application_type: z.enum(["web", "native"]).optional(),
 });
+
+/** Registered metadata the gateway keeps and answers with (besides the URIs and methods it derives). */
+export const KEPT_METADATA = [
+  "client_name",
+  "client_uri",
+  "logo_uri",
+  "tos_uri",
+  "policy_uri",
+  "scope",
+  "contacts",
+  "software_id",
+  "software_version",
+  "application_type",
+] as const;
 
 export type RegistrationResult = {
   record: OAuthClientRecord;
@@ -66,8 +85,8 @@ export type RegistrationResult = {
 
 /**
  * Validates `body` (parsed JSON) and builds the client record and the 201 body.
- * `allowlist`: when non-empty, every redirect URI must match an entry (exactly,
- * or loopback with another port).
+ * `allowlist`: when non-empty, every redirect URI must be allowed by it
+ * (redirect-allowlist.ts: exact, loopback with any port, presets, prefix patterns).
  */
 export function buildRegistration(
   body: unknown,
@@ -75,7 +94,7 @@ export function buildRegistration(
 ): RegistrationResult {
   if (typeof body !== "object" || body === null || Array.isArray(body))
     throw new InvalidClientMetadata("the body must be a JSON object");
-  const parsed = metadataSchema.safeParse(body);
+  const parsed = clientMetadataSchema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue.path.join(".");
@@ -85,11 +104,12 @@ export function buildRegistration(
   }
   const m = parsed.data;
   const redirectUris: string[] = [];
+  const allowlist = opts.allowlist?.length ? compileAllowlist(opts.allowlist) : undefined;
   m.redirect_uris.forEach((u, i) => {
     const problem = checkRedirectUri(u);
     if (problem) throw new InvalidRedirectUri(`redirect_uris[${i}] ${problem}`);
     if (!redirectUris.includes(u as string)) redirectUris.push(u as string);
-    if (opts.allowlist?.length && !matchRedirectUri(u as string, opts.allowlist)) {
+    if (allowlist && !redirectAllowed(u as string, allowlist)) {
       throw new InvalidRedirectUri(`redirect_uris[${i}] is not in the gateway's allowed redirect URIs for this server`);
     }
   });
@@ -117,19 +137,7 @@ export function buildRegistration(
     grant_types: grantTypes,
     response_types: responseTypes,
   };
-  for (const k of [
-    "client_name",
-    "client_uri",
-    "logo_uri",
-    "tos_uri",
-    "policy_uri",
-    "scope",
-    "contacts",
-    "software_id",
-    "software_version",
-  ] as const) {
-    if (m[k] !== undefined) metadata[k] = m[k];
-  }
+  for (const k of KEPT_METADATA) if (m[k] !== undefined) metadata[k] = m[k];
   const issuedAt = Math.floor(now.getTime() / 1000);
   const response: Record<string, unknown> = {
     client_id: clientId,

@@ -9,6 +9,7 @@ import {
   type ClientAdminDeps,
 } from "./clients-admin";
 import { createMemoryOAuthStore, type OAuthClientRecord } from "./store";
+import { createMemoryLifecycleStore } from "./client-lifecycle";
 import { IdpDeleteError, type IdpDeleteResult, type IdpRegistration } from "./idp-registration";
 
 const record = (clientId: string, providerName: string, extra: Partial<OAuthClientRecord> = {}): OAuthClientRecord => ({
@@ -25,7 +26,9 @@ const record = (clientId: string, providerName: string, extra: Partial<OAuthClie
 /** The IdP side: what each DELETE at a registration URI answers, and the calls it got. */
 type FakeIdp = { answer: () => Promise<IdpDeleteResult>; calls: IdpRegistration[] };
 
-async function setup(idp: FakeIdp = { answer: async () => "deleted", calls: [] }): Promise<ClientAdminDeps> {
+async function setup(
+  idp: FakeIdp = { answer: async () => "deleted", calls: [] },
+): Promise<ClientAdminDeps & { now: () => number }> {
   const store = createMemoryOAuthStore();
   await store.createClient(record("public", "kc"));
   await store.createClient(
@@ -43,9 +46,12 @@ async function setup(idp: FakeIdp = { answer: async () => "deleted", calls: [] }
     }),
   );
   await store.createClient(record("elsewhere", "auth0"));
+  const providers = ["kc", "auth0", "std", "empty"];
   return {
     store,
-    providerExists: (n) => ["kc", "auth0", "std", "empty"].includes(n),
+    lifecycle: createMemoryLifecycleStore(store, providers),
+    now: () => Date.UTC(2026, 0, 3),
+    providerExists: (n) => providers.includes(n),
     decrypt: async (enc) => {
       if (!enc.startsWith("enc:")) throw new Error("bad ciphertext");
       return enc.slice(4);
@@ -71,6 +77,7 @@ describe("facade clients admin", () => {
     expect(out.clients).toEqual([
       {
         clientId: "confidential",
+        kind: "registered",
         clientName: "confidential app",
         redirectUris: ["http://127.0.0.1:5555/cb"],
         tokenEndpointAuthMethod: "none",
@@ -78,9 +85,12 @@ describe("facade clients admin", () => {
         idpClientId: "up-1",
         idpDeletable: false,
         createdAt: "2026-01-02T00:00:00.000Z",
+        lastUsedAt: null,
+        expired: false,
       },
       {
         clientId: "public",
+        kind: "registered",
         clientName: "public app",
         redirectUris: ["http://127.0.0.1:5555/cb"],
         tokenEndpointAuthMethod: "none",
@@ -88,15 +98,37 @@ describe("facade clients admin", () => {
         idpClientId: null,
         idpDeletable: false,
         createdAt: "2026-01-01T00:00:00.000Z",
+        lastUsedAt: null,
+        expired: false,
       },
     ]);
     expect(JSON.stringify(out)).not.toMatch(/hash|enc"/);
-    expect(await listFacadeClients(deps, "empty")).toEqual({ clients: [], total: 0 });
+    expect(await listFacadeClients(deps, "empty")).toEqual({ clients: [], total: 0, neverUsed: 0, expired: 0 });
+  });
+
+  it("lists document clients beside registered ones, with last use, and the never-used and expired counts", async () => {
+    const deps = await setup();
+    await deps.store.createClient(record("https://vscode.dev/oauth/client-metadata.json", "kc"));
+    await deps.lifecycle.markUsed("public", new Date(Date.UTC(2026, 0, 2, 6)));
+    deps.now = () => Date.UTC(2026, 0, 6); // 72 h after the others were created: never-used ones expired
+    const out = await listFacadeClients(deps, "kc");
+    expect(out.clients.map((c) => [c.clientId, c.kind, c.lastUsedAt, c.expired])).toEqual([
+      ["confidential", "registered", null, true],
+      ["public", "registered", "2026-01-02T06:00:00.000Z", false],
+      ["https://vscode.dev/oauth/client-metadata.json", "metadata_document", null, true],
+    ]);
+    expect(out).toMatchObject({ total: 3, neverUsed: 2, expired: 2 });
   });
 
   it("deletes a client with its consents and pending authorizations", async () => {
     const deps = await setup();
-    await deps.store.saveConsent({ browserIdHash: "b", clientId: "public", providerName: "kc", scope: "" });
+    await deps.store.saveConsent({
+      browserIdHash: "b",
+      clientId: "public",
+      providerName: "kc",
+      scope: "",
+      servers: [],
+    });
     await deps.store.createPending({
       stateHash: "s",
       kind: "idp",

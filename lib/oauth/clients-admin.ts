@@ -10,6 +10,7 @@
  * keep the IdP client. Deleting a provider does the same for all of its
  * clients before the provider goes.
  */
+import { createClientLifecycleRepo } from "../db/client-lifecycle-repo";
 import { createOAuthRepo } from "../db/oauth-repo";
 import { AppError } from "../errors";
 import type { ProviderClientsCleanup, IdpCleanupStatus } from "./cleanup-counts";
@@ -17,6 +18,10 @@ import type { Logger } from "../log";
 import type { Runtime } from "../runtime/types";
 import { DEFAULT_LIMITS } from "./context";
 import type { OAuthClientRecord, OAuthStore } from "./store";
+import { looksLikeClientIdUrl } from "./cimd/client-id-url";
+import { clientRecordId, presentedClientId } from "./cimd/client-ids";
+import { expiryCutoffs, isExpired, lifecyclePolicyOf, type ClientLifecycleStore } from "./client-lifecycle";
+import type { ProviderSpec } from "../config/model";
 import { deleteIdpRegistration, IdpDeleteError, type IdpDeleteResult, type IdpRegistration } from "./idp-registration";
 
 /** The newest this many are listed (with the total): a console page, not an export. A provider may hold up to DEFAULT_LIMITS.maxClientsPerProvider. */
@@ -24,6 +29,8 @@ export const MAX_LISTED_CLIENTS = 500;
 
 export type FacadeClientView = {
   clientId: string;
+  /** `registered` (DCR, `pc_…`) or `metadata_document` (CIMD: the id is the document's URL). */
+  kind: "registered" | "metadata_document";
   clientName: string | null;
   redirectUris: string[];
   tokenEndpointAuthMethod: string;
@@ -33,11 +40,28 @@ export type FacadeClientView = {
   /** Whether the gateway can delete that IdP client at the IdP (RFC 7592). */
   idpDeletable: boolean;
   createdAt: string;
+  /** The last time a token was issued to it; null: never. */
+  lastUsedAt: string | null;
+  /** It is past the provider's expiry rules and goes at the next sweep. */
+  expired: boolean;
+};
+
+/** What GET /api/providers/<p>/clients answers. */
+export type FacadeClientList = {
+  clients: FacadeClientView[];
+  total: number;
+  /** Clients never used, and expired ones not swept yet (the rest are live). */
+  neverUsed: number;
+  expired: number;
 };
 
 export type ClientAdminDeps = {
   store: OAuthStore;
+  /** Last use and expiry of the clients. */
+  lifecycle: ClientLifecycleStore;
   providerExists(name: string): boolean;
+  /** The provider's settings (expiry rules), when known. */
+  providerSpec?(name: string): ProviderSpec | undefined;
   decrypt(enc: string): Promise<string>;
   deleteIdpClient(reg: IdpRegistration): Promise<IdpDeleteResult>;
   logger?: Pick<Logger, "info" | "warn">;
@@ -53,7 +77,9 @@ export function clientAdminDeps(
   const config = src.config;
   return {
     store: createOAuthRepo(src.db),
+    lifecycle: createClientLifecycleRepo(src.db),
     providerExists: (name) => (config ? config.current().providers.has(name) : true),
+    providerSpec: (name) => config?.current().providers.get(name),
     decrypt: (enc) => src.secrets.decrypt(enc),
     deleteIdpClient: (reg) => deleteIdpRegistration(reg, { env: src.env }),
     logger: src.logger,
@@ -100,15 +126,25 @@ export type IdpCleanup = { status: IdpCleanupStatus; clientId?: string; message:
 export type FacadeClientDeletion = { deleted: string; idp: IdpCleanup };
 
 export async function listFacadeClients(
-  deps: ClientAdminDeps,
+  deps: ClientAdminDeps & { now?: () => number },
   provider: string,
-): Promise<{ clients: FacadeClientView[]; total: number }> {
+): Promise<FacadeClientList> {
   assertProvider(deps, provider);
-  const [rows, total] = await Promise.all([
+  const cutoffs = expiryCutoffs(lifecyclePolicyOf(deps.providerSpec?.(provider) ?? {}), (deps.now ?? Date.now)());
+  const [rows, counts] = await Promise.all([
     deps.store.listClients(provider, MAX_LISTED_CLIENTS),
-    deps.store.countClients(provider),
+    deps.lifecycle.counts(provider, cutoffs),
   ]);
-  return { clients: rows.map(view), total };
+  const uses = new Map((await deps.lifecycle.uses(rows.map((r) => r.clientId))).map((u) => [u.clientId, u]));
+  return {
+    clients: rows.map((c) => {
+      const u = uses.get(c.clientId);
+      return view(c, u?.lastUsedAt ?? null, u ? isExpired(u, cutoffs) : false);
+    }),
+    total: counts.total,
+    neverUsed: counts.neverUsed,
+    expired: counts.expired,
+  };
 }
 
 export async function deleteFacadeClient(
@@ -119,12 +155,26 @@ export async function deleteFacadeClient(
 ): Promise<FacadeClientDeletion> {
   assertProvider(deps, provider);
   const notFound = () => new AppError("not_found", `provider "${provider}" has no registered client "${clientId}"`);
-  const client = await deps.store.getClient(clientId);
+  const client = await deps.store.getClient(clientRecordId(provider, clientId));
   if (!client || client.providerName !== provider) throw notFound();
+  const idp = await deleteClientEverywhere(deps, client, opts);
+  if (!idp) throw notFound();
+  return { deleted: clientId, idp };
+}
+
+/**
+ * Deletes a client's IdP client at the IdP (when the gateway registered it and is not asked to keep
+ * it), then the client here with an audit record. Throws IdpCleanupError, deleting nothing, when the
+ * IdP fails; undefined when the client was already gone here.
+ */
+export async function deleteClientEverywhere(
+  deps: ClientAdminDeps,
+  client: OAuthClientRecord,
+  opts: { actor: string; keepIdpClients?: boolean },
+): Promise<IdpCleanup | undefined> {
   const idp = await cleanUpIdpClient(deps, client, opts.keepIdpClients === true);
   const audit = { actor: opts.actor, idp: { status: idp.status, ...(idp.clientId ? { clientId: idp.clientId } : {}) } };
-  if (!(await deps.store.deleteClient(provider, clientId, audit))) throw notFound();
-  return { deleted: clientId, idp };
+  return (await deps.store.deleteClient(client.providerName, client.clientId, audit)) ? idp : undefined;
 }
 
 /** IdP calls in flight at once while a provider's clients are cleaned up: quick for hundreds, gentle on the IdP. */
@@ -283,8 +333,9 @@ function assertProvider(deps: ClientAdminDeps, provider: string) {
   if (!deps.providerExists(provider)) throw new AppError("not_found", `provider "${provider}" does not exist`);
 }
 
-const view = (c: OAuthClientRecord): FacadeClientView => ({
-  clientId: c.clientId,
+const view = (c: OAuthClientRecord, lastUsedAt: Date | null, expired: boolean): FacadeClientView => ({
+  clientId: presentedClientId(c.clientId),
+  kind: looksLikeClientIdUrl(c.clientId) ? "metadata_document" : "registered",
   clientName: c.clientName ?? null,
   redirectUris: c.redirectUris,
   tokenEndpointAuthMethod: c.tokenEndpointAuthMethod,
@@ -292,4 +343,6 @@ const view = (c: OAuthClientRecord): FacadeClientView => ({
   idpClientId: c.idpClientId ?? null,
   idpDeletable: c.idpRegistration !== undefined,
   createdAt: c.createdAt.toISOString(),
+  lastUsedAt: lastUsedAt?.toISOString() ?? null,
+  expired,
 });

@@ -17,6 +17,8 @@ import { facadeIssuer } from "../urls/resource-urls";
 import type { TrustedProxies } from "../urls/trusted-proxies";
 import { resourceUrlsOf } from "../tokens/server-audiences";
 import type { OAuthStore } from "./store";
+import type { CimdResolver } from "./cimd/resolver";
+import type { ClientLifecycleStore } from "./client-lifecycle";
 import type { FacadeReason } from "./errors";
 
 export type FacadeLimits = {
@@ -51,6 +53,10 @@ export const DEFAULT_LIMITS: FacadeLimits = {
 
 export type FacadeDeps = {
   store: OAuthStore;
+  /** Client ID metadata documents: fetched, cached and validated (cimd/). */
+  cimd: CimdResolver;
+  /** Last use, expiry and de-duplication of the facade's clients. */
+  lifecycle: ClientLifecycleStore;
   config: () => ConfigSnapshot;
   secrets: SecretBox;
   providerDeps: ProviderDeps;
@@ -73,7 +79,7 @@ export type FacadeContext = {
   base: URL;
   /** The request's own public base (PUBLIC_URL, trusted forwarding or Host): the resource base of servers without publicUrls. */
   requestBase: URL;
-  /** `<base>/oauth/<provider>`, no trailing slash. */
+  /** `<base>/oauth/<provider>`, or the provider's facadeUrl at its host's root; no trailing slash. */
   issuer: string;
   /** Facade endpoint URL: `<issuer>/<name>`. */
   endpoint: (name: "authorize" | "token" | "register" | "callback") => string;
@@ -88,7 +94,16 @@ export function proxyServersFor(snapshot: Pick<ConfigSnapshot, "servers">, provi
   );
 }
 
-export function buildContext(req: IncomingMessage, deps: FacadeDeps, providerName: string): FacadeContext | undefined {
+/**
+ * `atRoot`: the request reached the provider's facade at the root of its `facadeUrl` host; the
+ * issuer is then that URL and the endpoints sit at the host's root.
+ */
+export function buildContext(
+  req: IncomingMessage,
+  deps: FacadeDeps,
+  providerName: string,
+  atRoot = false,
+): FacadeContext | undefined {
   const snap = deps.config();
   const provider = snap.providers.get(providerName);
   if (!provider) return undefined;
@@ -102,12 +117,24 @@ export function buildContext(req: IncomingMessage, deps: FacadeDeps, providerNam
     // A server without publicUrls lives at the request's URL: its facade may too.
     requestFallback: servers.some((s) => s.publicUrls.length === 0),
   });
+  const requestBase = resolvePublicBase(facts, opts).base;
+  if (atRoot && provider.facadeUrl) {
+    const root = new URL(provider.facadeUrl);
+    return {
+      provider,
+      servers,
+      base: root,
+      requestBase,
+      issuer: urlString(root),
+      endpoint: (name) => urlString(joinBase(root, `/${name}`)),
+    };
+  }
   const issuer = facadeIssuer(base, providerName);
   return {
     provider,
     servers,
     base,
-    requestBase: resolvePublicBase(facts, opts).base,
+    requestBase,
     issuer,
     endpoint: (name) => urlString(joinBase(base, `/oauth/${providerName}/${name}`)),
   };

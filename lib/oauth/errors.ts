@@ -42,7 +42,8 @@ export type FacadeReason =
   | "resource_not_authorized"
   | "refresh_token_unknown"
   | "refresh_token_other_client"
-  | "scope_not_granted";
+  | "scope_not_granted"
+  | "client_document";
 
 export class OAuthError extends Error {
   reason?: FacadeReason;

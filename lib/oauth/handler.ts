@@ -4,18 +4,27 @@
  *   /.well-known/openid-configuration/oauth/<p>
  *   /oauth/<p>/.well-known/openid-configuration (and …/oauth-authorization-server)
  *   /oauth/<p>/authorize (GET; POST = consent form), /token, /register, /callback
+ * and, on the host of a provider's `facadeUrl`, the same at the host's root
+ * (/.well-known/oauth-authorization-server, /authorize, /token, /register, /callback).
  * A provider has a facade only while some server uses it in proxy mode.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GatewayHandler } from "../http/types";
 import type { Runtime } from "../runtime/types";
+import { createClientLifecycleRepo } from "../db/client-lifecycle-repo";
 import { createOAuthRepo } from "../db/oauth-repo";
+import { parsePrivateHosts } from "./cimd/private-hosts";
+import { createCimdResolver } from "./cimd/resolver";
+import { expireClients } from "./client-expiry";
+import { lifecyclePolicyOf } from "./client-lifecycle";
+import { clientAdminDeps } from "./clients-admin";
 import { sendJson } from "../http/respond";
-import { PUBLIC_BASE_VARY } from "../urls/public-base";
+import { factsFromNodeRequest, PUBLIC_BASE_VARY, resolvePublicBase } from "../urls/public-base";
 import { buildContext, DEFAULT_LIMITS, type FacadeDeps } from "./context";
 import { handleAuthorize, handleConsent } from "./authorize";
 import { handleCallback } from "./callback";
-import { isOAuthError, ServerError } from "./errors";
+import { isOAuthError, ServerError, TemporarilyUnavailable } from "./errors";
+import { isDatabaseUnavailable } from "../db/unavailable";
 import { buildFacadeMetadata } from "./metadata";
 import { handleRegister } from "./register";
 import { handleToken } from "./token";
@@ -26,7 +35,39 @@ const WELL_KNOWN_RE = /^\/\.well-known\/(?:oauth-authorization-server|openid-con
 const FACADE_RE =
   /^\/oauth\/([a-z0-9-]{1,63})\/(authorize|token|register|callback|\.well-known\/openid-configuration|\.well-known\/oauth-authorization-server)$/;
 
-type Route = { provider: string; endpoint: "metadata" | "authorize" | "token" | "register" | "callback" };
+type Route = {
+  provider: string;
+  endpoint: "metadata" | "authorize" | "token" | "register" | "callback";
+  /** Reached at the root of the provider's facadeUrl host. */
+  atRoot?: boolean;
+};
+
+/** The facade's paths at the root of a facadeUrl host. */
+const ROOT_PATHS: Readonly<Record<string, Route["endpoint"]>> = {
+  "/.well-known/oauth-authorization-server": "metadata",
+  "/.well-known/openid-configuration": "metadata",
+  "/authorize": "authorize",
+  "/token": "token",
+  "/register": "register",
+  "/callback": "callback",
+};
+
+/** A facade path at the root of the host of a provider's facadeUrl (the request's host, as public-base.ts reads it). */
+function matchRootRoute(req: IncomingMessage, path: string, deps: FacadeDeps): Route | undefined {
+  const endpoint = Object.prototype.hasOwnProperty.call(ROOT_PATHS, path) ? ROOT_PATHS[path] : undefined;
+  if (!endpoint) return undefined;
+  const facts = factsFromNodeRequest(req);
+  for (const p of deps.config().providers.values()) {
+    if (!p.facadeUrl) continue;
+    const { source } = resolvePublicBase(facts, {
+      trustedProxies: deps.trustedProxies,
+      serverPublicUrls: [p.facadeUrl],
+      requestFallback: true,
+    });
+    if (source === "server_public_url") return { provider: p.name, endpoint, atRoot: true };
+  }
+  return undefined;
+}
 
 export function matchFacadeRoute(path: string): Route | undefined {
   let m = WELL_KNOWN_RE.exec(path);
@@ -46,9 +87,9 @@ const ALLOWED: Record<Route["endpoint"], string[]> = {
 
 export function createFacadeHandler(deps: FacadeDeps): GatewayHandler {
   return async (req: IncomingMessage, res: ServerResponse, rctx) => {
-    const route = matchFacadeRoute(rctx.url.pathname);
+    const route = matchFacadeRoute(rctx.url.pathname) ?? matchRootRoute(req, rctx.url.pathname, deps);
     if (!route) return false;
-    const ctx = buildContext(req, deps, route.provider);
+    const ctx = buildContext(req, deps, route.provider, route.atRoot);
     if (!ctx) return false; // unknown provider or no proxy-mode server: not served (direct mode has no facade)
     const method = req.method ?? "GET";
     const cors = route.endpoint === "metadata" || route.endpoint === "token" || route.endpoint === "register";
@@ -99,7 +140,12 @@ export function createFacadeHandler(deps: FacadeDeps): GatewayHandler {
         res.destroy();
         return true;
       }
-      const err = isOAuthError(e) ? e : new ServerError("internal error");
+      // The facade keeps its flows in the database: during an outage, a retryable 503 instead of a 500.
+      const err = isOAuthError(e)
+        ? e
+        : isDatabaseUnavailable(e)
+          ? new TemporarilyUnavailable("the gateway cannot reach its database; try again shortly", 5)
+          : new ServerError("internal error");
       if (!isOAuthError(e))
         deps.logger.error({ err: e, provider: route.provider, endpoint: route.endpoint }, "oauth facade error");
       rctx.outcome = `oauth:${route.endpoint}:${err.error}${err.reason ? `:${err.reason}` : ""}`;
@@ -112,8 +158,14 @@ export function createFacadeHandler(deps: FacadeDeps): GatewayHandler {
 /** Authorization-server facade routes, wired into the gateway pipeline. */
 export function createOAuthFacadeHandler(runtime: Runtime): GatewayHandler {
   const store = createOAuthRepo(runtime.db);
+  const lifecycle = createClientLifecycleRepo(runtime.db);
   const deps: FacadeDeps = {
     store,
+    lifecycle,
+    cimd: createCimdResolver({
+      privateHosts: parsePrivateHosts(runtime.env.PORTCULLIS_CIMD_PRIVATE_HOSTS),
+      now: Date.now,
+    }),
     config: () => runtime.config.current(),
     secrets: runtime.secrets,
     providerDeps: { env: runtime.env },
@@ -126,5 +178,28 @@ export function createOAuthFacadeHandler(runtime: Runtime): GatewayHandler {
     authorizeByClient: runtime.rateLimits.authorizeByClient,
     now: Date.now,
   };
+  startClientExpiry(runtime);
   return createFacadeHandler(deps);
+}
+
+/**
+ * Every PORTCULLIS_CLIENT_SWEEP_SECONDS, on every replica (deleting is idempotent): each provider's
+ * expired clients go, with the IdP clients the gateway registered for them (client-expiry.ts).
+ */
+function startClientExpiry(runtime: Runtime) {
+  const admin = clientAdminDeps(runtime);
+  let running = false;
+  const sweep = async () => {
+    if (running) return;
+    running = true;
+    try {
+      for (const p of runtime.config.current().providers.values())
+        await expireClients(admin, p.name, lifecyclePolicyOf(p), Date.now());
+    } catch (e) {
+      runtime.logger.warn({ err: (e as Error).message }, "expired facade clients could not be swept");
+    } finally {
+      running = false;
+    }
+  };
+  setInterval(() => void sweep(), runtime.env.PORTCULLIS_CLIENT_SWEEP_SECONDS * 1000).unref();
 }

@@ -1,10 +1,12 @@
 /**
  * The facade's authorization-server metadata (RFC 8414, also served at the OIDC
  * discovery locations): issuer exactly `<base>/oauth/<provider>`, the facade's
- * own endpoints, the IdP's jwks_uri, S256 only, and RFC 9207 `iss`.
+ * own endpoints, the IdP's jwks_uri, S256 only, RFC 9207 `iss`, and client ID
+ * metadata documents while the provider accepts them.
  */
 import type { ResolvedMetadata } from "../providers";
 import type { FacadeContext } from "./context";
+import { cimdPolicyOf } from "./cimd/policy";
 
 export function buildFacadeMetadata(ctx: FacadeContext, idp: ResolvedMetadata): Record<string, unknown> {
   const scopes = new Set<string>();
@@ -31,6 +33,8 @@ export function buildFacadeMetadata(ctx: FacadeContext, idp: ResolvedMetadata): 
       ? idp.document.id_token_signing_alg_values_supported
       : ["RS256"],
   };
+  // Clients that support it (Claude, VS Code, …) then identify themselves by a document URL instead of registering.
+  if (cimdPolicyOf(ctx.provider).enabled) doc.client_id_metadata_document_supported = true;
   if (idp.jwksUri) doc.jwks_uri = idp.jwksUri;
   if (scopes.size) doc.scopes_supported = [...scopes];
   if (typeof idp.document.userinfo_endpoint === "string") doc.userinfo_endpoint = idp.document.userinfo_endpoint;

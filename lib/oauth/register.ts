@@ -1,7 +1,9 @@
 /**
  * POST /oauth/<p>/register (RFC 7591): rate-limited per client address, JSON body capped,
- * metadata validated (registration.ts), stored; answers 201. Without a
- * pre-registered IdP client the gateway registers one at the IdP too.
+ * metadata validated (client-metadata.ts), stored; answers 201. Without a
+ * pre-registered IdP client the gateway registers one at the IdP too. With the
+ * provider's `deduplicate`, an identical public-client registration gets the live
+ * client's id; the cap counts live clients only (client-lifecycle.ts).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readBody } from "../http/respond";
@@ -11,7 +13,15 @@ import { redirectAllowlist } from "./context";
 import { InvalidClientMetadata, InvalidRequest, SlowDown, TemporarilyUnavailable } from "./errors";
 import { sendOAuthJson } from "./http";
 import { buildRegistration } from "./client-metadata";
-import { providerMetadata, registerIdpClient, usesIdpDcr } from "./idp-client";
+import { attachIdpClient } from "./steps/attach-idp-client";
+import { expiryCutoffs, lifecyclePolicyOf, registrationKey } from "./client-lifecycle";
+import type { OAuthClientRecord } from "./store";
+
+/** The 201 answer for an existing public client (a de-duplicated registration): its registered metadata. */
+function registrationAnswer(c: OAuthClientRecord): Record<string, unknown> {
+  const metadata = Object.fromEntries(Object.entries(c.metadata).filter(([k]) => !k.startsWith("idp_")));
+  return { client_id: c.clientId, client_id_issued_at: Math.floor(c.createdAt.getTime() / 1000), ...metadata };
+}
 
 export const MAX_REGISTRATION_BYTES = 16 * 1024;
 
@@ -42,27 +52,28 @@ export async function handleRegister(
     allowlist: redirectAllowlist(ctx),
     now: new Date(deps.now()),
   });
-  if ((await deps.store.countClients(ctx.provider.name)) >= deps.limits.maxClientsPerProvider) {
+  const policy = lifecyclePolicyOf(ctx.provider);
+  const cutoffs = expiryCutoffs(policy, deps.now());
+  const key = registrationKey(reg.record.metadata);
+  if (policy.deduplicate && key) {
+    const same = await deps.lifecycle.findLiveByRegistrationKey(ctx.provider.name, key, cutoffs);
+    const existing = same ? await deps.store.getClient(same) : null;
+    if (existing) {
+      deps.logger.info(
+        { provider: ctx.provider.name, clientId: existing.clientId, clientName: existing.clientName },
+        "oauth client registration de-duplicated",
+      );
+      return sendOAuthJson(res, 201, registrationAnswer(existing));
+    }
+  }
+  // Only live clients count: expired ones are on their way out (client-expiry.ts).
+  if ((await deps.lifecycle.countLive(ctx.provider.name, cutoffs)) >= deps.limits.maxClientsPerProvider) {
     throw new TemporarilyUnavailable("the gateway holds too many registered clients for this provider");
   }
 
-  const meta = await providerMetadata(ctx.provider, deps);
-  if (usesIdpDcr(ctx.provider, meta)) {
-    // The callback is a configured URL whenever there is one (context.ts), and the request's host
-    // passed the allowed-hosts check: a registration cannot point the IdP at another host.
-    const callback = ctx.endpoint("callback");
-    const up = await registerIdpClient(ctx.provider, meta, { callback, clientName: reg.record.clientName }, deps);
-    reg.record.idpClientId = up.clientId;
-    reg.record.idpRedirectUri = callback;
-    if (up.clientSecret) reg.record.idpClientSecretEnc = await deps.secrets.encrypt(up.clientSecret);
-    if (up.registration)
-      reg.record.idpRegistration = {
-        uri: up.registration.uri,
-        tokenEnc: await deps.secrets.encrypt(up.registration.token),
-      };
-    if (up.authMethod) reg.record.metadata = { ...reg.record.metadata, idp_token_endpoint_auth_method: up.authMethod };
-  }
+  await attachIdpClient(reg.record, ctx, deps);
   await deps.store.createClient(reg.record);
+  if (key) await deps.lifecycle.setRegistrationKey(reg.record.clientId, key);
   deps.logger.info(
     {
       provider: ctx.provider.name,

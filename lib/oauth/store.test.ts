@@ -133,8 +133,8 @@ describe.each(stores)("OAuth state store: %s", (_name, make) => {
     expect((await s.getClient("c1"))?.idpRedirectUri).toBe("https://gw.example/oauth/p/callback");
     expect(await s.getClient("c2")).toBeNull();
     expect(await s.getConsent("b1", "c1")).toBeNull();
-    await s.saveConsent({ browserIdHash: "b1", clientId: "c1", providerName: "p", scope: "mcp:read" });
-    expect((await s.getConsent("b1", "c1"))?.scope).toBe("mcp:read");
+    await s.saveConsent({ browserIdHash: "b1", clientId: "c1", providerName: "p", scope: "mcp:read", servers: ["a"] });
+    expect(await s.getConsent("b1", "c1")).toMatchObject({ scope: "mcp:read", servers: ["a"] });
     expect(await s.getConsent("b2", "c1")).toBeNull();
   });
 });

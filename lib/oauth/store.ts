@@ -58,6 +58,8 @@ export type ConsentRecord = {
   clientId: string;
   providerName: string;
   scope: string;
+  /** Names of the servers the consent page named: the consent covers these and no other. */
+  servers: string[];
   createdAt: Date;
 };
 
@@ -68,6 +70,7 @@ export type RefreshTokenRecord = {
   clientId: string;
   /** Space-separated scopes a refresh may ask for: the consented ones and those the IdP granted. */
   scope: string;
+  /** The resource the sign-in was authorized for (a refresh may ask for no other); none: every server. */
   resource?: string;
   expiresAt: Date;
 };
@@ -75,6 +78,8 @@ export type RefreshTokenRecord = {
 export interface OAuthStore {
   createClient(c: OAuthClientRecord): Promise<void>;
   getClient(clientId: string): Promise<OAuthClientRecord | null>;
+  /** Replaces what a client's metadata document says (name, redirect URIs, metadata). */
+  updateClient(clientId: string, c: Pick<OAuthClientRecord, "clientName" | "redirectUris" | "metadata">): Promise<void>;
   countClients(providerName: string): Promise<number>;
   /** The provider's registered clients, newest first, at most `limit`. */
   listClients(providerName: string, limit: number): Promise<OAuthClientRecord[]>;
@@ -88,6 +93,8 @@ export interface OAuthStore {
     audit: { actor: string; idp?: { status: string; clientId?: string } },
   ): Promise<boolean>;
   getConsent(browserIdHash: string, clientId: string): Promise<ConsentRecord | null>;
+  /** Forgets every remembered consent for the client (its redirect URIs changed). */
+  forgetConsents(clientId: string): Promise<void>;
   saveConsent(c: Omit<ConsentRecord, "createdAt">): Promise<void>;
   createPending(p: Omit<PendingRecord, "createdAt" | "consumedAt" | "codeHash">): Promise<void>;
   /**
@@ -127,6 +134,10 @@ export function createMemoryOAuthStore(): OAuthStore {
     async getClient(id) {
       return clients.get(id) ?? null;
     },
+    async updateClient(id, c) {
+      const found = clients.get(id);
+      if (found) Object.assign(found, { clientName: c.clientName, redirectUris: c.redirectUris, metadata: c.metadata });
+    },
     async countClients(p) {
       return [...clients.values()].filter((c) => c.providerName === p).length;
     },
@@ -148,6 +159,9 @@ export function createMemoryOAuthStore(): OAuthStore {
     },
     async getConsent(b, c) {
       return consents.get(`${b}\u0000${c}`) ?? null;
+    },
+    async forgetConsents(id) {
+      for (const [k, v] of consents) if (v.clientId === id) consents.delete(k);
     },
     async saveConsent(c) {
       consents.set(`${c.browserIdHash}\u0000${c.clientId}`, { ...c, createdAt: new Date() });

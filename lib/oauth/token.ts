@@ -7,13 +7,13 @@
  *    the one registered for the code's callback (idp-callback.ts);
  *    refresh_token: the token must be one the facade relayed to this very client
  *    (refresh-binding.ts), its `scope` within what was granted (refresh-scope.ts), its
- *    `resource` one of the provider's servers;
+ *    `resource` one of the provider's servers and the authorized one, if the sign-in named one;
  * 3. redirect_uri → the gateway callback, the profile's rewrites, the IdP client's
  *    authentication (basic/post as the IdP's metadata says);
  * 4. the IdP's status and JSON body go back as they are — except an IdP `invalid_client`
  *    (the gateway's own credentials), which becomes server_error so clients do not throw away
  *    their registration; a refresh token in a successful answer is remembered for its client
- *    (remember-refresh-token.ts).
+ *    (remember-refresh-token.ts), and the client's last use recorded (client-lifecycle.ts).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { profileFor, rewriteTokenParams } from "../providers";
@@ -55,7 +55,8 @@ async function codeGrant(
     code_verifier: verifier,
   });
   if (resource) params.set("resource", resource);
-  return { params, remember: { consented: binding.scope, resource } };
+  // The refresh token is bound to what the user consented to: the authorized resource, or every server.
+  return { params, remember: { consented: binding.scope, resource: binding.resource } };
 }
 
 async function refreshGrant(
@@ -67,10 +68,11 @@ async function refreshGrant(
   const binding = await findRefreshBinding(form, client, ctx, deps);
   const scope = form.get("scope");
   checkRefreshScope(scope, binding);
-  const resource = checkTokenResource(form.get("resource"), undefined, ctx, deps);
+  const presented = form.get("resource");
+  if (presented !== undefined) checkTokenResource(presented, binding.resource, ctx, deps);
   const params = new URLSearchParams({ grant_type: "refresh_token", refresh_token: binding.token });
   if (scope) params.set("scope", scope);
-  if (resource) params.set("resource", resource);
+  if (presented) params.set("resource", presented);
   return { params, remember: { consented: binding.scope, resource: binding.resource, previous: binding } };
 }
 
@@ -111,7 +113,10 @@ export async function handleToken(
       502,
     );
   }
-  if (r.status === 200 && !json.error) await rememberRefreshToken(json, { client, ...request.remember }, ctx, deps);
+  if (r.status === 200 && !json.error) {
+    await rememberRefreshToken(json, { client, ...request.remember }, ctx, deps);
+    await deps.lifecycle.markUsed(client.clientId, new Date(deps.now()));
+  }
   deps.logger.info(
     {
       provider: ctx.provider.name,

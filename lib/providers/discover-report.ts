@@ -9,6 +9,7 @@ import { fetchJson } from "../net";
 import type { RuntimeProvider } from "../config/model";
 import { fetchOpts, type ProviderDeps } from "./discovery";
 import { profileFor } from "./profiles";
+import { audienceAdvice } from "./audience-advice";
 import { describeRewrites } from "./rewrites";
 import { readCapabilities } from "./discover/capabilities";
 import { checkClientRegistration } from "./discover/client-registration";
@@ -65,6 +66,7 @@ export async function discoverProvider(provider: RuntimeProvider, deps: Provider
       dynamicRegistration: profile.dynamicRegistration ?? null,
       dropResource: profile.dropResource,
       audienceParam: profile.audienceParam ?? null,
+      audience: audienceAdvice(profile, provider.clientId).hint,
       notes: profile.notes,
     },
     quirks: describeRewrites(profile),

@@ -111,6 +111,25 @@ describe("rewrites", () => {
     ).toBe("api://custom/read api://c/mcp:write openid");
   });
 
+  it("mapping is idempotent: scopes already in the IdP's form pass unchanged", () => {
+    const entra = profileFor(
+      provider({ kind: "entra", overrides: { scopeMap: { "mcp:write": "api://custom/write" } } }),
+    );
+    const ctx = { idpClientId: "app-1", extraScopes: ["openid"] };
+    const once = mapScopes("read:all mcp:write offline_access", entra, ctx);
+    expect(once).toBe("api://app-1/read:all api://custom/write offline_access openid");
+    expect(mapScopes(once, entra, ctx)).toBe(once);
+    // Another application's scope is not this template's form: it is still mapped (and the IdP says no).
+    expect(mapScopes("api://other/read", entra, { idpClientId: "app-1" })).toBe("api://app-1/api://other/read");
+  });
+
+  it("entra refresh: the scope the IdP returned is sent back as it is", () => {
+    const p = new URLSearchParams({ grant_type: "refresh_token", scope: "api://app-1/read:all offline_access" });
+    const done = rewriteTokenParams(p, profileFor(provider({ kind: "entra" })), { idpClientId: "app-1" });
+    expect(p.get("scope")).toBe("api://app-1/read:all offline_access");
+    expect(done).toEqual([]);
+  });
+
   it("token requests: resource dropped where the profile says so, kept otherwise", () => {
     const kc = new URLSearchParams({ grant_type: "authorization_code", resource });
     rewriteTokenParams(kc, profileFor(provider({ kind: "keycloak" })), {});

@@ -7,7 +7,21 @@ import { OIDC_SCOPES, type EffectiveProfile } from "./profiles";
 
 export type Rewrite = { param: string; action: "dropped" | "set" | "mapped"; detail: string };
 
-/** Maps the client's scope string to the IdP's, adding the provider's extra scopes. */
+/** A scope already written in the template's form for this IdP client (e.g. `api://<app>/read:all`). */
+function isTemplated(scope: string, template: string, idpClientId: string): boolean {
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const pattern = template
+    .split("{scope}")
+    .map((part) => part.split("{clientId}").map(escape).join(escape(idpClientId)))
+    .join("[\\x21\\x23-\\x5B\\x5D-\\x7E]+");
+  return new RegExp(`^${pattern}$`).test(scope);
+}
+
+/**
+ * Maps the client's scope string to the IdP's, adding the provider's extra scopes. Idempotent: a
+ * scope the IdP already knows by its mapped name (a scopeMap value, or the template's form, as an
+ * IdP returns it in a token response and clients send it back on refresh) passes unchanged.
+ */
 export function mapScopes(
   scope: string | undefined,
   profile: EffectiveProfile,
@@ -17,10 +31,16 @@ export function mapScopes(
   const add = (s: string) => {
     if (s && !out.includes(s)) out.push(s);
   };
+  const mappedNames = new Set(Object.values(profile.scopeMap));
   for (const s of (scope ?? "").split(" ").filter(Boolean)) {
     if (Object.prototype.hasOwnProperty.call(profile.scopeMap, s)) add(profile.scopeMap[s]);
+    else if (mappedNames.has(s)) add(s);
     else if (profile.scopeTemplate && !OIDC_SCOPES.has(s) && ctx.idpClientId) {
-      add(profile.scopeTemplate.replace("{clientId}", ctx.idpClientId).replace("{scope}", s));
+      add(
+        isTemplated(s, profile.scopeTemplate, ctx.idpClientId)
+          ? s
+          : profile.scopeTemplate.replace("{clientId}", ctx.idpClientId).replace("{scope}", s),
+      );
     } else add(s);
   }
   for (const s of ctx.extraScopes ?? []) add(s);

@@ -136,12 +136,15 @@ describe("response and cookie helpers", () => {
     });
   });
 
-  it("sandboxes upstream content: its own CSP and nosniff are replaced, Clear-Site-Data is dropped", () => {
+  it("sandboxes upstream content: its own CSP and nosniff are replaced, origin-wide headers are dropped", () => {
     const h = clientResponseHeaders({
       "content-type": "text/html",
       "content-security-policy": "script-src *",
       "x-content-type-options": "sniff-please",
       "clear-site-data": '"cookies", "storage"',
+      nel: '{"report_to":"evil","max_age":31536000,"include_subdomains":true,"success_fraction":1}',
+      "report-to": '{"group":"evil","max_age":31536000,"endpoints":[{"url":"https://evil.example/r"}]}',
+      "reporting-endpoints": 'evil="https://evil.example/r"',
     });
     expect(h).toEqual({ "content-type": "text/html", "x-accel-buffering": "no", ...SANDBOX });
     expect(UPSTREAM_CONTENT_POLICY).toBe("sandbox; default-src 'none'; frame-ancestors 'none'");

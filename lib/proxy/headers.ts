@@ -150,6 +150,9 @@ const RESPONSE_RULES: ReadonlyMap<string, "drop" | "cookies"> = new Map([
   ["content-security-policy", "drop"], // replaced by UPSTREAM_CONTENT_POLICY
   ["x-content-type-options", "drop"], // replaced by nosniff
   ["clear-site-data", "drop"], // would clear the console's cookies and storage
+  ["nel", "drop"], // origin-wide: would report every URL of the gateway's origin to the upstream's collector
+  ["report-to", "drop"],
+  ["reporting-endpoints", "drop"],
   ["set-cookie", "cookies"],
 ]);
 

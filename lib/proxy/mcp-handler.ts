@@ -7,7 +7,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { RequestContext } from "../http/types";
-import type { RequestLog, RequestLogRecord } from "../runtime/request-log";
+import { closeRecord, failureReason, openRecord, type RequestLog, type RequestLogRecord } from "../runtime/request-log";
 import { decide, type Diagnosis } from "../tokens";
 import { factsFromNodeRequest, resolvePublicBase, type PublicBase } from "../urls/public-base";
 import type { TrustedProxies } from "../urls/trusted-proxies";
@@ -34,6 +34,7 @@ import {
 } from "../mcp/gate";
 import { ANONYMOUS, callerOf } from "../policy";
 import type { Caller } from "../policy/types";
+import type { Metrics } from "../metrics/metrics";
 
 export type McpDeps = {
   tokens: TokenService;
@@ -42,6 +43,7 @@ export type McpDeps = {
   requestLog: RequestLog;
   /** Rate limiter and audit queue for servers with rules, limits or audit (lib/mcp/gate.ts). */
   gate?: GateDeps;
+  metrics?: Pick<Metrics, "tokenChecked">;
 };
 
 const MCP_METHODS = new Set(["POST", "GET", "DELETE"]);
@@ -72,33 +74,10 @@ export function handleMcp(
     serverPublicUrls: route.publicUrls,
   });
   const method = req.method ?? "GET";
-  // Numeric fields start as doubles (not 0) so the object keeps one shape when the real values land (hot path).
-  const log: LogDraft = {
-    seq: ctx.seq,
-    atMs: NaN, // set when the response closes, the only time the record is read
-    server: route.name,
-    method,
-    path: route.path,
-    status: 0,
-    outcome: "error",
-    code: undefined,
-    reason: undefined,
-    subject: undefined,
-    client: undefined,
-    fingerprint: undefined,
-    durationMs: NaN,
-    diagnosis: undefined,
-    mcpMethod: undefined,
-    mcpName: undefined,
-    rule: undefined,
-    operations: undefined,
-  };
+  const log: LogDraft = openRecord(ctx.seq, route.name, method, route.path);
   // on, not once: 'close' fires once anyway, and once() binds a wrapper per call (hot path).
   res.on("close", () => {
-    log.atMs = Date.now();
-    log.status = res.statusCode;
-    log.durationMs = Math.round((performance.now() - ctx.startedAt) * 100) / 100;
-    deps.requestLog.push(log);
+    closeRecord(deps.requestLog, log, res.statusCode, ctx.startedAt, req.socket);
     if (route.gate?.audit && deps.gate?.audit)
       auditRequest(deps.gate.audit, route.name, log, route.gate.audit.arguments);
   });
@@ -219,6 +198,7 @@ function decideAndForward(exchange: McpExchange, diagnosis: Diagnosis | undefine
     log.fingerprint = diagnosis.fingerprint;
     log.subject = diagnosis.subject;
     log.client = diagnosis.clientId;
+    exchange.deps.metrics?.tokenChecked(diagnosis);
   }
   const decision = decide(route.enforcement, diagnosis ?? "no_token");
   if (!decision.allow) {
@@ -283,7 +263,7 @@ function forward(exchange: McpExchange, identity: Identity | undefined): void {
       ctx.outcome = `error:${e.code}`;
       log.outcome = "error";
       log.code = e.code;
-      log.reason = e.message;
+      log.reason = failureReason(e);
     },
     body: undefined,
     responseFilter: undefined,
@@ -352,7 +332,7 @@ class GatedExchange implements GateRequest {
   }
 }
 
-function sendChallenge(
+export function sendChallenge(
   res: ServerResponse,
   route: CompiledRoute,
   publicBase: PublicBase,

@@ -1,6 +1,8 @@
 /**
  * `/.well-known/oauth-protected-resource<server.path>` (and the prefixed
- * forms, route-table.ts). auth: oauth → our RFC 9728 document for the public
+ * forms, route-table.ts; for host-routed servers, the request's host picks
+ * the server, and the bare well-known path is the document of the server
+ * owning the host). auth: oauth → our RFC 9728 document for the public
  * base of this request; auth: passthrough → the upstream's own document,
  * streamed unchanged. Public, so CORS `*`; cacheable briefly (config edits
  * must show up quickly).
@@ -12,7 +14,9 @@ import type { TrustedProxies } from "../urls/trusted-proxies";
 import { METADATA_CORS } from "./cors";
 import { ProxyError, sendProxyError } from "./errors";
 import { upstreamRequestHeaders } from "./headers";
+import { hostedRoute, hostOwner } from "./host-routing";
 import { metadataRoute, type RouteTable } from "./route-table";
+import { PRM_WELL_KNOWN } from "../urls/resource-urls";
 import { documentFor } from "./server-urls";
 import type { Forwarder } from "./upstream";
 
@@ -28,7 +32,12 @@ export function handleMetadata(
   const facts = factsFromNodeRequest(req);
   // The route must be known before the server's publicUrls can be applied: resolve without them for the prefix.
   const generic = resolvePublicBase(facts, { publicUrl: table.publicUrl, trustedProxies: deps.trustedProxies });
-  const route = metadataRoute(table, ctx.url.pathname, generic.base.pathname);
+  const route =
+    metadataRoute(table, ctx.url.pathname, generic.base.pathname) ??
+    hostedRoute(table.byHostedMetadataPath.get(ctx.url.pathname), facts, deps.trustedProxies) ??
+    (ctx.url.pathname === PRM_WELL_KNOWN && table.byHostedMetadataPath.size
+      ? hostOwner(table, facts, deps.trustedProxies)
+      : undefined);
   if (!route) return false;
   ctx.serverName = route.name;
   const method = req.method ?? "GET";

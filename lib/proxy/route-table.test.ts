@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { ConfigSnapshot, RuntimeProvider, RuntimeServer } from "../config/model";
 import { serverSchema } from "../config/schema";
 import { compileRoutes, compileUpstream, metadataRoute } from "./route-table";
+import { hostedRoute, hostOwner } from "./host-routing";
+import { parseTrustedProxies } from "../urls/trusted-proxies";
 
 function server(input: Record<string, unknown>): RuntimeServer {
   const s = serverSchema.parse(input);
@@ -76,6 +78,55 @@ describe("compileRoutes", () => {
     );
     expect(t.byPath.get("/p")?.name).toBe("x");
     expect(t.problems[0]).toContain("share path /p");
+  });
+});
+
+describe("host-routed servers", () => {
+  const hosted = (name: string, host: string) =>
+    server({
+      name,
+      path: "/mcp",
+      upstream: `http://${name}/mcp`,
+      oauth: { provider: "kc" },
+      publicUrls: [`https://${host}`],
+      routing: "host",
+    });
+  const t = compileRoutes(
+    snapshot([
+      hosted("a", "a.example.com"),
+      hosted("b", "b.example.com"),
+      hosted("dup", "A.example.com"),
+      server({ name: "plain", path: "/servers/plain/mcp", upstream: "http://u", oauth: { provider: "kc" } }),
+    ]),
+    {},
+  );
+  const facts = (host: string, headers: Record<string, string> = {}) => ({
+    host,
+    encrypted: false,
+    peer: "10.0.0.9",
+    headers: { host, ...headers },
+  });
+  const none = parseTrustedProxies([]);
+
+  it("share a path; the request's host picks one, another host gets none", () => {
+    expect(t.byPath.has("/mcp")).toBe(false);
+    expect(t.byHostedPath.get("/mcp")?.map((r) => r.name)).toEqual(["a", "b"]);
+    expect(t.problems.join("\n")).toContain("servers a and dup share path /mcp on host a.example.com; dup is ignored");
+    expect(hostedRoute(t.byHostedPath.get("/mcp"), facts("b.example.com"), none)?.name).toBe("b");
+    expect(hostedRoute(t.byHostedPath.get("/mcp"), facts("a.example.com:443"), none)?.name).toBe("a");
+    expect(hostedRoute(t.byHostedPath.get("/mcp"), facts("c.example.com"), none)).toBeUndefined();
+  });
+
+  it("a forwarded host counts only from a trusted proxy", () => {
+    const fwd = facts("gw.internal", { "x-forwarded-host": "b.example.com" });
+    expect(hostedRoute(t.byHostedPath.get("/mcp"), fwd, none)).toBeUndefined();
+    expect(hostedRoute(t.byHostedPath.get("/mcp"), fwd, parseTrustedProxies(["10.0.0.0/8"]))?.name).toBe("b");
+  });
+
+  it("the root metadata document belongs to the server owning the host", () => {
+    expect(t.byHostedMetadataPath.get("/.well-known/oauth-protected-resource/mcp")).toHaveLength(2);
+    expect(hostOwner(t, facts("a.example.com"), none)?.name).toBe("a");
+    expect(hostOwner(t, facts("c.example.com"), none)).toBeUndefined();
   });
 });
 

@@ -4,6 +4,7 @@
  * database query. Pure: no I/O, unit-tested without a runtime.
  */
 import type { ConfigSnapshot, RuntimeProvider, RuntimeServer } from "../config/model";
+import { ownedHosts } from "../config/schema";
 import { PRM_WELL_KNOWN } from "../urls/resource-urls";
 import type { VerifyTarget } from "../tokens";
 import type { AuthMode } from "./headers";
@@ -46,6 +47,12 @@ export type RouteTable = {
   byPath: ReadonlyMap<string, CompiledRoute>;
   /** Metadata document paths: `/.well-known/oauth-protected-resource<path>` and prefixed forms. */
   byMetadataPath: ReadonlyMap<string, CompiledRoute>;
+  /**
+   * Host-routed servers (routing: host), by MCP path and by metadata path: the request's host picks
+   * one (host-routing.ts). Empty unless such servers exist, so path routing pays nothing for them.
+   */
+  byHostedPath: ReadonlyMap<string, readonly CompiledRoute[]>;
+  byHostedMetadataPath: ReadonlyMap<string, readonly CompiledRoute[]>;
   /** Config problems found while compiling (logged once per version). */
   problems: string[];
 };
@@ -67,14 +74,25 @@ const prefixOf = (u: URL) => u.pathname.replace(/\/+$/, "");
 export function compileRoutes(snapshot: ConfigSnapshot, env: { PUBLIC_URL?: string }): RouteTable {
   const byPath = new Map<string, CompiledRoute>();
   const byMetadataPath = new Map<string, CompiledRoute>();
+  const byHostedPath = new Map<string, CompiledRoute[]>();
+  const byHostedMetadataPath = new Map<string, CompiledRoute[]>();
+  const hostOwners = new Map<string, string>(); // `${host} ${path}` → server name
   const problems: string[] = [];
   const publicUrl = env.PUBLIC_URL ? new URL(env.PUBLIC_URL) : undefined;
 
   for (const server of snapshot.servers.values()) {
     const path = server.effectivePath;
-    if (byPath.has(path)) {
+    const hosts = ownedHosts(server);
+    if (!hosts && byPath.has(path)) {
       problems.push(
         `servers ${byPath.get(path)!.name} and ${server.name} share path ${path}; ${server.name} is ignored`,
+      );
+      continue;
+    }
+    const taken = hosts?.find((h) => hostOwners.has(`${h} ${path}`));
+    if (taken) {
+      problems.push(
+        `servers ${hostOwners.get(`${taken} ${path}`)} and ${server.name} share path ${path} on host ${taken}; ${server.name} is ignored`,
       );
       continue;
     }
@@ -109,17 +127,21 @@ export function compileRoutes(snapshot: ConfigSnapshot, env: { PUBLIC_URL?: stri
       targets: new Map(),
       gate: compileGate(server),
     };
-    byPath.set(path, route);
+    const push = (map: Map<string, CompiledRoute[]>, key: string) => map.set(key, [...(map.get(key) ?? []), route]);
+    const addPath = (key: string) => (hosts ? push(byHostedPath, key) : byPath.set(key, route));
+    const addMetadata = (key: string) => (hosts ? push(byHostedMetadataPath, key) : byMetadataPath.set(key, route));
+    if (hosts) for (const h of hosts) hostOwners.set(`${h} ${path}`, server.name);
+    addPath(path);
     // `auth: none` has no authorization to describe: no metadata document.
     if (server.auth === "none") continue;
-    byMetadataPath.set(`${PRM_WELL_KNOWN}${path}`, route);
+    addMetadata(`${PRM_WELL_KNOWN}${path}`);
     // RFC 9728 §3.1 form for bases with a path prefix: the prefix follows the well-known segment.
     for (const base of [...publicUrls, ...(publicUrl ? [publicUrl] : [])]) {
       const prefix = prefixOf(base);
-      if (prefix) byMetadataPath.set(`${PRM_WELL_KNOWN}${prefix}${path}`, route);
+      if (prefix) addMetadata(`${PRM_WELL_KNOWN}${prefix}${path}`);
     }
   }
-  return { version: snapshot.version, publicUrl, byPath, byMetadataPath, problems };
+  return { version: snapshot.version, publicUrl, byPath, byMetadataPath, byHostedPath, byHostedMetadataPath, problems };
 }
 
 /**

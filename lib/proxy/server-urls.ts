@@ -19,7 +19,7 @@ export type ServerLike = {
   oauth?: { provider: string; mode?: "proxy" | "direct"; requiredScopes?: readonly string[] };
   resourceMetadata?: Partial<ResourceMetadataConfig>;
 };
-export type ProviderLike = { name: string; issuer: string };
+export type ProviderLike = { name: string; issuer: string; facadeUrl?: string };
 
 export type ServerUrlSet = {
   source: "server_public_url" | "public_url" | "request";
@@ -36,6 +36,8 @@ export type ServerUrlSet = {
 export function authorizationServersFor(server: ServerLike, provider: ProviderLike | undefined, base: URL): string[] {
   if (server.auth === "none" || server.auth === "passthrough" || !server.oauth) return [];
   if ((server.oauth.mode ?? "proxy") === "direct") return provider ? [provider.issuer] : [];
+  // A facade at a host's root is the one to name: clients that drop an issuer's path need it.
+  if (provider?.facadeUrl) return [urlString(new URL(provider.facadeUrl))];
   return [facadeIssuer(base, server.oauth.provider)];
 }
 

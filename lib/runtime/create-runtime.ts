@@ -3,7 +3,8 @@
  * declarative config from PORTCULLIS_CONFIG, the bootstrap admin and the
  * in-memory config cache. Used by server.ts; the CLI uses `openDatabase`.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Env } from "../config/env";
 import { AppError, errorMessage } from "../errors";
 import { applyConfigText } from "../config/apply";
@@ -26,7 +27,7 @@ import { createSecretBox, loadSecretKey, type SecretBox } from "../secrets/secre
 import { bootstrapAdmin } from "../admin/bootstrap";
 import { parseTrustedProxies } from "../urls/trusted-proxies";
 import { createConfigCache } from "./config-cache";
-import { createRequestLog } from "./request-log";
+import { createRequestLog, type RequestLog } from "./request-log";
 import type { Runtime } from "./types";
 import { createTokenService } from "../tokens/token-service";
 import { resolveJwksUrlWithSource } from "../providers";
@@ -37,6 +38,9 @@ import { createSharedMcpBuckets } from "../db/rate-limit-repo";
 import { createAuditQueue } from "../audit/queue";
 import { applyRetention } from "../audit/retention";
 import { createMcpRateLimiter } from "../rate-limit/limiter";
+import { createMetrics } from "../metrics/metrics";
+import { withRequestMetrics } from "../metrics/request-log";
+import { tracedJwksFetcher, traceTokenService } from "../tracing/spans";
 
 export type OpenDatabase = {
   target: DatabaseTarget;
@@ -47,12 +51,17 @@ export type OpenDatabase = {
   keySource: string;
 };
 
-/** Migrates (idempotent, safe with concurrent starters) and opens the database. */
+/**
+ * Migrates (idempotent, safe with concurrent starters) and opens the database. `existing`: the database
+ * and its secret key must exist already (read-only commands never create them).
+ */
 export async function openDatabase(
   env: Pick<Env, "DATABASE_URL" | "PORTCULLIS_SECRET_KEY">,
   logger?: Logger,
+  opts: { existing?: boolean } = {},
 ): Promise<OpenDatabase> {
   const target = parseDatabaseUrl(env.DATABASE_URL);
+  if (opts.existing) requireExisting(target, env.PORTCULLIS_SECRET_KEY);
   const result = await migrate(target);
   if (result.applied.length)
     logger?.info({ applied: result.applied, database: redactDatabaseUrl(target.url) }, "database migrated");
@@ -78,6 +87,19 @@ export async function openDatabase(
   };
 }
 
+function requireExisting(target: DatabaseTarget, secretKeyEnv: string | undefined) {
+  const hint =
+    "start the gateway once (or run `portcullis migrate`), or set DATABASE_URL to the gateway's database (relative file: paths resolve against the project directory)";
+  if (target.kind === "sqlite" && !existsSync(target.file))
+    throw new AppError("storage_unavailable", `no database at ${target.file}: ${hint}`);
+  const keyFile = join(target.dataDir, "secret.key");
+  if (!secretKeyEnv && !existsSync(keyFile))
+    throw new AppError(
+      "storage_unavailable",
+      `no secret key at ${keyFile} (and PORTCULLIS_SECRET_KEY is unset): set PORTCULLIS_SECRET_KEY to the gateway's key, or ${hint}`,
+    );
+}
+
 function readConfigFile(path: string): string {
   try {
     return readFileSync(path, "utf8");
@@ -91,13 +113,19 @@ export type RuntimeOptions = {
   announce?: (msg: string) => void;
   /** Diagnostic commands (CLI) skip admin bootstrap: they must not print or reset passwords. */
   bootstrapAdmin?: boolean;
+  /** Diagnostic commands (CLI) open an existing database only: they never create one or its secret key. */
+  existingDatabase?: boolean;
+  /** Apply PORTCULLIS_CONFIG (default true; worker processes leave it to the primary, which applied it once). */
+  applyConfigFile?: boolean;
+  /** Where the proxy records requests (default: an in-memory log; workers forward to the primary's). */
+  requestLog?: RequestLog;
 };
 
 export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promise<Runtime> {
-  const logger = opts.logger ?? createLogger(env.LOG_LEVEL);
-  const store = await openDatabase(env, logger);
+  const logger = opts.logger ?? createLogger(env.LOG_LEVEL, undefined, env.LOG_FORMAT);
+  const store = await openDatabase(env, logger, { existing: opts.existingDatabase });
 
-  if (env.PORTCULLIS_CONFIG) {
+  if (env.PORTCULLIS_CONFIG && opts.applyConfigFile !== false) {
     const text = readConfigFile(env.PORTCULLIS_CONFIG);
     const summary = await applyConfigText(store.config, text, { actor: `config-file:${env.PORTCULLIS_CONFIG}` });
     logger.info({ file: env.PORTCULLIS_CONFIG, ...summary }, "applied declarative config");
@@ -139,6 +167,28 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
   sweeper.unref();
   setTimeout(retain, 60_000).unref();
 
+  const requestLog = opts.requestLog ?? createRequestLog();
+  const metrics = env.PORTCULLIS_METRICS
+    ? createMetrics({
+        configVersion: () => config.current().version,
+        jwksAges: () =>
+          [...config.current().providers.keys()].map((provider) => ({
+            provider,
+            ageMs: tokens.providerKeyStatus(provider)?.ageMs ?? null,
+          })),
+      })
+    : undefined;
+  const tokens = traceTokenService(
+    createTokenService({
+      servers: () => config.current(),
+      publicUrl: env.PUBLIC_URL,
+      logger,
+      resolveJwksUrl: (p) => resolveJwksUrlWithSource(p, { env }),
+      onJwksFetch: metrics?.jwksFetched,
+      jwksFetcher: tracedJwksFetcher(),
+    }),
+  );
+
   return {
     env,
     logger,
@@ -154,17 +204,14 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
     },
     config,
     trustedProxies: parseTrustedProxies(env.TRUSTED_PROXIES),
-    requestLog: createRequestLog(),
+    requestLog: metrics ? withRequestMetrics(requestLog, metrics) : requestLog,
     startedAt: Date.now(),
-    tokens: createTokenService({
-      servers: () => config.current(),
-      publicUrl: env.PUBLIC_URL,
-      logger,
-      resolveJwksUrl: (p) => resolveJwksUrlWithSource(p, { env }),
-    }),
+    tokens,
     routes: createRoutes(config, env, logger),
     operations: { limiter, audit: auditQueue },
     audit: { queue: auditQueue, repo: auditRepo },
+    metrics,
+    serving: { listening: false, draining: false },
     async close() {
       clearInterval(sweeper);
       config.stop();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatRequestId, nextRequestSeq, parseRequestId } from "../http/request-id";
-import { createRequestLog, type RequestLogRecord } from "./request-log";
+import { createRequestLog, failureReason, noteUpstreamStatus, type RequestLogRecord } from "./request-log";
 
 const record = (over: Partial<RequestLogRecord> = {}): RequestLogRecord => ({
   seq: nextRequestSeq(),
@@ -99,6 +99,36 @@ describe("request log", () => {
     });
   });
 
+  it("counts 5xx answers as failures: the upstream's own, and the gateway's 502 with its cause", () => {
+    const log = createRequestLog(10);
+    const own = record({ status: 502 });
+    noteUpstreamStatus(own);
+    log.push(own);
+    const refused = new Error("connect ECONNREFUSED 127.0.0.1:9");
+    const gw = record({
+      status: 502,
+      outcome: "error",
+      code: "upstream_unavailable",
+      reason: failureReason(new Error("The upstream MCP server is unavailable", { cause: refused })),
+    });
+    log.push(gw);
+    log.push(record({ status: 404 }));
+    expect(log.stats("s")).toMatchObject({
+      requests: 3,
+      rejections: 0,
+      failures: 2,
+      lastFailure: {
+        id: formatRequestId(gw.seq),
+        reason: "The upstream MCP server is unavailable: connect ECONNREFUSED 127.0.0.1:9",
+      },
+    });
+    expect(log.get(formatRequestId(own.seq))).toMatchObject({
+      outcome: "accepted",
+      code: "upstream_status",
+      reason: "the upstream answered HTTP 502",
+    });
+  });
+
   it("pushes to subscribers and survives a throwing one", () => {
     const log = createRequestLog(2);
     const seen: string[] = [];
@@ -111,5 +141,39 @@ describe("request log", () => {
     off();
     log.push(record());
     expect(seen).toEqual([formatRequestId(r1.seq)]);
+  });
+});
+
+describe("request log across worker processes", () => {
+  it("lists and finds entries forwarded by workers under their own ids, beside this process's", async () => {
+    const { createForwardingRequestLog, isForwardedRequests, receiveForwarded } = await import("./request-log-forward");
+    const primary = createRequestLog(10);
+    const sent: unknown[] = [];
+    const worker = createForwardingRequestLog((b) => void sent.push(JSON.parse(JSON.stringify(b))), { maxBatch: 2 });
+    worker.push(record({ seq: 1, durationMs: 2.5 }));
+    expect(sent).toHaveLength(0); // batched
+    worker.push(record({ seq: 2, outcome: "rejected", code: "aud_mismatch" }));
+    worker.push(record({ seq: 3 }));
+    await worker.flush();
+    expect(sent).toHaveLength(2);
+    expect(worker.list()).toEqual([]);
+    const local = record();
+    primary.push(local);
+    for (const b of sent) {
+      expect(isForwardedRequests(b)).toBe(true);
+      if (isForwardedRequests(b)) receiveForwarded(primary, { ...b, tag: "0badcafe" });
+    }
+    expect(primary.list().map((e) => e.id)).toEqual([
+      "0badcafe-3",
+      "0badcafe-2",
+      "0badcafe-1",
+      formatRequestId(local.seq),
+    ]);
+    expect(primary.get("0badcafe-2")).toMatchObject({ outcome: "rejected", code: "aud_mismatch" });
+    expect(primary.get("0badcafe-1")).toMatchObject({ durationMs: 2.5 });
+    expect(primary.get("0badcafe-9")).toBeUndefined();
+    expect(primary.get("abadcafe-2")).toBeUndefined();
+    expect(primary.get(formatRequestId(local.seq))?.id).toBe(formatRequestId(local.seq));
+    expect(isForwardedRequests({ kind: "other" })).toBe(false);
   });
 });

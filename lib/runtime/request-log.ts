@@ -12,7 +12,7 @@
  * outcome code, subject from the cached verdict), so recording allocates
  * nothing that lives.
  */
-import { formatRequestId, parseRequestId } from "../http/request-id";
+import { formatRequestId, processTag, splitRequestId } from "../http/request-id";
 
 export type RequestOutcome = "accepted" | "rejected" | "unauthenticated" | "permissive" | "passthrough" | "error";
 
@@ -30,6 +30,8 @@ export type RequestLogEntry = {
   client?: string;
   fingerprint?: string;
   durationMs?: number;
+  /** Sent by the gateway's own self-test. */
+  selftest?: boolean;
   /** The MCP method and the operation's name, from the body when the gateway read it. */
   mcpMethod?: string;
   mcpName?: string;
@@ -39,8 +41,65 @@ export type RequestLogEntry = {
   diagnosis?: unknown;
 };
 
-/** What the proxy records: the entry with its id as a sequence number and its time in epoch ms. */
-export type RequestLogRecord = Omit<RequestLogEntry, "id" | "at"> & { seq: number; atMs: number };
+/**
+ * What the proxy records: the entry with its id as a sequence number and its time in epoch ms. `tag` is
+ * the issuing process's id prefix, set on entries forwarded by worker processes (absent: this process).
+ */
+export type RequestLogRecord = Omit<RequestLogEntry, "id" | "at"> & { seq: number; atMs: number; tag?: string };
+
+/**
+ * A request's record before its outcome is known: every field present from the start, numeric ones as
+ * doubles (not 0), so the object keeps one shape when the real values land (hot path). `operations` is
+ * the MCP operation gate's (lib/mcp/gate.ts), set only for servers with rules or audit.
+ */
+export function openRecord(
+  seq: number,
+  server: string,
+  method: string,
+  path: string,
+): RequestLogRecord & { operations?: never[] } {
+  return {
+    seq,
+    atMs: NaN, // set when the response closes, the only time the record is read
+    server,
+    method,
+    path,
+    status: 0,
+    outcome: "error",
+    code: undefined,
+    reason: undefined,
+    subject: undefined,
+    client: undefined,
+    fingerprint: undefined,
+    durationMs: NaN,
+    selftest: false,
+    diagnosis: undefined,
+    mcpMethod: undefined,
+    mcpName: undefined,
+    rule: undefined,
+    operations: undefined,
+  };
+}
+
+/**
+ * Completes a record when its response closes (status, time, duration since `startedAt`, the upstream's
+ * own 5xx, the self-test's mark) and logs it.
+ */
+export function closeRecord(
+  log: RequestLog,
+  r: RequestLogRecord,
+  status: number,
+  startedAt: number,
+  socket: { remoteAddress?: string; remotePort?: number },
+): void {
+  r.atMs = Date.now();
+  r.status = status;
+  r.durationMs = Math.round((performance.now() - startedAt) * 100) / 100;
+  if (status >= 500 && r.outcome !== "error") noteUpstreamStatus(r);
+  if (log.selfConnections.size > 0)
+    r.selftest = log.selfConnections.has(connectionKey(socket.remoteAddress, socket.remotePort));
+  log.push(r);
+}
 
 export interface RequestLog {
   push(r: RequestLogRecord): void;
@@ -48,7 +107,41 @@ export interface RequestLog {
   get(id: string): RequestLogEntry | undefined;
   subscribe(fn: (e: RequestLogEntry) => void): () => void;
   /** Per-server counts over the last hour, for the servers list. */
-  stats(server: string, sinceMs?: number): { requests: number; rejections: number; lastRejection?: RequestLogEntry };
+  stats(server: string, sinceMs?: number): RequestStats;
+  /**
+   * The client ends (`connectionKey`) of the connections the gateway's self-test holds open to it: the proxy
+   * marks their requests. Only this process can hold those ends, so the mark cannot be forged.
+   */
+  readonly selfConnections: Set<string>;
+}
+
+/** "address:port" of one end of a TCP connection (IPv4-mapped IPv6 addresses written as IPv4). */
+export const connectionKey = (address: string | undefined, port: number | undefined) =>
+  `${(address ?? "").replace(/^::ffff:/, "")}:${port}`;
+
+/** Rejections are the gateway saying no; failures are 5xx answers (the upstream's own, or the gateway's 502/504). */
+export type RequestStats = {
+  requests: number;
+  rejections: number;
+  lastRejection?: RequestLogEntry;
+  failures: number;
+  lastFailure?: RequestLogEntry;
+};
+
+const isFailure = (status: number, outcome: string | undefined) => status >= 500 || outcome === "error";
+
+/** A 5xx the upstream answered itself (the gateway relayed it): say so in the log. */
+export function noteUpstreamStatus(r: RequestLogRecord): void {
+  r.code ??= "upstream_status";
+  r.reason ??= `the upstream answered HTTP ${r.status}`;
+}
+
+/** The reason a failed exchange is logged with: the error, and what caused it (the connection error behind a 502). */
+export function failureReason(e: Error): string {
+  const cause = e.cause as (Error & { code?: string }) | undefined;
+  if (!cause) return e.message;
+  const what = cause.message || cause.code || String(cause);
+  return `${e.message}: ${what}`;
 }
 
 // push() writes each of these by name (hot path): a field added here must be added there too.
@@ -74,12 +167,14 @@ export function createRequestLog(capacity = 2000): RequestLog {
   const atMs = new Float64Array(capacity);
   const durationMs = new Float64Array(capacity); // NaN: not measured
   const status = new Uint16Array(capacity);
+  const selftest = new Uint8Array(capacity);
   const col = (): (string | undefined)[] => new Array(capacity).fill(undefined);
   const strings = Object.fromEntries(STRING_FIELDS.map((f) => [f, col()])) as Record<
     StringField,
     (string | undefined)[]
   >;
   const diagnosis: unknown[] = new Array(capacity).fill(undefined);
+  const tags = col(); // undefined: this process
   let next = 0; // slot the next push writes
   let count = 0;
   const listeners = new Set<(e: RequestLogEntry) => void>();
@@ -89,7 +184,7 @@ export function createRequestLog(capacity = 2000): RequestLog {
 
   function entryAt(slot: number): RequestLogEntry {
     const e = {
-      id: formatRequestId(seq[slot]),
+      id: formatRequestId(seq[slot], tags[slot]),
       at: new Date(atMs[slot]).toISOString(),
       server: strings.server[slot]!,
       method: strings.method[slot]!,
@@ -102,17 +197,20 @@ export function createRequestLog(capacity = 2000): RequestLog {
       if (v !== undefined) e[f] = v;
     }
     if (!Number.isNaN(durationMs[slot])) e.durationMs = durationMs[slot];
+    if (selftest[slot]) e.selftest = true;
     if (diagnosis[slot] !== undefined) e.diagnosis = diagnosis[slot];
     return e;
   }
 
   return {
+    selfConnections: new Set(),
     push(r) {
       const s = next;
       seq[s] = r.seq;
       atMs[s] = r.atMs;
       durationMs[s] = r.durationMs ?? NaN;
       status[s] = r.status;
+      selftest[s] = r.selftest ? 1 : 0;
       // Field by field, not a loop over STRING_FIELDS: a computed key per field is a megamorphic access (hot path: every proxied request).
       strings.server[s] = r.server;
       strings.method[s] = r.method;
@@ -127,6 +225,7 @@ export function createRequestLog(capacity = 2000): RequestLog {
       strings.mcpName[s] = r.mcpName;
       strings.rule[s] = r.rule;
       diagnosis[s] = r.diagnosis;
+      tags[s] = r.tag;
       next = (s + 1) % capacity;
       if (count < capacity) count++;
       if (listeners.size === 0) return;
@@ -149,9 +248,13 @@ export function createRequestLog(capacity = 2000): RequestLog {
       return out;
     },
     get(id) {
-      const want = parseRequestId(id);
+      const want = splitRequestId(id);
       if (want === undefined) return undefined;
-      for (let i = 0; i < count; i++) if (seq[slotOf(i)] === want) return entryAt(slotOf(i));
+      const own = want.tag === processTag() ? undefined : want.tag;
+      for (let i = 0; i < count; i++) {
+        const s = slotOf(i);
+        if (seq[s] === want.seq && tags[s] === own) return entryAt(s);
+      }
       return undefined;
     },
     subscribe(fn) {
@@ -160,20 +263,21 @@ export function createRequestLog(capacity = 2000): RequestLog {
     },
     stats(server, sinceMs = 3600_000) {
       const since = Date.now() - sinceMs;
-      let requests = 0;
-      let rejections = 0;
-      let lastRejection: RequestLogEntry | undefined;
+      const out: RequestStats = { requests: 0, rejections: 0, failures: 0 };
       for (let i = 0; i < count; i++) {
         const s = slotOf(i);
         if (atMs[s] < since) break;
         if (strings.server[s] !== server) continue;
-        requests++;
+        out.requests++;
         if (strings.outcome[s] === "rejected") {
-          rejections++;
-          lastRejection ??= entryAt(s);
+          out.rejections++;
+          out.lastRejection ??= entryAt(s);
+        } else if (isFailure(status[s], strings.outcome[s])) {
+          out.failures++;
+          out.lastFailure ??= entryAt(s);
         }
       }
-      return { requests, rejections, lastRejection };
+      return out;
     },
   };
 }

@@ -15,6 +15,8 @@ import type { GateDeps } from "../mcp/gate";
 import type { AuditQueue } from "../audit/queue";
 import type { AuditRepo } from "../db/audit-repo";
 import type { McpRateLimiter } from "../rate-limit/limiter";
+import type { Metrics } from "../metrics/metrics";
+import type { ServingState } from "../http/health";
 
 /**
  * Everything a running gateway holds, created once by server.ts (or the CLI)
@@ -48,5 +50,9 @@ export interface Runtime {
   operations: GateDeps & { limiter: McpRateLimiter };
   /** The MCP audit trail: its store (queries, export) and write queue (status). */
   audit: { queue: AuditQueue; repo: AuditRepo };
+  /** Prometheus metrics; undefined when PORTCULLIS_METRICS=false. */
+  metrics?: Metrics;
+  /** Whether this process is listening or draining (for /readyz and the console). */
+  serving: ServingState;
   close(): Promise<void>;
 }

@@ -17,6 +17,8 @@ export type SelftestContext = {
   /** The first authorization server it names, and that server's metadata. */
   asUrl?: string;
   asDoc?: Record<string, unknown>;
+  /** The given token passed the gateway's checks. */
+  tokenAccepted?: boolean;
 };
 
 export type StepOutcome = Omit<SelftestStep, "id" | "title"> & { stop?: boolean };

@@ -5,18 +5,28 @@
  * goes through lib/net's safe fetch.
  */
 import http from "node:http";
+import type { Socket } from "node:net";
 import { safeFetch } from "../net/safe-fetch";
+import { connectionKey } from "../runtime/request-log";
 import type { HttpResult, SelftestFetch } from "./types";
 
 const MAX_BODY_BYTES = 256 * 1024;
 
-/** Public-base URLs go to our own listener with the public Host; the rest through safeFetch. */
-export function defaultFetch(publicBase: string, loopback: string, timeoutMs: number): SelftestFetch {
+/**
+ * Public-base URLs go to our own listener with the public Host; the rest through safeFetch. The client end
+ * of each own connection is in `selfConnections` while it is open, so the live log marks its requests.
+ */
+export function defaultFetch(
+  publicBase: string,
+  loopback: string,
+  timeoutMs: number,
+  selfConnections?: Set<string>,
+): SelftestFetch {
   const pub = new URL(publicBase);
   const own = new URL(loopback);
   return async (url, init = {}) => {
     const target = new URL(url);
-    if (target.origin === pub.origin) return loopbackRequest(own, target, init, timeoutMs);
+    if (target.origin === pub.origin) return loopbackRequest(own, target, init, timeoutMs, selfConnections);
     const r = await safeFetch(target, {
       origin: "admin",
       method: init.method,
@@ -34,6 +44,7 @@ function loopbackRequest(
   target: URL,
   init: { method?: string; headers?: Record<string, string>; body?: string },
   timeoutMs: number,
+  selfConnections?: Set<string>,
 ): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -70,6 +81,14 @@ function loopbackRequest(
         res.on("error", reject);
       },
     );
+    if (selfConnections)
+      req.once("socket", (socket: Socket) =>
+        socket.once("connect", () => {
+          const end = connectionKey(socket.localAddress, socket.localPort);
+          selfConnections.add(end);
+          socket.once("close", () => selfConnections.delete(end));
+        }),
+      );
     req.on("error", (e) =>
       reject(e.name === "AbortError" || e.name === "TimeoutError" ? new Error(`no answer within ${timeoutMs} ms`) : e),
     );

@@ -10,13 +10,18 @@ import { defaultFetch } from "./http";
 import { checkAsDiscovery } from "./steps/as-discovery";
 import { checkAuthorizationServers } from "./steps/authorization-servers";
 import { checkChallenge } from "./steps/challenge";
+import { checkClaudeAiPath } from "./clients/claude-ai-path";
+import { checkClaudeCodeIssuer } from "./clients/claude-code-issuer";
 import { checkIssuer } from "./steps/issuer";
 import { checkMetadataAtChallengeUrl } from "./steps/metadata-header";
 import { checkMetadataAtPathUrl } from "./steps/metadata-path";
 import { checkPkce } from "./steps/pkce";
 import { checkRegistration } from "./steps/registration";
+import { checkRequest } from "./steps/request";
 import { checkResource } from "./steps/resource";
+import { checkToken } from "./steps/token";
 import { checkUnauthenticated } from "./steps/unauthenticated";
+import { checkUpstream } from "./steps/upstream";
 import type { SelftestOptions, SelftestReport, SelftestStep } from "./types";
 
 export { asMetadataUrls, parseBearerChallenge, pathInserted } from "./urls";
@@ -33,12 +38,18 @@ const STEPS: ReadonlyArray<readonly [id: string, title: string, step: Step]> = [
   ["issuer", "issuer echoes the authorization-server URL", checkIssuer],
   ["pkce", "PKCE S256 supported", checkPkce],
   ["registration", "Clients can register", checkRegistration],
+  ["upstream", "The upstream answers MCP", checkUpstream],
+  ["token", "A client's token is accepted", checkToken],
+  ["request", "An MCP request with the token reaches the upstream", checkRequest],
 ];
+
+/** Layouts that work for the SDK but break a known client: noted apart from the steps, by client. */
+const CLIENT_CHECKS = [checkClaudeAiPath, checkClaudeCodeIssuer];
 
 export async function runSelftest(opts: SelftestOptions): Promise<SelftestReport> {
   const ctx: SelftestContext = {
     opts,
-    get: opts.fetch ?? defaultFetch(opts.publicBase, opts.loopback, opts.timeoutMs ?? 5000),
+    get: opts.fetch ?? defaultFetch(opts.publicBase, opts.loopback, opts.timeoutMs ?? 5000, opts.selfConnections),
   };
   const steps: SelftestStep[] = [];
   let stopped = false;
@@ -52,6 +63,7 @@ export async function runSelftest(opts: SelftestOptions): Promise<SelftestReport
     stopped = stop === true;
   }
   const first = steps.find((s) => s.status === "fail");
+  const clientNotes = CLIENT_CHECKS.flatMap((check) => check(ctx) ?? []);
   return {
     server: opts.server,
     publicBase: opts.publicBase,
@@ -59,6 +71,7 @@ export async function runSelftest(opts: SelftestOptions): Promise<SelftestReport
     ok: !first,
     firstFailure: first?.id,
     steps,
+    clientNotes,
     ranAt: new Date().toISOString(),
   };
 }

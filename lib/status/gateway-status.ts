@@ -3,11 +3,24 @@
  */
 import type { RequestLog, RequestLogEntry } from "../runtime/request-log";
 
+type EntryBrief = Pick<RequestLogEntry, "id" | "at" | "code" | "reason" | "status">;
+
+/** Rejections: the gateway refused; failures: 5xx answers (the upstream's own, or the gateway's 502/504). */
 export type ServerActivity = {
   requests: number;
   rejections: number;
-  lastRejection?: Pick<RequestLogEntry, "id" | "at" | "code" | "reason" | "status">;
+  lastRejection?: EntryBrief;
+  failures: number;
+  lastFailure?: EntryBrief;
 };
+
+const brief = (e: RequestLogEntry): EntryBrief => ({
+  id: e.id,
+  at: e.at,
+  code: e.code,
+  reason: e.reason,
+  status: e.status,
+});
 
 export function serverActivity(log: RequestLog, names: Iterable<string>): Record<string, ServerActivity> {
   const out: Record<string, ServerActivity> = {};
@@ -16,23 +29,17 @@ export function serverActivity(log: RequestLog, names: Iterable<string>): Record
     out[name] = {
       requests: s.requests,
       rejections: s.rejections,
-      ...(s.lastRejection
-        ? {
-            lastRejection: {
-              id: s.lastRejection.id,
-              at: s.lastRejection.at,
-              code: s.lastRejection.code,
-              reason: s.lastRejection.reason,
-              status: s.lastRejection.status,
-            },
-          }
-        : {}),
+      failures: s.failures,
+      ...(s.lastRejection ? { lastRejection: brief(s.lastRejection) } : {}),
+      ...(s.lastFailure ? { lastFailure: brief(s.lastFailure) } : {}),
     };
   }
   return out;
 }
 
 export type GatewayStatus = {
-  gateway: { publicUrl: string | null; startedAt: string };
+  gateway: { publicUrl: string | null; startedAt: string; configVersion: number; draining: boolean };
+  /** As the config polls see it; `error` only here (authenticated), never on /readyz. */
+  database: { ok: boolean; since: string; checkedAt: string; error?: string };
   servers: Record<string, ServerActivity>;
 };

@@ -183,6 +183,134 @@ describe("JwksCache", () => {
   });
 });
 
+/** A cache whose fetches are settled by the test: each fetch waits for serve() or fail() (a hung IdP until then). */
+function manualHarness(opts: { maxWaitMs?: number } = {}) {
+  let t = 1_000_000;
+  const pending: { resolve: (v: unknown) => void; reject: (e: Error) => void }[] = [];
+  const cache = new JwksCache({
+    url: "https://idp.test/jwks",
+    now: () => t,
+    maxWaitMs: opts.maxWaitMs,
+    fetcher: () => new Promise((resolve, reject) => pending.push({ resolve, reject })),
+  });
+  return {
+    cache,
+    fetches: () => pending.length,
+    advance: (ms: number) => (t += ms),
+    /** Answers the latest fetch. */
+    serve: (jwks: unknown) => pending.at(-1)!.resolve(jwks),
+    fail: (e: Error) => pending.at(-1)!.reject(e),
+  };
+}
+
+const timed = async <T>(p: Promise<T>) => {
+  const t0 = performance.now();
+  const value = await p;
+  return { value, ms: performance.now() - t0 };
+};
+
+describe("JwksCache after IdP failures", () => {
+  it("retries a failed fetch after retryMs, so a key rotated during an outage is accepted about a second after the IdP returns", async () => {
+    const h = harness();
+    await h.cache.getKeys({ kid: "k1", alg: "RS256" });
+    h.advance(31_000);
+    h.fail(new Error("connect ECONNREFUSED"));
+    expect(await h.cache.getKeys({ kid: "k2", alg: "RS256" })).toMatchObject({ ok: false, refetched: true });
+    expect(h.fetches()).toBe(2);
+    // The IdP is back with the new key. Inside the 1 s retry interval nothing is fetched...
+    h.fail(null);
+    h.serve({ keys: [rs.jwk, rs2.jwk] });
+    h.advance(999);
+    expect(await h.cache.getKeys({ kid: "k2", alg: "RS256" })).toMatchObject({ ok: false, refetched: false });
+    expect(h.fetches()).toBe(2);
+    // ...and at 1 s the key is fetched and accepted (not after the 30 s cooldown).
+    h.advance(1);
+    expect(await h.cache.getKeys({ kid: "k2", alg: "RS256" })).toMatchObject({ ok: true, refetched: true });
+    expect(h.fetches()).toBe(3);
+    // Once a fetch succeeded, unknown kids are back to one fetch per 30 s cooldown.
+    h.advance(1_000);
+    await h.cache.getKeys({ kid: "nope", alg: "RS256" });
+    expect(h.fetches()).toBe(3);
+  });
+
+  it("a flood of unknown kids against a failing IdP fetches at most once per retry interval", async () => {
+    const h = harness();
+    await h.cache.getKeys({ kid: "k1", alg: "RS256" });
+    h.fail(new Error("HTTP 503"));
+    h.advance(31_000);
+    const before = h.fetches();
+    for (let step = 0; step < 100; step++) {
+      // 10 s in 100 ms steps, 20 random kids each.
+      const r = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => h.cache.getKeys({ kid: `x${step}-${i}`, alg: "RS256" })),
+      );
+      expect(r.every((x) => !x.ok)).toBe(true);
+      h.advance(100);
+    }
+    expect(h.fetches() - before).toBe(10);
+    // Known keys kept working throughout.
+    expect((await h.cache.getKeys({ kid: "k1", alg: "RS256" })).ok).toBe(true);
+  });
+});
+
+describe("JwksCache with a hung IdP", () => {
+  it("answers an unknown kid within maxWaitMs; the fetch continues and later requests use its result", async () => {
+    const h = manualHarness({ maxWaitMs: 50 });
+    const first = h.cache.getKeys({ kid: "k1", alg: "RS256" });
+    h.serve({ keys: [rs.jwk] });
+    expect((await first).ok).toBe(true);
+    h.advance(31_000);
+
+    const miss = await timed(h.cache.getKeys({ kid: "k2", alg: "RS256" }));
+    expect(miss.value).toMatchObject({ ok: false, code: "jwks_unavailable", refetched: false });
+    expect(!miss.value.ok && miss.value.message).toMatch(/did not finish within 50 ms.*continues in the background/);
+    expect(miss.ms).toBeGreaterThanOrEqual(45);
+    expect(miss.ms).toBeLessThan(1_000);
+    expect(h.fetches()).toBe(2);
+
+    // A second request joins the same fetch (no new one), bounded too.
+    const again = await timed(h.cache.getKeys({ kid: "k2", alg: "RS256" }));
+    expect(again.value).toMatchObject({ ok: false, code: "jwks_unavailable" });
+    expect(again.ms).toBeLessThan(1_000);
+    expect(h.fetches()).toBe(2);
+
+    // The IdP finally answers: the next request uses that result without fetching again.
+    h.serve({ keys: [rs.jwk, rs2.jwk] });
+    await new Promise((r) => setImmediate(r));
+    expect(await h.cache.getKeys({ kid: "k2", alg: "RS256" })).toMatchObject({ ok: true, refetched: false });
+    expect(h.fetches()).toBe(2);
+  });
+
+  it("never makes a known key wait for a hung fetch", async () => {
+    const h = manualHarness({ maxWaitMs: 5_000 });
+    const first = h.cache.getKeys({ kid: "k1", alg: "RS256" });
+    h.serve({ keys: [rs.jwk] });
+    await first;
+    h.advance(31_000);
+    void h.cache.getKeys({ kid: "k2", alg: "RS256" }); // starts a fetch that hangs
+    expect(h.fetches()).toBe(2);
+    const known = await timed(h.cache.getKeys({ kid: "k1", alg: "RS256" }));
+    expect(known.value.ok).toBe(true);
+    expect(known.ms).toBeLessThan(25);
+    h.advance(11 * 60_000); // stale: refreshed in the background, still no wait
+    const stale = await timed(h.cache.getKeys({ kid: "k1", alg: "RS256" }));
+    expect(stale.value.ok).toBe(true);
+    expect(stale.ms).toBeLessThan(25);
+    h.fail(new Error("timed out after 5000 ms"));
+  });
+
+  it("bounds the wait of a cold cache too", async () => {
+    const h = manualHarness({ maxWaitMs: 30 });
+    const r = await timed(h.cache.getKeys({ kid: "k1", alg: "RS256" }));
+    expect(r.value).toMatchObject({ ok: false, code: "jwks_unavailable" });
+    expect(r.ms).toBeLessThan(1_000);
+    h.serve({ keys: [rs.jwk] });
+    await new Promise((res) => setImmediate(res));
+    expect((await h.cache.getKeys({ kid: "k1", alg: "RS256" })).ok).toBe(true);
+    expect(h.fetches()).toBe(1);
+  });
+});
+
 describe("JwksRegistry", () => {
   it("shares one cache per JWKS URL", () => {
     const reg = new JwksRegistry({ fetcher: async () => ({ keys: [] }) });

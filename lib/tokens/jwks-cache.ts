@@ -4,8 +4,13 @@
  *
  * - One fetch at a time per URL (single-flight): a cold burst of N requests,
  *   or N concurrent unknown kids, causes exactly one fetch.
- * - Unknown kid → refetch at most once per `cooldownMs` (attackers spraying
- *   random kids cannot make us hammer the IdP).
+ * - Unknown kid → refetch at most once per `cooldownMs` after a successful
+ *   fetch (attackers spraying random kids cannot make us hammer the IdP), and
+ *   once per `retryMs` after a failed one, so a key rotated while the IdP was
+ *   down is accepted about a second after it comes back.
+ * - A request waits at most `maxWaitMs` for a fetch; a slow or hung IdP then
+ *   answers that request with `jwks_unavailable` while the fetch continues,
+ *   and later requests use its result. Known keys never wait.
  * - Older than `maxAgeMs` → keep serving, refresh in the background.
  * - Refresh failing → keep serving the last good keys up to `staleLimitMs`,
  *   then fail closed. No keys at all → fail closed.
@@ -28,15 +33,25 @@ export type JwksCacheOptions = {
   now?: () => number;
   /** Age after which keys are refreshed in the background. Default 10 min. */
   maxAgeMs?: number;
-  /** Minimum time between fetch attempts triggered by unknown kids or failures. Default 30 s. */
+  /** Minimum time between fetch attempts after a successful fetch (unknown kids, staleness). Default 30 s. */
   cooldownMs?: number;
+  /** Minimum time between fetch attempts after a failed fetch. Default 1 s. */
+  retryMs?: number;
+  /** Longest a request waits for a fetch before it is answered without it. Default 1.5 s. */
+  maxWaitMs?: number;
   /** Age after which keys are no longer served if refreshing keeps failing. Default 24 h. */
   staleLimitMs?: number;
   /** Observability hook (fetch results); must not throw. */
   onFetch?: (event: { url: string; ok: boolean; error?: string; durationMs: number; keys?: number }) => void;
 };
 
-export const JWKS_DEFAULTS = { maxAgeMs: 10 * 60_000, cooldownMs: 30_000, staleLimitMs: 24 * 3_600_000 } as const;
+export const JWKS_DEFAULTS = {
+  maxAgeMs: 10 * 60_000,
+  cooldownMs: 30_000,
+  retryMs: 1_000,
+  maxWaitMs: 1_500,
+  staleLimitMs: 24 * 3_600_000,
+} as const;
 
 /** The production fetcher: admin-configured URL, through the outbound policy. */
 export const defaultJwksFetcher: JwksFetcher = async (url) => (await fetchJson(url, { origin: "admin" })).data;
@@ -49,12 +64,15 @@ export class JwksCache implements KeySource {
   private readonly now: () => number;
   private readonly maxAgeMs: number;
   private readonly cooldownMs: number;
+  private readonly retryMs: number;
+  private readonly maxWaitMs: number;
   private readonly staleLimitMs: number;
   private readonly onFetch?: JwksCacheOptions["onFetch"];
 
   private entries: Entry[] = [];
   private fetchedAt: number | null = null;
   private lastAttemptAt: number | null = null;
+  private lastAttemptFailed = false;
   private lastError: KeySourceStatus["lastError"] = null;
   private inflight: Promise<boolean> | null = null;
   private fetchCount = 0;
@@ -65,6 +83,8 @@ export class JwksCache implements KeySource {
     this.now = opts.now ?? Date.now;
     this.maxAgeMs = opts.maxAgeMs ?? JWKS_DEFAULTS.maxAgeMs;
     this.cooldownMs = opts.cooldownMs ?? JWKS_DEFAULTS.cooldownMs;
+    this.retryMs = opts.retryMs ?? JWKS_DEFAULTS.retryMs;
+    this.maxWaitMs = opts.maxWaitMs ?? JWKS_DEFAULTS.maxWaitMs;
     this.staleLimitMs = opts.staleLimitMs ?? JWKS_DEFAULTS.staleLimitMs;
     this.onFetch = opts.onFetch;
   }
@@ -73,9 +93,9 @@ export class JwksCache implements KeySource {
     let refetched = false;
     let state = this.state(this.now());
     if (state === "cold" || state === "expired") {
-      // Nothing servable: this request must wait for keys (joining any fetch in flight).
+      // Nothing servable: this request must wait for keys (joining any fetch in flight), up to maxWaitMs.
       if (this.inflight || this.mayAttempt()) {
-        await this.refresh();
+        if (!(await this.refreshWithin())) return this.stillFetching(kid);
         refetched = true;
         state = this.state(this.now());
       }
@@ -94,7 +114,7 @@ export class JwksCache implements KeySource {
     let found = this.match(kid, alg);
     if (found.length === 0 && !refetched && (this.inflight || this.mayAttempt())) {
       // Unknown kid: the IdP may have rotated. Concurrent misses share one fetch.
-      await this.refresh();
+      if (!(await this.refreshWithin())) return this.stillFetching(kid);
       refetched = true;
       found = this.match(kid, alg);
     }
@@ -112,6 +132,29 @@ export class JwksCache implements KeySource {
     return { ok: true, keys, kid, refetched };
   }
 
+  /** Starts or joins a fetch; true when it settled within maxWaitMs (it keeps running either way). */
+  private async refreshWithin(): Promise<boolean> {
+    const fetch = this.refresh();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.maxWaitMs);
+    });
+    try {
+      return await Promise.race([fetch.then(() => true), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private stillFetching(kid: string | undefined): KeyLookup {
+    return {
+      ok: false,
+      code: "jwks_unavailable",
+      message: `the JWKS fetch${kid === undefined ? "" : ` (for key ${kid})`} did not finish within ${this.maxWaitMs} ms; the IdP is slow or not answering, and the fetch continues in the background`,
+      refetched: false,
+    };
+  }
+
   /** Forces a fetch (joins one in flight). Resolves true when keys were updated. */
   refresh(): Promise<boolean> {
     if (this.inflight) return this.inflight;
@@ -125,6 +168,7 @@ export class JwksCache implements KeySource {
         this.install(parsed.keys);
         this.fetchedAt = this.now();
         this.lastError = null;
+        this.lastAttemptFailed = false;
         this.onFetch?.({ url: this.url, ok: true, durationMs: this.now() - started, keys: parsed.keys.length });
         return true;
       } catch (e) {
@@ -135,6 +179,7 @@ export class JwksCache implements KeySource {
             : "jwks_fetch_failed";
         const message = errorMessage(e);
         this.lastError = { code, message, at: this.now() };
+        this.lastAttemptFailed = true;
         this.onFetch?.({ url: this.url, ok: false, error: message, durationMs: this.now() - started });
         return false; // keep the previous keys: stale serving decides how long they stay usable
       } finally {
@@ -165,8 +210,10 @@ export class JwksCache implements KeySource {
     return age >= this.maxAgeMs ? "stale" : "fresh";
   }
 
+  /** Whether a new fetch may start: `retryMs` after a failed attempt, `cooldownMs` after a successful one. */
   private mayAttempt(): boolean {
-    return this.lastAttemptAt === null || this.now() - this.lastAttemptAt >= this.cooldownMs;
+    if (this.lastAttemptAt === null) return true;
+    return this.now() - this.lastAttemptAt >= (this.lastAttemptFailed ? this.retryMs : this.cooldownMs);
   }
 
   /** Replaces the key set, reusing imported CryptoKeys of keys that did not change. */

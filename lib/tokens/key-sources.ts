@@ -93,6 +93,13 @@ export class ProviderKeySources {
     return s;
   }
 
+  /** Names of the providers whose keys come from `url` (resolved sources only). */
+  providersUsing(url: string, providers: Iterable<RuntimeProvider>): string[] {
+    const out: string[] = [];
+    for (const p of providers) if (this.urlsFor([p])[0] === url) out.push(p.name);
+    return out;
+  }
+
   /** JWKS URLs in use by these providers (resolved ones only), for JwksRegistry.retain(). */
   urlsFor(providers: Iterable<RuntimeProvider>): string[] {
     const out: string[] = [];

@@ -43,3 +43,38 @@ export function expectedAudiencesOf(
     audiences: server.oauth?.audiences ?? [],
   });
 }
+
+/**
+ * The other server (not `self`) that `value` identifies: one of its resource URLs, its path on a host this
+ * gateway answers on, or one of its configured audiences. Accepting such a value on `self` would let that
+ * server's tokens open this one, so it is never offered as a fix.
+ */
+export function audienceOwner(
+  servers: ReadonlyMap<string, RuntimeServer>,
+  self: string,
+  value: string,
+  publicUrl: string | URL | undefined,
+  requestBase?: URL,
+): string | undefined {
+  let url: URL | undefined;
+  try {
+    url = /^https?:\/\//i.test(value) ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  const hosts = new Set<string>();
+  if (url) {
+    if (publicUrl) hosts.add(new URL(publicUrl).host);
+    if (requestBase) hosts.add(requestBase.host);
+    for (const s of servers.values()) for (const u of s.publicUrls) hosts.add(new URL(u).host);
+  }
+  const path = url?.pathname.replace(/\/+$/, "");
+  for (const s of servers.values()) {
+    if (s.name === self) continue;
+    if (s.oauth?.audiences.includes(value)) return s.name;
+    if (!url) continue;
+    if (resourceUrlsOf(s, publicUrl, requestBase).some((r) => r.url === value)) return s.name;
+    if (path === s.effectivePath && hosts.has(url.host)) return s.name;
+  }
+  return undefined;
+}

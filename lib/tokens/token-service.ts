@@ -18,9 +18,10 @@ import {
   type Verifier,
   type VerifyTarget,
 } from "./index";
-import { expectedAudiencesOf } from "./server-audiences";
+import { audienceOwner, expectedAudiencesOf } from "./server-audiences";
 import { ServerLookupError } from "../proxy/errors";
 import type { JwksUrlResolution } from "./key-sources";
+import type { JwksFetcher } from "./jwks-cache";
 import { ProviderKeySources } from "./key-sources";
 import type { CompiledRoute } from "../proxy/route-table";
 
@@ -60,6 +61,10 @@ export type TokenServiceDeps = {
   resolveJwksUrl?: (p: RuntimeProvider) => Promise<JwksUrlResolution>;
   verifier?: Verifier;
   now?: () => number;
+  /** Told of every JWKS fetch, once per provider whose keys it fetched (metrics). */
+  onJwksFetch?: (provider: string, ok: boolean) => void;
+  /** Fetches JWKS documents (default: lib/net, admin-configured URL); tracing wraps it. */
+  jwksFetcher?: JwksFetcher;
 };
 
 /** Targets cached per route; a hostile stream of Host headers only churns this bound. */
@@ -70,10 +75,14 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
   const registry =
     deps.registry ??
     new JwksRegistry({
-      onFetch: (e) =>
-        e.ok
-          ? logger?.info({ jwks: e.url, keys: e.keys, durationMs: e.durationMs }, "fetched JWKS")
-          : logger?.warn({ jwks: e.url, err: e.error, durationMs: e.durationMs }, "JWKS fetch failed"),
+      fetcher: deps.jwksFetcher,
+      onFetch: (e) => {
+        if (e.ok) logger?.info({ jwks: e.url, keys: e.keys, durationMs: e.durationMs }, "fetched JWKS");
+        else logger?.warn({ jwks: e.url, err: e.error, durationMs: e.durationMs }, "JWKS fetch failed");
+        if (deps.onJwksFetch)
+          for (const p of keySources.providersUsing(e.url, deps.servers().providers.values()))
+            deps.onJwksFetch(p, e.ok);
+      },
     });
   const keySources = new ProviderKeySources(registry, deps.resolveJwksUrl, deps.now);
   const verifier = deps.verifier ?? createVerifier();
@@ -92,9 +101,11 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
         clientId: provider.clientId,
         algorithms: provider.algorithms ?? [],
         clockSkewSeconds: provider.clockSkewSeconds,
+        kind: provider.kind,
         ...(provider.requireAtJwt ? { requireAtJwt: true } : {}),
       },
       expectedAudiences: expectedAudiencesOf(server, provider, deps.publicUrl, base),
+      audienceOwner: (value) => audienceOwner(deps.servers().servers, server.name, value, deps.publicUrl, base),
       keys: keySources.for(provider),
       ...(deps.now ? { now: deps.now } : {}),
     };

@@ -55,11 +55,15 @@ export type VerifyTarget = {
     /** Allowed JWS algorithms; empty means every asymmetric one. */
     algorithms: readonly string[];
     clockSkewSeconds: number;
+    /** The provider's kind (keycloak, authentik, …): hints name the IdP's own settings. */
+    kind?: string;
     /** Require the RFC 9068 `typ: at+jwt` header. */
     requireAtJwt?: boolean;
   };
   /** Built with buildExpectedAudiences(); includes the client id only when enabled. */
   expectedAudiences: readonly ExpectedAudience[];
+  /** The other server an audience value identifies (its resource URL or configured audience), if any. */
+  audienceOwner?: (value: string) => string | undefined;
   keys: KeySource;
   /** Epoch milliseconds; injectable for tests. */
   now?: () => number;

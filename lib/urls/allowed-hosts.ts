@@ -99,8 +99,11 @@ export function createHostGuard(deps: {
   allowedHosts: readonly string[];
   publicUrl?: string;
   trustedProxies: TrustedProxies;
-  /** The current config snapshot (identity changes on reload) and its servers' public URLs. */
-  snapshot: () => { servers: ReadonlyMap<string, { publicUrls: readonly string[] }> };
+  /** The current config snapshot (identity changes on reload): its servers' public URLs, its providers' facade URLs. */
+  snapshot: () => {
+    servers: ReadonlyMap<string, { publicUrls: readonly string[] }>;
+    providers?: ReadonlyMap<string, { facadeUrl?: string }>;
+  };
 }): HostGuard {
   let seen: unknown;
   let rules: HostRules | undefined;
@@ -112,7 +115,10 @@ export function createHostGuard(deps: {
       rules = buildHostRules({
         allowedHosts: deps.allowedHosts,
         publicUrl: deps.publicUrl,
-        serverPublicUrls: [...snap.servers.values()].flatMap((s) => s.publicUrls),
+        serverPublicUrls: [
+          ...[...snap.servers.values()].flatMap((s) => s.publicUrls),
+          ...[...(snap.providers?.values() ?? [])].flatMap((p) => (p.facadeUrl ? [p.facadeUrl] : [])),
+        ],
       });
       memo.clear();
     }

@@ -114,11 +114,11 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Listen on 127.0.0.1:0 and return the bound port. */
-export async function listenLoopback(server: Server | import("node:http").Server): Promise<number> {
+/** Listen on 127.0.0.1 (on a free port unless one is given) and return the bound port. */
+export async function listenLoopback(server: Server | import("node:http").Server, port = 0): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
+    server.listen(port, "127.0.0.1", () => {
       server.off("error", reject);
       resolve();
     });

@@ -25,6 +25,11 @@ const SCRUBBED = [
   "PORTCULLIS_CONFIG",
   "PORTCULLIS_BLOCK_PRIVATE_NETWORK",
   "PORTCULLIS_NO_CONSOLE",
+  "PORTCULLIS_METRICS",
+  "OTEL_EXPORTER_OTLP_ENDPOINT",
+  "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+  "PORTCULLIS_CIMD_PRIVATE_HOSTS",
+  "PORTCULLIS_CLIENT_SWEEP_SECONDS",
 ];
 
 export interface StartGatewayOptions {
@@ -36,6 +41,8 @@ export interface StartGatewayOptions {
   dataDir?: string;
   /** Entry file relative to the repo root (default server.ts). */
   entry?: string;
+  /** Another checkout of the project to run (the bench's base-ref row); default this repository. */
+  root?: string;
   /** Run the production bundle (`node dist/server.mjs` with npm start's Node flags, built by scripts/build-server.mjs) instead of the sources through tsx. */
   built?: boolean;
   /** Node flags added after npm start's (built only), e.g. --trace-gc. */
@@ -72,7 +79,7 @@ export interface Gateway {
   /** Run the CLI (`portcullis ...`) with this gateway's environment. */
   cli(
     args: string[],
-    opts?: { input?: string; env?: Record<string, string | undefined>; timeoutMs?: number },
+    opts?: { input?: string; env?: Record<string, string | undefined>; timeoutMs?: number; cwd?: string },
   ): Promise<CliResult>;
   /** SIGTERM the process group, wait for exit (SIGKILL after 10 s), remove temp files. Idempotent. */
   stop(): Promise<void>;
@@ -126,8 +133,9 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Gate
     writeFileSync(configPath, opts.config);
   }
   const entry = opts.built ? "dist/server.mjs" : (opts.entry ?? "server.ts");
-  if (!existsSync(join(REPO_ROOT, entry))) {
-    throw new Error(`startGateway: ${join(REPO_ROOT, entry)} does not exist`);
+  const root = opts.root ?? REPO_ROOT;
+  if (!existsSync(join(root, entry))) {
+    throw new Error(`startGateway: ${join(root, entry)} does not exist`);
   }
 
   const attempts = opts.port ? 1 : 3;
@@ -168,7 +176,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Gate
       process.execPath,
       opts.built ? [...SERVER_NODE_ARGS, ...(opts.extraNodeArgs ?? []), entry] : ["--import", "tsx", entry],
       {
-        cwd: REPO_ROOT,
+        cwd: root,
         env: buildEnv(baseEnv),
         detached: true, // own process group: stop() kills everything it started
         stdio: ["ignore", "pipe", "pipe"],
@@ -308,18 +316,18 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Gate
 }
 
 /**
- * Run the CLI from the repo root: `bin/portcullis.mjs` when present, else `node --import tsx cli/main.ts`.
- * Environment: the runner's (scrubbed of gateway variables) plus `env`.
+ * Run the CLI (from the repo root unless `cwd` says otherwise): `bin/portcullis.mjs` when present, else
+ * `node --import tsx cli/main.ts`. Environment: the runner's (scrubbed of gateway variables) plus `env`.
  */
 export function runCli(
   args: string[],
-  opts: { input?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+  opts: { input?: string; env?: Record<string, string | undefined>; timeoutMs?: number; cwd?: string } = {},
 ): Promise<CliResult> {
   const bin = join(REPO_ROOT, "bin", "portcullis.mjs");
-  const argv = existsSync(bin) ? [bin, ...args] : ["--import", "tsx", "cli/main.ts", ...args];
+  const argv = existsSync(bin) ? [bin, ...args] : ["--import", "tsx", join(REPO_ROOT, "cli/main.ts"), ...args];
   return new Promise((resolveP, rejectP) => {
     const child = spawn(process.execPath, argv, {
-      cwd: REPO_ROOT,
+      cwd: opts.cwd ?? REPO_ROOT,
       env: buildEnv({ LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1" }, opts.env),
       stdio: ["pipe", "pipe", "pipe"],
     });

@@ -73,6 +73,11 @@ export interface StartIdpOptions {
   refreshTokens?: "always" | "offline_access";
   /** Account id used by the scripted login when none is given (default "alice"). */
   defaultAccount?: string;
+  /**
+   * Port to listen on (default: a free one). Restarting an IdP on the port of one that was closed keeps
+   * its issuer with new signing keys: an IdP restart with key rotation.
+   */
+  port?: number;
   /** Last-minute JWT access-token customisation (header/payload), e.g. for adversarial tokens. */
   customizeAccessToken?: (
     jwt: { header: Record<string, unknown>; payload: Record<string, unknown> },
@@ -450,7 +455,7 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
       else res.destroy();
     });
   });
-  const port = await listenLoopback(server);
+  const port = await listenLoopback(server, opts.port);
   const origin = `http://127.0.0.1:${port}`;
   const L = layoutFor(opts, origin);
 

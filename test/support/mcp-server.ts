@@ -391,6 +391,8 @@ export const HOSTILE_PAGE: HostileResponse = {
     "content-security-policy": "script-src 'unsafe-inline'",
     "x-content-type-options": "none",
     "clear-site-data": '"cookies", "storage"',
+    nel: '{"report_to":"collector","max_age":31536000,"include_subdomains":true,"success_fraction":1}',
+    "report-to": '{"group":"collector","max_age":31536000,"endpoints":[{"url":"https://collector.example/r"}]}',
     "set-cookie": [
       "portcullis_session=planted; Path=/; HttpOnly",
       "__Host-portcullis_oauth_browser=planted; Path=/; Secure",
@@ -442,4 +444,31 @@ export async function startHostileUpstream(): Promise<HostileUpstream> {
     respondWith: (r) => (response = r),
     close,
   };
+}
+
+/**
+ * Answers any request after `?delay=` milliseconds (default 0) with a small JSON-RPC body naming the
+ * delay: in-flight work of a known length (draining tests).
+ */
+export async function startDelayedUpstream(): Promise<{ url: string; close(): Promise<void> }> {
+  const http = createServer((req, res) => {
+    req.resume();
+    const delay = Number(new URL(req.url ?? "/", "http://x").searchParams.get("delay") ?? 0);
+    setTimeout(() => {
+      const body = JSON.stringify({ jsonrpc: "2.0", id: 1, result: { delayed: delay } });
+      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+      res.end(body);
+    }, delay);
+  });
+  http.keepAliveTimeout = 60_000;
+  const port = await listenLoopback(http);
+  let closed = false;
+  const unregister = cleanup.add(`delayed-upstream(${port})`, () => close());
+  async function close() {
+    if (closed) return;
+    closed = true;
+    unregister();
+    await closeHttpServer(http);
+  }
+  return { url: `http://127.0.0.1:${port}/mcp`, close };
 }

@@ -1,13 +1,19 @@
 // An in-memory OAuthClientProvider for the official MCP SDK client, plus a helper that runs the
 // SDK's whole authorization flow (discovery, DCR, PKCE, code exchange) with the scripted browser.
 import type { OAuthClientProvider, OAuthDiscoveryState } from "@modelcontextprotocol/sdk/client/auth.js";
-import { auth } from "@modelcontextprotocol/sdk/client/auth.js";
+import { auth as authV1 } from "@modelcontextprotocol/sdk/client/auth.js";
 import type {
   OAuthClientInformationMixed,
   OAuthClientMetadata,
   OAuthTokens,
 } from "@modelcontextprotocol/sdk/shared/auth.js";
 import { completeLogin, type CompleteLoginOptions, type LoginResult } from "./idp";
+
+/** The shape of both SDKs' auth(): what runSdkAuthFlow passes and expects. */
+type AuthFunction = (
+  provider: TestOAuthClient,
+  opts: { serverUrl: string; authorizationCode?: string; iss?: string; scope?: string; resourceMetadataUrl?: URL },
+) => Promise<string>;
 
 export class TestOAuthClient implements OAuthClientProvider {
   clientInfo: OAuthClientInformationMixed | undefined;
@@ -96,8 +102,11 @@ export async function runSdkAuthFlow(p: {
   scope?: string;
   resourceMetadataUrl?: URL;
   login?: CompleteLoginOptions;
+  /** The SDK's auth() to drive: 1.x by default; the 2.x client's (@modelcontextprotocol/client) takes the same provider. */
+  auth?: AuthFunction;
 }): Promise<{ tokens: OAuthTokens; login: LoginResult; client: TestOAuthClient }> {
   const client = p.client ?? new TestOAuthClient();
+  const auth = p.auth ?? authV1;
   const first = await auth(client, {
     serverUrl: p.serverUrl,
     scope: p.scope,
@@ -112,6 +121,7 @@ export async function runSdkAuthFlow(p: {
   const second = await auth(client, {
     serverUrl: p.serverUrl,
     authorizationCode: login.code,
+    iss: login.iss,
     scope: p.scope,
     resourceMetadataUrl: p.resourceMetadataUrl,
   });

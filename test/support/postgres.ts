@@ -30,6 +30,13 @@ export interface TestPostgres {
   dir?: string;
   /** Stops the private cluster and removes its directory (or drops the database on an external server). */
   stop(): Promise<void>;
+  /**
+   * A database outage: stops the private cluster at once (`pg_ctl stop -m immediate`, connections cut),
+   * keeping its data for resume(). Throws with PORTCULLIS_TEST_PG_URL (a shared server is never stopped).
+   */
+  halt(): Promise<void>;
+  /** Starts the halted private cluster again, on the same port with the same data. */
+  resume(): Promise<void>;
 }
 
 /** Newest /usr/lib/postgresql/<ver>/bin that has initdb (or $PG_BIN), else undefined. */
@@ -139,7 +146,10 @@ export async function startPostgres(opts: { database?: string } = {}): Promise<T
       unregister();
       await dropDatabase(external!, database);
     }
-    return { url: withDatabase(external, database), database, adminUrl: external, stop };
+    const shared = async () => {
+      throw new Error("halt()/resume() need the private cluster: unset PORTCULLIS_TEST_PG_URL");
+    };
+    return { url: withDatabase(external, database), database, adminUrl: external, stop, halt: shared, resume: shared };
   }
 
   const bin = findPgBin();
@@ -188,9 +198,8 @@ export async function startPostgres(opts: { database?: string } = {}): Promise<T
   let port = 0;
   let lastErr: unknown;
   const stopExit = { fn: () => {} };
-  for (let attempt = 0; attempt < 4 && !port; attempt++) {
-    const p = await freePort();
-    const pgOpts = [
+  const pgOptsFor = (p: number) =>
+    [
       "-c listen_addresses=127.0.0.1",
       `-p ${p}`,
       `-k ${sock}`,
@@ -200,8 +209,10 @@ export async function startPostgres(opts: { database?: string } = {}): Promise<T
       "-c max_connections=200",
       "-c shared_buffers=32MB",
     ].join(" ");
+  for (let attempt = 0; attempt < 4 && !port; attempt++) {
+    const p = await freePort();
     try {
-      await run(join(bin, "pg_ctl"), ["-D", data, "-l", logFile, "-o", pgOpts, "-w", "-t", "60", "start"]);
+      await run(join(bin, "pg_ctl"), ["-D", data, "-l", logFile, "-o", pgOptsFor(p), "-w", "-t", "60", "start"]);
       port = p;
     } catch (err) {
       lastErr = err;
@@ -239,5 +250,11 @@ export async function startPostgres(opts: { database?: string } = {}): Promise<T
     await stop();
     throw err;
   }
-  return { url: withDatabase(adminUrl, database), database, adminUrl, dir, stop };
+  const halt = async () => {
+    await run(join(bin!, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "-t", "30", "stop"]);
+  };
+  const resume = async () => {
+    await run(join(bin!, "pg_ctl"), ["-D", data, "-l", logFile, "-o", pgOptsFor(port), "-w", "-t", "60", "start"]);
+  };
+  return { url: withDatabase(adminUrl, database), database, adminUrl, dir, stop, halt, resume };
 }

@@ -1,6 +1,6 @@
 "use client";
 /** Config as code: the whole configuration exported as YAML, and a YAML import validated as a whole. */
-import { PageHeader } from "@/components/ui";
+import { InlineCode, PageHeader } from "@/components/ui";
 import { ExportCard } from "./export-card";
 import { ImportCard } from "./import-card";
 
@@ -9,7 +9,9 @@ export function ConfigPage() {
     <>
       <PageHeader
         title="Config as code"
-        description="The whole gateway configuration as YAML — the same format as PORTCULLIS_CONFIG and `portcullis apply -f`. Secrets are never exported."
+        description={
+          <InlineCode text="The whole gateway configuration as YAML — the same format as `PORTCULLIS_CONFIG` and `portcullis apply -f`. Each entry replaces the stored one whole: a field left out is reset to its default (the dry run shows which). Secrets are never exported." />
+        }
       />
       <div className="grid gap-6 xl:grid-cols-2">
         <ExportCard />

@@ -183,17 +183,21 @@ function LogRow({ e }: { e: LogEntrySummary }) {
   const open = e.hasDiagnosis ? () => router.push(`/inspector?request=${encodeURIComponent(e.id)}`) : undefined;
   return (
     <tr
-      className={cx(open && "cursor-pointer hover:bg-slate-50", e.outcome === "rejected" && "bg-rose-50/30")}
+      className={cx(
+        open && "cursor-pointer hover:bg-slate-50",
+        (e.outcome === "rejected" || e.status >= 500) && "bg-rose-50/30",
+      )}
       onClick={open}
       data-testid="log-row"
       data-outcome={e.outcome}
+      data-selftest={e.selftest ? "" : undefined}
       title={open ? "Open the diagnosis in the inspector" : undefined}
     >
       <td className="font-mono text-xs whitespace-nowrap text-slate-500">{clockTime(e.at)}</td>
-      <td>
+      <td className="max-w-56">
         <Link
           href={`/servers/${e.server}`}
-          className="text-sm font-medium text-slate-800 hover:underline"
+          className="text-sm font-medium wrap-anywhere text-slate-800 hover:underline"
           onClick={(ev) => ev.stopPropagation()}
         >
           {e.server}
@@ -210,6 +214,13 @@ function LogRow({ e }: { e: LogEntrySummary }) {
       </td>
       <td>
         <Badge tone={OUTCOME_TONE[e.outcome] ?? "slate"}>{e.outcome}</Badge>
+        {e.selftest && (
+          <div className="mt-1">
+            <Badge tone="sky" title="Sent by the console's self-test, not by a client">
+              self-test
+            </Badge>
+          </div>
+        )}
       </td>
       <td className="max-w-md">
         {e.code && <code className="text-xs font-semibold text-slate-700">{e.code}</code>}

@@ -2,8 +2,19 @@
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import type { ProviderView, ServerView } from "@/lib/config/model";
+import type { ProviderHealth } from "@/lib/status/provider-health";
 import { api } from "@/app/_lib/api";
-import { Badge, ButtonLink, EmptyState, ErrorState, Loading, PageHeader } from "@/components/ui";
+import {
+  Badge,
+  ButtonLink,
+  Dot,
+  EmptyState,
+  ErrorState,
+  InlineCode,
+  Loading,
+  PageHeader,
+  Spinner,
+} from "@/components/ui";
 
 export function ProvidersList() {
   const providers = useQuery({ queryKey: ["providers"], queryFn: () => api<ProviderView[]>("/api/providers") });
@@ -44,6 +55,7 @@ export function ProvidersList() {
               <tr>
                 <th>Provider</th>
                 <th>Issuer</th>
+                <th>Health</th>
                 <th>Client</th>
                 <th>Used by</th>
               </tr>
@@ -54,7 +66,10 @@ export function ProvidersList() {
                 return (
                   <tr key={p.name} className="hover:bg-slate-50/60" data-testid={`provider-row-${p.name}`}>
                     <td>
-                      <Link href={`/providers/${p.name}`} className="font-medium text-indigo-700 hover:underline">
+                      <Link
+                        href={`/providers/${p.name}`}
+                        className="font-medium wrap-anywhere text-indigo-700 hover:underline"
+                      >
                         {p.name}
                       </Link>
                       <div className="mt-0.5 text-xs text-slate-500">{p.kind}</div>
@@ -64,16 +79,7 @@ export function ProvidersList() {
                         {p.issuer}
                       </span>
                     </td>
-                    <td>
-                      {p.clientId ? (
-                        <code className="text-xs text-slate-700">{p.clientId}</code>
-                      ) : (
-                        <span className="text-xs text-slate-400">dynamic registration</span>
-                      )}
-                      <div className="mt-1">
-                        {p.clientSecretSet ? <Badge tone="green">secret set</Badge> : <Badge>no secret</Badge>}
-                      </div>
-                    </td>
+                    <ProviderHealthCells provider={p} />
                     <td className="text-xs text-slate-600">
                       {users.length ? (
                         <div className="flex flex-wrap gap-1">
@@ -94,6 +100,58 @@ export function ProvidersList() {
           </table>
         </div>
       )}
+    </>
+  );
+}
+
+/** Health (a short discovery, every minute) and the client: a provider without a client id needs the IdP's DCR. */
+function ProviderHealthCells({ provider: p }: { provider: ProviderView }) {
+  const health = useQuery({
+    queryKey: ["provider-health", p.name, p.issuer],
+    queryFn: () => api<ProviderHealth>(`/api/status/provider/${encodeURIComponent(p.name)}`),
+    refetchInterval: 60_000,
+    staleTime: 30_000,
+  });
+  const h = health.data;
+  return (
+    <>
+      <td className="max-w-xs" data-testid={`provider-health-${p.name}`}>
+        <div className="flex items-start gap-2">
+          <span className="mt-1">
+            {health.isPending ? (
+              <Spinner className="size-3 text-slate-400" />
+            ) : (
+              <Dot tone={h?.healthy ? "green" : "red"} />
+            )}
+          </span>
+          <span className="line-clamp-3 text-xs text-slate-600" title={h?.detail}>
+            {health.isPending ? (
+              "checking…"
+            ) : health.isError || !h ? (
+              "check failed"
+            ) : (
+              <>
+                <span className="font-medium text-slate-800">{h.healthy ? "healthy" : "unhealthy"}</span> ·{" "}
+                <InlineCode text={h.detail} />
+              </>
+            )}
+          </span>
+        </div>
+      </td>
+      <td>
+        {p.clientId ? (
+          <code className="text-xs text-slate-700">{p.clientId}</code>
+        ) : h?.dynamicRegistration ? (
+          <span className="text-xs text-slate-500">dynamic registration</span>
+        ) : h?.dynamicRegistration === false ? (
+          <span className="text-xs text-rose-700">no client id, and the IdP offers no dynamic registration</span>
+        ) : (
+          <span className="text-xs text-slate-400">no client id</span>
+        )}
+        <div className="mt-1">
+          {p.clientSecretSet ? <Badge tone="green">secret set</Badge> : <Badge>no secret</Badge>}
+        </div>
+      </td>
     </>
   );
 }

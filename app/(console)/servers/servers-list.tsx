@@ -6,7 +6,7 @@ import type { GatewayStatus, ServerActivity } from "@/lib/status/gateway-status"
 import type { ProbeResult } from "@/lib/status/upstream-probe";
 import { api } from "@/app/_lib/api";
 import { relativeTime } from "@/app/_lib/format";
-import { Badge, ButtonLink, Dot, EmptyState, ErrorState, Loading, PageHeader, Spinner } from "@/components/ui";
+import { Alert, Badge, ButtonLink, Dot, EmptyState, ErrorState, Loading, PageHeader, Spinner } from "@/components/ui";
 
 export function ServersList() {
   const servers = useQuery({ queryKey: ["servers"], queryFn: () => api<ServerView[]>("/api/servers") });
@@ -28,6 +28,7 @@ export function ServersList() {
           </ButtonLink>
         }
       />
+      {status.data && !status.data.database.ok && <DatabaseDown status={status.data} />}
       {servers.isPending ? (
         <Loading label="Loading servers…" />
       ) : servers.isError ? (
@@ -45,7 +46,7 @@ export function ServersList() {
           provider&apos;s tokens. Set up a provider first if the server will use OAuth.
         </EmptyState>
       ) : (
-        <div className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-xs">
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-xs">
           <table className="table">
             <thead>
               <tr>
@@ -53,7 +54,7 @@ export function ServersList() {
                 <th>Auth</th>
                 <th>Upstream</th>
                 <th className="text-right">Last hour</th>
-                <th>Last rejection</th>
+                <th>Last problem</th>
               </tr>
             </thead>
             <tbody>
@@ -68,14 +69,27 @@ export function ServersList() {
   );
 }
 
+/** The database is down: say what still works (from /api/status, answered from memory). */
+function DatabaseDown({ status }: { status: GatewayStatus }) {
+  return (
+    <div className="mb-4" data-testid="database-down">
+      <Alert tone="amber" title={`The database is unreachable (since ${relativeTime(status.database.since)})`}>
+        MCP traffic keeps flowing with the last loaded configuration (version {status.gateway.configVersion}). Changes
+        cannot be saved and OAuth sign-ins through the gateway fail until it is back.
+        {status.database.error && <div className="mt-1 font-mono text-xs">{status.database.error}</div>}
+      </Alert>
+    </div>
+  );
+}
+
 function ServerRow({ server: s, activity }: { server: ServerView; activity?: ServerActivity }) {
   return (
     <tr className="hover:bg-slate-50/60" data-testid={`server-row-${s.name}`}>
-      <td>
-        <Link href={`/servers/${s.name}`} className="font-medium text-indigo-700 hover:underline">
+      <td className="max-w-64 min-w-40">
+        <Link href={`/servers/${s.name}`} className="font-medium wrap-anywhere text-indigo-700 hover:underline">
           {s.name}
         </Link>
-        <div className="mt-0.5 font-mono text-xs text-slate-500">{s.effectivePath}</div>
+        <div className="mt-0.5 font-mono text-xs wrap-anywhere text-slate-500">{s.effectivePath}</div>
       </td>
       <td>
         <AuthSummary server={s} />
@@ -90,29 +104,14 @@ function ServerRow({ server: s, activity }: { server: ServerView; activity?: Ser
             <div className={activity.rejections ? "text-rose-600" : "text-slate-400"}>
               {activity.rejections} rejected
             </div>
+            {activity.failures > 0 && <div className="text-rose-600">{activity.failures} failed</div>}
           </>
         ) : (
           <span className="text-slate-400">—</span>
         )}
       </td>
       <td className="max-w-xs">
-        {activity?.lastRejection ? (
-          <Link
-            href={`/inspector?request=${activity.lastRejection.id}`}
-            className="group block"
-            title="Open the diagnosis in the inspector"
-          >
-            <Badge tone="red">{activity.lastRejection.code ?? activity.lastRejection.status}</Badge>
-            <span className="ml-2 text-xs text-slate-400">{relativeTime(activity.lastRejection.at)}</span>
-            {activity.lastRejection.reason && (
-              <div className="mt-1 line-clamp-2 text-xs text-slate-600 group-hover:text-slate-900">
-                {activity.lastRejection.reason}
-              </div>
-            )}
-          </Link>
-        ) : (
-          <span className="text-xs text-slate-400">none</span>
-        )}
+        <LastProblem activity={activity} />
       </td>
     </tr>
   );
@@ -158,7 +157,29 @@ export function AuthSummary({ server: s }: { server: Pick<ServerView, "auth" | "
   );
 }
 
-function UpstreamStatus({ name, upstream }: { name: string; upstream: string }) {
+/** The newer of the last rejection (opens its diagnosis) and the last failure (a 5xx: opens the live log). */
+function LastProblem({ activity }: { activity?: ServerActivity }) {
+  const r = activity?.lastRejection;
+  const f = activity?.lastFailure;
+  const last = r && (!f || r.at >= f.at) ? r : f;
+  if (!last) return <span className="text-xs text-slate-400">none</span>;
+  return (
+    <Link
+      href={last === r ? `/inspector?request=${last.id}` : "/log"}
+      className="group block"
+      title={last === r ? "Open the diagnosis in the inspector" : "Open the live log"}
+    >
+      <Badge tone="red">{last.code ?? last.status}</Badge>
+      <span className="ml-2 text-xs text-slate-400">{relativeTime(last.at)}</span>
+      {last.reason && (
+        <div className="mt-1 line-clamp-2 text-xs text-slate-600 group-hover:text-slate-900">{last.reason}</div>
+      )}
+    </Link>
+  );
+}
+
+/** Whether the server's upstream answers MCP (probed every 30 s), for the list and the server's page. */
+export function UpstreamStatus({ name, upstream }: { name: string; upstream: string }) {
   const probe = useQuery({
     queryKey: ["probe", name, upstream],
     queryFn: () => api<ProbeResult>(`/api/status/upstream/${encodeURIComponent(name)}`),
@@ -178,7 +199,7 @@ function UpstreamStatus({ name, upstream }: { name: string; upstream: string }) 
         {probe.isPending ? (
           <Spinner className="size-3 text-slate-400" />
         ) : (
-          <Dot tone={probe.data?.reachable ? "green" : "red"} />
+          <Dot tone={probe.data?.healthy ? "green" : "red"} />
         )}
         <span className="truncate font-mono text-xs text-slate-700" title={upstream}>
           {host}
@@ -189,9 +210,7 @@ function UpstreamStatus({ name, upstream }: { name: string; upstream: string }) 
           ? "probing…"
           : probe.isError
             ? "probe failed"
-            : probe.data.reachable
-              ? `reachable · HTTP ${probe.data.status} · ${probe.data.ms} ms`
-              : `unreachable · ${probe.data.error}`}
+            : `${probe.data.healthy ? "healthy" : "unhealthy"} · ${probe.data.detail} · ${probe.data.ms} ms`}
       </div>
     </div>
   );

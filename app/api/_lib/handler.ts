@@ -15,6 +15,7 @@ import type { z } from "zod";
 import { AppError, errorStatus, type AppErrorCode, type FieldError } from "@/lib/errors";
 import { parseOrThrow, zodFieldErrors, validationError } from "@/lib/config/field-errors";
 import { getRuntime } from "@/lib/runtime/global";
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "@/lib/db/unavailable";
 
 const ACTOR_HEADER = "x-portcullis-actor";
 const NO_STORE = { "cache-control": "no-store" };
@@ -62,6 +63,7 @@ export function errorBody(e: unknown): {
     };
   }
   if (isZodErrorLike(e)) return errorBody(validationError(zodFieldErrors(e as z.ZodError), "request"));
+  if (isDatabaseUnavailable(e)) return errorBody(new AppError("storage_unavailable", DATABASE_UNAVAILABLE_MESSAGE));
   if (e instanceof SyntaxError) return errorBody(new AppError("bad_request", "request body is not valid JSON"));
   return { status: 500, body: { error: { code: "internal", message: "Internal error" } } };
 }

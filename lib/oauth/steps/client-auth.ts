@@ -1,12 +1,17 @@
 /**
  * RFC 6749 §2.3: who is calling the facade's token endpoint. HTTP Basic or the form's
- * client_id/client_secret (never both); the secret is checked when the client has one.
+ * client_id/client_secret (never both); the secret is checked when the client has one. A client
+ * known by its metadata document (public) must still have a valid, allowed document.
  */
 import type { IncomingMessage } from "node:http";
 import { safeEqual, sha256 } from "../../admin/tokens";
 import type { FacadeContext, FacadeDeps } from "../context";
 import { InvalidClient, InvalidRequest } from "../errors";
 import type { OAuthClientRecord } from "../store";
+import { looksLikeClientIdUrl } from "../cimd/client-id-url";
+import { clientRecordId } from "../cimd/client-ids";
+import { CimdError } from "../cimd/errors";
+import { cimdDocument } from "./cimd-client";
 
 function parseBasic(header: string): { id: string; secret: string } | undefined {
   const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
@@ -42,9 +47,18 @@ export async function authenticateClient(
     basic = true;
   }
   if (!id) throw new InvalidClient("client authentication failed: no client_id", basic);
-  const client = await deps.store.getClient(id);
+  const client = await deps.store.getClient(clientRecordId(ctx.provider.name, id));
   if (!client || client.providerName !== ctx.provider.name)
     throw new InvalidClient("client authentication failed: unknown client", basic);
+  // A client known by its metadata document stays one only while the document is valid and allowed.
+  if (looksLikeClientIdUrl(id)) {
+    try {
+      await cimdDocument(id, ctx, deps);
+    } catch (e) {
+      if (e instanceof CimdError) throw new InvalidClient(`client authentication failed: ${e.message}`, basic);
+      throw e;
+    }
+  }
   if (client.clientSecretHash) {
     if (!secret || !safeEqual(sha256(secret), client.clientSecretHash))
       throw new InvalidClient("client authentication failed", basic);

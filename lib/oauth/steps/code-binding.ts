@@ -1,6 +1,7 @@
 /**
  * authorization_code: the code must be one the callback relayed (bound by its hash) for this
- * provider and client, and redirect_uri must be the one of the authorization request.
+ * provider and client, within the binding's lifetime (10 minutes from the callback), and
+ * redirect_uri must be the one of the authorization request.
  */
 import { sha256 } from "../../admin/tokens";
 import type { FacadeContext, FacadeDeps } from "../context";
@@ -16,8 +17,13 @@ export async function findCodeBinding(
   const code = form.get("code");
   if (!code) throw new InvalidRequest("code is missing");
   const binding = await deps.store.findByCodeHash(sha256(code));
-  if (!binding || binding.providerName !== ctx.provider.name || binding.clientId !== client.clientId)
-    throw new InvalidGrant("the authorization code is unknown or was not issued to this client").because(
+  if (
+    !binding ||
+    binding.providerName !== ctx.provider.name ||
+    binding.clientId !== client.clientId ||
+    binding.expiresAt.getTime() <= deps.now()
+  )
+    throw new InvalidGrant("the authorization code is unknown, expired or was not issued to this client").because(
       "code_unknown",
     );
   const redirectUri = form.get("redirect_uri");

@@ -8,11 +8,13 @@ import { DEFAULT_LIMITS, type FacadeContext, type FacadeDeps } from "../context"
 import { OAuthError } from "../errors";
 import { createMemoryOAuthStore, type OAuthClientRecord } from "../store";
 import { browserIdFor, isSameBrowser } from "./browser-id";
+import { findCodeBinding } from "./code-binding";
 import { ensureRoomForFlow } from "./flow-caps";
 import { checkIdpCallbackForAuthorize, checkIdpCallbackForToken } from "./idp-callback";
 import { verifyPkce } from "./pkce";
 import { findRefreshBinding } from "./refresh-binding";
 import { checkRefreshScope } from "./refresh-scope";
+import { consentCovers } from "./remembered-consent";
 import { rememberRefreshToken } from "./remember-refresh-token";
 import { checkTokenResource } from "./token-resource";
 
@@ -253,5 +255,67 @@ describe("browser id", () => {
     expect(isSameBrowser({ headers: { cookie: `__Host-portcullis_oauth_browser=${id}` } }, ctx, sha256(id))).toBe(true);
     expect(isSameBrowser({ headers: {} }, ctx, sha256(id))).toBe(false);
     expect(isSameBrowser({ headers: { cookie: `__Host-portcullis_oauth_browser=${id}` } }, ctx, undefined)).toBe(false);
+  });
+});
+
+describe("remembered consent", () => {
+  const other = { ...server, name: "other", effectivePath: "/servers/other/mcp" } as unknown as RuntimeServer;
+  const two = { ...ctx, servers: [server, other] };
+  const consent = (servers: string[], scope = "mcp:read") => ({
+    browserIdHash: "b",
+    clientId: "c",
+    providerName: "p",
+    scope,
+    servers,
+    createdAt: new Date(0),
+  });
+  const tools = "https://gw.example.com/servers/tools/mcp";
+  it("covers only the scopes and the servers the consent page named", () => {
+    expect(consentCovers(consent(["tools"]), { scope: "mcp:read", resource: tools }, two, {})).toBe(true);
+    expect(consentCovers(consent(["tools"]), { scope: "mcp:read", resource: `${tools}/` }, two, {})).toBe(true);
+    expect(consentCovers(consent(["tools"]), { scope: "mcp:read mcp:write", resource: tools }, two, {})).toBe(false);
+    expect(
+      consentCovers(
+        consent(["tools"]),
+        { scope: "mcp:read", resource: "https://gw.example.com/servers/other/mcp" },
+        two,
+        {},
+      ),
+    ).toBe(false);
+    expect(consentCovers(consent(["tools"]), { scope: "mcp:read" }, two, {})).toBe(false);
+    expect(consentCovers(consent(["tools", "other"]), { scope: "mcp:read" }, two, {})).toBe(true);
+    // Consents kept before the servers were recorded cover nothing; nor does another provider's.
+    expect(consentCovers(consent([]), { scope: "mcp:read", resource: tools }, two, {})).toBe(false);
+    expect(consentCovers({ ...consent(["tools"]), providerName: "q" }, { resource: tools }, two, {})).toBe(false);
+  });
+});
+
+describe("code binding", () => {
+  it("binds a relayed code to its client and redirect URI for the binding's lifetime only", async () => {
+    const d = deps();
+    await d.store.createPending({
+      stateHash: "s",
+      kind: "idp",
+      providerName: "p",
+      clientId: "a",
+      redirectUri: "http://127.0.0.1/cb",
+      codeChallenge: "c",
+      codeChallengeMethod: "S256",
+      facadeIssuer: ctx.issuer,
+      expiresAt: new Date(d.now() + 60_000),
+    });
+    await d.store.consumePending("s", "idp", "p", new Date(d.now()));
+    await d.store.bindCode("s", sha256("code-1"), new Date(d.now() + 600_000));
+    const form = (over: Record<string, string> = {}) =>
+      new Map(Object.entries({ code: "code-1", redirect_uri: "http://127.0.0.1/cb", ...over }));
+    expect((await findCodeBinding(form(), client("a"), ctx, d)).clientId).toBe("a");
+    expect(await reasonOfAsync(() => findCodeBinding(form(), client("b"), ctx, d))).toBe("invalid_grant:code_unknown");
+    expect(
+      await reasonOfAsync(() => findCodeBinding(form({ redirect_uri: "http://127.0.0.1/x" }), client("a"), ctx, d)),
+    ).toBe("invalid_grant:redirect_uri_mismatch");
+    const later = { ...d, now: () => d.now() + 600_000 };
+    expect(await reasonOfAsync(() => findCodeBinding(form(), client("a"), ctx, later))).toBe(
+      "invalid_grant:code_unknown",
+    );
   });
 });

@@ -1,7 +1,8 @@
 /**
  * `resource` at the token endpoint (RFC 8707): when present it must name one of this
- * provider's servers, and for a code it must be the resource that was authorized. Returns
- * what to ask the IdP for (the presented one, else the authorized one).
+ * provider's servers, and the resource that was authorized when the sign-in named one (for a
+ * code, and for a refresh token of that sign-in). Returns what to ask the IdP for (the
+ * presented one, else the authorized one).
  */
 import type { FacadeContext, FacadeDeps } from "../context";
 import { serverForResource } from "../context";

@@ -32,6 +32,7 @@ export function formatDiscoveryReport(r: DiscoveryReport): string {
     lines.push(
       `  JWKS                  ${r.jwks.reachable ? `reachable, keys: ${r.jwks.keyIds.join(", ") || "(no kid)"}` : `unreachable: ${r.jwks.error?.message}`}`,
     );
+  lines.push("", `audience: ${r.profile.audience}`);
   if (r.quirks.length) {
     lines.push("", "what Portcullis adapts:");
     for (const q of r.quirks) lines.push(`  - ${q.description}`);

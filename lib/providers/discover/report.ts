@@ -59,6 +59,8 @@ export type DiscoveryReport = {
     dynamicRegistration: boolean | null;
     dropResource: boolean;
     audienceParam: string | null;
+    /** What the IdP puts in `aud`, and what a server must accept for it (lib/providers/audience-advice.ts). */
+    audience: string;
     notes: string[];
   };
   quirks: { id: string; description: string }[];

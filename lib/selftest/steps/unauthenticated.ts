@@ -5,7 +5,7 @@
 import { errorMessage } from "../../errors";
 import type { SelftestContext, StepOutcome } from "../context";
 
-const INIT_BODY = JSON.stringify({
+export const INITIALIZE_BODY = JSON.stringify({
   jsonrpc: "2.0",
   id: 1,
   method: "initialize",
@@ -16,18 +16,16 @@ const INIT_BODY = JSON.stringify({
   },
 });
 
+export const MCP_HEADERS = {
+  "content-type": "application/json",
+  accept: "application/json, text/event-stream",
+  "mcp-protocol-version": "2025-06-18",
+};
+
 export async function checkUnauthenticated(ctx: SelftestContext): Promise<StepOutcome> {
   const url = ctx.opts.mcpUrl;
   try {
-    ctx.first = await ctx.get(url, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        accept: "application/json, text/event-stream",
-        "mcp-protocol-version": "2025-06-18",
-      },
-      body: INIT_BODY,
-    });
+    ctx.first = await ctx.get(url, { method: "POST", headers: MCP_HEADERS, body: INITIALIZE_BODY });
   } catch (e) {
     return {
       status: "fail",

@@ -1,10 +1,12 @@
 /**
  * Step 6 — one `aud` value must equal one expected audience exactly. The
  * diagnosis lists every expected value with its source. Fixes are offered
- * only for clearly-ours values: the provider's client id (Authentik-style
- * IdPs) and near misses of our own resource URLs (same host: trailing slash,
- * scheme, port, or the bare origin). A truly foreign audience gets a hint and
- * no fix: accepting tokens minted for another API is a confused deputy.
+ * only for values that can be ours: the provider's client id (Authentik-style
+ * IdPs), near misses of our own resource URLs (same host: trailing slash,
+ * scheme, port, or the bare origin), and a named audience such as a Keycloak
+ * client id put there by an audience mapper. Never for a value that belongs to
+ * another server, nor for a foreign URL: accepting tokens minted for another
+ * API is a confused deputy.
  */
 import { tokenAudiences } from "../claims";
 import type { Check, ExpectedAudience, JsonValue } from "../types";
@@ -26,14 +28,6 @@ export function checkAud(ctx: CheckContext): Check {
   const match = expectedAudiences.find((e) => auds.includes(e.value));
   if (match) return pass("aud", `aud ${match.value} is the ${match.detail}`, { expected, actual });
 
-  if (expectedAudiences.length === 0) {
-    return fail("aud", "aud_mismatch", `server ${server.name} has no accepted audiences`, {
-      expected,
-      actual,
-      hint: "Give the server a public URL or configure oauth.audiences.",
-    });
-  }
-
   if (provider.clientId && auds.includes(provider.clientId) && !server.includeClientIdInAudience) {
     return fail(
       "aud",
@@ -51,7 +45,11 @@ export function checkAud(ctx: CheckContext): Check {
     );
   }
 
-  for (const aud of auds) {
+  // Values another server owns are never offered: accepting them would let that server's tokens open this one.
+  const owners = new Map(auds.map((a) => [a, ctx.target.audienceOwner?.(a)] as const));
+  const unowned = auds.filter((a) => owners.get(a) === undefined);
+
+  for (const aud of unowned) {
     const near = nearMiss(aud, expectedAudiences);
     if (!near) continue;
     return fail(
@@ -69,12 +67,47 @@ export function checkAud(ctx: CheckContext): Check {
       },
     );
   }
+  const named = unowned.find((a) => a !== KEYCLOAK_ACCOUNT && !parse(a) && !/^https?:/i.test(a));
+  // Only a verified token's audience is worth a one-click fix.
+  if (named && ctx.signatureVerified) {
+    const keycloak = provider.kind === "keycloak" || auds.includes(KEYCLOAK_ACCOUNT);
+    return fail("aud", "aud_mismatch", `aud ${auds.join(", ")} is not accepted by server ${server.name}`, {
+      expected,
+      actual,
+      hint: keycloak
+        ? `Keycloak puts a client id in aud when an Audience mapper names it (Client scopes → the scope → Mappers → Audience, "Included Client Audience"); "${KEYCLOAK_ACCOUNT}" comes from Keycloak's default roles and never names this server. If ${named} is the Keycloak client that stands for server ${server.name}, accept it (it is added to the server's "Extra accepted audiences"). Otherwise set the mapper's "Included Custom Audience" to this server's resource URL${expectedAudiences[0] ? ` ${expectedAudiences[0].value}` : ""}.`
+        : `The IdP named ${named} as the audience. If ${named} identifies server ${server.name} at the IdP, accept it (it is added to the server's "Extra accepted audiences"); if it names another API, the client asked for the wrong token.`,
+      fix: {
+        label: `Accept audience ${named} on server ${server.name}`,
+        patch: { entity: "server", name: server.name, append: { "oauth.audiences": named } },
+      },
+    });
+  }
+  const owned = auds.find((a) => owners.get(a) !== undefined);
+  if (owned !== undefined) {
+    const owner = owners.get(owned)!;
+    return fail("aud", "aud_mismatch", `aud ${owned} belongs to server ${owner}, not ${server.name}`, {
+      expected,
+      actual,
+      hint: `The token was issued for server ${owner}. Clients must request a token for this server's own resource URL; accepting another server's tokens here would let one server's tokens open the other.`,
+    });
+  }
+  if (expectedAudiences.length === 0) {
+    return fail("aud", "aud_mismatch", `no resource URL or extra audience is known for server ${server.name}`, {
+      expected,
+      actual,
+      hint: 'Give the server a public base URL (or set PUBLIC_URL) so its resource URL is known, or add values to its "Extra accepted audiences".',
+    });
+  }
   return fail("aud", "aud_mismatch", `aud ${auds.join(", ")} is not accepted by server ${server.name}`, {
     expected,
     actual,
-    hint: "The token was issued for another API. Make the client request a token for this server's resource URL, or, if this server really is that API, add the value to oauth.audiences.",
+    hint: `The token was issued for another API. Make the client request a token for this server's resource URL, or, if this server really is that API, add the value to the server's "Extra accepted audiences".`,
   });
 }
+
+/** Keycloak adds this audience (its account console) to most tokens: it never identifies an MCP server. */
+const KEYCLOAK_ACCOUNT = "account";
 
 type NearKind = "trailing_slash" | "scheme" | "port_or_case" | "origin_only" | "other_path";
 

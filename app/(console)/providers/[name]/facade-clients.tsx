@@ -1,29 +1,35 @@
 "use client";
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { FacadeClientDeletion as Deleted, FacadeClientView } from "@/lib/oauth/clients-admin";
+import type {
+  FacadeClientDeletion as Deleted,
+  FacadeClientList as ClientList,
+  FacadeClientView,
+} from "@/lib/oauth/clients-admin";
 import { api, errorMessage, isApiError } from "@/app/_lib/api";
 import { Badge, Card, ConfirmDelete, ErrorState, Loading } from "@/components/ui";
-
-type ClientList = { clients: FacadeClientView[]; total: number };
 
 /** The query holding a provider's client list (the provider page refreshes it after a failed provider delete). */
 export const facadeClientsKey = (provider: string) => ["provider-clients", provider];
 
-/** Clients that registered at this provider's facade (DCR), with a delete per client. */
+/** The facade's clients (registered, or known by their metadata document), with last use and a delete per client. */
 export function FacadeClients({ provider }: { provider: string }) {
   const key = facadeClientsKey(provider);
   const list = useQuery({
     queryKey: key,
     queryFn: () => api<ClientList>(`/api/providers/${encodeURIComponent(provider)}/clients`),
   });
-  const count = list.data ? `${list.data.total} registered` : undefined;
+  const count = list.data
+    ? `${list.data.total} ${list.data.total === 1 ? "client" : "clients"}, ${list.data.neverUsed} never used, ${list.data.expired} expired (removed at the next sweep)`
+    : undefined;
   // What the last delete did at the IdP: the row is gone, so the card says it.
   const [notice, setNotice] = useState<string>();
   return (
     <Card
-      title="Registered clients"
-      description={count ?? "MCP clients that registered at this provider's facade (proxy mode)"}
+      title="Clients"
+      description={
+        count ?? "MCP clients of this provider's facade (proxy mode): registered, or known by their metadata document"
+      }
       padded={false}
     >
       {notice && (
@@ -90,6 +96,12 @@ function ClientRow({
           <span className="font-medium">{c.clientName ?? "(no name)"}</span>
           <code className="rounded bg-slate-100 px-1 text-xs">{c.clientId}</code>
           <Badge>{c.hasSecret ? "confidential" : "public"}</Badge>
+          {c.kind === "metadata_document" && (
+            <Badge tone="sky" title="Known by its client ID metadata document: the id is the document's URL">
+              metadata document
+            </Badge>
+          )}
+          {c.expired && <Badge title="Past the provider's expiry rules: removed at the next sweep">expired</Badge>}
           {c.idpClientId && (
             <Badge
               tone="sky"
@@ -104,7 +116,9 @@ function ClientRow({
           )}
         </div>
         <div className="truncate text-xs text-slate-500" title={c.redirectUris.join(" ")}>
-          {c.redirectUris.join(", ")} · registered {new Date(c.createdAt).toLocaleString()}
+          {c.redirectUris.join(", ")} · {c.kind === "metadata_document" ? "first seen" : "registered"}{" "}
+          {new Date(c.createdAt).toLocaleString()} ·{" "}
+          {c.lastUsedAt ? `last used ${new Date(c.lastUsedAt).toLocaleString()}` : "never used"}
         </div>
       </div>
       <ConfirmDelete

@@ -1,10 +1,22 @@
 "use client";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { ProviderView } from "@/lib/config/model";
+import Link from "next/link";
+import type { ProviderView, ServerView } from "@/lib/config/model";
 import type { DiscoveryReport } from "@/lib/providers/discover-report";
 import { api, errorMessage, isApiError } from "@/app/_lib/api";
-import { Alert, Badge, Button, Card, ConfirmDelete, Dot, ErrorState, Loading, PageHeader } from "@/components/ui";
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  ConfirmDelete,
+  Dot,
+  ErrorState,
+  InlineCode,
+  Loading,
+  PageHeader,
+} from "@/components/ui";
 import { ProviderForm } from "../_form/provider-form";
 import { FacadeClients, facadeClientsKey } from "./facade-clients";
 
@@ -16,9 +28,21 @@ export function ProviderDetail({ name }: { name: string }) {
     queryKey: ["provider", name],
     queryFn: () => api<ProviderView>(`/api/providers/${encodeURIComponent(name)}`),
   });
+  const servers = useQuery({ queryKey: ["servers"], queryFn: () => api<ServerView[]>("/api/servers") });
+  const usedBy = (servers.data ?? []).filter((s) => s.oauth?.provider === name).map((s) => s.name);
   const discover = useMutation({
     mutationFn: () => api<DiscoveryReport>(`/api/discover/${encodeURIComponent(name)}`, { method: "POST" }),
   });
+  // Just saved: a quick discovery says at once whether the issuer answers as expected (the save stands).
+  const afterSave = useQuery({
+    queryKey: ["discover-after-save", name],
+    queryFn: () => api<DiscoveryReport>(`/api/discover/${encodeURIComponent(name)}?quick=1`, { method: "POST" }),
+    enabled: saved,
+    staleTime: Infinity,
+    gcTime: 0,
+    retry: false,
+  });
+  const report = discover.data ?? afterSave.data;
   const del = useMutation({
     mutationFn: (idp: "delete" | "keep") =>
       api(`/api/providers/${encodeURIComponent(name)}?idp=${idp}`, { method: "DELETE" }),
@@ -53,15 +77,38 @@ export function ProviderDetail({ name }: { name: string }) {
               onConfirm={() => del.mutate("delete")}
               detail="Its registered clients are deleted too, and so are the clients the gateway registered for them at the identity provider, there first."
               alternative={idpFailed ? { label: "Delete here only", onClick: () => del.mutate("keep") } : undefined}
+              blockedBy={
+                usedBy.length > 0 ? (
+                  <p data-testid="provider-in-use">
+                    It is used by {usedBy.length === 1 ? "server" : "servers"}{" "}
+                    {usedBy.map((u, i) => (
+                      <span key={u}>
+                        {i > 0 && ", "}
+                        <Link className="font-medium text-indigo-700 underline" href={`/servers/${u}`}>
+                          {u}
+                        </Link>
+                      </span>
+                    ))}
+                    . Point {usedBy.length === 1 ? "it" : "them"} at another provider, or delete{" "}
+                    {usedBy.length === 1 ? "it" : "them"}, first.
+                  </p>
+                ) : undefined
+              }
             />
           </>
         }
       />
       <div className="space-y-6">
         {saved && <Alert tone="green">Saved. The gateway uses the new settings immediately.</Alert>}
+        {saved && afterSave.isPending && (
+          <Alert tone="sky">Checking the identity provider (discovery documents and keys)…</Alert>
+        )}
+        {saved && !discover.data && afterSave.data && afterSave.data.problems.length > 0 && (
+          <SaveWarnings report={afterSave.data} />
+        )}
         {discover.isError && <ErrorState error={discover.error} retry={() => discover.mutate()} />}
-        {discover.data && <DiscoveryPanel report={discover.data} />}
-        {!discover.data && !discover.isPending && (
+        {report && <DiscoveryPanel report={report} />}
+        {!report && !discover.isPending && !afterSave.isPending && (
           <Alert tone="sky" title="What does this IdP really support?">
             <span>
               Discover fetches its discovery documents and JWKS and reports PKCE, dynamic registration, resource
@@ -73,6 +120,31 @@ export function ProviderDetail({ name }: { name: string }) {
         <FacadeClients provider={name} />
       </div>
     </>
+  );
+}
+
+/** What the discovery right after a save found: saved all the same, but the operator should look now. */
+function SaveWarnings({ report: r }: { report: DiscoveryReport }) {
+  const errors = r.problems.filter((p) => p.severity === "error").length;
+  return (
+    <div data-testid="save-warnings">
+      <Alert
+        tone={errors ? "red" : "amber"}
+        title={
+          errors
+            ? `The provider was saved, but it will not work as it is: discovery found ${errors === 1 ? "a problem" : `${errors} problems`}`
+            : "The provider was saved; discovery has warnings"
+        }
+      >
+        <ul className="list-disc space-y-0.5 pl-5 text-xs">
+          {r.problems.map((p, i) => (
+            <li key={i}>
+              <span className="font-medium">{p.item}</span>: <InlineCode text={p.message} />
+            </li>
+          ))}
+        </ul>
+      </Alert>
+    </div>
   );
 }
 
@@ -109,7 +181,9 @@ export function DiscoveryPanel({ report: r }: { report: DiscoveryReport }) {
               <li key={i} className="flex gap-2 text-sm">
                 <Badge tone={p.severity === "error" ? "red" : "amber"}>{p.severity}</Badge>
                 <span className="font-medium text-slate-700">{p.item}</span>
-                <span className="text-slate-600">{p.message}</span>
+                <span className="text-slate-600">
+                  <InlineCode text={p.message} />
+                </span>
               </li>
             ))}
           </ul>
@@ -180,19 +254,27 @@ export function DiscoveryPanel({ report: r }: { report: DiscoveryReport }) {
           <h3 className="mb-2 text-xs font-medium tracking-wide text-slate-500 uppercase">
             Profile: {r.profile.label}
           </h3>
+          <p className="mb-2 text-sm text-slate-700" data-testid="discovery-audience">
+            <span className="font-medium">Audience: </span>
+            <InlineCode text={r.profile.audience} />
+          </p>
           {r.quirks.length === 0 ? (
             <p className="text-sm text-slate-500">No quirks: standard behaviour.</p>
           ) : (
             <ul className="list-disc space-y-1 pl-5 text-sm text-slate-700">
               {r.quirks.map((q) => (
-                <li key={q.id}>{q.description}</li>
+                <li key={q.id}>
+                  <InlineCode text={q.description} />
+                </li>
               ))}
             </ul>
           )}
           {r.profile.notes.length > 0 && (
             <ul className="mt-2 space-y-0.5 text-xs text-slate-500">
               {r.profile.notes.map((n, i) => (
-                <li key={i}>{n}</li>
+                <li key={i}>
+                  <InlineCode text={n} />
+                </li>
               ))}
             </ul>
           )}

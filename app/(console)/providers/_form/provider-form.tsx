@@ -10,6 +10,7 @@ import { useSaveEntityForm } from "@/app/_lib/use-save-entity";
 import { Alert, FormActions } from "@/components/ui";
 import { ClientSection } from "./client-section";
 import { IdentitySection } from "./identity-section";
+import { McpClientsSection } from "./mcp-clients-section";
 import { QuirksSection } from "./quirks-section";
 import { providerFormSchema, providerFormValues, type ProviderFormValues } from "./values";
 
@@ -29,6 +30,7 @@ export function ProviderForm({ provider }: { provider?: ProviderView }) {
         <IdentitySection editing={editing} />
         <ClientSection secretSet={provider?.clientSecretSet ?? false} />
         <QuirksSection />
+        <McpClientsSection />
         <FormActions busy={saving} submitLabel={editing ? "Save changes" : "Create provider"} />
       </form>
     </FormProvider>

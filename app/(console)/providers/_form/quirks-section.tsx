@@ -1,7 +1,8 @@
 "use client";
 /** Token checks and IdP quirks: accepted algorithms, and the overrides of the kind's profile. */
-import { Controller, useFormContext } from "react-hook-form";
+import { Controller, useFormContext, useWatch } from "react-hook-form";
 import { jwsAlgorithms } from "@/lib/config/schema";
+import { PROFILES } from "@/lib/providers/profiles";
 import { fieldError } from "@/app/_lib/form";
 import { LinesController } from "@/components/lines-controller";
 import { Card, Field } from "@/components/ui";
@@ -38,7 +39,7 @@ const TEXT: Array<{ key: TextKey; id: string; label: string; hint: string; place
     id: "p-ov-aud",
     label: "Audience parameter",
     hint: "Send the resource URL in this parameter instead (Auth0: audience).",
-    placeholder: "(profile default)",
+    placeholder: "",
   },
   {
     key: "discoveryUrl",
@@ -66,9 +67,21 @@ const PAIRS: Array<{ key: PairKey; id: string; label: string; hint: string; plac
   },
 ];
 
+/** "Keycloak default: no": what leaving an override unset means for the chosen kind. */
+function kindDefault(kind: ProviderFormValues["kind"], key: TriKey): string {
+  const profile = PROFILES[kind] ?? PROFILES.generic;
+  const v = profile[key];
+  return `${profile.label} default: ${v === undefined ? "as its discovery document says" : v ? "yes" : "no"}`;
+}
+
 export function QuirksSection() {
   const { register, control, formState } = useFormContext<ProviderFormValues>();
+  const kind = useWatch({ control, name: "kind" });
   const err = (path: string) => fieldError(formState.errors, path);
+  const placeholder = (t: (typeof TEXT)[number]) =>
+    t.key === "audienceParam"
+      ? `(${PROFILES[kind]?.audienceParam ? `${PROFILES[kind].label} default: ${PROFILES[kind].audienceParam}` : "none: the resource parameter is sent"})`
+      : t.placeholder;
   return (
     <Card title="Token checks and quirks" description="Leave on the profile default unless Discover says otherwise.">
       <div className="space-y-5">
@@ -136,7 +149,7 @@ export function QuirksSection() {
                     value={field.value === undefined ? "" : String(field.value)}
                     onChange={(e) => field.onChange(e.target.value === "" ? undefined : e.target.value === "true")}
                   >
-                    <option value="">Profile default</option>
+                    <option value="">{kindDefault(kind, t.key)}</option>
                     <option value="true">Yes</option>
                     <option value="false">No</option>
                   </select>
@@ -149,7 +162,7 @@ export function QuirksSection() {
               <input
                 id={t.id}
                 className="input font-mono"
-                placeholder={t.placeholder}
+                placeholder={placeholder(t)}
                 {...register(`overrides.${t.key}`)}
               />
             </Field>

@@ -25,6 +25,13 @@ export type ProviderFormValues = {
   requireAtJwt: boolean;
   /** Every override as typed; the two maps as `name = value` lines. */
   overrides: Omit<ProfileOverrides, PairKey> & Record<PairKey, string[]>;
+  /** The facade at a host's root (empty: none). */
+  facadeUrl: string;
+  cimdEnabled: boolean;
+  cimdAllowedDomains: string[];
+  expireUnusedAfter: string;
+  expireIdleAfter: string;
+  deduplicate: boolean;
 };
 
 export function providerFormValues(p?: ProviderView): ProviderFormValues {
@@ -45,6 +52,31 @@ export function providerFormValues(p?: ProviderView): ProviderFormValues {
       scopeMap: pairsToLines(scopeMap),
       extraAuthorizeParams: pairsToLines(extraAuthorizeParams),
     },
+    facadeUrl: p?.facadeUrl ?? "",
+    cimdEnabled: p?.clientIdMetadataDocuments?.enabled ?? true,
+    cimdAllowedDomains: p?.clientIdMetadataDocuments?.allowedDomains ?? [],
+    expireUnusedAfter: p?.clientRegistrations?.expireUnusedAfter ?? "72h",
+    expireIdleAfter: p?.clientRegistrations?.expireIdleAfter ?? "90d",
+    deduplicate: p?.clientRegistrations?.deduplicate ?? false,
+  };
+}
+
+/** The client settings, left out of the body while they are the defaults (so an export stays short). */
+function clientSettings(v: ProviderFormValues) {
+  const cimd = { enabled: v.cimdEnabled, allowedDomains: v.cimdAllowedDomains };
+  const registrations = {
+    expireUnusedAfter: v.expireUnusedAfter.trim(),
+    expireIdleAfter: v.expireIdleAfter.trim(),
+    deduplicate: v.deduplicate,
+  };
+  return {
+    ...(v.facadeUrl.trim() ? { facadeUrl: v.facadeUrl.trim() } : {}),
+    ...(!cimd.enabled || cimd.allowedDomains.length ? { clientIdMetadataDocuments: cimd } : {}),
+    ...(registrations.expireUnusedAfter !== "72h" ||
+    registrations.expireIdleAfter !== "90d" ||
+    registrations.deduplicate
+      ? { clientRegistrations: registrations }
+      : {}),
   };
 }
 
@@ -75,6 +107,7 @@ function providerPayload(v: ProviderFormValues) {
     clockSkewSeconds: v.clockSkewSeconds,
     ...(v.requireAtJwt ? { requireAtJwt: true } : {}),
     ...(Object.keys(overrides).length ? { overrides } : {}),
+    ...clientSettings(v),
     ...("value" in secret ? { clientSecret: secret.value } : {}),
   };
   return { payload: payload as Partial<ProviderConfig>, issues };

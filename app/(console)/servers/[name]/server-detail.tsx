@@ -5,7 +5,7 @@ import type { ServerView } from "@/lib/config/model";
 import { api, errorMessage } from "@/app/_lib/api";
 import { Alert, Button, ButtonLink, ConfirmDelete, ErrorState, Loading, PageHeader } from "@/components/ui";
 import { ServerForm } from "../_form/server-form";
-import { AuthSummary } from "../servers-list";
+import { AuthSummary, UpstreamStatus } from "../servers-list";
 import { SelftestPanel, type SelftestResult } from "./selftest-panel";
 import { PolicyEditor } from "./policy-editor";
 
@@ -18,11 +18,8 @@ export function ServerDetail({ name }: { name: string }) {
     queryFn: () => api<ServerView>(`/api/servers/${encodeURIComponent(name)}`),
   });
   const selftest = useMutation({
-    mutationFn: (publicBase?: string) =>
-      api<SelftestResult>(`/api/servers/${encodeURIComponent(name)}/selftest`, {
-        method: "POST",
-        body: publicBase ? { publicBase } : {},
-      }),
+    mutationFn: (o: { publicBase?: string; token?: string } = {}) =>
+      api<SelftestResult>(`/api/servers/${encodeURIComponent(name)}/selftest`, { method: "POST", body: o }),
   });
   const del = useMutation({
     mutationFn: () => api(`/api/servers/${encodeURIComponent(name)}`, { method: "DELETE" }),
@@ -41,17 +38,19 @@ export function ServerDetail({ name }: { name: string }) {
       <PageHeader
         title={`Server ${name}`}
         description={
-          <span className="flex flex-wrap items-center gap-3">
-            <code className="text-xs">{s.effectivePath}</code>
+          <span className="flex flex-wrap items-start gap-3">
+            <code className="mt-0.5 text-xs">{s.effectivePath}</code>
             <span className="text-slate-300">→</span>
-            <code className="text-xs">{s.upstream}</code>
+            <span data-testid="upstream-health">
+              <UpstreamStatus name={name} upstream={s.upstream} />
+            </span>
             <AuthSummary server={s} />
           </span>
         }
         actions={
           <>
             {s.auth === "oauth" && (
-              <Button variant="primary" busy={selftest.isPending} onClick={() => selftest.mutate(undefined)}>
+              <Button variant="primary" busy={selftest.isPending} onClick={() => selftest.mutate({})}>
                 Run self-test
               </Button>
             )}
@@ -69,9 +68,13 @@ export function ServerDetail({ name }: { name: string }) {
       />
       <div className="space-y-6">
         {saved && <Alert tone="green">Saved. The gateway serves the new settings immediately.</Alert>}
-        {selftest.isError && <ErrorState error={selftest.error} retry={() => selftest.mutate(undefined)} />}
+        {selftest.isError && <ErrorState error={selftest.error} retry={() => selftest.mutate({})} />}
         {selftest.data && (
-          <SelftestPanel result={selftest.data} busy={selftest.isPending} onRun={(b) => selftest.mutate(b)} />
+          <SelftestPanel
+            result={selftest.data}
+            busy={selftest.isPending}
+            onRun={(publicBase, token) => selftest.mutate({ publicBase, token })}
+          />
         )}
         <ServerForm key={server.dataUpdatedAt} server={s} />
         <PolicyEditor key={`policy-${name}`} server={s} />

@@ -1,6 +1,11 @@
 "use client";
-/** What MCP clients will see for the server being edited, per public URL, as the gateway will serve it. */
-import { useMemo, useState } from "react";
+/**
+ * What MCP clients will see for the server being edited, per public URL, as the gateway will serve it.
+ * The console's own address is read after hydration (the server render has none), so the first client
+ * render matches the server's; nothing is shown for a server without a name, and no authorization server
+ * before a provider is chosen.
+ */
+import { useMemo, useState, useSyncExternalStore } from "react";
 import { previewServer, sourceLabel } from "@/app/_lib/preview";
 import { Card, CopyButton, CopyField, Tabs } from "@/components/ui";
 import { parseExtra, resourceMetadataOf, type ServerFormValues } from "./values";
@@ -15,8 +20,14 @@ export function LivePreview({
   publicUrl?: string | null;
 }) {
   const [tab, setTab] = useState(0);
+  const origin = useSyncExternalStore(
+    noSubscription,
+    () => window.location.origin,
+    () => null,
+  );
+  const name = values.name.trim();
   const previews = useMemo(() => {
-    const origin = typeof window === "undefined" ? "http://localhost:3000" : window.location.origin;
+    if (!origin || !name) return [];
     const validBases = values.publicUrls.filter((u) => {
       try {
         return /^https?:$/.test(new URL(u).protocol);
@@ -27,7 +38,7 @@ export function LivePreview({
     const extra = parseExtra(values.resourceMetadata.extra);
     return previewServer(
       {
-        name: values.name || "<name>",
+        name,
         path: values.path || undefined,
         auth: values.auth,
         oauth: values.oauth,
@@ -41,9 +52,11 @@ export function LivePreview({
           providerIssuer && values.oauth.provider ? { name: values.oauth.provider, issuer: providerIssuer } : undefined,
       },
     );
-  }, [values, providerIssuer, publicUrl]);
+  }, [values, providerIssuer, publicUrl, origin, name]);
   const p = previews[Math.min(tab, previews.length - 1)];
-  const json = p?.metadata ? JSON.stringify(p.metadata, null, 2) : "";
+  const noProvider = values.auth === "oauth" && !values.oauth.provider;
+  const metadata = p?.metadata && noProvider ? withoutAuthorizationServers(p.metadata) : p?.metadata;
+  const json = metadata ? JSON.stringify(metadata, null, 2) : "";
 
   return (
     <Card
@@ -60,7 +73,9 @@ export function LivePreview({
       }
     >
       {!p ? (
-        <p className="text-sm text-slate-500">Enter a name to preview the URLs.</p>
+        <p className="text-sm text-slate-500">
+          {name ? "Preparing the preview…" : "Enter a name to preview the URLs."}
+        </p>
       ) : (
         <div className="space-y-4" data-testid="live-preview">
           <p className="text-xs text-slate-500">
@@ -82,9 +97,13 @@ export function LivePreview({
                 >
                   {json}
                 </pre>
-                {values.oauth.mode === "direct" && !providerIssuer && (
-                  <p className="mt-1 text-xs text-amber-700">
-                    Pick a provider: authorization_servers is its issuer in direct mode.
+                {(noProvider || (values.oauth.mode === "direct" && !providerIssuer)) && (
+                  <p className="mt-1 text-xs text-amber-700" data-testid="preview-pick-provider">
+                    Pick a provider: authorization_servers then names{" "}
+                    {values.oauth.mode === "direct"
+                      ? "its issuer"
+                      : "the gateway's authorization server for it (/oauth/<provider>)"}
+                    .
                   </p>
                 )}
               </div>
@@ -100,4 +119,11 @@ export function LivePreview({
       )}
     </Card>
   );
+}
+
+const noSubscription = () => () => {};
+
+function withoutAuthorizationServers<T extends { authorization_servers?: string[] }>(doc: T): T {
+  const { authorization_servers: _none, ...rest } = doc;
+  return rest as T;
 }

@@ -4,17 +4,26 @@ import Link from "next/link";
 import { Controller, useFormContext, useWatch } from "react-hook-form";
 import { enforcementModes } from "@/lib/config/schema";
 import type { ProviderView } from "@/lib/config/model";
+import { audienceAdvice } from "@/lib/providers/audience-advice";
+import { profileFor } from "@/lib/providers/profiles";
 import { fieldError } from "@/app/_lib/form";
 import { LinesController } from "@/components/lines-controller";
-import { Card, Field, Switch } from "@/components/ui";
+import { Card, Field, InlineCode, Switch } from "@/components/ui";
 import type { ServerFormValues } from "./values";
 
 type ListKey = "oauth.requiredScopes" | "oauth.audiences" | "oauth.allowedRedirectUris";
 
 export function OAuthSection({ providers }: { providers?: ProviderView[] }) {
   const { register, control, formState } = useFormContext<ServerFormValues>();
-  const [providerName, mode] = useWatch({ control, name: ["oauth.provider", "oauth.mode"] });
+  const [providerName, mode, audiences, includeClientIdInAudience] = useWatch({
+    control,
+    name: ["oauth.provider", "oauth.mode", "oauth.audiences", "oauth.includeClientIdInAudience"],
+  });
   const provider = providers?.find((p) => p.name === providerName);
+  // What Discover says about this IdP's aud, and whether this form's audience settings accept it.
+  const advice = provider
+    ? audienceAdvice(profileFor(provider), provider.clientId, { audiences, includeClientIdInAudience })
+    : undefined;
   const err = (path: string) => fieldError(formState.errors, path);
   const lines = (name: ListKey, id: string, placeholder: string) => (
     <LinesController control={control} name={name} id={id} rows={2} placeholder={placeholder} />
@@ -43,6 +52,8 @@ export function OAuthSection({ providers }: { providers?: ProviderView[] }) {
             className="input"
             aria-invalid={err("oauth.provider") ? true : undefined}
             {...register("oauth.provider")}
+            // Controlled: the options arrive with the providers list, after the form's first render.
+            value={providerName ?? ""}
           >
             <option value="">Choose a provider…</option>
             {providers?.map((p) => (
@@ -85,6 +96,16 @@ export function OAuthSection({ providers }: { providers?: ProviderView[] }) {
         >
           {lines("oauth.requiredScopes", "s-scopes", "read:all")}
         </Field>
+        {advice && (
+          <p
+            className={`text-xs sm:col-span-2 ${advice.ready === true ? "text-slate-500" : "rounded-md bg-amber-50 px-3 py-2 text-amber-900 ring-1 ring-amber-200 ring-inset"}`}
+            data-testid="audience-hint"
+            data-ready={String(advice.ready ?? "unknown")}
+          >
+            <span className="font-medium">{provider?.name}: </span>
+            <InlineCode text={advice.hint} />
+          </p>
+        )}
         <div className="sm:col-span-2">
           <Controller
             control={control}
@@ -112,7 +133,7 @@ export function OAuthSection({ providers }: { providers?: ProviderView[] }) {
           label="Allowed redirect URIs"
           htmlFor="s-redirects"
           error={err("oauth.allowedRedirectUris")}
-          hint="Exact URIs; loopback may use any port."
+          hint="Exact URIs (loopback: any port), presets (claude, chatgpt, vscode, cursor, loopback) or https://host/path/* prefix patterns."
         >
           {lines("oauth.allowedRedirectUris", "s-redirects", "http://127.0.0.1/callback")}
         </Field>

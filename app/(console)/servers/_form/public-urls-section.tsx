@@ -7,7 +7,7 @@ import { Card, Field } from "@/components/ui";
 import type { ServerFormValues } from "./values";
 
 export function PublicUrlsSection() {
-  const { control, formState } = useFormContext<ServerFormValues>();
+  const { control, formState, register } = useFormContext<ServerFormValues>();
   return (
     <Card
       title="Public URLs"
@@ -26,6 +26,16 @@ export function PublicUrlsSection() {
           rows={2}
           placeholder={"https://mcp.example.com\nhttps://internal-gw.example.com"}
         />
+      </Field>
+      <Field
+        label="Routing"
+        htmlFor="s-host-routing"
+        error={fieldError(formState.errors, "routing")}
+        hint="Answer only on the hosts above, so servers on different hosts can share a path such as /mcp (Claude.ai needs exactly /mcp)."
+      >
+        <label className="flex items-center gap-2 text-sm">
+          <input id="s-host-routing" type="checkbox" {...register("hostRouting")} /> Only on these hosts
+        </label>
       </Field>
     </Card>
   );

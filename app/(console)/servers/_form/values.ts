@@ -30,6 +30,8 @@ export type ServerFormValues = {
     allowedRedirectUris: string[];
   };
   publicUrls: string[];
+  /** Answer only on the publicUrls hosts (several servers may then share a path). */
+  hostRouting: boolean;
   resourceMetadata: {
     resourceName: string;
     scopesSupported: string[];
@@ -69,6 +71,7 @@ export function serverFormValues(s?: ServerView): ServerFormValues {
       allowedRedirectUris: s?.oauth?.allowedRedirectUris ?? [],
     },
     publicUrls: s?.publicUrls ?? [],
+    hostRouting: s?.routing === "host",
     resourceMetadata: {
       resourceName: md?.resourceName ?? "",
       scopesSupported: md?.scopesSupported ?? [],
@@ -124,6 +127,7 @@ function serverPayload(v: ServerFormValues) {
     auth: v.auth,
     ...(v.auth === "oauth" ? { oauth: v.oauth } : {}),
     publicUrls: v.publicUrls,
+    ...(v.hostRouting ? { routing: "host" } : {}),
     resourceMetadata: resourceMetadataOf(v.resourceMetadata, extra.ok ? extra.value : {}),
     ...(upstreamAuth ? { upstreamAuth } : {}),
     identityHeaders: v.identityHeaders,

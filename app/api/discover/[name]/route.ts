@@ -4,10 +4,15 @@ import { apiHandler, getRuntime, param } from "../../_lib/handler";
 
 export const dynamic = "force-dynamic";
 
-/** What the IdP really supports (discovery documents, PKCE, DCR, JWKS…) and the quirks applied. Never cached. */
-export const POST = apiHandler(async (_req, p) => {
+/**
+ * What the IdP really supports (discovery documents, PKCE, DCR, JWKS…) and the quirks applied. Never cached.
+ * `?quick=1` (the check right after a save): 2.5 s per fetch instead of 5.
+ */
+export const POST = apiHandler(async (req, p) => {
   const name = param(p, "name");
-  const provider = getRuntime().config.current().providers.get(name);
+  const rt = getRuntime();
+  const provider = rt.config.current().providers.get(name);
   if (!provider) throw new AppError("not_found", `provider "${name}" does not exist`);
-  return discoverProvider(provider);
+  const quick = new URL(req.url).searchParams.get("quick") === "1";
+  return discoverProvider(provider, { env: rt.env, ...(quick ? { timeoutMs: 2500 } : {}) });
 });

@@ -4,10 +4,11 @@ import { apiHandler, getRuntime, param } from "../../../_lib/handler";
 
 export const dynamic = "force-dynamic";
 
-/** A HEAD probe of the server's upstream (any HTTP answer = reachable), 2.5 s deadline. */
+/** An MCP `ping` to the server's upstream, with its credential if it has one (2.5 s deadline): healthy or why not. */
 export const GET = apiHandler(async (_req, p) => {
   const name = param(p, "name");
   const server = getRuntime().config.current().servers.get(name);
   if (!server) throw new AppError("not_found", `server "${name}" does not exist`);
-  return probeUpstream(server.upstream);
+  const auth = server.upstreamAuth;
+  return probeUpstream(server.upstream, auth?.value ? { headers: { [auth.header]: auth.value } } : {});
 });

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Consent" ADD COLUMN     "servers" TEXT NOT NULL DEFAULT '';
+

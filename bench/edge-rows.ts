@@ -4,12 +4,14 @@
  *   (n)  bare nginx → upstream
  *   (f)  nginx with forward-auth (docs/examples/nginx-forward-auth.conf as shipped: verdicts cached by nginx)
  *   (fx) the same without nginx's verdict cache: every request asks the gateway
- *   (c)  Portcullis, one JWT (metrics on, tracing off: the defaults), the reference of e, g and h
- *   (e)  the same with PORTCULLIS_METRICS=false
- *   (g)  the same with tracing on, exporting to a local OTLP sink (every request sampled)
+ *   (c)  Portcullis, one JWT, one process (metrics on, tracing off: the defaults), the reference of m, t, h
+ *        and w, run whenever one of them is
+ *   (m)  the same with PORTCULLIS_METRICS=false
+ *   (t)  the same with tracing on, exporting to a local OTLP sink (every request sampled)
  *   (h)  the build of BENCH_BASE_REF (a git ref, e.g. the merge base): no metrics or tracing code at all
+ *   (w)  the same as (c) with PORTCULLIS_WORKERS=2: a cluster primary and two workers
  * Each row reports req/s and the CPU µs per request of its proxy processes: nginx's master and worker
- * and, behind it, the gateway for (f)/(fx); the gateway for the others.
+ * and, behind it, the gateway for (f)/(fx); the gateway's primary and workers for (w); the gateway for the others.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
@@ -18,14 +20,15 @@ import { join } from "node:path";
 import { startGateway, type Gateway } from "../test/support/gateway";
 import { startNginx, type Nginx } from "../test/support/nginx";
 import { cannon, type CannonResult } from "./load";
-import { processCpuUs } from "./proc-stats";
+import { processCpuUs, withChildren } from "./proc-stats";
+import type { EdgeRowKey } from "./rows";
 
-export type EdgeRowKey = "n" | "f" | "fx" | "c" | "e" | "g" | "h";
-export const EDGE_ROWS: readonly EdgeRowKey[] = ["n", "f", "fx", "c", "e", "g", "h"];
+/** The edge rows and their reference row (c). */
+type Key = EdgeRowKey | "c";
 
 export type EdgeContext = {
   root: string;
-  want: (k: EdgeRowKey) => boolean;
+  rows: readonly EdgeRowKey[];
   rounds: number;
   roundS: number;
   warmupS: number;
@@ -42,7 +45,7 @@ export type EdgeContext = {
   /** Signs a token accepted for these audiences. */
   sign: (aud: string[]) => Promise<string>;
   otlpSinkUrl?: string;
-  /** The gateway the core rows measure, reused as (c). */
+  /** The gateway the core rows measure, if they ran: reused as (c). */
   gateway?: Gateway;
   baseRef?: string;
 };
@@ -63,12 +66,6 @@ server {
 }
 `;
 
-/** The nginx master and its workers (from /proc). */
-function nginxPids(master: number): number[] {
-  const children = readFileSync(`/proc/${master}/task/${master}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
-  return [master, ...children.map(Number)];
-}
-
 const sumCpu = (pids: number[]) => pids.reduce((s, p) => s + processCpuUs(p), 0);
 
 /** A gateway built from another git ref: its tree (git archive), this checkout's packages, its own bundle. */
@@ -88,7 +85,7 @@ async function startBaseGateway(ctx: EdgeContext): Promise<{ gateway: Gateway; r
 export async function runEdgeRows(ctx: EdgeContext) {
   /** `hops`: the proxy processes a row is charged the CPU time of, by name (nginx: master and worker). */
   type Row = {
-    key: EdgeRowKey;
+    key: Key;
     label: string;
     url: string;
     headers: Record<string, string>;
@@ -98,8 +95,10 @@ export async function runEdgeRows(ctx: EdgeContext) {
   const stops: (() => Promise<void> | void)[] = [];
   const upstreamHost = new URL(ctx.upstreamUrl).host;
   const serverPath = "/servers/bench/mcp";
+  const want = (k: Key) =>
+    k === "c" ? ctx.rows.some((r) => r === "m" || r === "t" || r === "h" || r === "w") : ctx.rows.includes(k);
   try {
-    if (ctx.want("n")) {
+    if (want("n")) {
       const n = await startNginx(BARE_NGINX, { UPSTREAM: upstreamHost });
       stops.push(n.stop);
       rows.push({
@@ -107,10 +106,10 @@ export async function runEdgeRows(ctx: EdgeContext) {
         label: "(n) bare nginx",
         url: `${n.url}/mcp`,
         headers: ctx.headers,
-        hops: () => ({ nginx: nginxPids(n.pid) }),
+        hops: () => ({ nginx: withChildren(n.pid) }),
       });
     }
-    if (ctx.want("f") || ctx.want("fx")) {
+    if (want("f") || want("fx")) {
       const fa = await startGateway({
         built: true,
         env: { ...ctx.env, TRUSTED_PROXIES: "loopback" },
@@ -119,7 +118,7 @@ export async function runEdgeRows(ctx: EdgeContext) {
       stops.push(fa.stop);
       const template = readFileSync(join(ctx.root, "docs/examples/nginx-forward-auth.conf"), "utf8");
       const values = { PORTCULLIS: `127.0.0.1:${fa.port}`, MCP_PATH: serverPath, MCP_UPSTREAM: ctx.upstreamUrl };
-      const variants: [EdgeRowKey, string, string][] = [
+      const variants: [Key, string, string][] = [
         ["f", "(f) nginx + forward-auth", template],
         [
           "fx",
@@ -128,7 +127,7 @@ export async function runEdgeRows(ctx: EdgeContext) {
         ],
       ];
       for (const [key, label, site] of variants) {
-        if (!ctx.want(key)) continue;
+        if (!want(key)) continue;
         const nginx: Nginx = await startNginx(site, values);
         stops.push(nginx.stop);
         const token = await ctx.sign([`${nginx.url}${serverPath}`]);
@@ -137,12 +136,12 @@ export async function runEdgeRows(ctx: EdgeContext) {
           label,
           url: `${nginx.url}${serverPath}`,
           headers: { ...ctx.headers, authorization: `Bearer ${token}` },
-          hops: () => ({ nginx: nginxPids(nginx.pid), gateway: [fa.pid] }),
+          hops: () => ({ nginx: withChildren(nginx.pid), gateway: [fa.pid] }),
         });
       }
     }
-    const gatewayRow = async (key: EdgeRowKey, label: string, start: () => Promise<Gateway>) => {
-      if (!ctx.want(key)) return;
+    const gatewayRow = async (key: Key, label: string, start: () => Promise<Gateway>) => {
+      if (!want(key)) return;
       const gw = await start();
       const token = await ctx.sign([`${gw.url}${serverPath}`]);
       rows.push({
@@ -150,7 +149,8 @@ export async function runEdgeRows(ctx: EdgeContext) {
         label,
         url: `${gw.url}${serverPath}`,
         headers: { ...ctx.headers, authorization: `Bearer ${token}` },
-        hops: () => ({ gateway: [gw.pid] }),
+        // A cluster's primary and workers; a single process has no children.
+        hops: () => ({ gateway: withChildren(gw.pid) }),
       });
     };
     const started = async (env: Record<string, string | undefined>) => {
@@ -159,11 +159,12 @@ export async function runEdgeRows(ctx: EdgeContext) {
       return gw;
     };
     await gatewayRow("c", "(c) Portcullis (metrics on, tracing off)", async () => ctx.gateway ?? started({}));
-    await gatewayRow("e", "(e) Portcullis, PORTCULLIS_METRICS=false", () => started({ PORTCULLIS_METRICS: "false" }));
+    await gatewayRow("m", "(m) Portcullis, PORTCULLIS_METRICS=false", () => started({ PORTCULLIS_METRICS: "false" }));
     if (ctx.otlpSinkUrl)
-      await gatewayRow("g", "(g) Portcullis, tracing on (OTLP sink)", () =>
+      await gatewayRow("t", "(t) Portcullis, tracing on (OTLP sink)", () =>
         started({ OTEL_EXPORTER_OTLP_ENDPOINT: ctx.otlpSinkUrl }),
       );
+    await gatewayRow("w", "(w) Portcullis, PORTCULLIS_WORKERS=2", () => started({ PORTCULLIS_WORKERS: "2" }));
     if (ctx.baseRef)
       await gatewayRow("h", `(h) Portcullis at ${ctx.baseRef}`, async () => {
         const { gateway, remove } = await startBaseGateway(ctx);
@@ -180,7 +181,7 @@ export async function runEdgeRows(ctx: EdgeContext) {
       byProcess: Record<string, number[]>;
       errors: number;
     };
-    const results = new Map<EdgeRowKey, Measured>();
+    const results = new Map<Key, Measured>();
     for (const r of rows) results.set(r.key, { rps: [], cpu: [], path: [], byProcess: {}, errors: 0 });
     for (let round = 0; round < ctx.rounds; round++) {
       for (const r of rows) {
@@ -234,7 +235,7 @@ export async function runEdgeRows(ctx: EdgeContext) {
       }),
     ) as Partial<
       Record<
-        EdgeRowKey,
+        Key,
         {
           label: string;
           avgRps: number;
@@ -245,31 +246,33 @@ export async function runEdgeRows(ctx: EdgeContext) {
         }
       >
     >;
-    const ratio = (a: EdgeRowKey, b: EdgeRowKey) =>
-      summary[a] && summary[b] ? summary[a].avgRps / summary[b].avgRps : undefined;
-    const perRound = (a: EdgeRowKey, b: EdgeRowKey) =>
+    const ratio = (a: Key, b: Key) => (summary[a] && summary[b] ? summary[a].avgRps / summary[b].avgRps : undefined);
+    const perRound = (a: Key, b: Key) =>
       summary[a] && summary[b] ? summary[a].rounds.map((v, i) => v / summary[b]!.rounds[i]) : undefined;
     // What a saturated machine with the cores to itself would reach: the inverse ratio of whole-path CPU per request.
-    const pathRatio = (a: EdgeRowKey, b: EdgeRowKey) =>
+    const pathRatio = (a: Key, b: Key) =>
       summary[a] && summary[b] ? summary[b].pathCpuUsPerRequest / summary[a].pathCpuUsPerRequest : undefined;
     const ratios = {
       byPathCpu: {
         fOverN: pathRatio("f", "n"),
         fxOverN: pathRatio("fx", "n"),
-        cOverE: pathRatio("c", "e"),
-        eOverH: pathRatio("e", "h"),
+        cOverM: pathRatio("c", "m"),
+        mOverH: pathRatio("m", "h"),
+        wOverC: pathRatio("w", "c"),
       },
       fOverN: ratio("f", "n"),
       fxOverN: ratio("fx", "n"),
-      cOverE: ratio("c", "e"),
-      gOverC: ratio("g", "c"),
-      eOverH: ratio("e", "h"),
+      cOverM: ratio("c", "m"),
+      tOverC: ratio("t", "c"),
+      mOverH: ratio("m", "h"),
       cOverH: ratio("c", "h"),
+      wOverC: ratio("w", "c"),
       perRound: {
         fOverN: perRound("f", "n"),
         fxOverN: perRound("fx", "n"),
-        cOverE: perRound("c", "e"),
-        eOverH: perRound("e", "h"),
+        cOverM: perRound("c", "m"),
+        mOverH: perRound("m", "h"),
+        wOverC: perRound("w", "c"),
       },
     };
 
@@ -295,25 +298,13 @@ export async function runEdgeRows(ctx: EdgeContext) {
     console.log("Ratios of req/s (and of whole-path CPU per request, inverted: what the cores alone would allow):");
     show("(f)/(n) forward-auth vs bare nginx", ratios.fOverN, "≥ 0.6", ratios.byPathCpu.fOverN);
     show("(fx)/(n) without nginx's verdict cache", ratios.fxOverN, "≥ 0.6", ratios.byPathCpu.fxOverN);
-    show("(c)/(e) metrics on vs off", ratios.cOverE, "≥ 0.97", ratios.byPathCpu.cOverE);
-    show("(g)/(c) tracing on vs off", ratios.gOverC);
-    show("(e)/(h) this build, metrics off, vs base", ratios.eOverH, undefined, ratios.byPathCpu.eOverH);
+    show("(c)/(m) metrics on vs off", ratios.cOverM, "≥ 0.97", ratios.byPathCpu.cOverM);
+    show("(t)/(c) tracing on vs off", ratios.tOverC);
+    show("(m)/(h) this build, metrics off, vs base", ratios.mOverH, undefined, ratios.byPathCpu.mOverH);
     show("(c)/(h) this build, defaults, vs base", ratios.cOverH);
+    show("(w)/(c) two workers vs one process", ratios.wOverC, undefined, ratios.byPathCpu.wOverC);
     return { rows: summary, ratios };
   } finally {
     for (const stop of stops.reverse()) await stop();
   }
-}
-
-/** Row keys a BENCH_ROWS value names (core = the a–d rows and the rest of the original bench). */
-export function parseRows(raw: string | undefined): { core: boolean; edge: (k: EdgeRowKey) => boolean } {
-  if (raw === undefined) return { core: true, edge: () => true };
-  const names = raw
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  for (const n of names)
-    if (n !== "core" && !EDGE_ROWS.includes(n as EdgeRowKey))
-      throw new Error(`BENCH_ROWS: unknown row ${JSON.stringify(n)} (core, ${EDGE_ROWS.join(", ")})`);
-  return { core: names.includes("core"), edge: (k) => names.includes(k) };
 }

@@ -1,5 +1,8 @@
 // The audit trail's store on a real SQLite database: batch writes from the worker thread, pages newest
-// first with filters and a cursor, and retention by age and by row count.
+// first with filters and a cursor, and retention by age and by row count. The writer's batches (one JSON
+// text per batch, unpacked by SQLite) keep any string a client can send: quotes, control characters,
+// non-ASCII, and a lone UTF-16 surrogate, stored as U+FFFD (as a bound parameter would be) instead of
+// bytes that are not UTF-8, which the driver cannot read back.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -68,5 +71,35 @@ describe("audit store", () => {
     const left = (await q({ limit: 1000 })).entries;
     expect(left).toHaveLength(20);
     expect(left.at(-1)!.at).toBe(new Date(now - 19_000).toISOString());
+  });
+
+  it("writes and reads back every string a request can carry, times to the millisecond", async () => {
+    const names = [`a'b"c`, "line\nbreak\ttab", "üñí ☃ 🚀", "\\ud800 as text", "lone\ud800surrogate", "tail\udc00"];
+    const at = Date.UTC(2026, 0, 2, 3, 4, 5, 6);
+    await writer.insertMany(
+      names.map((name, i) => ({
+        id: `r${i}`,
+        at: at + i * 1001,
+        server: "s",
+        subject: name,
+        method: "tools/call",
+        name,
+        decision: "allow" as const,
+        status: 200,
+        latencyMs: i === 0 ? NaN : 1.5,
+        arguments: JSON.stringify({ text: name }),
+      })),
+    );
+    const { entries } = await createAuditRepo(store.db).query(auditFilterSchema.parse({ limit: 100 }));
+    const byId = new Map(entries.map((e) => [e.id, e]));
+    const expected = names.map((n) => n.replace("\ud800", "\ufffd").replace("\udc00", "\ufffd"));
+    names.forEach((name, i) => {
+      const e = byId.get(`r${i}`)!;
+      expect(e.name).toBe(expected[i]);
+      expect(e.subject).toBe(expected[i]);
+      expect(e.arguments).toBe(JSON.stringify({ text: name }));
+      expect(e.at).toBe(new Date(at + i * 1001).toISOString());
+      expect(e.latencyMs).toBe(i === 0 ? 0 : 1.5);
+    });
   });
 });

@@ -19,7 +19,7 @@ import type { McpRateLimiter } from "../rate-limit/limiter";
 import { sendBearerChallenge } from "../proxy/challenge";
 import type { ForwardOptions } from "../proxy/upstream";
 import type { AuditQueue } from "../audit/queue";
-import { argumentsText, type AuditDecision } from "../audit/record";
+import { argumentsText, type AuditDecision, type AuditRecord } from "../audit/record";
 import { auditRecordId } from "../audit/record-id";
 import { formatRequestId } from "../http/request-id";
 import { checkMetadataHeaders } from "./header-check";
@@ -63,7 +63,15 @@ export type OperationRecord = {
 /** The request-log record, with what the gate learnt (read by the audit at the end of the response). */
 export type GateLog = RequestLogRecord & { operations?: OperationRecord[] };
 
+/** Makes the response filter of a forwarded request (list filtering), by the response's content type. */
+export type ResponseFilter = NonNullable<ForwardOptions["responseFilter"]>;
+
+/**
+ * One request as the gate sees it. The proxy implements it as one object per request, with methods rather
+ * than closures (hot path).
+ */
 export type GateRequest = {
+  deps: GateDeps;
   server: string;
   gate: CompiledGate;
   maxBodyBytes: number;
@@ -72,81 +80,114 @@ export type GateRequest = {
   log: GateLog;
   caller: Caller;
   peer: string | undefined;
-  /** The server's RFC 9728 document URL, for scope challenges. */
-  resourceMetadata: () => string;
   cors: Record<string, string> | undefined;
-  /** Forwards to the upstream (the proxy's forwarder, with the request's options). */
-  forward: (extra: Pick<ForwardOptions, "body" | "responseFilter">) => void;
+  /** The server's RFC 9728 document URL, for scope challenges. */
+  resourceMetadata(): string;
+  /** Forwards to the upstream: the body already read (else the request is streamed), and a list filter. */
+  forward(body: Buffer | undefined, responseFilter: ResponseFilter | undefined): void;
   /** The outcome for the access log. */
-  setOutcome: (outcome: string) => void;
+  setOutcome(outcome: string): void;
+  /** Something failed unexpectedly: a 502, or the connection closed if the response has started. */
+  fail(e: unknown): void;
 };
 
-export async function runGate(deps: GateDeps, g: GateRequest): Promise<void> {
-  const { gate, log } = g;
-  if (!gate.readsBody) {
-    if (limited(deps, g, [], 1)) return;
-    return g.forward({});
+const NO_MESSAGES: readonly McpMessage[] = [];
+
+export function runGate(g: GateRequest): void {
+  if (!g.gate.readsBody) {
+    if (!limited(g, NO_MESSAGES)) g.forward(undefined, undefined);
+    return;
   }
-  let body: Buffer;
+  readBody(g.req, g.maxBodyBytes, g, gateBody, bodyFailed);
+}
+
+/** The body could not be read: too large (refused), or the client went away. */
+function bodyFailed(g: GateRequest, e: unknown) {
+  if (!(e instanceof McpRefusal)) {
+    g.res.destroy(); // the client went away mid-body
+    return;
+  }
+  g.log.operations = [{ decision: "invalid" }];
+  refuse(g, e, { connectionClose: e.code === "payload_too_large" });
+}
+
+function gateBody(g: GateRequest, body: Buffer) {
+  try {
+    decideBody(g, body);
+  } catch (e) {
+    g.fail(e);
+  }
+}
+
+/** Parse, check the headers against the body, decide each message, take rate-limit tokens, forward. */
+function decideBody(g: GateRequest, body: Buffer) {
+  const { gate, log } = g;
   let parsed: ParsedBody | undefined;
   try {
-    body = await readBody(g.req, g.maxBodyBytes);
     parsed = parseBody(body);
     checkMetadataHeaders(g.req.headers, parsed);
   } catch (e) {
-    if (!(e instanceof McpRefusal)) {
-      g.res.destroy(); // the client went away mid-body
-      return;
-    }
+    if (!(e instanceof McpRefusal)) throw e;
     if (parsed) describe(log, parsed);
     log.operations = parsed?.messages.map((m) => ({ method: m.method, name: m.name, decision: "invalid" })) ?? [
       { decision: "invalid" },
     ];
-    return refuse(g, e, parsed ? { parsed } : { connectionClose: e.code === "payload_too_large" });
+    return refuse(g, e, parsed ? { parsed } : {});
   }
 
   const messages = parsed.messages;
   describe(log, parsed);
-  const decisions = messages.map((m) => decide(gate, m, g.caller));
-  log.operations = messages.map((m, i) => operationOf(gate, m, decisions[i]));
+  // One pass: each message's decision and audit record; the first denial, the challenges and the list
+  // requests whose responses need filtering are kept only when there are any.
+  const operations: OperationRecord[] = [];
+  let denied = -1;
+  let deniedBy: PolicyDecision | undefined;
+  let challenges: Challenge[] | undefined;
+  let targets: Map<JsonRpcId, ListKind> | undefined;
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i];
+    const d = decide(gate, m, g.caller);
+    operations.push(operationOf(gate, m, d));
+    if (d?.effect === "deny") {
+      if (denied < 0) {
+        denied = i;
+        deniedBy = d;
+      }
+    } else if (d?.effect === "challenge") (challenges ??= []).push(d);
+    else if (gate.policy?.canDeny && m.method && m.id !== undefined && isListMethod(m.method))
+      (targets ??= new Map()).set(m.id, m.method);
+  }
+  log.operations = operations;
 
-  const denied = decisions.findIndex((d) => d?.effect === "deny");
-  if (denied >= 0) {
-    const d = decisions[denied]!;
+  if (deniedBy) {
     const m = messages[denied];
-    const by = d.rule ? `rule "${d.rule}"` : "the server's default";
+    const by = deniedBy.rule ? `rule "${deniedBy.rule}"` : "the server's default";
     const what = m.name ? `${m.method} ${m.name}` : m.method;
-    return refuse(g, new McpRefusal("policy_denied", `${what} is denied by ${by}`, { rule: d.rule ?? "(default)" }), {
+    const rule = deniedBy.rule ?? "(default)";
+    return refuse(g, new McpRefusal("policy_denied", `${what} is denied by ${by}`, { rule }), {
       parsed,
       index: denied,
-      rule: d.rule ?? "(default)",
+      rule,
     });
   }
-  const challenges = decisions.filter(
-    (d): d is Extract<PolicyDecision, { effect: "challenge" }> => d?.effect === "challenge",
-  );
-  if (challenges.length) return challenge(g, challenges);
+  if (challenges) return challenge(g, challenges);
+  if (limited(g, messages)) return;
 
-  const toolCalls = messages.flatMap((m) => (m.method === "tools/call" && m.name ? [m.name] : []));
-  if (limited(deps, g, toolCalls, messages.filter((m) => m.method !== undefined).length || 1)) return;
-
-  const targets = new Map<JsonRpcId, ListKind>();
-  if (gate.policy?.canDeny)
-    for (const m of messages) if (m.method && m.id !== undefined && isListMethod(m.method)) targets.set(m.id, m.method);
   const policy = gate.policy;
-  g.forward({
+  g.forward(
     body,
-    responseFilter:
-      targets.size && policy
-        ? (contentType: string | undefined) =>
-            listResponseFilter(
-              contentType,
-              targets,
-              (usedBy, name) => decideOperation(policy, { method: usedBy, name }, g.caller).effect !== "deny",
-            )
-        : undefined,
-  });
+    targets && policy
+      ? (contentType: string | undefined) =>
+          listResponseFilter(
+            contentType,
+            targets,
+            (usedBy, name) => decideOperation(policy, { method: usedBy, name }, g.caller).effect !== "deny",
+          )
+      : undefined,
+  );
 }
+
+type Challenge = Extract<PolicyDecision, { effect: "challenge" }>;
 
 /** What the live log shows: the method and name, or the batch's size. */
 function describe(log: GateLog, parsed: ParsedBody) {
@@ -202,7 +243,7 @@ function refuse(
 }
 
 /** Missing scopes: one challenge naming every scope the refused operations need (RFC 6750 §3.1, MCP step-up). */
-function challenge(g: GateRequest, cs: Extract<PolicyDecision, { effect: "challenge" }>[]) {
+function challenge(g: GateRequest, cs: Challenge[]) {
   const { log } = g;
   const needed = [...new Set(cs.flatMap((c) => c.needed))];
   const missing = [...new Set(cs.flatMap((c) => c.missing))];
@@ -230,11 +271,13 @@ function challenge(g: GateRequest, cs: Extract<PolicyDecision, { effect: "challe
 }
 
 /** True when a rate limit refused the request (and answered it). */
-function limited(deps: GateDeps, g: GateRequest, toolCalls: readonly string[], messages: number): boolean {
+function limited(g: GateRequest, messages: readonly McpMessage[]): boolean {
   const limits = g.gate.limits;
   if (!limits) return false;
+  const toolCalls = messages.flatMap((m) => (m.method === "tools/call" && m.name ? [m.name] : []));
+  const count = messages.filter((m) => m.method !== undefined).length || 1;
   const who = callerKey(limits, g.caller, g.peer);
-  const hit = takeForRequest(deps.limiter, g.server, limits, who, toolCalls, messages);
+  const hit = takeForRequest(g.deps.limiter, g.server, limits, who, toolCalls, count);
   if (!hit) return false;
   const seconds = Math.max(1, Math.ceil(hit.retryAfterMs / 1000));
   g.log.operations ??= [{ method: g.log.mcpMethod, decision: "rate_limited" }];
@@ -255,29 +298,43 @@ function limited(deps: GateDeps, g: GateRequest, toolCalls: readonly string[], m
 /** The audit records of a finished request on an audited server (one per operation). */
 export function auditRequest(queue: AuditQueue, server: string, log: GateLog, args: boolean): void {
   if (log.method !== "POST") return;
-  const base = {
+  const ops = log.operations;
+  if (ops === undefined) {
+    queue.push(auditRecord(server, log, undefined, decisionOfStatus(log.status), undefined, undefined));
+    return;
+  }
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i];
+    if (op.decision === "allow" && op.method === undefined) continue; // a client's response to the server
+    queue.push(auditRecord(server, log, op, op.decision, op.rule, args ? op.arguments : undefined));
+  }
+}
+
+/** One record, every field set in one literal (one object shape for every record: hot path). */
+function auditRecord(
+  server: string,
+  log: GateLog,
+  op: OperationRecord | undefined,
+  decision: AuditDecision,
+  rule: string | undefined,
+  args: string | undefined,
+): AuditRecord {
+  return {
+    id: auditRecordId(log.atMs),
     at: log.atMs,
     server,
     subject: log.subject,
     client: log.client,
+    method: op?.method,
+    name: op?.name,
+    decision,
+    rule,
     status: log.status,
     latencyMs: log.durationMs ?? NaN,
     requestId: formatRequestId(log.seq),
     fingerprint: log.fingerprint,
+    arguments: args,
   };
-  const ops = log.operations ?? [{ decision: decisionOfStatus(log.status) }];
-  for (const op of ops) {
-    if (op.decision === "allow" && op.method === undefined && log.operations) continue; // a client's response
-    queue.push({
-      id: auditRecordId(log.atMs),
-      ...base,
-      method: op.method,
-      name: op.name,
-      decision: op.decision,
-      rule: op.rule,
-      arguments: args ? op.arguments : undefined,
-    });
-  }
 }
 
 /** A request refused before the gate read it: by its token (401/403), or as malformed. */

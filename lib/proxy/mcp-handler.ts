@@ -26,8 +26,17 @@ import { rememberedVerdict, rememberVerdict } from "./connection-verdict";
 import type { CompiledRoute, RouteTable } from "./route-table";
 import type { TokenService } from "../tokens/token-service";
 import type { Forwarder, ForwardOptions } from "./upstream";
-import { auditRequest, runGate, type GateDeps, type GateLog } from "../mcp/gate";
+import {
+  auditRequest,
+  runGate,
+  type CompiledGate,
+  type GateDeps,
+  type GateLog,
+  type GateRequest,
+  type ResponseFilter,
+} from "../mcp/gate";
 import { ANONYMOUS, callerOf } from "../policy";
+import type { Caller } from "../policy/types";
 import type { Metrics } from "../metrics/metrics";
 
 export type McpDeps = {
@@ -260,41 +269,73 @@ function forward(exchange: McpExchange, identity: Identity | undefined): void {
       log.code = e.code;
       log.reason = failureReason(e);
     },
+    body: undefined,
+    responseFilter: undefined,
   };
-  if (route.gate !== undefined && deps.gate !== undefined && req.method === "POST") return gate(exchange, options);
+  if (route.gate !== undefined && deps.gate !== undefined && req.method === "POST")
+    return runGate(new GatedExchange(exchange, route.gate, deps.gate, options));
   deps.forwarder.forward(req, res, options);
 }
 
-/** Servers with rules, rate limits or audit: the operation gate decides, then forwards (lib/mcp/gate.ts). */
-function gate(exchange: McpExchange, options: ForwardOptions): void {
-  const { route, req, res, ctx, deps } = exchange;
-  void runGate(deps.gate!, {
-    server: route.name,
-    gate: route.gate!,
-    maxBodyBytes: route.server.maxBodyBytes,
-    req,
-    res,
-    log: exchange.log,
-    caller: exchange.diagnosis ? callerOf(exchange.diagnosis) : ANONYMOUS,
-    peer: exchange.peer,
-    resourceMetadata: () => metadataUrl(exchange.publicBase.base, route.path),
-    cors: exchange.cors,
-    setOutcome: (o) => (ctx.outcome = o),
-    forward: (extra) => {
-      const headers = extra.body
-        ? { ...options.headers, "content-length": String(extra.body.length) }
-        : options.headers;
-      deps.forwarder.forward(req, res, { ...options, ...extra, headers });
-    },
-  }).catch((e: unknown) => {
+/**
+ * Servers with rules, rate limits or audit: the operation gate (lib/mcp/gate.ts) decides, then forwards.
+ * Its view of the exchange is one object with methods, not a bag of closures (hot path).
+ */
+class GatedExchange implements GateRequest {
+  readonly server: string;
+  readonly maxBodyBytes: number;
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly log: LogDraft;
+  readonly caller: Caller;
+  readonly peer: string | undefined;
+  readonly cors: Record<string, string> | undefined;
+
+  constructor(
+    private readonly exchange: McpExchange,
+    readonly gate: CompiledGate,
+    readonly deps: GateDeps,
+    private readonly options: ForwardOptions,
+  ) {
+    this.server = exchange.route.name;
+    this.maxBodyBytes = exchange.route.server.maxBodyBytes;
+    this.req = exchange.req;
+    this.res = exchange.res;
+    this.log = exchange.log;
+    this.caller = exchange.diagnosis ? callerOf(exchange.diagnosis) : ANONYMOUS;
+    this.peer = exchange.peer;
+    this.cors = exchange.cors;
+  }
+
+  resourceMetadata(): string {
+    return metadataUrl(this.exchange.publicBase.base, this.exchange.route.path);
+  }
+
+  setOutcome(outcome: string): void {
+    this.exchange.ctx.outcome = outcome;
+  }
+
+  forward(body: Buffer | undefined, responseFilter: ResponseFilter | undefined): void {
+    const o = this.options;
+    if (body !== undefined) {
+      // The upstream gets the body as read: its length, never the client's framing (chunked is hop-by-hop).
+      o.headers["content-length"] = String(body.length);
+      o.body = body;
+    }
+    o.responseFilter = responseFilter;
+    this.exchange.deps.forwarder.forward(this.req, this.res, o);
+  }
+
+  fail(e: unknown): void {
+    const { route, ctx, deps } = this.exchange;
     deps.logger?.error(
       { event: "mcp_gate_failed", server: route.name, reqId: formatRequestId(ctx.seq), err: e },
       "the operation gate failed",
     );
-    if (!res.headersSent)
-      sendError(res, new ProxyError("upstream_unavailable", "The request could not be relayed", { cause: e }));
-    else res.destroy();
-  });
+    if (!this.res.headersSent)
+      sendError(this.res, new ProxyError("upstream_unavailable", "The request could not be relayed", { cause: e }));
+    else this.res.destroy();
+  }
 }
 
 export function sendChallenge(

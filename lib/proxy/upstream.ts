@@ -28,7 +28,7 @@
 import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
 import https from "node:https";
 import type { Socket } from "node:net";
-import { PassThrough, type Transform } from "node:stream";
+import type { Transform, Writable } from "node:stream";
 import httpProxy from "http-proxy";
 import type { Logger } from "../log";
 import { isFetchError, type FetchError } from "../net/errors";
@@ -54,7 +54,7 @@ export type ForwardOptions = {
   server?: string;
   /** Called once with the failure, if the exchange failed (for the log). */
   onError?: (e: ProxyError) => void;
-  /** The request body, already read (lib/mcp/gate.ts): sent instead of piping the request. */
+  /** The request body, already read (lib/mcp/gate.ts): written to the upstream request instead of piping the request. */
   body?: Buffer;
   /** A transform for the response body, by its content type (list filtering); undefined relays it as is. */
   responseFilter?: (contentType: string | undefined) => Transform | undefined;
@@ -66,6 +66,19 @@ export type Forwarder = {
 };
 
 export const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * A body already in memory, as http-proxy's `buffer` source: http-proxy only calls `pipe(upstreamRequest)`,
+ * and this ends the upstream request with the body in one write, where a PassThrough stream would add a
+ * stream, its listeners and a separate write and end per request.
+ */
+class BufferedBody {
+  constructor(private readonly body: Buffer) {}
+  pipe<W extends Writable>(destination: W): W {
+    destination.end(this.body);
+    return destination;
+  }
+}
 
 /**
  * Per-request forwarding state, kept on the request (http-proxy events only give us req/res). A symbol property,
@@ -322,12 +335,10 @@ export function createForwarder(opts: ForwarderOptions = {}): Forwarder {
         return refuseBlocked(req, res, refused);
       }
       if (o.body !== undefined) {
-        const buffer = new PassThrough();
-        buffer.end(o.body);
         proxy.web(
           req,
           res,
-          { buffer } as httpProxy.ServerOptions,
+          { buffer: new BufferedBody(o.body) } as unknown as httpProxy.ServerOptions,
           onUpstreamError as unknown as httpProxy.ErrorCallback,
         );
         return;

@@ -10,7 +10,8 @@
  *   the load generator sends or each side parses.
  *   (d) Portcullis, a pool of 10,000 distinct valid RS256 JWTs (rotated per request)
  *   (e) Portcullis, one RS256 JWT, a server with a 10-rule policy and audit on (body read, rules decided,
- *       every call queued and written to the audit table); (c) is the same gateway's server without them
+ *       every call queued and written to the audit table), on a gateway of its own configured alike; (c) is
+ *       the same server without them
  *   (er) the same 10 rules without audit, (ea) audit without rules: (e)'s cost split (only when BENCH_ROWS names them)
  * in alternating rounds (a b c d e, a b c d e, …) so drift hits every row alike, each row with the CPU time its
  * hop used per request (the upstream's for (a), the proxy's for the others) and, since they share the
@@ -211,7 +212,6 @@ async function main() {
         env,
         sign: (audiences) => benchToken(privateKey, "bench-user", audiences),
         otlpSinkUrl: otlpSink && `http://127.0.0.1:${otlpSink.port}`,
-        gateway: core?.gw,
         baseRef: BASE_REF,
       })
     : undefined;
@@ -269,20 +269,37 @@ async function coreRows({ privateKey, upstream, sseUp, sdk, jwks, identity, env,
       ...providers,
       "servers:",
       benchServer("bench", upstreamUrl, { extra: identity }),
-      benchServer("policy", upstreamUrl, { rules: true, audit: true, extra: identity }),
-      benchServer("rules", upstreamUrl, { rules: true, extra: identity }),
-      benchServer("audited", upstreamUrl, { audit: true, extra: identity }),
       benchServer("sse", `http://127.0.0.1:${sseUp.port}/sse`, { extra: identity }),
       benchServer("sdk", `http://127.0.0.1:${sdk.port}/mcp`, { extra: identity }),
     ].join("\n"),
   });
+  // The policy rows get a gateway of their own: the audit writer's thread and its SQLite client stay out of
+  // (c) and (d)'s process, as in a deployment without audited servers.
+  const policyRows = SELECTED.some((k) => k === "e" || k === "er" || k === "ea");
+  const pgw: Gateway = policyRows
+    ? await startGateway({
+        built: true,
+        port: await freePort(),
+        env,
+        config: [
+          ...providers,
+          "servers:",
+          benchServer("policy", upstreamUrl, { rules: true, audit: true, extra: identity }),
+          benchServer("rules", upstreamUrl, { rules: true, extra: identity }),
+          benchServer("audited", upstreamUrl, { audit: true, extra: identity }),
+        ].join("\n"),
+      })
+    : gw;
   if (CONSOLE_USED) {
     const r = await gw.api("/api/servers");
     await r.arrayBuffer();
     if (r.status !== 200) throw new Error(`BENCH_CONSOLE_USED: GET /api/servers answered HTTP ${r.status}`);
     console.log("console used: one admin API request before the measured rows");
   }
-  const aud = ["bench", "sse", "sdk", "policy", "rules", "audited"].map((n) => `${gw.url}/servers/${n}/mcp`);
+  const aud = [
+    ...["bench", "sse", "sdk"].map((n) => `${gw.url}/servers/${n}/mcp`),
+    ...["policy", "rules", "audited"].map((n) => `${pgw.url}/servers/${n}/mcp`),
+  ];
   const sign = (sub: string) => benchToken(privateKey, sub, aud);
   const token = await sign("bench-user");
   const auth = { ...MCP_HEADERS, authorization: `Bearer ${token}` };
@@ -347,24 +364,24 @@ async function coreRows({ privateKey, upstream, sseUp, sdk, jwks, identity, env,
     },
     e: {
       label: "(e) Portcullis, 10 rules + audit",
-      url: `${gw.url}/servers/policy/mcp`,
+      url: `${pgw.url}/servers/policy/mcp`,
       headers: auth,
       tokens: undefined,
-      hop: gw.pid,
+      hop: pgw.pid,
     },
     er: {
       label: "(er) Portcullis, 10 rules, no audit",
-      url: `${gw.url}/servers/rules/mcp`,
+      url: `${pgw.url}/servers/rules/mcp`,
       headers: auth,
       tokens: undefined,
-      hop: gw.pid,
+      hop: pgw.pid,
     },
     ea: {
       label: "(ea) Portcullis, audit, no rules",
-      url: `${gw.url}/servers/audited/mcp`,
+      url: `${pgw.url}/servers/audited/mcp`,
       headers: auth,
       tokens: undefined,
-      hop: gw.pid,
+      hop: pgw.pid,
     },
   };
   const rows = Object.fromEntries(SELECTED.map((k) => [k, allRows[k]])) as Partial<typeof allRows>;
@@ -380,7 +397,7 @@ async function coreRows({ privateKey, upstream, sseUp, sdk, jwks, identity, env,
   let peakRss = 0;
   let peakRssPolicy = 0;
   // The audited rows' backlog at the end of each saturated round: records of answered requests not yet written.
-  const auditDb = createClient({ url: `file:${join(gw.dataDir, "portcullis.db")}` });
+  const auditDb = createClient({ url: `file:${join(pgw.dataDir, "portcullis.db")}` });
   const auditServer = (k: Key) => (k === "e" ? "policy" : "audited");
   const backlog = perRow<number>();
   // Warm-up (JIT, sockets), not measured; counted only to compare the audit's written records with what was sent.
@@ -407,7 +424,7 @@ async function coreRows({ privateKey, upstream, sseUp, sdk, jwks, identity, env,
         peakRss = Math.max(peakRss, peakMb);
         results[k].push(value);
       } else if (k === "e" || k === "ea") {
-        const { value, peakMb } = await withRss(gw.pid, run);
+        const { value, peakMb } = await withRss(pgw.pid, run);
         if (k === "e") peakRssPolicy = Math.max(peakRssPolicy, peakMb);
         results[k].push(value);
         const answered = [...warmupRequests[k], ...results[k].map((x) => x.requests)].reduce((a, b) => a + b, 0);
@@ -688,6 +705,7 @@ async function coreRows({ privateKey, upstream, sseUp, sdk, jwks, identity, env,
     rss: { peakMb: peakRss, policyPeakMb: peakRssPolicy, afterMb: rssAfter },
     targets,
   };
+  if (pgw !== gw) await pgw.stop();
   return { gw, report };
 }
 

@@ -1,6 +1,6 @@
 /**
  * The rows of `npm run bench` and the BENCH_ROWS selector (docs/performance.md). Row keys are unique across
- * the bench's two tables: the core table (bench/run.ts, one gateway, alternating rounds) and the edge table
+ * the bench's two tables: the core table (bench/run.ts, alternating rounds) and the edge table
  * (bench/edge-rows.ts, a process or two per row, alternating rounds of its own).
  */
 

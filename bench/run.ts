@@ -255,7 +255,10 @@ type CoreContext = {
   providers: string[];
 };
 
-/** The core table (a–e and e's split): one gateway, every row in alternating rounds; then latency, SDK, SSE. */
+/**
+ * The core table (a–e and e's split): every row in alternating rounds, (e) and its split on a gateway of
+ * their own; then latency, SDK, SSE.
+ */
 async function coreRows({ privateKey, upstream, sseUp, sdk, jwks, identity, env, providers }: CoreContext) {
   const upstreamUrl = `http://127.0.0.1:${upstream.port}/mcp`;
   // The bare proxy runs with the gateway's Node flags, so that (c)/(b) measures what the gateway does, not how V8 is tuned.

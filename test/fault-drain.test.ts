@@ -89,7 +89,8 @@ describe("fault: SIGTERM under load", () => {
 
     const drained = gw.logLines().find((l) => l.msg === "drained");
     expect(drained).toMatchObject({ cut: 0 });
-    expect(Number(drained!.inFlight)).toBeGreaterThanOrEqual(13);
+    // The 6 streams and 6 slow requests were in flight; the background loaders may be between requests.
+    expect(Number(drained!.inFlight)).toBeGreaterThanOrEqual(12);
     expect(exitMs).toBeLessThan(4_000); // done when the work is done, not at the 10 s deadline
     console.log(
       `[fault-drain] SIGTERM with ${drained!.inFlight} connections in flight: 6/6 streams (20 events each) and 6/6 slow ` +

@@ -16,6 +16,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RequestContext } from "../http/types";
 import type { Metrics } from "../metrics/metrics";
+import { recordRejection } from "../proxy/rejection";
 import { closeRecord, openRecord, type RequestLogRecord } from "../runtime/request-log";
 import type { Runtime } from "../runtime/types";
 import { decide, type Diagnosis } from "../tokens";
@@ -153,12 +154,7 @@ function enforce(check: Check, diagnosis: (Diagnosis & { cachedUntil?: number })
   const decision = decide(route.enforcement, diagnosis ?? "no_token");
   if (!decision.allow) {
     sendChallenge(check.res, route, check.publicBase, decision, undefined);
-    const code = diagnosis?.failed?.code ?? "no_token";
-    ctx.outcome = `rejected:${code}`;
-    log.outcome = decision.reason === "no_token" ? "unauthenticated" : "rejected";
-    log.code = code;
-    log.reason = diagnosis?.failed?.message ?? "no access token";
-    log.diagnosis = diagnosis;
+    recordRejection(ctx, log, decision, diagnosis);
     return;
   }
   if (decision.authenticated && diagnosis) return allow(check, "accepted", diagnosis);

@@ -17,6 +17,7 @@ import { declaredTooLarge } from "./body-limit";
 import { buildWwwAuthenticate, sendBearerChallenge } from "./challenge";
 import { corsFor, preflightHeaders } from "./cors";
 import { ProxyError } from "./errors";
+import { recordRejection } from "./rejection";
 import { sendError } from "../http/respond";
 import { formatRequestId } from "../http/request-id";
 import type { Logger } from "../log";
@@ -207,13 +208,7 @@ function decideAndForward(exchange: McpExchange, diagnosis: Diagnosis | undefine
   const decision = decide(route.enforcement, diagnosis ?? "no_token");
   if (!decision.allow) {
     sendChallenge(exchange.res, route, exchange.publicBase, decision, exchange.cors);
-    const code = diagnosis?.failed?.code ?? "no_token";
-    ctx.outcome = `rejected:${code}`;
-    log.outcome = decision.reason === "no_token" ? "unauthenticated" : "rejected";
-    log.code = code;
-    log.reason = diagnosis?.failed?.message ?? "no access token";
-    // Kept for "open in inspector"; rejections are never served from the verdict cache, so this is the full diagnosis.
-    log.diagnosis = diagnosis;
+    recordRejection(ctx, log, decision, diagnosis);
     return;
   }
   if (decision.authenticated && diagnosis) {

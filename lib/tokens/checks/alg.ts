@@ -6,22 +6,12 @@
  * fails here but lets the key and signature checks run, so the fix that allows
  * it is offered only when the IdP really signed the token (verify.ts).
  */
+import { jwsAlgorithms } from "../../config/schema";
 import type { Check } from "../types";
 import { fail, pass, type CheckContext } from "./context";
 
-export const ASYMMETRIC_ALGS: readonly string[] = [
-  "RS256",
-  "RS384",
-  "RS512",
-  "PS256",
-  "PS384",
-  "PS512",
-  "ES256",
-  "ES384",
-  "ES512",
-  "EdDSA",
-  "Ed25519",
-];
+/** The algorithms a provider's allowlist may name (one list, lib/config/schema.ts). */
+export const ASYMMETRIC_ALGS: readonly string[] = jwsAlgorithms;
 
 const memo = new WeakMap<readonly string[], string[]>();
 

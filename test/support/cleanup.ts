@@ -100,6 +100,23 @@ export const cleanup = {
   },
 };
 
+/**
+ * `close` made idempotent and registered with the cleanup registry, so a test that forgets it still
+ * closes at the end of the file; a second call returns the first call's promise.
+ */
+export function closeOnce(name: string, close: () => Promise<void> | void): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  const unregister = cleanup.add(name, () => once());
+  function once(): Promise<void> {
+    if (!closing) {
+      unregister();
+      closing = Promise.resolve().then(close);
+    }
+    return closing;
+  }
+  return once;
+}
+
 /** A free TCP port on 127.0.0.1 (listen on 0, read the port, close). Small race window by nature. */
 export async function freePort(): Promise<number> {
   const srv = createServer();

@@ -5,7 +5,7 @@
 //    what the held connections sent, so a request that was waiting gets the peer's real answer.
 // No vitest import (benchmarks may use it too).
 import { connect, createServer, type Socket } from "node:net";
-import { cleanup } from "./cleanup";
+import { closeOnce } from "./cleanup";
 
 export interface FaultProxy {
   /** 127.0.0.1 port to point the gateway at. */
@@ -59,15 +59,10 @@ export async function startFaultProxy(target: { host?: string; port: number }): 
   });
   const port = (server.address() as { port: number }).port;
 
-  let closed = false;
-  const unregister = cleanup.add(`fault-proxy(${port})`, () => close());
-  async function close() {
-    if (closed) return;
-    closed = true;
-    unregister();
+  const close = closeOnce(`fault-proxy(${port})`, async () => {
     for (const s of sockets) s.destroy();
     await new Promise<void>((r) => server.close(() => r()));
-  }
+  });
 
   return {
     port,

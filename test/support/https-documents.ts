@@ -7,7 +7,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { createServer } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cleanup, closeHttpServer, listenLoopback } from "./cleanup";
+import { cleanup, closeHttpServer, closeOnce, listenLoopback } from "./cleanup";
 
 export interface TestCertificate {
   certFile: string;
@@ -101,14 +101,9 @@ export async function startHttpsDocumentServer(
   });
   const port = await listenLoopback(server);
   const origin = `https://127.0.0.1:${port}`;
-  let closed = false;
-  const unregister = cleanup.add(`https-documents(${origin})`, () => close());
-  async function close() {
-    if (closed) return;
-    closed = true;
-    unregister();
+  const close = closeOnce(`https-documents(${origin})`, async () => {
     await closeHttpServer(server);
-  }
+  });
   return {
     origin,
     port,

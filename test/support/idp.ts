@@ -13,7 +13,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { PassThrough } from "node:stream";
 import { exportJWK, generateKeyPair, type JWK } from "jose";
 import Provider, { errors as oidcErrors } from "oidc-provider";
-import { cleanup, closeHttpServer, listenLoopback } from "./cleanup";
+import { closeHttpServer, closeOnce, listenLoopback } from "./cleanup";
 
 export type IdpShape = "standard" | "keycloak" | "authentik" | "auth0" | "entra" | "okta";
 
@@ -879,14 +879,9 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
 
   const discoveryUrl = origin + L.discoveryPath;
   const abs = (name: string) => `${origin}${L.mount}${routePath(name)}`;
-  let closed = false;
-  const unregister = cleanup.add(`idp(${opts.shape})`, () => close());
-  async function close(): Promise<void> {
-    if (closed) return;
-    closed = true;
-    unregister();
+  const close = closeOnce(`idp(${opts.shape})`, async () => {
     await closeHttpServer(server);
-  }
+  });
 
   const clientFor = (clientId?: string): IdpClient => {
     const c = known.get(clientId ?? minter.clientId);

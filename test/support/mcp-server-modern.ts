@@ -6,7 +6,7 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import { createMcpHandler, McpServer } from "@modelcontextprotocol/server";
 import * as z from "zod";
-import { cleanup, closeHttpServer, listenLoopback } from "./cleanup";
+import { closeHttpServer, closeOnce, listenLoopback } from "./cleanup";
 
 export interface ModernRequest {
   method: string;
@@ -71,14 +71,9 @@ export async function startModernMcpServer(opts: { legacy?: "reject" | "serve" }
     }
   });
   const port = await listenLoopback(server);
-  let closed = false;
-  const unregister = cleanup.add(`modern-mcp(${port})`, () => close());
-  async function close() {
-    if (closed) return;
-    closed = true;
-    unregister();
+  const close = closeOnce(`modern-mcp(${port})`, async () => {
     await handler.close();
     await closeHttpServer(server);
-  }
+  });
   return { url: `http://127.0.0.1:${port}/mcp`, requests, close };
 }

@@ -9,7 +9,7 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import * as z from "zod";
-import { cleanup, closeHttpServer, listenLoopback } from "./cleanup";
+import { closeHttpServer, closeOnce, listenLoopback } from "./cleanup";
 
 export interface SeenRequest {
   method: string;
@@ -205,19 +205,14 @@ export async function startMcpServer(opts: StartMcpServerOptions = {}): Promise<
   });
   const port = await listenLoopback(http);
   origin = `http://127.0.0.1:${port}`;
-  let closed = false;
-  const unregister = cleanup.add(`mcp-server(${port})`, () => close());
-  async function close(): Promise<void> {
-    if (closed) return;
-    closed = true;
-    unregister();
+  const close = closeOnce(`mcp-server(${port})`, async () => {
     for (const { transport, server } of sessions.values()) {
       await transport.close().catch(() => undefined);
       await server.close().catch(() => undefined);
     }
     sessions.clear();
     await closeHttpServer(http);
-  }
+  });
   return {
     url: new URL(path, origin).href,
     origin,
@@ -278,14 +273,9 @@ export async function startMinimalJsonRpcUpstream(opts: { path?: string } = {}):
   });
   http.keepAliveTimeout = 60_000;
   const port = await listenLoopback(http);
-  let closed = false;
-  const unregister = cleanup.add(`minimal-upstream(${port})`, () => close());
-  async function close() {
-    if (closed) return;
-    closed = true;
-    unregister();
+  const close = closeOnce(`minimal-upstream(${port})`, async () => {
     await closeHttpServer(http);
-  }
+  });
   return {
     url: `http://127.0.0.1:${port}${path}`,
     port,
@@ -351,16 +341,11 @@ export async function startSseUpstream(
     else res.end();
   });
   const port = await listenLoopback(http);
-  let closed = false;
-  const unregister = cleanup.add(`sse-upstream(${port})`, () => close());
-  async function close() {
-    if (closed) return;
-    closed = true;
-    unregister();
+  const close = closeOnce(`sse-upstream(${port})`, async () => {
     for (const t of timers) clearTimeout(t);
     timers.clear();
     await closeHttpServer(http);
-  }
+  });
   return {
     url: `http://127.0.0.1:${port}${path}`,
     port,
@@ -429,14 +414,9 @@ export async function startHostileUpstream(): Promise<HostileUpstream> {
     });
   });
   const port = await listenLoopback(http);
-  let closed = false;
-  const unregister = cleanup.add(`hostile-upstream(${port})`, () => close());
-  async function close() {
-    if (closed) return;
-    closed = true;
-    unregister();
+  const close = closeOnce(`hostile-upstream(${port})`, async () => {
     await closeHttpServer(http);
-  }
+  });
   return {
     url: `http://127.0.0.1:${port}/mcp`,
     port,
@@ -462,13 +442,8 @@ export async function startDelayedUpstream(): Promise<{ url: string; close(): Pr
   });
   http.keepAliveTimeout = 60_000;
   const port = await listenLoopback(http);
-  let closed = false;
-  const unregister = cleanup.add(`delayed-upstream(${port})`, () => close());
-  async function close() {
-    if (closed) return;
-    closed = true;
-    unregister();
+  const close = closeOnce(`delayed-upstream(${port})`, async () => {
     await closeHttpServer(http);
-  }
+  });
   return { url: `http://127.0.0.1:${port}/mcp`, close };
 }

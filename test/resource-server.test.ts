@@ -185,10 +185,13 @@ describe("challenges and metadata", () => {
 
   it("refuses tokens in the query string", async () => {
     const token = await local.sign(claims(url("local")));
+    const seen = accessLog("local").length;
     const r = await post(`/servers/local/mcp?access_token=${token}`);
     expect(r.status).toBe(400);
     expect(await r.json()).toMatchObject({ error: "invalid_request" });
     expect(r.headers.get("www-authenticate")).toContain('error="invalid_request"');
+    // Also keeps this line from landing after the next test has counted the log.
+    expect(await outcomeAfter("local", seen)).toBe("refused:invalid_request");
   });
 });
 

@@ -115,7 +115,13 @@ export async function runEdgeRows(ctx: EdgeContext) {
       });
       stops.push(fa.stop);
       const template = readFileSync(join(ctx.root, "docs/examples/nginx-forward-auth.conf"), "utf8");
-      const values = { PORTCULLIS: `127.0.0.1:${fa.port}`, MCP_PATH: serverPath, MCP_UPSTREAM: ctx.upstreamUrl };
+      const upstream = new URL(ctx.upstreamUrl);
+      const values = {
+        PORTCULLIS: `127.0.0.1:${fa.port}`,
+        MCP_PATH: serverPath,
+        MCP_SERVER: upstream.host,
+        MCP_SERVER_PATH: upstream.pathname,
+      };
       const variants: [Key, string, string][] = [
         ["f", "(f) nginx + forward-auth", template],
         [

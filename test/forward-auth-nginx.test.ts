@@ -61,10 +61,13 @@ servers:
   });
   const gateway = `127.0.0.1:${gw.port}`;
   [edge, facadeEdge] = await Promise.all([
-    startNginx(TEMPLATE, { PORTCULLIS: gateway, MCP_PATH: "/servers/echo/mcp", MCP_UPSTREAM: mcp.url }),
-    startNginx(TEMPLATE, { PORTCULLIS: gateway, MCP_PATH: "/servers/tools/mcp", MCP_UPSTREAM: mcp.url }),
+    startNginx(TEMPLATE, { PORTCULLIS: gateway, MCP_PATH: "/servers/echo/mcp", ...mcpServer() }),
+    startNginx(TEMPLATE, { PORTCULLIS: gateway, MCP_PATH: "/servers/tools/mcp", ...mcpServer() }),
   ]);
 });
+
+/** The MCP server's placeholders of the template. */
+const mcpServer = () => ({ MCP_SERVER: new URL(mcp.url).host, MCP_SERVER_PATH: new URL(mcp.url).pathname });
 
 const echoUrl = () => `${edge.url}/servers/echo/mcp`;
 const sign = (over: Record<string, unknown> = {}) => local.sign(claims(echoUrl(), over));

@@ -21,7 +21,7 @@ import { startGateway, type Gateway } from "../test/support/gateway";
 import { startNginx, type Nginx } from "../test/support/nginx";
 import { cannon, type CannonResult } from "./load";
 import { processCpuUs, withChildren } from "./proc-stats";
-import type { EdgeRowKey } from "./rows";
+import { roundOrder, type EdgeRowKey } from "./rows";
 
 /** The edge rows and their reference row (c). */
 type Key = EdgeRowKey | "c";
@@ -33,6 +33,8 @@ export type EdgeContext = {
   roundS: number;
   warmupS: number;
   connections: number;
+  /** Processes per gateway configuration (c, m, t, h, w), used in turn by round. */
+  processes: number;
   body: string;
   headers: Record<string, string>;
   upstreamUrl: string;
@@ -66,8 +68,8 @@ server {
 
 const sumCpu = (pids: number[]) => pids.reduce((s, p) => s + processCpuUs(p), 0);
 
-/** A gateway built from another git ref: its tree (git archive), this checkout's packages, its own bundle. */
-async function startBaseGateway(ctx: EdgeContext): Promise<{ gateway: Gateway; remove: () => void }> {
+/** Another git ref's tree (git archive) with this checkout's packages and its own bundle, to start gateways from. */
+function buildBase(ctx: EdgeContext): { root: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), "portcullis-base-"));
   const archive = execFileSync("git", ["archive", "--format=tar", ctx.baseRef!], { cwd: ctx.root, maxBuffer: 1 << 30 });
   spawnSync("tar", ["-x", "-C", dir], { input: archive });
@@ -76,19 +78,14 @@ async function startBaseGateway(ctx: EdgeContext): Promise<{ gateway: Gateway; r
   if (existsSync(join(ctx.root, ".next"))) symlinkSync(join(ctx.root, ".next"), join(dir, ".next"));
   const built = spawnSync(process.execPath, [join(dir, "scripts/build-server.mjs")], { cwd: dir, encoding: "utf8" });
   if (built.status !== 0) throw new Error(`building ${ctx.baseRef} failed: ${built.stderr}`);
-  const gateway = await startGateway({ built: true, root: dir, env: ctx.env, config: ctx.config });
-  return { gateway, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { root: dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export async function runEdgeRows(ctx: EdgeContext) {
   /** `hops`: the proxy processes a row is charged the CPU time of, by name (nginx: master and worker). */
-  type Row = {
-    key: Key;
-    label: string;
-    url: string;
-    headers: Record<string, string>;
-    hops: () => Record<string, number[]>;
-  };
+  type Target = { url: string; headers: Record<string, string>; hops: () => Record<string, number[]> };
+  /** A gateway row has a process per `ctx.processes`, used in turn by round; the other rows one target. */
+  type Row = { key: Key; label: string; targets: Target[] };
   const rows: Row[] = [];
   const stops: (() => Promise<void> | void)[] = [];
   const upstreamHost = new URL(ctx.upstreamUrl).host;
@@ -102,9 +99,7 @@ export async function runEdgeRows(ctx: EdgeContext) {
       rows.push({
         key: "n",
         label: "(n) bare nginx",
-        url: `${n.url}/mcp`,
-        headers: ctx.headers,
-        hops: () => ({ nginx: withChildren(n.pid) }),
+        targets: [{ url: `${n.url}/mcp`, headers: ctx.headers, hops: () => ({ nginx: withChildren(n.pid) }) }],
       });
     }
     if (want("f") || want("fx")) {
@@ -138,27 +133,35 @@ export async function runEdgeRows(ctx: EdgeContext) {
         rows.push({
           key,
           label,
-          url: `${nginx.url}${serverPath}`,
-          headers: { ...ctx.headers, authorization: `Bearer ${token}` },
-          hops: () => ({ nginx: withChildren(nginx.pid), gateway: [fa.pid] }),
+          targets: [
+            {
+              url: `${nginx.url}${serverPath}`,
+              headers: { ...ctx.headers, authorization: `Bearer ${token}` },
+              hops: () => ({ nginx: withChildren(nginx.pid), gateway: [fa.pid] }),
+            },
+          ],
         });
       }
     }
+    // Each configuration in `ctx.processes` processes of its own, used in turn: a process's own luck (where the
+    // scheduler keeps it, what its heap went through) is a few per cent, as much as what some rows compare.
     const gatewayRow = async (key: Key, label: string, start: () => Promise<Gateway>) => {
       if (!want(key)) return;
-      const gw = await start();
-      const token = await ctx.sign([`${gw.url}${serverPath}`]);
-      rows.push({
-        key,
-        label,
-        url: `${gw.url}${serverPath}`,
-        headers: { ...ctx.headers, authorization: `Bearer ${token}` },
-        // A cluster's primary and workers; a single process has no children.
-        hops: () => ({ gateway: withChildren(gw.pid) }),
-      });
+      const targets: Target[] = [];
+      for (let i = 0; i < ctx.processes; i++) {
+        const gw = await start();
+        const token = await ctx.sign([`${gw.url}${serverPath}`]);
+        targets.push({
+          url: `${gw.url}${serverPath}`,
+          headers: { ...ctx.headers, authorization: `Bearer ${token}` },
+          // A cluster's primary and workers; a single process has no children.
+          hops: () => ({ gateway: withChildren(gw.pid) }),
+        });
+      }
+      rows.push({ key, label, targets });
     };
-    const started = async (env: Record<string, string | undefined>) => {
-      const gw = await startGateway({ built: true, env: { ...ctx.env, ...env }, config: ctx.config });
+    const started = async (env: Record<string, string | undefined>, root?: string) => {
+      const gw = await startGateway({ built: true, root, env: { ...ctx.env, ...env }, config: ctx.config });
       stops.push(gw.stop);
       return gw;
     };
@@ -170,15 +173,15 @@ export async function runEdgeRows(ctx: EdgeContext) {
         started({ OTEL_EXPORTER_OTLP_ENDPOINT: ctx.otlpSinkUrl }),
       );
     await gatewayRow("w", "(w) Portcullis, PORTCULLIS_WORKERS=2", () => started({ PORTCULLIS_WORKERS: "2" }));
-    if (ctx.baseRef)
-      await gatewayRow("h", `(h) Portcullis at ${ctx.baseRef}`, async () => {
-        const { gateway, remove } = await startBaseGateway(ctx);
-        stops.push(gateway.stop, remove);
-        return gateway;
-      });
+    if (ctx.baseRef && want("h")) {
+      const base = buildBase(ctx);
+      stops.push(base.remove); // after its gateways: stops run in reverse
+      await gatewayRow("h", `(h) Portcullis at ${ctx.baseRef}`, () => started({}, base.root));
+    }
     if (rows.length === 0) return undefined;
 
-    for (const r of rows) await cannon({ ...r, connections: ctx.connections, durationS: ctx.warmupS, body: ctx.body });
+    for (const t of rows.flatMap((r) => r.targets))
+      await cannon({ ...t, connections: ctx.connections, durationS: ctx.warmupS, body: ctx.body });
     type Measured = {
       rps: number[];
       cpu: number[];
@@ -189,13 +192,14 @@ export async function runEdgeRows(ctx: EdgeContext) {
     const results = new Map<Key, Measured>();
     for (const r of rows) results.set(r.key, { rps: [], cpu: [], path: [], byProcess: {}, errors: 0 });
     for (let round = 0; round < ctx.rounds; round++) {
-      for (const r of rows) {
-        const hops = Object.entries(r.hops());
+      for (const r of roundOrder(rows, round)) {
+        const target = r.targets[round % r.targets.length];
+        const hops = Object.entries(target.hops());
         const cpu0 = hops.map(([, pids]) => sumCpu(pids));
         const upstream0 = processCpuUs(ctx.upstreamPid);
         const loadgen0 = process.cpuUsage();
         const res: CannonResult = await cannon({
-          ...r,
+          ...target,
           connections: ctx.connections,
           durationS: ctx.roundS,
           body: ctx.body,

@@ -56,3 +56,12 @@ export function parseRows(raw: string | undefined, baseRef: string | undefined):
   const core = CORE_ROWS.filter((k) => keys.has(k));
   return { core, edge: EDGE_ROWS.filter((k) => keys.has(k)), full: FULL.every((k) => core.includes(k)) };
 }
+
+/**
+ * Round `round`'s order of the rows: rotated by one each round, so each row runs first, second, … equally
+ * often and a position's bias (the load generator's own garbage after the row before, say) hits every row alike.
+ */
+export const roundOrder = <T>(rows: readonly T[], round: number): T[] => {
+  const k = round % Math.max(rows.length, 1);
+  return [...rows.slice(k), ...rows.slice(0, k)];
+};

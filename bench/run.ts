@@ -43,7 +43,7 @@ import { startPeer, stopPeers } from "./peers";
 import { benchServer, benchToken, BODY, ISSUER, MCP_HEADERS } from "./workload";
 import { mainThreadCpuUs, processCpuUs, processRssMb } from "./proc-stats";
 import { runEdgeRows } from "./edge-rows";
-import { parseRows, type CoreRowKey } from "./rows";
+import { parseRows, roundOrder, type CoreRowKey } from "./rows";
 // @ts-expect-error: a plain .mjs build script without type declarations
 import { buildAll } from "../scripts/build-if-stale.mjs";
 import { SERVER_ENV, SERVER_NODE_ARGS } from "../scripts/server-process.mjs";
@@ -86,6 +86,8 @@ const SELECTED = SELECTION.core;
 const FULL_RUN = SELECTION.full;
 const has = (k: Key) => SELECTED.includes(k);
 const CONNECTIONS = 32;
+// Each edge gateway configuration (c, m, t, h, w) runs in this many processes, used in turn by round.
+const EDGE_PROCESSES = envNumber("BENCH_EDGE_PROCESSES", 2);
 /** Timestamped result files kept in bench/results/ besides latest.json. */
 const KEEP_RUNS = 5;
 const POOL = 10_000;
@@ -204,6 +206,7 @@ async function main() {
         roundS: ROUND_S,
         warmupS: WARMUP_S,
         connections: CONNECTIONS,
+        processes: Math.floor(EDGE_PROCESSES),
         body: BODY,
         headers: MCP_HEADERS,
         upstreamUrl,
@@ -416,7 +419,7 @@ async function coreRows({ privateKey, upstream, sseUp, sdk, jwks, identity, env,
     warmupRequests[k].push(w.requests);
   }
   for (let round = 0; round < ROUNDS; round++) {
-    for (const k of SELECTED) {
+    for (const k of roundOrder(SELECTED, round)) {
       const run = () => cannon({ ...row(k), connections: CONNECTIONS, durationS: ROUND_S, body: BODY });
       const cpu0 = processCpuUs(row(k).hop);
       const main0 = mainThreadCpuUs(row(k).hop);
@@ -463,7 +466,7 @@ async function coreRows({ privateKey, upstream, sseUp, sdk, jwks, identity, env,
   const latKeys = SELECTED.filter((k) => k !== "d");
   const latRounds = perRow<LatencyResult>();
   for (let round = 0; round < ROUNDS; round++) {
-    for (const k of latKeys)
+    for (const k of roundOrder(latKeys, round))
       latRounds[k].push(
         await latency({
           url: row(k).url,

@@ -4,14 +4,16 @@
  *   (n)  bare nginx → upstream
  *   (f)  nginx with forward-auth (docs/examples/nginx-forward-auth.conf as shipped: verdicts cached by nginx)
  *   (fx) the same without nginx's verdict cache: every request asks the gateway
- *   (c)  Portcullis, one JWT, one process (metrics on, tracing off: the defaults), the reference of m, t, h
- *        and w, run whenever one of them is
+ *   (c)  Portcullis, one JWT, single-process (metrics on, tracing off: the defaults), the reference of m, t,
+ *        h and w, run whenever one of them is
  *   (m)  the same with PORTCULLIS_METRICS=false
  *   (t)  the same with tracing on, exporting to a local OTLP sink (every request sampled)
  *   (h)  the build of BENCH_BASE_REF (a git ref, e.g. the merge base): no metrics or tracing code at all
  *   (w)  the same as (c) with PORTCULLIS_WORKERS=2: a cluster primary and two workers
- * Each row reports req/s and the CPU µs per request of its proxy processes: nginx's master and worker
- * and, behind it, the gateway for (f)/(fx); the gateway's primary and workers for (w); the gateway for the others.
+ * Each gateway configuration (c, m, t, h, w) runs in `processes` processes, used in turn by round, and the
+ * rows' order rotates each round. Each row reports req/s and the CPU µs per request of its proxy processes:
+ * nginx's master and worker and, behind it, the gateway for (f)/(fx); the gateway's primary and workers for
+ * (w); the gateway for the others.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";

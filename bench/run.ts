@@ -13,9 +13,9 @@
  *       every call queued and written to the audit table), on a gateway of its own configured alike; (c) is
  *       the same server without them
  *   (er) the same 10 rules without audit, (ea) audit without rules: (e)'s cost split (only when BENCH_ROWS names them)
- * in alternating rounds (a b c d e, a b c d e, …) so drift hits every row alike, each row with the CPU time its
- * hop used per request (the upstream's for (a), the proxy's for the others) and, since they share the
- * cores, the load generator's (every row) and the upstream's (proxied rows); then the SDK's real
+ * in alternating rounds, the order rotated each round (a b c d e, b c d e a, …), so drift hits every row alike,
+ * each row with the CPU time its hop used per request (the upstream's for (a), the proxy's for the others)
+ * and, since they share the cores, the load generator's (every row) and the upstream's (proxied rows); then the SDK's real
  * MCP server direct and through Portcullis; SSE first-event and per-event added delay; the JWKS
  * fetch count of a cold burst; the gateway's peak RSS under load. Then the edge rows (bench/edge-rows.ts: nginx,
  * forward-auth, metrics, tracing, workers) in alternating rounds of their own.

@@ -49,17 +49,20 @@ import { buildAll } from "../scripts/build-if-stale.mjs";
 import { SERVER_ENV, SERVER_NODE_ARGS } from "../scripts/server-process.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-/** A positive number from the environment, or the default; anything else stops the bench with the variable's name. */
-function envNumber(name: string, fallback: number): number {
+/**
+ * A positive number (a whole one for counts) from the environment, or the default; anything else stops the bench
+ * with the variable's name.
+ */
+function envNumber(name: string, fallback: number, whole = false): number {
   const raw = process.env[name];
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!(raw.trim() !== "" && Number.isFinite(n) && n > 0))
-    throw new Error(`${name} must be a positive number, got ${JSON.stringify(raw)}`);
+  if (!(raw.trim() !== "" && Number.isFinite(n) && n > 0 && (!whole || Number.isInteger(n))))
+    throw new Error(`${name} must be a positive ${whole ? "whole " : ""}number, got ${JSON.stringify(raw)}`);
   return n;
 }
 // 5 rounds: on a shared 2-core VM single rounds vary widely, and fewer rounds make the mean move between runs.
-const ROUNDS = envNumber("BENCH_ROUNDS", 5);
+const ROUNDS = envNumber("BENCH_ROUNDS", 5, true);
 const ROUND_S = envNumber("BENCH_ROUND_S", 5);
 // Each row's warm-up before round 1, so the JIT has settled: steady state is what a proxy lives in.
 const WARMUP_S = envNumber("BENCH_WARMUP_S", 3);
@@ -87,7 +90,7 @@ const FULL_RUN = SELECTION.full;
 const has = (k: Key) => SELECTED.includes(k);
 const CONNECTIONS = 32;
 // Each edge gateway configuration (c, m, t, h, w) runs in this many processes, used in turn by round.
-const EDGE_PROCESSES = envNumber("BENCH_EDGE_PROCESSES", 2);
+const EDGE_PROCESSES = envNumber("BENCH_EDGE_PROCESSES", 2, true);
 /** Timestamped result files kept in bench/results/ besides latest.json. */
 const KEEP_RUNS = 5;
 const POOL = 10_000;
@@ -206,7 +209,7 @@ async function main() {
         roundS: ROUND_S,
         warmupS: WARMUP_S,
         connections: CONNECTIONS,
-        processes: Math.floor(EDGE_PROCESSES),
+        processes: EDGE_PROCESSES,
         body: BODY,
         headers: MCP_HEADERS,
         upstreamUrl,

@@ -104,11 +104,13 @@ describe("observability with PORTCULLIS_WORKERS=2", () => {
     const challenged = await verdict();
     expect(challenged.status).toBe(401);
     expect(challenged.headers["www-authenticate"]).toMatch(/^Bearer resource_metadata="/);
-    await sleep(300); // workers forward their log entries in batches every 100 ms
-
-    // /metrics on the public port, answered by one worker with the sum of every process's registry.
-    const f = await scrape(gw.url, gw.adminToken);
+    // /metrics on the public port, answered by one worker with the sum of every process's registry (counted when
+    // each response closes, so the last may trail the client by a moment).
     const accepted = { server: "echo", outcome: "accepted" };
+    await expect
+      .poll(async () => sampleValue(await scrape(gw.url, gw.adminToken), "portcullis_mcp_requests_total", accepted))
+      .toBe(sent + verdicts);
+    const f = await scrape(gw.url, gw.adminToken);
     expect(sampleValue(f, "portcullis_mcp_requests_total", accepted)).toBe(sent + verdicts);
     expect(sampleValue(f, "portcullis_mcp_requests_total", { server: "echo", outcome: "unauthenticated" })).toBe(1);
     expect(sampleValue(f, "portcullis_mcp_request_duration_seconds_count", accepted)).toBe(sent + verdicts);
@@ -122,11 +124,15 @@ describe("observability with PORTCULLIS_WORKERS=2", () => {
     const again = await scrape(gw.url, gw.adminToken);
     expect(sampleValue(again, "portcullis_mcp_requests_total", accepted)).toBe(sent + verdicts);
 
-    // The console's live log (in the primary) has every request, from both workers.
-    const listed = (await (await gw.api("/api/requests?server=echo&limit=1000")).json()) as {
-      id: string;
-      selftest?: boolean;
-    }[];
+    // The console's live log (in the primary) has every request, from both workers (forwarded in batches every 100 ms).
+    const liveLog = async () =>
+      (await (await gw.api("/api/requests?server=echo&limit=1000")).json()) as {
+        id: string;
+        selftest?: boolean;
+        status: number;
+      }[];
+    await expect.poll(async () => (await liveLog()).length).toBe(sent + verdicts + 1);
+    const listed = await liveLog();
     expect(listed).toHaveLength(sent + verdicts + 1);
     expect(new Set(listed.map((e) => e.id.split("-")[0])).size).toBe(2);
     expect(listed.some((e) => e.selftest)).toBe(false);
@@ -144,12 +150,8 @@ describe("observability with PORTCULLIS_WORKERS=2", () => {
       body: "{}",
     });
     expect(selftest.status).toBe(200);
-    await sleep(300);
-    const after = (await (await gw.api("/api/requests?server=echo&limit=1000")).json()) as {
-      id: string;
-      selftest?: boolean;
-      status: number;
-    }[];
+    await expect.poll(async () => (await liveLog()).filter((e) => e.selftest).length).toBeGreaterThanOrEqual(1);
+    const after = await liveLog();
     const marked = after.filter((e) => e.selftest);
     expect(marked.length).toBeGreaterThanOrEqual(1);
     expect(after.length - marked.length).toBe(sent + verdicts + 1);
@@ -165,8 +167,16 @@ describe("observability with PORTCULLIS_WORKERS=2", () => {
     const token = await local.sign(claims(`${gw.url}/servers/echo/mcp`));
     const sent = await untilBothServe(gw, "/servers/echo/mcp", 10, () => mcpCall(gw, token));
     expect((await call(`${gw.url}/metrics`, {})).status).toBe(404);
-    await sleep(300);
-    const f = await scrape(`http://127.0.0.1:${adminPort}`, gw.adminToken);
+    const admin = `http://127.0.0.1:${adminPort}`;
+    await expect
+      .poll(async () =>
+        sampleValue(await scrape(admin, gw.adminToken), "portcullis_mcp_requests_total", {
+          server: "echo",
+          outcome: "accepted",
+        }),
+      )
+      .toBe(sent);
+    const f = await scrape(admin, gw.adminToken);
     expect(sampleValue(f, "portcullis_mcp_requests_total", { server: "echo", outcome: "accepted" })).toBe(sent);
     expect(sampleValue(f, "portcullis_token_verifications_total", { provider: "local", result: "accept" })).toBe(sent);
     expect(sampleValue(f, "portcullis_jwks_fetches_total", { provider: "local", result: "ok" })).toBe(2);

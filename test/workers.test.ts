@@ -76,8 +76,11 @@ servers:
     expect(workers).not.toContain(gw.pid);
 
     // The console (in the primary) lists the requests of both workers, and finds each by id.
-    await sleep(300); // workers forward log entries in batches every 100 ms
-    const listed = (await (await api(gw, "/api/requests?server=tools&limit=200")).json()) as { id: string }[];
+    // Workers forward log entries in batches every 100 ms.
+    const liveLog = async () =>
+      (await (await api(gw, "/api/requests?server=tools&limit=200")).json()) as { id: string }[];
+    await expect.poll(async () => (await liveLog()).length).toBeGreaterThanOrEqual(30);
+    const listed = await liveLog();
     expect(listed.length).toBeGreaterThanOrEqual(30);
     const tags = [...new Set(listed.map((e) => e.id.split("-")[0]))];
     expect(tags).toHaveLength(2);
@@ -160,13 +163,18 @@ servers:
       headers: { authorization: `Bearer ${gw.adminToken}` },
     });
     expect(status.status).toBe(200);
-    await sleep(300);
-    const listed = (await (
-      await fetch(`http://127.0.0.1:${adminPort}/api/requests?server=tools`, {
-        headers: { authorization: `Bearer ${gw.adminToken}` },
-      })
-    ).json()) as { id: string }[];
-    expect(new Set(listed.map((e) => e.id.split("-")[0])).size).toBe(2);
+    const workerTags = async () =>
+      new Set(
+        (
+          (await (
+            await fetch(`http://127.0.0.1:${adminPort}/api/requests?server=tools`, {
+              headers: { authorization: `Bearer ${gw.adminToken}` },
+            })
+          ).json()) as { id: string }[]
+        ).map((e) => e.id.split("-")[0]),
+      ).size;
+    await expect.poll(workerTags).toBe(2);
+    expect(await workerTags()).toBe(2);
 
     // A worker that dies is replaced; the other keeps serving meanwhile.
     const before = servedBy(gw, "/servers/tools/mcp");

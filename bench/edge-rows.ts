@@ -150,7 +150,8 @@ export async function runEdgeRows(ctx: EdgeContext) {
     const gatewayRow = async (key: Key, label: string, start: () => Promise<Gateway>) => {
       if (!want(key)) return;
       const targets: Target[] = [];
-      for (let i = 0; i < ctx.processes; i++) {
+      // No more processes than rounds to use them in.
+      for (let i = 0; i < Math.min(ctx.processes, ctx.rounds); i++) {
         const gw = await start();
         const token = await ctx.sign([`${gw.url}${serverPath}`]);
         targets.push({

@@ -24,7 +24,7 @@ export async function shot(page: Page, name: string) {
   await page.setViewportSize(size);
 }
 
-/** Signs in through the form (the real flow), landing on the servers list. */
+/** The console session signIn reuses (cookies of the first sign-in through the form). */
 let session: Cookie[] | undefined;
 
 /**

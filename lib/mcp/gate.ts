@@ -107,8 +107,13 @@ function bodyFailed(g: GateRequest, e: unknown) {
     g.res.destroy(); // the client went away mid-body
     return;
   }
-  g.log.operations = [{ decision: "invalid" }];
-  refuse(g, e, { connectionClose: e.code === "payload_too_large" });
+  // In the request's stream callbacks, like gateBody: a throw here must become a 502, not an uncaught error.
+  try {
+    g.log.operations = [{ decision: "invalid" }];
+    refuse(g, e, { connectionClose: e.code === "payload_too_large" });
+  } catch (failure) {
+    g.fail(failure);
+  }
 }
 
 function gateBody(g: GateRequest, body: Buffer) {
@@ -299,20 +304,22 @@ function limited(g: GateRequest, messages: readonly McpMessage[]): boolean {
 export function auditRequest(queue: AuditQueue, server: string, log: GateLog, args: boolean): void {
   if (log.method !== "POST") return;
   const ops = log.operations;
+  const requestId = formatRequestId(log.seq); // once per request, however many operations a batch holds
   if (ops === undefined) {
-    queue.push(auditRecord(server, log, undefined, decisionOfStatus(log.status), undefined, undefined));
+    queue.push(auditRecord(server, requestId, log, undefined, decisionOfStatus(log.status), undefined, undefined));
     return;
   }
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i];
     if (op.decision === "allow" && op.method === undefined) continue; // a client's response to the server
-    queue.push(auditRecord(server, log, op, op.decision, op.rule, args ? op.arguments : undefined));
+    queue.push(auditRecord(server, requestId, log, op, op.decision, op.rule, args ? op.arguments : undefined));
   }
 }
 
 /** One record, every field set in one literal (one object shape for every record: hot path). */
 function auditRecord(
   server: string,
+  requestId: string,
   log: GateLog,
   op: OperationRecord | undefined,
   decision: AuditDecision,
@@ -331,7 +338,7 @@ function auditRecord(
     rule,
     status: log.status,
     latencyMs: log.durationMs ?? NaN,
-    requestId: formatRequestId(log.seq),
+    requestId,
     fingerprint: log.fingerprint,
     arguments: args,
   };

@@ -11,3 +11,16 @@ export const isMessage = <K extends string>(m: unknown, kind: K): m is { kind: K
 
 /** Environment variable telling a worker where the primary serves the console (single-port mode). */
 export const CONSOLE_SOCKET_VAR = "PORTCULLIS_CONSOLE_SOCKET";
+
+/**
+ * Worker → primary, for a message that wants an answer: false when the primary is gone. A `false` from
+ * `process.send` only means the channel is backed up (the message is still delivered), so it is not
+ * read as failure; a failed write calls `onError` instead of becoming an uncaught 'error' event.
+ */
+export function sendToPrimary(m: unknown, onError: (e: Error) => void): boolean {
+  if (!process.connected || !process.send) return false;
+  process.send(m, undefined, {}, (e: Error | null) => {
+    if (e) onError(e);
+  });
+  return true;
+}

@@ -9,6 +9,7 @@
 import type { Worker } from "node:cluster";
 import { AggregatorRegistry, type Registry } from "prom-client";
 import { AppError, errorMessage } from "../errors";
+import { sendToPrimary } from "../http/cluster-messages";
 import type { MetricsSource } from "./endpoint";
 
 type RegistryJson = Awaited<ReturnType<Registry["getMetricsAsJSON"]>>;
@@ -93,7 +94,8 @@ export function answerScrape(w: Worker, m: unknown, source: MetricsSource): bool
 export function reportToPrimary(registry: Registry): MetricsSource {
   const waiting = new Map<number, { resolve(text: string): void; reject(e: Error): void }>();
   let nextId = 0;
-  const send = (m: Collected | Scrape) => process.connected && process.send?.(m);
+  // A collection answer that cannot be written is the primary's to time out.
+  const send = (m: Collected | Scrape, onError: (e: Error) => void = () => {}) => sendToPrimary(m, onError);
   process.on("message", (m: unknown) => {
     if (is<Collect>(m, "portcullis:metrics-collect")) {
       registry.getMetricsAsJSON().then(
@@ -120,10 +122,11 @@ export function reportToPrimary(registry: Registry): MetricsSource {
           resolve: (t) => (clearTimeout(timer), resolve(t)),
           reject: (e) => (clearTimeout(timer), reject(e)),
         });
-        if (!send({ kind: "portcullis:metrics-scrape", id })) {
+        const gone = () => {
           waiting.get(id)?.reject(new AppError("not_ready", "the primary process is gone"));
           waiting.delete(id);
-        }
+        };
+        if (!send({ kind: "portcullis:metrics-scrape", id }, gone)) gone();
       }),
   };
 }

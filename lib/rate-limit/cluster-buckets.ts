@@ -6,6 +6,7 @@
  */
 import type { Worker } from "node:cluster";
 import { AppError } from "../errors";
+import { sendToPrimary } from "../http/cluster-messages";
 import type { SharedBuckets } from "./limiter";
 
 type Entry = { key: string; addMs: number };
@@ -71,11 +72,11 @@ export function bucketsViaPrimary(): SharedBuckets {
           now,
           entries: entries.map(({ key, addMs }) => ({ key, addMs })),
         };
-        if (!process.connected || !process.send?.(sync)) {
+        const gone = () => {
           clearTimeout(timer);
-          waiting.delete(id);
-          reject(new AppError("not_ready", "the primary process is gone"));
-        }
+          if (waiting.delete(id)) reject(new AppError("not_ready", "the primary process is gone"));
+        };
+        if (!sendToPrimary(sync, gone)) gone();
       }),
   };
 }

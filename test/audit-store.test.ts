@@ -1,8 +1,8 @@
 // The audit trail's store on a real SQLite database: batch writes from the worker thread, pages newest
 // first with filters and a cursor, and retention by age and by row count. The writer's batches (one JSON
-// text per batch, unpacked by SQLite) keep any string a client can send: quotes, control characters,
-// non-ASCII, and a lone UTF-16 surrogate, stored as U+FFFD (as a bound parameter would be) instead of
-// bytes that are not UTF-8, which the driver cannot read back.
+// text per batch, bound to prepared multi-row INSERTs) go in whole or not at all, whatever their size, and
+// keep any string a client can send: quotes, control characters, non-ASCII, and a lone UTF-16 surrogate,
+// stored as U+FFFD instead of bytes that are not UTF-8, which the driver cannot read back.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -71,6 +71,24 @@ describe("audit store", () => {
     const left = (await q({ limit: 1000 })).entries;
     expect(left).toHaveLength(20);
     expect(left.at(-1)!.at).toBe(new Date(now - 19_000).toISOString());
+  });
+
+  it("writes a batch of any size whole, or none of it when one row fails", async () => {
+    const count = async (server: string) => (await q({ server, limit: 1000 })).entries.length;
+    // 500 + 100 + 20 + 5 + 5 + 5 + 1 + 1 rows: every prepared statement size, and the one-row one twice.
+    await writer.insertMany(Array.from({ length: 637 }, (_, i) => rec(i, { server: "sizes", requestId: `q${i}` })));
+    expect(await count("sizes")).toBe(637);
+    const ids = new Set((await q({ server: "sizes", limit: 1000 })).entries.map((e) => e.id));
+    expect(ids.size).toBe(637);
+
+    // The 130th row repeats the first's id (the primary key): the batch fails, and its first rows are not kept.
+    const batch = Array.from({ length: 200 }, (_, i) => rec(i, { server: "atomic" }));
+    batch[129] = { ...batch[129], id: batch[0].id };
+    await expect(writer.insertMany(batch)).rejects.toThrow(/UNIQUE/);
+    expect(await count("atomic")).toBe(0);
+    await writer.insertMany([rec(0, { server: "atomic" })]); // the writer goes on after a failed batch
+    expect(await count("atomic")).toBe(1);
+    await store.db.mcpAuditRecord.deleteMany({ where: { server: { in: ["sizes", "atomic"] } } });
   });
 
   it("writes and reads back every string a request can carry, times to the millisecond", async () => {

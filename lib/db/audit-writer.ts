@@ -6,9 +6,9 @@
  * SQLite: a worker thread with its own connection writes the batches (the
  * libsql driver runs statements synchronously, so a batch written here would
  * stall every request meanwhile). A batch crosses to it as one JSON text, one
- * array of values per row, and SQLite unpacks it itself (`json_each`): the
- * request thread serialises one string instead of cloning every value, and
- * the statement binds one parameter, not fourteen per row.
+ * array of values per row (the request thread serialises one string instead
+ * of cloning every value), and the worker binds them to prepared multi-row
+ * INSERTs, one transaction per batch.
  * PostgreSQL: a small `pg` pool, one multi-row INSERT per batch.
  */
 import { createRequire } from "node:module";
@@ -65,51 +65,61 @@ export function insertStatement(records: AuditRecord[], kind: DatabaseTarget["ki
 /** Rows per statement on PostgreSQL, which allows 65,535 parameters. */
 const ROWS_PER_STATEMENT = 1000;
 
-/** A UTF-16 surrogate without its other half. */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-const wellFormed = (v: Value) => (typeof v === "string" ? v.replace(LONE_SURROGATE, "\ufffd") : v);
+/** A batch for the SQLite worker: every row's values in COLUMNS order, `at` in epoch ms (whole), as one JSON text. */
+const jsonRows = (records: AuditRecord[]): string => JSON.stringify(records.map((r) => values(r, Math.trunc(r.at))));
 
-/**
- * A batch for the SQLite worker: every row's values in COLUMNS order, `at` in epoch ms (whole).
- * JSON.stringify writes a lone surrogate (any string a client sent may hold one) as a `\udXXX` escape,
- * which SQLite would decode into bytes that are not UTF-8, and the driver aborts the process reading
- * them back; such batches (rare: found by looking for the escape) are encoded again with U+FFFD in
- * its place, which is what binding the string as a parameter stores.
- */
-function jsonRows(records: AuditRecord[]): string {
-  const text = JSON.stringify(records.map((r) => values(r, Math.trunc(r.at))));
-  if (!text.includes("\\ud")) return text;
-  return JSON.stringify(records.map((r) => values(r, Math.trunc(r.at)).map(wellFormed)));
-}
-
-/**
- * SQLite's INSERT of one `jsonRows` text. `at` becomes the timestamp text Prisma writes and reads,
- * `2026-01-02T03:04:05.006+00:00`, from whole seconds and milliseconds (exact, no floating point).
- */
-const SQLITE_INSERT_JSON = (() => {
-  const at = (i: number) =>
-    `strftime('%Y-%m-%dT%H:%M:%S', (value->>${i}) / 1000, 'unixepoch') || printf('.%03d+00:00', (value->>${i}) % 1000)`;
-  const selected = COLUMNS.map((c, i) => (c === "at" ? at(i) : `value->>${i}`));
-  return `INSERT INTO "McpAuditRecord" (${COLUMNS.map((c) => `"${c}"`).join(",")}) SELECT ${selected.join(",")} FROM json_each(?)`;
-})();
+/** Rows per INSERT on SQLite, largest first: a batch is written with as few statements as these sizes allow. */
+const SQLITE_CHUNKS = [500, 100, 20, 5, 1];
 
 export type AuditWriter = AuditStore & { close(): Promise<void> };
 
 export function createAuditWriter(target: DatabaseTarget): AuditWriter {
-  return target.kind === "sqlite" ? sqliteWriter(target.url) : postgresWriter(target.url);
+  return target.kind === "sqlite" ? sqliteWriter(target.file) : postgresWriter(target.url);
 }
 
 // A CommonJS worker given as source, so it runs the same from tsx and from the esbuild bundle; it loads the
-// libsql client from the path the main thread resolved.
+// libsql driver from the path the main thread resolved. It keeps one prepared multi-row INSERT per size in
+// SQLITE_CHUNKS, and writes a batch in one transaction. A lone UTF-16 surrogate in a string (any string a
+// client sent may hold one) survives JSON, and binding it as a parameter stores U+FFFD in its place.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
-const { createClient } = require(workerData.libsql);
-const client = createClient({ url: workerData.url });
-const ready = client.execute("PRAGMA busy_timeout = 10000");
-parentPort.on("message", async ({ id, rows }) => {
+const Database = require(workerData.libsql);
+const { file, columns, chunks } = workerData;
+const db = new Database(file);
+db.pragma("busy_timeout = 10000");
+const AT = columns.indexOf("at");
+const row = "(" + columns.map(() => "?").join(",") + ")";
+const into = "INSERT INTO \\"McpAuditRecord\\" (" + columns.map((c) => '"' + c + '"').join(",") + ") VALUES ";
+const statements = new Map(chunks.map((n) => [n, db.prepare(into + Array(n).fill(row).join(","))]));
+// 2026-01-02T03:04:05.006+00:00: the timestamp text Prisma writes and reads; the text up to the second is
+// made once per second (a batch's rows share a few), the milliseconds appended.
+let second = NaN;
+let upToSecond = "";
+const stamp = (ms) => {
+  const s = Math.floor(ms / 1000);
+  if (s !== second) {
+    second = s;
+    upToSecond = new Date(s * 1000).toISOString().slice(0, 19);
+  }
+  return upToSecond + "." + String(ms - s * 1000).padStart(3, "0") + "+00:00";
+};
+const insert = db.transaction((rows) => {
+  let i = 0;
+  for (const n of chunks) {
+    for (; rows.length - i >= n; i += n) {
+      const args = [];
+      for (let j = i; j < i + n; j++) {
+        const v = rows[j];
+        v[AT] = stamp(v[AT]);
+        for (let k = 0; k < v.length; k++) args.push(v[k]);
+      }
+      statements.get(n).run(args);
+    }
+  }
+});
+parentPort.on("message", ({ id, rows }) => {
   try {
-    await ready;
-    await client.execute({ sql: workerData.insert, args: [rows] });
+    insert(JSON.parse(rows));
     parentPort.postMessage({ id, ok: true });
   } catch (e) {
     parentPort.postMessage({ id, ok: false, error: String((e && e.message) || e) });
@@ -117,13 +127,16 @@ parentPort.on("message", async ({ id, rows }) => {
 });
 `;
 
-function sqliteWriter(url: string): AuditWriter {
-  const libsql = createRequire(import.meta.url).resolve("@libsql/client");
+function sqliteWriter(file: string): AuditWriter {
+  const libsql = createRequire(import.meta.url).resolve("libsql");
   let worker: Worker | undefined;
   let next = 0;
   const waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   const start = () => {
-    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { libsql, url, insert: SQLITE_INSERT_JSON } });
+    const w = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { libsql, file, columns: COLUMNS, chunks: SQLITE_CHUNKS },
+    });
     w.unref();
     w.on("message", (m: { id: number; ok: boolean; error?: string }) => {
       const p = waiting.get(m.id);

@@ -250,6 +250,36 @@ describe("per-operation policy, rate limits and audit, with the MCP SDK client",
     expect(((await bad.json()) as { error: { code: number } }).error.code).toBe(-32600);
   });
 
+  it("decides a chunked body (no Content-Length) and forwards it whole", async () => {
+    const body = JSON.stringify({
+      jsonrpc: "2.0",
+      id: "chunked",
+      method: "tools/call",
+      params: { name: "echo", arguments: { text: "sent in two chunks" } },
+    });
+    const bytes = new TextEncoder().encode(body);
+    const r = await fetch(serverUrl, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${provider.savedTokens!.access_token}`,
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        "mcp-session-id": transport.sessionId!,
+        "mcp-protocol-version": "2025-06-18",
+      },
+      body: new ReadableStream({
+        start(c) {
+          c.enqueue(bytes.subarray(0, 25));
+          c.enqueue(bytes.subarray(25));
+          c.close();
+        },
+      }),
+      duplex: "half",
+    } as RequestInit);
+    expect(r.status).toBe(200);
+    expect(await r.text()).toContain("sent in two chunks");
+  });
+
   const audit = async (g: Gateway, query = "") => {
     const r = await g.api(`/api/audit?server=tools&limit=1000${query}`);
     expect(r.status).toBe(200);

@@ -68,16 +68,13 @@ export type Forwarder = {
 export const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
- * A body already in memory, as http-proxy's `buffer` source: http-proxy only calls `pipe(upstreamRequest)`,
- * and this ends the upstream request with the body in one write, where a PassThrough stream would add a
- * stream, its listeners and a separate write and end per request.
+ * A body already in memory (lib/mcp/gate.ts read it): set as the request's own `pipe`, which http-proxy calls
+ * with the upstream request, it ends that request with the body in one write. Passing the body as http-proxy's
+ * per-request `buffer` option instead would make it copy its options for every request.
  */
-class BufferedBody {
-  constructor(private readonly body: Buffer) {}
-  pipe<W extends Writable>(destination: W): W {
-    destination.end(this.body);
-    return destination;
-  }
+function pipeReadBody<W extends Writable>(this: WithForwardState, destination: W): W {
+  destination.end(this[FORWARD_STATE]?.options.body);
+  return destination;
 }
 
 /**
@@ -334,16 +331,8 @@ export function createForwarder(opts: ForwarderOptions = {}): Forwarder {
         req.resume(); // the body goes nowhere; Connection: close ends the rest
         return refuseBlocked(req, res, refused);
       }
-      if (o.body !== undefined) {
-        proxy.web(
-          req,
-          res,
-          { buffer: new BufferedBody(o.body) } as unknown as httpProxy.ServerOptions,
-          onUpstreamError as unknown as httpProxy.ErrorCallback,
-        );
-        return;
-      }
-      if (o.countBodyLimit === undefined) {
+      if (o.body !== undefined || o.countBodyLimit === undefined) {
+        if (o.body !== undefined) req.pipe = pipeReadBody as IncomingMessage["pipe"];
         // (req, res, callback): no options argument at all, or http-proxy copies its options for this request.
         (proxy as unknown as { web(req: IncomingMessage, res: ServerResponse, cb: typeof onUpstreamError): void }).web(
           req,

@@ -1,6 +1,7 @@
 import type { Worker } from "node:cluster";
 import { describe, expect, it } from "vitest";
-import { primaryBuckets } from "./cluster-buckets";
+import { bucketsViaPrimary, primaryBuckets, type PrimaryChannel } from "./cluster-buckets";
+import { createMcpRateLimiter } from "./limiter";
 
 /** A worker that records what the primary sends it. */
 const fakeWorker = () => {
@@ -50,5 +51,56 @@ describe("the workers' shared rate-limit buckets, kept by the primary", () => {
     const a = fakeWorker();
     expect(primaryBuckets().answer(a.worker, { kind: "portcullis:requests" })).toBe(false);
     expect(a.sent).toEqual([]);
+  });
+
+  it("adds a sync the primary answers late once: a timed-out sync is not sent again", async () => {
+    const primary = primaryBuckets();
+    const inbox: unknown[] = []; // the worker's messages the primary has not read yet
+    let deliver: (m: unknown) => void = () => {};
+    const replies: { tats: [string, number][] }[] = [];
+    const worker = {
+      isConnected: () => true,
+      send: (m: { tats: [string, number][] }) => {
+        replies.push(m);
+        deliver(m);
+      },
+    } as unknown as Worker;
+    let primaryUp = true;
+    const channel: PrimaryChannel = {
+      send: (m) => primaryUp && inbox.push(m) > 0,
+      onMessage: (listener) => (deliver = listener),
+    };
+    const answerAll = () => inbox.splice(0).forEach((m) => primary.answer(worker, m));
+    const t = 1_000_000;
+    const limiter = createMcpRateLimiter({
+      now: () => t,
+      shared: bucketsViaPrimary(channel, { timeoutMs: 20 }),
+      syncMs: 3_600_000,
+    });
+    const spec = { capacity: 100, refillPerSecond: 10 }; // 100 ms of bucket time per token
+    for (let i = 0; i < 3; i++) expect(limiter.take("k", spec)).toBe(0);
+
+    await limiter.sync(); // the primary is busy: no answer within 20 ms
+    expect(limiter.stats()).toMatchObject({ syncs: 0, syncFailures: 1 });
+    answerAll(); // it catches up, and adds the three tokens it was sent
+    expect(replies.at(-1)!.tats).toEqual([["k", t + 300]]);
+
+    expect(limiter.take("k", spec)).toBe(0);
+    const next = limiter.sync();
+    answerAll();
+    await next;
+    expect(replies.at(-1)!.tats).toEqual([["k", t + 400]]); // four tokens in all, not seven
+
+    // A primary that is gone never got the sync: its tokens are sent again, once.
+    primaryUp = false;
+    expect(limiter.take("k", spec)).toBe(0);
+    await limiter.sync();
+    expect(limiter.stats().syncFailures).toBe(2);
+    primaryUp = true;
+    const again = limiter.sync();
+    answerAll();
+    await again;
+    expect(replies.at(-1)!.tats).toEqual([["k", t + 500]]);
+    await limiter.stop();
   });
 });

@@ -7,7 +7,7 @@
 import type { Worker } from "node:cluster";
 import { AppError } from "../errors";
 import { sendToPrimary } from "../http/cluster-messages";
-import type { SharedBuckets } from "./limiter";
+import { SyncUnanswered, type SharedBuckets } from "./limiter";
 
 type Entry = { key: string; addMs: number };
 type Sync = { kind: "portcullis:rate-sync"; id: number; now: number; entries: Entry[] };
@@ -16,7 +16,7 @@ type Synced = { kind: "portcullis:rate-synced"; id: number; tats: [string, numbe
 const is = <M extends { kind: string }>(m: unknown, kind: M["kind"]): m is M =>
   typeof m === "object" && m !== null && (m as { kind?: unknown }).kind === kind;
 
-/** How long a worker waits for the primary before the sync counts as failed (the limiter retries it). */
+/** How long a worker waits for the primary's answer before the sync counts as failed. */
 const TIMEOUT_MS = 2000;
 
 /** In the primary: the shared buckets, and the answer to a worker's sync. */
@@ -45,11 +45,30 @@ export function primaryBuckets(): { answer(w: Worker, m: unknown): boolean } {
   };
 }
 
-/** In a worker: the limiter's shared store is the primary. */
-export function bucketsViaPrimary(): SharedBuckets {
+/** How a worker talks to its primary; injectable for tests. */
+export type PrimaryChannel = {
+  /** False when the primary is gone; `onError` when a send fails later. */
+  send(m: unknown, onError: (e: Error) => void): boolean;
+  onMessage(listener: (m: unknown) => void): void;
+};
+
+const processChannel: PrimaryChannel = {
+  send: sendToPrimary,
+  onMessage: (listener) => process.on("message", listener),
+};
+
+/**
+ * In a worker: the limiter's shared store is the primary. IPC is ordered and reliable, so a sync the primary answers
+ * late is still added: past TIMEOUT_MS the sync fails as SyncUnanswered (not sent again), and the late answer is
+ * dropped (the next sync brings the bucket times back).
+ */
+export function bucketsViaPrimary(
+  channel: PrimaryChannel = processChannel,
+  { timeoutMs = TIMEOUT_MS }: { timeoutMs?: number } = {},
+): SharedBuckets {
   const waiting = new Map<number, (tats: [string, number][]) => void>();
   let nextId = 0;
-  process.on("message", (m: unknown) => {
+  channel.onMessage((m: unknown) => {
     if (!is<Synced>(m, "portcullis:rate-synced")) return;
     waiting.get(m.id)?.(m.tats);
     waiting.delete(m.id);
@@ -60,8 +79,8 @@ export function bucketsViaPrimary(): SharedBuckets {
         const id = nextId++;
         const timer = setTimeout(() => {
           waiting.delete(id);
-          reject(new AppError("not_ready", `the primary process did not answer within ${TIMEOUT_MS} ms`));
-        }, TIMEOUT_MS);
+          reject(new SyncUnanswered(`the primary process did not answer within ${timeoutMs} ms`));
+        }, timeoutMs);
         waiting.set(id, (tats) => {
           clearTimeout(timer);
           resolve(new Map(tats));
@@ -76,7 +95,7 @@ export function bucketsViaPrimary(): SharedBuckets {
           clearTimeout(timer);
           if (waiting.delete(id)) reject(new AppError("not_ready", "the primary process is gone"));
         };
-        if (!sendToPrimary(sync, gone)) gone();
+        if (!channel.send(sync, gone)) gone();
       }),
   };
 }

@@ -14,9 +14,20 @@ import type { Logger } from "../log";
 import { errorMessage } from "../errors";
 import { intervalMs, takeTokens, type BucketSpec } from "./bucket";
 
-/** Where replicas add up what they admitted: for each key, tat = max(tat, now) + added ms; returns the new tats. */
+/**
+ * Where replicas add up what they admitted: for each key, tat = max(tat, now) + added ms; returns the new tats.
+ * Rejects with SyncUnanswered when the entries were handed over and will be added, but no answer came in time.
+ */
 export interface SharedBuckets {
   add(entries: ReadonlyArray<{ key: string; addMs: number }>, now: number): Promise<Map<string, number>>;
+}
+
+/**
+ * A sync sent over an ordered channel whose answer is late (a busy cluster primary): what it carried will still be
+ * added, so the limiter counts a failed sync but does not report the same entries again, which would add them twice.
+ */
+export class SyncUnanswered extends Error {
+  readonly code = "sync_unanswered";
 }
 
 type Local = {
@@ -74,8 +85,8 @@ export function createMcpRateLimiter(
         if (shared !== undefined) e.local.tat = Math.max(e.local.tat, shared + e.local.pendingMs);
       }
     } catch (e) {
-      // Not lost: report it again next time.
-      for (const x of batch) x.local.pendingMs += x.addMs;
+      // Not added: report it again next time (unless it is on its way, SyncUnanswered).
+      if (!(e instanceof SyncUnanswered)) for (const x of batch) x.local.pendingMs += x.addMs;
       stats.syncFailures++;
       stats.lastSyncError = errorMessage(e);
       opts.logger?.warn(

@@ -81,12 +81,32 @@ const SELF_CONNECTION_LINGER_MS = 10_000;
 
 /**
  * The primary's self-test connections (`RequestLog.selfConnections`): an end stays known a while after
- * its connection closed, until the worker that served it has forwarded the records.
+ * its connection closed, until the worker that served it has forwarded the records. A new connection
+ * from the same end (the port reused meanwhile) cancels the old one's pending removal.
  */
 export class LingeringSet extends Set<string> {
+  // Optional: Set's constructor may call add() before the fields are set.
+  private removals?: Map<string, NodeJS.Timeout>;
+
+  override add(key: string): this {
+    const pending = this.removals?.get(key);
+    if (pending !== undefined) {
+      clearTimeout(pending);
+      this.removals!.delete(key);
+    }
+    return super.add(key);
+  }
+
   override delete(key: string): boolean {
     if (!this.has(key)) return false;
-    setTimeout(() => super.delete(key), SELF_CONNECTION_LINGER_MS).unref();
+    const removals = (this.removals ??= new Map());
+    if (removals.has(key)) return true; // already leaving
+    const timer = setTimeout(() => {
+      removals.delete(key);
+      super.delete(key);
+    }, SELF_CONNECTION_LINGER_MS);
+    timer.unref();
+    removals.set(key, timer);
     return true;
   }
 }

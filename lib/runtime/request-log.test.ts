@@ -216,6 +216,22 @@ describe("the self-test's mark across worker processes", () => {
       expect(primary.list().map((e) => e.selftest ?? false)).toEqual([false, false, true]);
       vi.advanceTimersByTime(10_001);
       expect(selfConnections.has(connectionKey("127.0.0.1", 40001))).toBe(false);
+
+      // The port reused by the next self-test connection while the last one lingers: the new one stays
+      // known until it closes, and lingers from then.
+      const key = connectionKey("127.0.0.1", 40005);
+      selfConnections.add(key);
+      selfConnections.delete(key);
+      vi.advanceTimersByTime(5_000);
+      selfConnections.add(key);
+      vi.advanceTimersByTime(60_000);
+      expect(selfConnections.has(key)).toBe(true);
+      selfConnections.delete(key);
+      selfConnections.delete(key); // a second close does not restart the wait
+      vi.advanceTimersByTime(9_000);
+      expect(selfConnections.has(key)).toBe(true);
+      vi.advanceTimersByTime(1_001);
+      expect(selfConnections.has(key)).toBe(false);
     } finally {
       vi.useRealTimers();
     }

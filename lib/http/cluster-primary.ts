@@ -95,9 +95,9 @@ export async function servePrimary(
     });
     const listening = new Promise<number>((resolve, reject) => {
       worker.on("message", (m: unknown) => {
-        if (!isMessage(m, "portcullis:listening")) return;
+        if (!isMessage<Listening>(m, "portcullis:listening")) return;
         serving.add(worker);
-        resolve((m as Listening).port);
+        resolve(m.port);
       });
       worker.once("exit", (code, signal) =>
         reject(new AppError("internal", `worker ${worker.id} exited before listening (${signal ?? `code ${code}`})`)),

@@ -58,8 +58,8 @@ export async function serveWorker({ env, logger: base, createListener, stopTraci
   process.on("message", (m: unknown) => {
     if (isMessage(m, "portcullis:drain")) stop("primary");
     else if (
-      isMessage(m, "portcullis:config") &&
-      (m as ToWorker & { version: number }).version !== runtime.config.current().version
+      isMessage<Extract<ToWorker, { kind: "portcullis:config" }>>(m, "portcullis:config") &&
+      m.version !== runtime.config.current().version
     ) {
       runtime.config.refresh().catch((e: unknown) => logger.warn({ err: e }, "config reload failed"));
     }

@@ -9,7 +9,7 @@
 import type { Worker } from "node:cluster";
 import { AggregatorRegistry, type Registry } from "prom-client";
 import { AppError, errorMessage } from "../errors";
-import { sendToPrimary } from "../http/cluster-messages";
+import { isMessage, primaryRequests, sendToPrimary } from "../http/cluster-messages";
 import type { MetricsSource } from "./endpoint";
 
 type RegistryJson = Awaited<ReturnType<Registry["getMetricsAsJSON"]>>;
@@ -20,9 +20,6 @@ type Collected = { kind: "portcullis:metrics-collected"; id: number; metrics?: R
 /** Worker → primary: the cluster's text, please (it serves `/metrics`). Primary → worker: the text. */
 type Scrape = { kind: "portcullis:metrics-scrape"; id: number };
 type Scraped = { kind: "portcullis:metrics-scraped"; id: number; text?: string; error?: string };
-
-const is = <M extends { kind: string }>(m: unknown, kind: M["kind"]): m is M =>
-  typeof m === "object" && m !== null && (m as { kind?: unknown }).kind === kind;
 
 /** How long a scrape waits for the other processes before it fails (a worker that exits meanwhile is left out). */
 const TIMEOUT_MS = 5000;
@@ -45,7 +42,7 @@ export function clusterSource(own: Registry, serving: () => Iterable<Worker>): M
         w.off("exit", onExit);
       };
       const onMessage = (m: unknown) => {
-        if (!is<Collected>(m, "portcullis:metrics-collected") || m.id !== id) return;
+        if (!isMessage<Collected>(m, "portcullis:metrics-collected") || m.id !== id) return;
         done();
         if (m.metrics) resolve(m.metrics);
         else reject(new AppError("internal", `worker ${w.id} could not collect its metrics: ${m.error}`));
@@ -76,7 +73,7 @@ export function clusterSource(own: Registry, serving: () => Iterable<Worker>): M
 
 /** In the primary: answers a worker that serves `/metrics` with the cluster's text. */
 export function answerScrape(w: Worker, m: unknown, source: MetricsSource): boolean {
-  if (!is<Scrape>(m, "portcullis:metrics-scrape")) return false;
+  if (!isMessage<Scrape>(m, "portcullis:metrics-scrape")) return false;
   const reply = (r: Omit<Scraped, "kind" | "id">) => {
     if (w.isConnected()) w.send({ kind: "portcullis:metrics-scraped", id: m.id, ...r } satisfies Scraped);
   };
@@ -92,41 +89,26 @@ export function answerScrape(w: Worker, m: unknown, source: MetricsSource): bool
  * worker's `/metrics` serves (the cluster's aggregate, from the primary).
  */
 export function reportToPrimary(registry: Registry): MetricsSource {
-  const waiting = new Map<number, { resolve(text: string): void; reject(e: Error): void }>();
-  let nextId = 0;
   // A collection answer that cannot be written is the primary's to time out.
-  const send = (m: Collected | Scrape, onError: (e: Error) => void = () => {}) => sendToPrimary(m, onError);
+  const send = (m: Collected) => sendToPrimary(m, () => {});
   process.on("message", (m: unknown) => {
-    if (is<Collect>(m, "portcullis:metrics-collect")) {
-      registry.getMetricsAsJSON().then(
-        (metrics) => send({ kind: "portcullis:metrics-collected", id: m.id, metrics }),
-        (e: unknown) => send({ kind: "portcullis:metrics-collected", id: m.id, error: errorMessage(e) }),
-      );
-    } else if (is<Scraped>(m, "portcullis:metrics-scraped")) {
-      const w = waiting.get(m.id);
-      waiting.delete(m.id);
-      if (m.text !== undefined) w?.resolve(m.text);
-      else w?.reject(new AppError("internal", `the primary could not aggregate the metrics: ${m.error}`));
-    }
+    if (!isMessage<Collect>(m, "portcullis:metrics-collect")) return;
+    registry.getMetricsAsJSON().then(
+      (metrics) => send({ kind: "portcullis:metrics-collected", id: m.id, metrics }),
+      (e: unknown) => send({ kind: "portcullis:metrics-collected", id: m.id, error: errorMessage(e) }),
+    );
+  });
+  const primary = primaryRequests<Scraped>("portcullis:metrics-scraped", {
+    timeoutMs: TIMEOUT_MS * 2,
+    timeout: () => new AppError("internal", "the primary did not answer with the metrics"),
   });
   return {
     contentType: registry.contentType,
-    metrics: () =>
-      new Promise<string>((resolve, reject) => {
-        const id = nextId++;
-        const timer = setTimeout(() => {
-          waiting.delete(id);
-          reject(new AppError("internal", "the primary did not answer with the metrics"));
-        }, TIMEOUT_MS * 2);
-        waiting.set(id, {
-          resolve: (t) => (clearTimeout(timer), resolve(t)),
-          reject: (e) => (clearTimeout(timer), reject(e)),
-        });
-        const gone = () => {
-          waiting.get(id)?.reject(new AppError("not_ready", "the primary process is gone"));
-          waiting.delete(id);
-        };
-        if (!send({ kind: "portcullis:metrics-scrape", id }, gone)) gone();
-      }),
+    async metrics() {
+      const answer = await primary.ask((id): Scrape => ({ kind: "portcullis:metrics-scrape", id }));
+      if (answer.text === undefined)
+        throw new AppError("internal", `the primary could not aggregate the metrics: ${answer.error}`);
+      return answer.text;
+    },
   };
 }

@@ -1,6 +1,7 @@
 import type { Worker } from "node:cluster";
 import { describe, expect, it } from "vitest";
-import { bucketsViaPrimary, primaryBuckets, type PrimaryChannel } from "./cluster-buckets";
+import type { PrimaryChannel } from "../http/cluster-messages";
+import { bucketsViaPrimary, primaryBuckets } from "./cluster-buckets";
 import { createMcpRateLimiter } from "./limiter";
 
 /** A worker that records what the primary sends it. */

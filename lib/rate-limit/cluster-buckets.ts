@@ -5,16 +5,12 @@
  * createSharedMcpBuckets: tat = max(tat, now) + what was admitted). docs/policy.md states the tolerance.
  */
 import type { Worker } from "node:cluster";
-import { AppError } from "../errors";
-import { sendToPrimary } from "../http/cluster-messages";
+import { isMessage, primaryRequests, type PrimaryChannel } from "../http/cluster-messages";
 import { SyncUnanswered, type SharedBuckets } from "./limiter";
 
 type Entry = { key: string; addMs: number };
 type Sync = { kind: "portcullis:rate-sync"; id: number; now: number; entries: Entry[] };
 type Synced = { kind: "portcullis:rate-synced"; id: number; tats: [string, number][] };
-
-const is = <M extends { kind: string }>(m: unknown, kind: M["kind"]): m is M =>
-  typeof m === "object" && m !== null && (m as { kind?: unknown }).kind === kind;
 
 /** How long a worker waits for the primary's answer before the sync counts as failed. */
 const TIMEOUT_MS = 2000;
@@ -37,7 +33,7 @@ export function primaryBuckets(): { answer(w: Worker, m: unknown): boolean } {
   };
   return {
     answer(w, m) {
-      if (!is<Sync>(m, "portcullis:rate-sync")) return false;
+      if (!isMessage<Sync>(m, "portcullis:rate-sync")) return false;
       const reply: Synced = { kind: "portcullis:rate-synced", id: m.id, tats: add(m.entries, m.now) };
       if (w.isConnected()) w.send(reply);
       return true;
@@ -45,57 +41,29 @@ export function primaryBuckets(): { answer(w: Worker, m: unknown): boolean } {
   };
 }
 
-/** How a worker talks to its primary; injectable for tests. */
-export type PrimaryChannel = {
-  /** False when the primary is gone; `onError` when a send fails later. */
-  send(m: unknown, onError: (e: Error) => void): boolean;
-  onMessage(listener: (m: unknown) => void): void;
-};
-
-const processChannel: PrimaryChannel = {
-  send: sendToPrimary,
-  onMessage: (listener) => process.on("message", listener),
-};
-
 /**
  * In a worker: the limiter's shared store is the primary. IPC is ordered and reliable, so a sync the primary answers
  * late is still added: past TIMEOUT_MS the sync fails as SyncUnanswered (not sent again), and the late answer is
  * dropped (the next sync brings the bucket times back).
  */
 export function bucketsViaPrimary(
-  channel: PrimaryChannel = processChannel,
+  channel?: PrimaryChannel,
   { timeoutMs = TIMEOUT_MS }: { timeoutMs?: number } = {},
 ): SharedBuckets {
-  const waiting = new Map<number, (tats: [string, number][]) => void>();
-  let nextId = 0;
-  channel.onMessage((m: unknown) => {
-    if (!is<Synced>(m, "portcullis:rate-synced")) return;
-    waiting.get(m.id)?.(m.tats);
-    waiting.delete(m.id);
-  });
+  const primary = primaryRequests<Synced>(
+    "portcullis:rate-synced",
+    { timeoutMs, timeout: () => new SyncUnanswered(`the primary process did not answer within ${timeoutMs} ms`) },
+    channel,
+  );
   return {
-    add: (entries, now) =>
-      new Promise((resolve, reject) => {
-        const id = nextId++;
-        const timer = setTimeout(() => {
-          waiting.delete(id);
-          reject(new SyncUnanswered(`the primary process did not answer within ${timeoutMs} ms`));
-        }, timeoutMs);
-        waiting.set(id, (tats) => {
-          clearTimeout(timer);
-          resolve(new Map(tats));
-        });
-        const sync: Sync = {
-          kind: "portcullis:rate-sync",
-          id,
-          now,
-          entries: entries.map(({ key, addMs }) => ({ key, addMs })),
-        };
-        const gone = () => {
-          clearTimeout(timer);
-          if (waiting.delete(id)) reject(new AppError("not_ready", "the primary process is gone"));
-        };
-        if (!channel.send(sync, gone)) gone();
-      }),
+    async add(entries, now) {
+      const answer = await primary.ask((id): Sync => ({
+        kind: "portcullis:rate-sync",
+        id,
+        now,
+        entries: entries.map(({ key, addMs }) => ({ key, addMs })),
+      }));
+      return new Map(answer.tats);
+    },
   };
 }

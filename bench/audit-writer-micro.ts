@@ -4,9 +4,9 @@
  * Writes `rows` records (default 100,000) in batches of `batch` (default 500, the queue's) through the
  * real writer (lib/db/audit-writer.ts) into a fresh migrated database, twice, and prints the CPU time
  * per row of this process's main thread (building and sending the batches) and of its other threads
- * (the writer's worker thread, mostly), read from /proc.
+ * (the writer's worker thread, mostly), read from /proc (bench/proc-stats.ts).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { auditRecordId } from "../lib/audit/record-id";
@@ -14,25 +14,14 @@ import type { AuditRecord } from "../lib/audit/record";
 import { createAuditWriter } from "../lib/db/audit-writer";
 import { formatRequestId } from "../lib/http/request-id";
 import { openDatabase } from "../lib/runtime/create-runtime";
+import { mainThreadCpuUs, processCpuUs } from "./proc-stats";
 
 const rows = Number(process.argv[2] ?? 100_000);
 const batch = Number(process.argv[3] ?? 500);
 
-/** CPU µs of one thread of this process (clock ticks: 10 ms resolution, hence the large runs). */
-function threadCpuUs(tid: string): number {
-  try {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(f[11]) + Number(f[12])) * 1e4;
-  } catch {
-    return 0; // the thread ended
-  }
-}
-const main = String(process.pid);
-const others = () =>
-  readdirSync("/proc/self/task")
-    .filter((t) => t !== main)
-    .reduce((s, t) => s + threadCpuUs(t), 0);
+const main = () => mainThreadCpuUs(process.pid);
+/** The worker threads' and V8's helper threads' CPU: the whole process but its main thread. */
+const others = () => processCpuUs(process.pid) - mainThreadCpuUs(process.pid);
 
 /** What (e) records for its one tools/call: every column but the arguments set. */
 const record = (i: number): AuditRecord => {
@@ -64,10 +53,10 @@ async function run() {
       const batches = Array.from({ length: Math.ceil(rows / batch) }, (_, j) =>
         Array.from({ length: Math.min(batch, rows - j * batch) }, (_, i) => record(j * batch + i)),
       );
-      const main0 = threadCpuUs(main);
+      const main0 = main();
       const others0 = others();
       for (const b of batches) await writer.insertMany(b);
-      const mainUs = (threadCpuUs(main) - main0) / rows;
+      const mainUs = (main() - main0) / rows;
       const othersUs = (others() - others0) / rows;
       console.log(
         `round ${round}: ${rows} rows in batches of ${batch}: main thread ${mainUs.toFixed(2)} µs/row, other threads ${othersUs.toFixed(2)} µs/row`,

@@ -14,10 +14,11 @@ import type { Runtime } from "../lib/runtime/types";
 type Out = { json: boolean; out: (s: string) => void; err: (s: string) => void };
 
 async function withRuntime<T>(env: Env, fn: (rt: Runtime) => Promise<T>): Promise<T> {
-  // A diagnostic command re-applies no config file, never touches the admin account, creates no database.
+  // A diagnostic command re-applies no config file, never touches the admin account, creates no database,
+  // and leaves the clean-ups to the server.
   const rt = await createRuntime(
     { ...env, PORTCULLIS_CONFIG: undefined },
-    { logger: createLogger("silent"), bootstrapAdmin: false, existingDatabase: true },
+    { logger: createLogger("silent"), bootstrapAdmin: false, existingDatabase: true, housekeeping: false },
   );
   try {
     return await fn(rt);

@@ -17,7 +17,6 @@ import type { Env } from "../config/env";
 import { AppError } from "../errors";
 import { createRuntime } from "../runtime/create-runtime";
 import { setRuntime } from "../runtime/global";
-import { startClientExpiry } from "../oauth/handler";
 import { isForwardedRequests, LingeringSet, receiveForwarded } from "../runtime/request-log-forward";
 import { createRequestLog } from "../runtime/request-log";
 import { answerScrape, clusterSource } from "../metrics/cluster";
@@ -51,7 +50,6 @@ export async function servePrimary(
   const requestLog = createRequestLog(undefined, { selfConnections: new LingeringSet() });
   const runtime = await createRuntime(env, { logger, requestLog });
   setRuntime(runtime);
-  startClientExpiry(runtime); // the clean-ups run here, once (workers skip them)
   const consoleApp = loadConsole ? await loadConsole() : undefined;
   const tracker = new ConnectionTracker();
   /** Workers whose public listener is up: the ones `/metrics` collects from. */

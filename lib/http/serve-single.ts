@@ -5,7 +5,6 @@
  */
 import { createRuntime } from "../runtime/create-runtime";
 import { setRuntime } from "../runtime/global";
-import { startClientExpiry } from "../oauth/handler";
 import { ConnectionTracker } from "./drain";
 import { createGatewayRequestHandler } from "./gateway-server";
 import {
@@ -28,7 +27,6 @@ export async function serveSingleProcess({
 }: ServeDeps): Promise<void> {
   const runtime = await createRuntime(env, { logger });
   setRuntime(runtime);
-  startClientExpiry(runtime);
   const consoleApp = loadConsole ? await loadConsole() : undefined;
   const split = env.ADMIN_PORT !== undefined;
   const tracker = new ConnectionTracker();

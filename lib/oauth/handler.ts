@@ -15,9 +15,6 @@ import { createClientLifecycleRepo } from "../db/client-lifecycle-repo";
 import { createOAuthRepo } from "../db/oauth-repo";
 import { parsePrivateHosts } from "./cimd/private-hosts";
 import { createCimdResolver } from "./cimd/resolver";
-import { expireClients } from "./client-expiry";
-import { lifecyclePolicyOf } from "./client-lifecycle";
-import { clientAdminDeps } from "./clients-admin";
 import { sendError, sendJson } from "../http/respond";
 import { factsFromNodeRequest, PUBLIC_BASE_VARY, resolvePublicBase } from "../urls/public-base";
 import { buildContext, DEFAULT_LIMITS, type FacadeDeps } from "./context";
@@ -179,18 +176,4 @@ export function createOAuthFacadeHandler(runtime: Runtime): GatewayHandler {
     now: Date.now,
   };
   return createFacadeHandler(deps);
-}
-
-/**
- * Every PORTCULLIS_CLIENT_SWEEP_SECONDS, once per replica (its only or primary process; deleting is
- * idempotent across replicas): each provider's expired clients go, with the IdP clients the gateway
- * registered for them (client-expiry.ts).
- */
-export function startClientExpiry(runtime: Runtime) {
-  const admin = clientAdminDeps(runtime);
-  // One sweep per process, however many listeners built a facade; failures are logged by `background`.
-  runtime.background.every("client-expiry", runtime.env.PORTCULLIS_CLIENT_SWEEP_SECONDS * 1000, async () => {
-    for (const p of runtime.config.current().providers.values())
-      await expireClients(admin, p.name, lifecyclePolicyOf(p), Date.now());
-  });
 }

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, expect, it, vi } from "vitest";
 import { parseEnv } from "../config/env";
 import { createLogger } from "../log";
-import { createOAuthFacadeHandler, startClientExpiry } from "../oauth/handler";
+import { createOAuthFacadeHandler } from "../oauth/handler";
 import { createRuntime } from "./create-runtime";
 
 const dir = mkdtempSync(join(tmpdir(), "portcullis-runtime-close-"));
@@ -47,20 +47,25 @@ function trackOwnTimers() {
   return { open: () => [...open.values()], started: () => open.size };
 }
 
-it("clears every interval and timer of the runtime and the facade's client sweep on close", async () => {
+it("clears every interval and timer of the runtime, its client sweep included, on close", async () => {
   const timers = trackOwnTimers();
   const env = parseEnv({ DATABASE_URL: `file:${join(dir, "gw.db")}`, LOG_LEVEL: "silent" });
   const runtime = await createRuntime(env, { logger: createLogger("silent"), announce: () => {} });
-  // Two listeners (ADMIN_PORT) build two facades; the process starts the client sweep once, even if asked twice.
+  // Two listeners (ADMIN_PORT) build two facades; neither starts a timer of its own.
   createOAuthFacadeHandler(runtime);
   createOAuthFacadeHandler(runtime);
-  startClientExpiry(runtime);
-  startClientExpiry(runtime);
   const started = timers.open();
-  expect(started.filter((t) => t.includes("handler.ts"))).toHaveLength(0); // the sweep belongs to the runtime
+  expect(started.filter((t) => t.includes("handler.ts"))).toHaveLength(0);
   expect(runtime.background.pending()).toBe(6); // four hourly sweeps, first retention, one client expiry
   expect(started.length).toBeGreaterThanOrEqual(9); // …and the config poll, audit flush, rate-limit sync
   await runtime.close();
   expect(timers.open()).toEqual([]);
   vi.restoreAllMocks();
+});
+
+it("leaves every clean-up, the client sweep included, to the primary when housekeeping is off", async () => {
+  const env = parseEnv({ DATABASE_URL: `file:${join(dir, "gw.db")}`, LOG_LEVEL: "silent" });
+  const runtime = await createRuntime(env, { logger: createLogger("silent"), announce: () => {}, housekeeping: false });
+  expect(runtime.background.pending()).toBe(0);
+  await runtime.close();
 });

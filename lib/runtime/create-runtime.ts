@@ -37,6 +37,9 @@ import { createAuditRepo } from "../db/audit-repo";
 import { createAuditWriter } from "../db/audit-writer";
 import { createSharedMcpBuckets } from "../db/rate-limit-repo";
 import { createAuditQueue } from "../audit/queue";
+import { clientAdminDeps } from "../oauth/clients-admin";
+import { expireClients } from "../oauth/client-expiry";
+import { lifecyclePolicyOf } from "../oauth/client-lifecycle";
 import { applyRetention } from "../audit/retention";
 import { createMcpRateLimiter, type SharedBuckets } from "../rate-limit/limiter";
 import { createMetrics } from "../metrics/metrics";
@@ -123,8 +126,9 @@ export type RuntimeOptions = {
   /** Where the proxy records requests (default: an in-memory log; workers forward to the primary's). */
   requestLog?: RequestLog;
   /**
-   * The hourly clean-ups and the audit retention (default true). Worker processes leave them to the
-   * primary: once per replica is enough.
+   * The clean-ups (sessions, buckets, authorizations, expired facade clients) and the audit retention
+   * (default true). Worker processes and CLI commands leave them to the server's primary or only process:
+   * once per replica is enough.
    */
   housekeeping?: boolean;
   /**
@@ -169,8 +173,9 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
   const retention = { days: env.PORTCULLIS_AUDIT_RETENTION_DAYS, maxRows: env.PORTCULLIS_AUDIT_MAX_ROWS };
   // Hourly, once per replica (idempotent across replicas; workers leave it to their primary): expired
   // console sessions, rate-limit buckets that are full again, the facade's expired pending authorizations
-  // and the audit trail's retention (also a minute after start). A failed sweep only delays cleanup (the
-  // next one catches up): it is logged, and the others carry on.
+  // and the audit trail's retention (also a minute after start); and every PORTCULLIS_CLIENT_SWEEP_SECONDS,
+  // each provider's expired facade clients, with the IdP clients the gateway registered for them. A failed
+  // sweep only delays cleanup (the next one catches up): it is logged, and the others carry on.
   if (opts.housekeeping !== false) {
     background.every("session-sweep", HOUR_MS, () => store.admin.deleteExpiredSessions());
     background.every("rate-limit-bucket-sweep", HOUR_MS, () => rateLimits.sweep());
@@ -178,6 +183,11 @@ export async function createRuntime(env: Env, opts: RuntimeOptions = {}): Promis
     const retain = () => applyRetention(auditRepo, retention);
     background.every("audit-retention", HOUR_MS, retain);
     background.after("audit-retention", 60_000, retain);
+    const clients = clientAdminDeps({ db: store.db, secrets: store.secrets, env, logger, config });
+    background.every("client-expiry", env.PORTCULLIS_CLIENT_SWEEP_SECONDS * 1000, async () => {
+      for (const p of config.current().providers.values())
+        await expireClients(clients, p.name, lifecyclePolicyOf(p), Date.now());
+    });
   }
 
   const requestLog = opts.requestLog ?? createRequestLog();

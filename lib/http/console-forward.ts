@@ -8,7 +8,7 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import httpProxy from "http-proxy";
 import type { Logger } from "../log";
 import { AppError } from "../errors";
-import { sendError } from "./respond";
+import { failResponse, sendError } from "./respond";
 import type { NextHandler } from "./gateway-server";
 
 export function createConsoleForwarder(socketPath: string, logger: Logger): NextHandler {
@@ -42,8 +42,7 @@ export function privateConsoleHandler(handler: NextHandler, logger: Logger) {
   return (req: IncomingMessage, res: ServerResponse) => {
     Promise.resolve(handler(req, res)).catch((e: unknown) => {
       logger.error({ err: e }, "unhandled error in the console");
-      if (!res.headersSent) sendError(res, e);
-      else res.destroy();
+      failResponse(res, e);
     });
   };
 }

@@ -12,7 +12,7 @@ import { createOAuthFacadeHandler } from "../oauth/handler";
 import { createLoginRoutes } from "../admin/login-routes";
 import { guardConsole } from "../admin/guard";
 import { factsFromNodeRequest, resolvePublicBase } from "../urls/public-base";
-import { sendError, sendJson } from "./respond";
+import { failResponse, sendJson } from "./respond";
 import { AppError, isAppError, oauthErrorBody } from "../errors";
 import { RequestContext } from "./request-context";
 import { liveness, readiness } from "./health";
@@ -113,8 +113,7 @@ export function createGatewayRequestHandler(
   }
 
   function fail(res: ServerResponse, ctx: RequestContext, e: unknown) {
-    if (!res.headersSent) sendError(res, e);
-    else res.destroy();
+    failResponse(res, e);
     if (!isAppError(e)) logger.error({ err: e, reqId: formatRequestId(ctx.seq) }, "unhandled error");
   }
 

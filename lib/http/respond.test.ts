@@ -5,7 +5,7 @@ import { ProxyError } from "../proxy/errors";
 import { InvalidClient, SlowDown } from "../oauth/errors";
 import { McpRefusal, sendRefusal } from "../mcp/refusal";
 import { sendBearerChallenge } from "../proxy/challenge";
-import { sendError } from "./respond";
+import { failResponse, sendError } from "./respond";
 
 /** What a handler wrote: status, headers in order, body bytes. */
 function recorder(headersSent = false) {
@@ -119,5 +119,21 @@ describe("isAppError", () => {
     expect(isAppError({ name: "AppError", code: "not_found", message: "x" })).toBe(false);
     expect(isAppError(Object.assign(new Error("x"), { code: "not_found", status: 404 }))).toBe(false);
     expect(isAppError(null)).toBe(false);
+  });
+});
+
+describe("a failure while answering", () => {
+  it("is answered with its error when nothing was sent yet, and closes the connection after", () => {
+    const fresh = recorder();
+    failResponse(fresh.res, new AppError("not_ready", "later"));
+    expect(fresh.out.status).toBe(503);
+    expect(JSON.parse(fresh.out.body!)).toEqual({ error: { code: "not_ready", message: "later" } });
+
+    let destroyed = false;
+    const started = recorder(true);
+    (started.res as unknown as { destroy(): void }).destroy = () => void (destroyed = true);
+    failResponse(started.res, new Error("mid-body"));
+    expect(destroyed).toBe(true);
+    expect(started.out.status).toBeUndefined();
   });
 });

@@ -24,6 +24,15 @@ export function sendError(res: ServerResponse, e: unknown, headers: OutgoingHttp
   sendJson(res, r.status, r.body, { ...r.headers, ...headers });
 }
 
+/**
+ * A failure while answering: its error response if nothing was sent yet, else the connection closed, so
+ * that the client does not take a cut-off response for a whole one.
+ */
+export function failResponse(res: ServerResponse, e: unknown) {
+  if (res.headersSent) res.destroy();
+  else sendError(res, e);
+}
+
 /** Reads a request body up to `limit` bytes; rejects with 413 semantics beyond. */
 export async function readBody(req: IncomingMessage, limit = 1024 * 1024): Promise<Buffer> {
   const chunks: Buffer[] = [];

@@ -18,7 +18,7 @@ import { buildWwwAuthenticate, sendBearerChallenge } from "./challenge";
 import { corsFor, preflightHeaders } from "./cors";
 import { ProxyError } from "./errors";
 import { recordRejection } from "./rejection";
-import { sendError } from "../http/respond";
+import { failResponse, sendError } from "../http/respond";
 import { formatRequestId } from "../http/request-id";
 import type { Logger } from "../log";
 import { upstreamRequestHeaders, type Identity } from "./headers";
@@ -327,9 +327,7 @@ class GatedExchange implements GateRequest {
       { event: "mcp_gate_failed", server: route.name, reqId: formatRequestId(ctx.seq), err: e },
       "the operation gate failed",
     );
-    if (!this.res.headersSent)
-      sendError(this.res, new ProxyError("upstream_unavailable", "The request could not be relayed", { cause: e }));
-    else this.res.destroy();
+    failResponse(this.res, new ProxyError("upstream_unavailable", "The request could not be relayed", { cause: e }));
   }
 }
 

@@ -10,12 +10,11 @@ import { startGateway, type Gateway } from "./support/gateway";
 import { autoCleanup } from "./support/hooks";
 import { startMcpServer } from "./support/mcp-server";
 import { startOtlpReceiver } from "./support/otlp-receiver";
+import { untilBothServe } from "./support/workers";
 import { parsePrometheus, sampleValue, type Family } from "./support/prometheus-text";
 import { claims, INIT_BODY, LOCAL_ISSUER, MCP_HEADERS, startLocalIssuer, type LocalIssuer } from "./rs-support";
 
 autoCleanup();
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const config = (upstream: string, local: LocalIssuer) => `
 providers:
@@ -38,31 +37,6 @@ function call(url: string, headers: Record<string, string>, body?: string) {
     req.on("error", reject);
     req.end(body);
   });
-}
-
-/** Pids of the processes that logged a request line for `path` (access log, LOG_LEVEL=info). */
-const servedBy = (gw: Gateway, path: string) =>
-  new Set(
-    gw
-      .logLines()
-      .filter((l) => l.msg === "request" && l.path === path)
-      .map((l) => l.pid as number),
-  );
-
-/** Sends `send()` (expecting 200) at least `min` times, until both workers answered `path`; how many were sent. */
-async function untilBothServe(gw: Gateway, path: string, min: number, send: () => Promise<{ status: number }>) {
-  let sent = 0;
-  const t0 = performance.now();
-  while (sent < min || servedBy(gw, path).size < 2) {
-    expect((await send()).status).toBe(200);
-    sent++;
-    await sleep(5); // the access-log line is written when the response closes
-    if (performance.now() - t0 > 20_000) throw new Error(`${path} not served by both workers after ${sent} requests`);
-  }
-  const pids = servedBy(gw, path);
-  expect(pids.size).toBe(2);
-  expect(pids).not.toContain(gw.pid);
-  return sent;
 }
 
 async function scrape(url: string, adminToken: string): Promise<Map<string, Family>> {
@@ -91,7 +65,10 @@ describe("observability with PORTCULLIS_WORKERS=2", () => {
     });
     const token = await local.sign(claims(`${gw.url}/servers/echo/mcp`));
 
-    const sent = await untilBothServe(gw, "/servers/echo/mcp", 20, () => mcpCall(gw, token));
+    const { sent } = await untilBothServe(gw, "/servers/echo/mcp", () => mcpCall(gw, token), {
+      min: 20,
+      every200: true,
+    });
     const host = new URL(gw.url).host;
     const verdict = (authorization?: string) =>
       call(`${gw.url}/forward-auth`, {
@@ -100,7 +77,10 @@ describe("observability with PORTCULLIS_WORKERS=2", () => {
         "x-original-uri": "/servers/echo/mcp",
         ...(authorization ? { authorization } : {}),
       });
-    const verdicts = await untilBothServe(gw, "/forward-auth", 4, () => verdict(`Bearer ${token}`));
+    const { sent: verdicts } = await untilBothServe(gw, "/forward-auth", () => verdict(`Bearer ${token}`), {
+      min: 4,
+      every200: true,
+    });
     const challenged = await verdict();
     expect(challenged.status).toBe(401);
     expect(challenged.headers["www-authenticate"]).toMatch(/^Bearer resource_metadata="/);
@@ -165,7 +145,10 @@ describe("observability with PORTCULLIS_WORKERS=2", () => {
       env: { PORTCULLIS_WORKERS: "2", ADMIN_PORT: String(adminPort), LOG_LEVEL: "info" },
     });
     const token = await local.sign(claims(`${gw.url}/servers/echo/mcp`));
-    const sent = await untilBothServe(gw, "/servers/echo/mcp", 10, () => mcpCall(gw, token));
+    const { sent } = await untilBothServe(gw, "/servers/echo/mcp", () => mcpCall(gw, token), {
+      min: 10,
+      every200: true,
+    });
     expect((await call(`${gw.url}/metrics`, {})).status).toBe(404);
     const admin = `http://127.0.0.1:${adminPort}`;
     await expect

@@ -12,32 +12,11 @@ import { connectionRefused, send, waitForExit } from "./support/http-client";
 import { startDelayedUpstream, startMinimalJsonRpcUpstream, startSseUpstream } from "./support/mcp-server";
 import { startIdp } from "./support/idp";
 import { facadeConfig } from "./oauth-helpers";
+import { servedBy, untilBothServe } from "./support/workers";
 
 autoCleanup();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Pids of the processes that logged a request line for `path` (access log, LOG_LEVEL=info). */
-const servedBy = (gw: Gateway, path: string) =>
-  new Set(
-    gw
-      .logLines()
-      .filter((l) => l.msg === "request" && l.path === path)
-      .map((l) => l.pid as number),
-  );
-
-/** Requests on fresh connections until both workers served `path` with 200 (the cluster spreads connections). */
-async function untilBothServe(gw: Gateway, path: string, timeoutMs: number) {
-  const t0 = performance.now();
-  let lastStatus: number | undefined;
-  for (;;) {
-    const r = await send(`${gw.url}${path}`);
-    lastStatus = r.status;
-    await sleep(10);
-    if (servedBy(gw, path).size >= 2 && r.status === 200) return performance.now() - t0;
-    if (performance.now() - t0 > timeoutMs) throw new Error(`not served by both workers (last status ${lastStatus})`);
-  }
-}
 
 const api = (gw: Gateway, path: string, init: RequestInit = {}) => gw.api(path, init);
 
@@ -70,7 +49,7 @@ servers:
     // Both workers serve the public port; neither is the primary.
     const results = await Promise.all(Array.from({ length: 30 }, () => send(`${gw.url}/servers/tools/mcp`)));
     expect(results.every((r) => r.status === 200)).toBe(true);
-    await untilBothServe(gw, "/servers/tools/mcp", 10_000);
+    await untilBothServe(gw, "/servers/tools/mcp", () => send(`${gw.url}/servers/tools/mcp`), { timeoutMs: 10_000 });
     const workers = [...servedBy(gw, "/servers/tools/mcp")];
     expect(workers).toHaveLength(2);
     expect(workers).not.toContain(gw.pid);
@@ -96,7 +75,14 @@ servers:
       body: JSON.stringify({ name: "added", upstream: upstream.url, auth: "none" }),
     });
     expect(created.status).toBe(201);
-    const propagatedMs = await untilBothServe(gw, "/servers/added/mcp", 5_000);
+    const { ms: propagatedMs } = await untilBothServe(
+      gw,
+      "/servers/added/mcp",
+      () => send(`${gw.url}/servers/added/mcp`),
+      {
+        timeoutMs: 5_000,
+      },
+    );
     expect(propagatedMs).toBeLessThan(3_000);
 
     // The console's live log (an SSE stream, forwarded to the primary) shows the workers' requests as they come.
@@ -156,7 +142,7 @@ servers:
     auth: none
 `,
     });
-    await untilBothServe(gw, "/servers/tools/mcp", 10_000);
+    await untilBothServe(gw, "/servers/tools/mcp", () => send(`${gw.url}/servers/tools/mcp`), { timeoutMs: 10_000 });
     expect((await send(`${gw.url}/`)).status).toBe(404);
     expect((await send(`${gw.url}/api/status`)).status).toBe(404);
     const status = await fetch(`http://127.0.0.1:${adminPort}/api/status`, {
@@ -199,7 +185,7 @@ describe("PORTCULLIS_WORKERS: what a replica does once, or shares between its wo
     const gw = await startGateway({
       built: true,
       config: JSON.stringify(config),
-      env: { PORTCULLIS_WORKERS: "2", PORTCULLIS_CLIENT_SWEEP_SECONDS: "1", LOG_LEVEL: "info" },
+      env: { PORTCULLIS_WORKERS: "2", PORTCULLIS_CLIENT_SWEEP_SECONDS: "1", LOG_LEVEL: "debug" },
     });
     const registered = await gw.fetch("/oauth/std/register", {
       method: "POST",
@@ -214,6 +200,10 @@ describe("PORTCULLIS_WORKERS: what a replica does once, or shares between its wo
     expect(sweeps[0]).toMatchObject({ provider: "std", expired: 1, failed: 0 });
     expect(sweeps[0].worker).toBeUndefined(); // the primary's line
     expect(gw.logLines().filter((l) => l.msg === "expired facade clients could not be swept")).toEqual([]);
+    // Every sweep ran in the primary: the workers, which found nothing left to log, ran none either.
+    const runs = gw.logLines().filter((l) => l.event === "background_task_ran" && l.task === "client-expiry");
+    expect(runs.length).toBeGreaterThanOrEqual(2);
+    expect(runs.filter((l) => l.worker !== undefined)).toEqual([]);
   });
 
   it("on SQLite, MCP rate limits hold across workers (the primary keeps the buckets); both audit once", async () => {

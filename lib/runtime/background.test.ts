@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createBackground } from "./background";
 
-const logger = () => ({ warn: vi.fn() });
+const logger = () => ({ warn: vi.fn(), debug: vi.fn() });
 
 describe("background tasks", () => {
   beforeEach(() => void vi.useFakeTimers());
@@ -32,6 +32,19 @@ describe("background tasks", () => {
       { event: "background_task_failed", task: "session-sweep", err: "connect ECONNREFUSED" },
       "background task session-sweep failed",
     );
+    bg.close();
+  });
+
+  it("notes each run that succeeded at debug level, with its name", async () => {
+    const log = logger();
+    const bg = createBackground(log);
+    bg.every("client-expiry", 1000, async () => {});
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(log.debug).toHaveBeenCalledWith(
+      expect.objectContaining({ event: "background_task_ran", task: "client-expiry" }),
+      "ran client-expiry",
+    );
+    expect(log.warn).not.toHaveBeenCalled();
     bg.close();
   });
 

@@ -18,7 +18,7 @@ export type Background = {
   close(): void;
 };
 
-export function createBackground(logger: Pick<Logger, "warn">): Background {
+export function createBackground(logger: Pick<Logger, "warn" | "debug">): Background {
   const timers = new Map<string, NodeJS.Timeout>();
   const running = new Set<string>();
   let closed = false;
@@ -26,8 +26,10 @@ export function createBackground(logger: Pick<Logger, "warn">): Background {
   async function run(name: string, task: Task) {
     if (running.has(name)) return; // the previous run has not finished: don't pile up
     running.add(name);
+    const t0 = performance.now();
     try {
       await task();
+      logger.debug({ event: "background_task_ran", task: name, ms: Math.round(performance.now() - t0) }, `ran ${name}`);
     } catch (e) {
       // The message only: a driver's error object can carry connection strings.
       logger.warn(

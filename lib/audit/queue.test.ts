@@ -24,6 +24,39 @@ describe("audit queue", () => {
     await q.stop();
   });
 
+  it("keeps writing full batches under steady load: a flush writes what was queued when it started", async () => {
+    const batches: number[] = [];
+    let release: () => void = () => {};
+    let held = true;
+    const q = createAuditQueue({
+      batchSize: 10,
+      flushMs: 3_600_000,
+      store: {
+        insertMany: (r) => {
+          batches.push(r.length);
+          // A write takes until released (while `held`).
+          return held ? new Promise<void>((done) => (release = done)) : Promise.resolve();
+        },
+      },
+    });
+    for (let i = 0; i < 3; i++) q.push(rec(i));
+    const flushed = q.flush(); // writes the 3 queued now…
+    await Promise.resolve();
+    // …while requests keep coming: every write in flight sees 4 more records queued.
+    for (let round = 0; round < 6; round++) {
+      for (let i = 0; i < 4; i++) q.push(rec(100 + round * 4 + i));
+      release();
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(batches[0]).toBe(3);
+    expect(batches.slice(1)).toEqual([10, 10]); // full batches only after the flush, not one per write
+    held = false;
+    release();
+    await flushed;
+    await q.stop();
+    expect(q.stats()).toMatchObject({ queued: 0, written: 27 });
+  });
+
   it("drops and counts when full instead of blocking, and retries a failed batch", async () => {
     let fail = true;
     const written: AuditRecord[] = [];

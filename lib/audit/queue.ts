@@ -52,12 +52,18 @@ export function createAuditQueue(opts: {
   let soon = false;
   let lastDropWarning = 0;
 
-  /** Writes what is queued: everything, or only full batches (a batch just filled up). */
+  /**
+   * Writes full batches, and with `whole` also what was queued when it started. Records queued meanwhile
+   * wait for a full batch or the next flush: a whole flush that chased them would write, under steady
+   * load, one small batch per write for as long as the load lasts.
+   */
   async function drain(whole: boolean) {
-    while (queue.length > 0 && (whole || queue.length >= batchSize)) {
+    let owed = whole ? queue.length : 0;
+    while (queue.length > 0 && (owed > 0 || queue.length >= batchSize)) {
       let batch: AuditRecord[];
       if (queue.length <= batchSize) [batch, queue] = [queue, []];
       else batch = queue.splice(0, batchSize);
+      owed -= batch.length;
       try {
         await opts.store.insertMany(batch);
         stats.written += batch.length;

@@ -1,7 +1,7 @@
 /**
  * Micro-benchmark of the audit trail's SQLite write path (not a test; no assertions):
  *   node --import tsx bench/audit-writer-micro.ts [rows] [batch]
- * Writes `rows` records (default 100,000) in batches of `batch` (default 500, the queue's) through the
+ * Writes `rows` records (default 100,000) in batches of `batch` (default the queue's, AUDIT_DEFAULTS) through the
  * real writer (lib/db/audit-writer.ts) into a fresh migrated database, twice, and prints the CPU time
  * per row of this process's main thread (building and sending the batches) and of its other threads
  * (the writer's worker thread, mostly), read from /proc (bench/proc-stats.ts).
@@ -9,6 +9,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { AUDIT_DEFAULTS } from "../lib/audit/queue";
 import { auditRecordId } from "../lib/audit/record-id";
 import type { AuditRecord } from "../lib/audit/record";
 import { createAuditWriter } from "../lib/db/audit-writer";
@@ -17,7 +18,7 @@ import { openDatabase } from "../lib/runtime/create-runtime";
 import { mainThreadCpuUs, processCpuUs } from "./proc-stats";
 
 const rows = Number(process.argv[2] ?? 100_000);
-const batch = Number(process.argv[3] ?? 500);
+const batch = Number(process.argv[3] ?? AUDIT_DEFAULTS.batchSize);
 
 const main = () => mainThreadCpuUs(process.pid);
 /** The worker threads' and V8's helper threads' CPU: the whole process but its main thread. */

@@ -75,7 +75,7 @@ describe("audit store", () => {
 
   it("writes a batch of any size whole, or none of it when one row fails", async () => {
     const count = async (server: string) => (await q({ server, limit: 1000 })).entries.length;
-    // 500 + 100 + 20 + 5 + 5 + 5 + 1 + 1 rows: every prepared statement size, and the one-row one twice.
+    // 6 × 100 + 20 + 3 × 5 + 2 × 1 rows: every prepared statement size.
     await writer.insertMany(Array.from({ length: 637 }, (_, i) => rec(i, { server: "sizes", requestId: `q${i}` })));
     expect(await count("sizes")).toBe(637);
     const ids = new Set((await q({ server: "sizes", limit: 1000 })).entries.map((e) => e.id));

@@ -69,7 +69,7 @@ const ROWS_PER_STATEMENT = 1000;
 const jsonRows = (records: AuditRecord[]): string => JSON.stringify(records.map((r) => values(r, Math.trunc(r.at))));
 
 /** Rows per INSERT on SQLite, largest first: a batch is written with as few statements as these sizes allow. */
-const SQLITE_CHUNKS = [500, 100, 20, 5, 1];
+const SQLITE_CHUNKS = [100, 20, 5, 1];
 
 export type AuditWriter = AuditStore & { close(): Promise<void> };
 
@@ -87,6 +87,9 @@ const Database = require(workerData.libsql);
 const { file, columns, chunks } = workerData;
 const db = new Database(file);
 db.pragma("busy_timeout = 10000");
+// WAL without an fsync per commit: a committed batch survives the process (it is in the WAL file), and
+// a power loss may lose the last batches, as it loses what the queue holds in memory.
+db.pragma("synchronous = NORMAL");
 const AT = columns.indexOf("at");
 const row = "(" + columns.map(() => "?").join(",") + ")";
 const into = "INSERT INTO \\"McpAuditRecord\\" (" + columns.map((c) => '"' + c + '"').join(",") + ") VALUES ";

@@ -210,20 +210,18 @@ describe("per-operation policy, rate limits and audit, with the MCP SDK client",
     expect(JSON.parse(limited.body).error).toMatchObject({ code: -31429, data: { limit: "perTool stream" } });
   });
 
+  /** The headers of a hand-made POST in the SDK client's session. */
+  const sessionHeaders = () => ({
+    authorization: `Bearer ${provider.savedTokens!.access_token}`,
+    "content-type": "application/json",
+    accept: "application/json, text/event-stream",
+    "mcp-session-id": transport.sessionId!,
+    "mcp-protocol-version": "2025-06-18",
+  });
+
   it("checks a batch element by element: one denied element refuses the batch, each id answered", async () => {
-    const sid = transport.sessionId!;
     const post = (body: unknown) =>
-      fetch(serverUrl, {
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${provider.savedTokens!.access_token}`,
-          "content-type": "application/json",
-          accept: "application/json, text/event-stream",
-          "mcp-session-id": sid,
-          "mcp-protocol-version": "2025-06-18",
-        },
-        body: JSON.stringify(body),
-      });
+      fetch(serverUrl, { method: "POST", headers: sessionHeaders(), body: JSON.stringify(body) });
     const r = await post([
       { jsonrpc: "2.0", id: "a", method: "tools/call", params: { name: "echo", arguments: { text: "x" } } },
       { jsonrpc: "2.0", id: "b", method: "tools/call", params: { name: "whoami", arguments: {} } },
@@ -260,13 +258,7 @@ describe("per-operation policy, rate limits and audit, with the MCP SDK client",
     const bytes = new TextEncoder().encode(body);
     const r = await fetch(serverUrl, {
       method: "POST",
-      headers: {
-        authorization: `Bearer ${provider.savedTokens!.access_token}`,
-        "content-type": "application/json",
-        accept: "application/json, text/event-stream",
-        "mcp-session-id": transport.sessionId!,
-        "mcp-protocol-version": "2025-06-18",
-      },
+      headers: sessionHeaders(),
       body: new ReadableStream({
         start(c) {
           c.enqueue(bytes.subarray(0, 25));

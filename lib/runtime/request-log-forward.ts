@@ -85,28 +85,24 @@ const SELF_CONNECTION_LINGER_MS = 10_000;
  * from the same end (the port reused meanwhile) cancels the old one's pending removal.
  */
 export class LingeringSet extends Set<string> {
-  // Optional: Set's constructor may call add() before the fields are set.
-  private removals?: Map<string, NodeJS.Timeout>;
+  /** Pending removals (made empty: the set is never constructed with values, which would add before this). */
+  private readonly removals = new Map<string, NodeJS.Timeout>();
 
   override add(key: string): this {
-    const pending = this.removals?.get(key);
-    if (pending !== undefined) {
-      clearTimeout(pending);
-      this.removals!.delete(key);
-    }
+    clearTimeout(this.removals.get(key));
+    this.removals.delete(key);
     return super.add(key);
   }
 
   override delete(key: string): boolean {
     if (!this.has(key)) return false;
-    const removals = (this.removals ??= new Map());
-    if (removals.has(key)) return true; // already leaving
+    if (this.removals.has(key)) return true; // already leaving
     const timer = setTimeout(() => {
-      removals.delete(key);
+      this.removals.delete(key);
       super.delete(key);
     }, SELF_CONNECTION_LINGER_MS);
     timer.unref();
-    removals.set(key, timer);
+    this.removals.set(key, timer);
     return true;
   }
 }
